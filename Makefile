@@ -1,0 +1,92 @@
+# evb - batch report generator for ej verkställda beslut (IVO), meals and fees.
+#
+#   make run     install missing Debian packages, build, write the sample report
+#   make test    the same set-up, then every test (unit, end-to-end, sanitizers)
+#   make         build build/evb only
+
+CC       ?= gcc
+PKGS     := libxlsxwriter-dev libcsv-dev libxml2-dev libcmocka-dev libssl-dev \
+            pkg-config libxml2-utils python3-openpyxl
+WARN     := -std=c11 -Wall -Wextra -Werror -Wstrict-prototypes -Wvla \
+            -Wwrite-strings -Werror=implicit-function-declaration
+DEFS     := -D_POSIX_C_SOURCE=200809L
+XML_CFLAGS = $(shell pkg-config --cflags libxml-2.0 2>/dev/null || echo -I/usr/include/libxml2)
+CFLAGS   ?= -O2 -g
+ALL_CFLAGS = $(WARN) $(DEFS) $(XML_CFLAGS) $(CFLAGS)
+LDLIBS   := -lxlsxwriter -lz -lcsv -lxml2 -lcrypto -lm
+SAN      := -O1 -g -fno-omit-frame-pointer -fsanitize=address,undefined \
+            -fno-sanitize-recover=all
+export ASAN_OPTIONS  := detect_leaks=1:abort_on_error=1:strict_string_checks=1
+export UBSAN_OPTIONS := print_stacktrace=1:halt_on_error=1
+
+SRCS      := $(wildcard src/*.c)
+LIB_SRCS  := $(filter-out src/main.c,$(SRCS))
+OBJS      := $(SRCS:src/%.c=build/obj/%.o)
+LIB_OBJS  := $(LIB_SRCS:src/%.c=build/obj/%.o)
+SAN_OBJS  := $(SRCS:src/%.c=build/asan/obj/%.o)
+SAN_LIB   := $(LIB_SRCS:src/%.c=build/asan/obj/%.o)
+TESTS     := $(patsubst tests/unit/%.c,build/asan/tests/%,$(wildcard tests/unit/test_*.c))
+
+RUN_PERIOD ?= 2026Q3
+RUN_ASOF   ?= 2026-11-22
+
+.PHONY: all deps run test unit e2e clean
+all: build/evb
+
+# Installs the Debian packages the build and tests need, when missing.
+deps:
+	@missing=""; for p in $(PKGS); do \
+	  dpkg-query -W -f='$${Status}' $$p 2>/dev/null | grep -q 'install ok installed' \
+	    || missing="$$missing $$p"; \
+	done; \
+	if [ -n "$$missing" ]; then \
+	  echo "installing:$$missing"; \
+	  if [ "$$(id -u)" -eq 0 ]; then SUDO=; else SUDO=sudo; fi; \
+	  $$SUDO apt-get update -qq && \
+	  DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq $$missing; \
+	fi
+
+build/obj/%.o: src/%.c $(wildcard src/*.h) | build/obj
+	$(CC) $(ALL_CFLAGS) -c $< -o $@
+build/asan/obj/%.o: src/%.c $(wildcard src/*.h) | build/asan/obj
+	$(CC) $(WARN) $(DEFS) $(XML_CFLAGS) $(SAN) -c $< -o $@
+
+build/evb: $(OBJS)
+	$(CC) $(CFLAGS) $^ -o $@ $(LDLIBS)
+build/asan/evb: $(SAN_OBJS)
+	$(CC) $(SAN) $^ -o $@ $(LDLIBS)
+build/asan/tests/%: tests/unit/%.c $(SAN_LIB) tests/unit/testutil.h | build/asan/tests
+	$(CC) $(WARN) $(DEFS) $(XML_CFLAGS) $(SAN) -Isrc $< $(SAN_LIB) -o $@ $(LDLIBS) -lcmocka
+
+build/obj build/asan/obj build/asan/tests out:
+	mkdir -p $@
+
+# The quarterly IVO report and statistics for the samples. Exit status 1
+# means "written, but records were rejected": the samples contain some
+# deliberate export errors, so that is expected here.
+run: deps
+	$(MAKE) build/evb
+	build/evb ivo --period $(RUN_PERIOD) --as-of $(RUN_ASOF) --in samples/export \
+	  --config samples/evb.conf --out out || [ $$? -eq 1 ]
+
+test: deps
+	$(MAKE) build/evb build/asan/evb $(TESTS)
+	$(MAKE) unit e2e
+
+unit: $(TESTS)
+	@pass=0; fail=0; failed=""; \
+	for t in $(TESTS); do \
+	  out=$$(cd tests && ../$$t 2>&1); rc=$$?; printf '%s\n' "$$out"; \
+	  n=$$(printf '%s\n' "$$out" | sed -n 's/^\[  PASSED  \] \([0-9]*\) test(s)\./\1/p'); \
+	  f=$$(printf '%s\n' "$$out" | sed -n 's/^\[  FAILED  \] \([0-9]*\) test(s).*/\1/p'); \
+	  pass=$$((pass + $${n:-0})); fail=$$((fail + $${f:-0})); \
+	  if [ $$rc -ne 0 ]; then [ -n "$$f" ] || fail=$$((fail + 1)); failed="$$failed $$t"; fi; \
+	done; \
+	echo "unit: $$pass passed, $$fail failed"; \
+	[ -z "$$failed" ] || { echo "failing:$$failed"; exit 1; }
+
+e2e: build/asan/evb
+	@tests/e2e/run.sh build/asan/evb
+
+clean:
+	rm -rf build

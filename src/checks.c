@@ -1,0 +1,158 @@
+/* Data-quality checks (SPEC 5.5) on a finalised model. */
+#include <stdlib.h>
+#include <string.h>
+
+#include "calendar.h"
+#include "checks.h"
+
+size_t utf8_chars(const char *s)
+{
+	size_t n = 0;
+	for (; *s; s++)
+		if (((unsigned char)*s & 0xC0) != 0x80)
+			n++;
+	return n;
+}
+
+static bool in_scope(const struct beslut *b)
+{
+	return b->utfall != UTFALL_AVSLAG;
+}
+
+static evb_date period_start(const struct beslut *b)
+{
+	return b->giltig_from != DATE_NONE ? b->giltig_from : b->beslutsdatum;
+}
+
+/* The decision's own end (without the evaluation date): earliest of
+ * avslutad_datum and giltig_tom; INT32_MAX when open. */
+static evb_date own_end(const struct beslut *b)
+{
+	evb_date e = INT32_MAX;
+	if (b->avslutad_datum != DATE_NONE && b->avslutad_datum < e)
+		e = b->avslutad_datum;
+	if (b->giltig_tom != DATE_NONE && b->giltig_tom < e)
+		e = b->giltig_tom;
+	return e;
+}
+
+static const struct model *sort_model;   /* qsort has no context argument */
+
+static int cmp_person_insats(const void *a, const void *b)
+{
+	const struct beslut *x = &sort_model->beslut.v[*(const uint32_t *)a];
+	const struct beslut *y = &sort_model->beslut.v[*(const uint32_t *)b];
+	if (x->person != y->person)
+		return x->person < y->person ? -1 : 1;
+	if (x->insats != y->insats)
+		return x->insats < y->insats ? -1 : 1;
+	evb_date sx = period_start(x), sy = period_start(y);
+	if (sx != sy)
+		return sx < sy ? -1 : 1;
+	return strcmp(sort_model->strings.buf + x->id, sort_model->strings.buf + y->id);
+}
+
+static bool replaces(const struct model *m, uint32_t a, uint32_t b)
+{
+	return m->beslut.v[a].replaces == b || m->beslut.v[b].replaces == a;
+}
+
+/* Overlapping favourable decisions for one person and insats. */
+static int check_dubbla_beslut(struct model *m)
+{
+	uint32_t n = 0, *idx = malloc(((size_t)m->beslut.n + 1) * sizeof(*idx));
+	if (!idx)
+		return EVB_ENOMEM;
+	for (uint32_t i = 0; i < m->beslut.n; i++)
+		if (in_scope(&m->beslut.v[i]))
+			idx[n++] = i;
+	sort_model = m;
+	qsort(idx, n, sizeof(*idx), cmp_person_insats);
+	int ret = 0;
+	uint32_t open = IDX_NONE;   /* the decision reaching furthest so far */
+	for (uint32_t k = 0; k < n && !ret; k++) {
+		const struct beslut *b = &m->beslut.v[idx[k]];
+		if (open != IDX_NONE) {
+			const struct beslut *o = &m->beslut.v[open];
+			if (o->person != b->person || o->insats != b->insats)
+				open = IDX_NONE;
+		}
+		if (open != IDX_NONE && period_start(b) <= own_end(&m->beslut.v[open]) &&
+		    !replaces(m, open, idx[k]))
+			ret = model_add_finding(m, "check.dubbla_beslut", b->src, K_BESLUT,
+						b->id, b->person, period_start(b),
+						m->beslut.v[open].id);
+		if (open == IDX_NONE || own_end(b) > own_end(&m->beslut.v[open]))
+			open = idx[k];
+	}
+	free(idx);
+	return ret;
+}
+
+static bool has_order(const struct model *m, const struct beslut *b, str_ref ref)
+{
+	if (b->o_n == 0)
+		return false;
+	if (ref == STR_NONE)
+		return true;
+	for (uint32_t i = b->o_first; i < b->o_first + b->o_n; i++)
+		if (m->bestallningar.v[i].id == ref)
+			return true;
+	return false;
+}
+
+static bool inside_execution(const struct model *m, const struct beslut *b,
+			     evb_date d)
+{
+	for (uint32_t i = b->v_first; i < b->v_first + b->v_n; i++) {
+		const struct verkstallighet *v = &m->verkstalligheter.v[i];
+		if (v->startdatum <= d && (v->slutdatum == DATE_NONE || d <= v->slutdatum))
+			return true;
+	}
+	return false;
+}
+
+int checks_run(struct model *m)
+{
+	int ret = check_dubbla_beslut(m);
+	for (uint32_t i = 0; i < m->beslut.n && !ret; i++) {
+		const struct beslut *b = &m->beslut.v[i];
+		if (b->avslutad_datum != DATE_NONE && b->avslutad_datum < b->beslutsdatum)
+			ret = model_add_finding(m, "check.avslutat_fore_beslut", b->src,
+						K_BESLUT, b->id, b->person,
+						b->avslutad_datum, STR_NONE);
+		for (uint32_t j = b->v_first; j < b->v_first + b->v_n && !ret; j++) {
+			const struct verkstallighet *v = &m->verkstalligheter.v[j];
+			if (v->startdatum < b->beslutsdatum)
+				ret = model_add_finding(m, "check.verkstallighet_fore_beslut",
+							v->src, K_VERKSTALLIGHET, v->id,
+							b->person, v->startdatum, b->id);
+			if (!ret && !has_order(m, b, v->bestallning_ref))
+				ret = model_add_finding(m, "check.verkstallighet_utan_bestallning",
+							v->src, K_VERKSTALLIGHET, v->id,
+							b->person, v->startdatum, b->id);
+		}
+		for (uint32_t j = b->a_first; j < b->a_first + b->a_n && !ret; j++) {
+			const struct avbrott *a = &m->avbrott.v[j];
+			if (!inside_execution(m, b, a->fran_datum))
+				ret = model_add_finding(m, "check.avbrott_utan_verkstallighet",
+							a->src, K_AVBROTT, a->id, b->person,
+							a->fran_datum, b->id);
+		}
+		for (uint32_t j = b->h_first; j < b->h_first + b->h_n && !ret; j++) {
+			const struct handelse *h = &m->handelser.v[j];
+			if (h->text != STR_NONE &&
+			    utf8_chars(m->strings.buf + h->text) > EVB_MAX_TEXT)
+				ret = model_add_finding(m, "check.text_avkortad", h->src,
+							K_HANDELSE, h->id, b->person,
+							h->datum, b->id);
+		}
+	}
+	for (uint32_t i = 0; i < m->persons.n && !ret; i++) {
+		const struct person *p = &m->persons.v[i];
+		if (m->has_personer && !p->listed)
+			ret = model_add_finding(m, "check.person_saknas", p->src, -1,
+						p->pnr, i, DATE_NONE, STR_NONE);
+	}
+	return ret;
+}

@@ -1,0 +1,16 @@
+/*
+ * Data-quality checks of SPEC section 5.5 that need no IVO computation.
+ * Adds findings to the model; never prints, never fails except on ENOMEM.
+ */
+#ifndef EVB_CHECKS_H
+#define EVB_CHECKS_H
+
+#include "model.h"
+
+/* Runs every check on a finalised model. 0 or EVB_ENOMEM. */
+int checks_run(struct model *m);
+
+/* Length of a UTF-8 string in characters. */
+size_t utf8_chars(const char *s);
+
+#endif

@@ -1,0 +1,584 @@
+/* evb ivo: ivo-YYYYQn.xlsx and statistik-YYYYQn.xlsx (SPEC 5.1). */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "calendar.h"
+#include "checks.h"
+#include "commands.h"
+#include "diag.h"
+#include "ivo.h"
+#include "personnr.h"
+#include "pseudonym.h"
+#include "run.h"
+
+static const char usage[] =
+	"evb ivo --period YYYYQn [--as-of DATE] [--in DIR|FILE]... [--out DIR]\n"
+	"               [--config FILE] [--templates DIR] [--strict] [--quiet] [--csv]";
+
+/* Checks shown in the IVO workbook's "Kontroller" (SPEC 5.1, 5.5). */
+static const char *const ivo_checks[] = {
+	"check.dubbla_beslut", "check.verkstallighet_fore_beslut",
+	"check.avbrott_utan_verkstallighet", "check.avslutat_fore_beslut",
+	"check.person_saknas", "check.ivo_id_kollision", "check.text_avkortad",
+	"check.okant_ersatt_beslut", "check.verkstallighet_utan_bestallning",
+	NULL,
+};
+
+struct ivo_ctx {
+	struct run *r;
+	struct ivo_report rep;
+	char period[8];
+	char *text;             /* buffer for a text cut at EVB_MAX_TEXT */
+};
+
+static const char *txt(const struct ivo_ctx *x, const char *key)
+{
+	return templates_text(x->r->templates, key);
+}
+
+static int add(struct sheet *s, const struct cell *cells)
+{
+	struct evb_error err = { 0 };
+	int ret = sheet_add_row(s, cells, &err);
+	if (ret)
+		diag_error(&err);
+	return ret;
+}
+
+/* "Efternamn, Förnamn", "Skyddad identitet", or what is known. */
+static void person_name(const struct ivo_ctx *x, const struct person *p,
+			char *buf, size_t size)
+{
+	const struct model *m = &x->r->model;
+	const char *fn = str_get(m, p->fornamn), *en = str_get(m, p->efternamn);
+	if (p->skyddad)
+		snprintf(buf, size, "%s", txt(x, "skyddad_identitet"));
+	else if (*fn && *en)
+		snprintf(buf, size, "%s, %s", en, fn);
+	else
+		snprintf(buf, size, "%s%s", en, fn);
+}
+
+/* Copies at most EVB_MAX_TEXT characters of s. */
+static const char *cut_text(struct ivo_ctx *x, const char *s)
+{
+	size_t chars = 0, i = 0;
+	while (s[i] && chars < EVB_MAX_TEXT) {
+		i++;
+		while ((s[i] & 0xC0) == 0x80)
+			i++;
+		chars++;
+	}
+	memcpy(x->text, s, i);
+	x->text[i] = '\0';
+	return x->text;
+}
+
+/* What the journal says about a decision up to E. */
+struct journal {
+	const struct handelse *skal, *erbjudande, *tackat_nej, *sammanfattning;
+	str_ref utforare;
+};
+
+static void journal_of(const struct model *m, const struct beslut *b,
+		       evb_date eval, struct journal *j)
+{
+	memset(j, 0, sizeof(*j));
+	/* handelser are sorted by date: the last one on or before E wins */
+	for (uint32_t i = 0; i < b->h_n; i++) {
+		const struct handelse *h = &m->handelser.v[b->h_first + i];
+		if (h->datum > eval)
+			break;
+		switch (h->typ) {
+		case HT_SKAL: j->skal = h; break;
+		case HT_ERBJUDANDE: j->erbjudande = h; break;
+		case HT_TACKAT_NEJ: j->tackat_nej = h; break;
+		case HT_SAMMANFATTNING: j->sammanfattning = h; break;
+		default: break;
+		}
+	}
+	/* orders are sorted by the time sent; minutes of E's last minute */
+	int64_t limit = ((int64_t)eval + 1) * 1440 - 1;
+	for (uint32_t i = 0; i < b->o_n; i++) {
+		const struct bestallning *o = &m->bestallningar.v[b->o_first + i];
+		if (o->skickad > limit)
+			break;
+		j->utforare = o->utforare;
+	}
+}
+
+static const char *const rapporttyp_keys[RT__N] = {
+	"rapporttyp.ny", "rapporttyp.ny_avbrott", "rapporttyp.ater",
+	"rapporttyp.slut_verkstallt", "rapporttyp.slut_avslutat",
+};
+
+static const char *kon_text(const struct ivo_ctx *x, char kon)
+{
+	return kon == 'K' ? txt(x, "kon.K") : kon == 'M' ? txt(x, "kon.M") : "";
+}
+
+static int write_individrapporter(struct ivo_ctx *x, struct book *bk)
+{
+	static const char *const cols[] = {
+		"rapporttyp", "meddelanderubrik", "ansvarig", "ivo_id", "personnummer",
+		"namn", "kon", "lagrum", "insats", "beslut_id", "beslutsdatum",
+		"forhandsbesked", "avbrottsdatum", "tremanadersdatum",
+		"meddelande_senast", "verkstallt_datum", "avslutat_datum",
+		"avslutsorsak", "vantetid_dagar", "huvudsakligt_skal", "orsak",
+		"senaste_erbjudande", "tackat_nej", "tidigare_beslut",
+		"forsta_beslutsdatum", "utforare", "skyddade_personuppgifter",
+		"sammanfattning",
+	};
+	enum { NCOLS = sizeof(cols) / sizeof(cols[0]) };
+	struct run *r = x->r;
+	const struct model *m = &r->model;
+	struct sheet *s = run_sheet(r, bk, "ivo", "individrapporter", cols, NCOLS);
+	if (!s)
+		return EVB_ETEMPLATE;
+	for (uint32_t i = 0; i < x->rep.rows.n; i++) {
+		const struct ivo_row *row = &x->rep.rows.v[i];
+		const struct beslut *b = &m->beslut.v[row->beslut];
+		const struct person *p = &m->persons.v[row->person];
+		const struct beslut_facts *f = &x->rep.cases.facts[row->beslut];
+		struct journal j;
+		journal_of(m, b, x->rep.eval, &j);
+
+		char title[256], ivo_id[14], pnr[14], name[512], orsak_key[48];
+		char previous[256] = "";
+		ivo_title(r->templates, row->r.typ, row->r.title_date, b->forhandsbesked,
+			  row->insats->short_name, title, sizeof(title));
+		pseudonym_format(p->fodelsedatum, x->rep.ids[row->person], ivo_id);
+		pnr_format_digits(str_get(m, p->pnr), pnr);
+		person_name(x, p, name, sizeof(name));
+		evb_date wait_end = row->closed != DATE_NONE ? row->closed : x->rep.eval;
+		bool chain = f->previous != IDX_NONE;
+		if (chain) {
+			const struct beslut *o = &m->beslut.v[f->previous];
+			char d[11], d0[11];
+			snprintf(previous, sizeof(previous), "%s: %s (%s); %s %s: %ld",
+				 txt(x, "tidigare_beslut.ej_verkstallt"), str_get(m, o->id),
+				 date_format(o->beslutsdatum, d),
+				 txt(x, "tidigare_beslut.vantetid"),
+				 date_format(f->chain_first, d0),
+				 (long)(wait_end - f->chain_first));
+		}
+		const struct skal_info *skal = j.skal
+			? templates_skal_find(r->templates, str_get(m, j.skal->skal_kategori),
+					      str_get(m, j.skal->skal_orsak))
+			: NULL;
+		const char *summary = j.sammanfattning
+			? cut_text(x, str_get(m, j.sammanfattning->text)) : "";
+		const char *orsak_text = "";
+		if (row->r.ended != DATE_NONE) {
+			snprintf(orsak_key, sizeof(orsak_key), "avslutsorsak.%s",
+				 avslutsorsak_codes[row->orsak < ORSAK__N ? row->orsak : ORSAK_ANNAT]);
+			orsak_text = txt(x, orsak_key);
+		}
+		struct cell cells[NCOLS] = {
+			cell_text(txt(x, rapporttyp_keys[row->r.typ])),
+			cell_text(title),
+			cell_text(row->ansvarig),
+			cell_text(ivo_id),
+			cell_text(pnr),
+			cell_text(name),
+			cell_text(kon_text(x, p->kon)),
+			cell_text(b->lagrum == LAGRUM_LSS ? "LSS" : "SoL"),
+			cell_text(row->insats->name),
+			cell_text(str_get(m, b->id)),
+			cell_date(b->beslutsdatum),
+			cell_text(txt(x, b->forhandsbesked ? "ja" : "nej")),
+			cell_date(row->kind == CASE_AVBROTT ? row->start : DATE_NONE),
+			cell_date(row->r.milestone),
+			cell_date(next_working_day_after(row->r.title_date)),
+			cell_date(row->r.executed),
+			cell_date(row->r.ended),
+			cell_text(orsak_text),
+			cell_int(wait_end - row->start),
+			cell_text(skal ? skal->kategori_text : ""),
+			cell_text(skal ? skal->text : ""),
+			cell_date(j.erbjudande ? j.erbjudande->datum : DATE_NONE),
+			cell_date(j.tackat_nej ? j.tackat_nej->datum : DATE_NONE),
+			cell_text(previous),
+			cell_date(chain ? f->chain_first : DATE_NONE),
+			cell_text(str_get(m, j.utforare)),
+			cell_text(txt(x, p->skyddad ? "ja" : "nej")),
+			cell_text(summary),
+		};
+		int ret = add(s, cells);
+		if (ret)
+			return ret;
+	}
+	return 0;
+}
+
+static int write_meddelanden(struct ivo_ctx *x, struct book *bk)
+{
+	static const char *const cols[] = { "ansvarig", "meddelanderubrik",
+					    "personnummer", "namn", "skicka_senast" };
+	struct run *r = x->r;
+	const struct model *m = &r->model;
+	struct sheet *s = run_sheet(r, bk, "ivo", "meddelanden", cols, 5);
+	if (!s)
+		return EVB_ETEMPLATE;
+	for (uint32_t i = 0; i < x->rep.rows.n; i++) {
+		const struct ivo_row *row = &x->rep.rows.v[i];
+		const struct beslut *b = &m->beslut.v[row->beslut];
+		const struct person *p = &m->persons.v[row->person];
+		char title[256], pnr[14], name[512];
+		ivo_title(r->templates, row->r.typ, row->r.title_date, b->forhandsbesked,
+			  row->insats->short_name, title, sizeof(title));
+		pnr_format_digits(str_get(m, p->pnr), pnr);
+		person_name(x, p, name, sizeof(name));
+		struct cell cells[5] = {
+			cell_text(row->ansvarig), cell_text(title), cell_text(pnr),
+			cell_text(name), cell_date(next_working_day_after(row->r.title_date)),
+		};
+		int ret = add(s, cells);
+		if (ret)
+			return ret;
+	}
+	return 0;
+}
+
+/* Common summary items of both workbooks. */
+static int period_items(struct ivo_ctx *x, struct summary_item *items)
+{
+	int n = 0;
+	items[n++] = (struct summary_item){ "summary.period", NULL, cell_text(x->period) };
+	items[n++] = (struct summary_item){ "summary.brytdatum", NULL, cell_date(x->rep.cutoff) };
+	items[n++] = (struct summary_item){ "summary.rapportera_senast", NULL,
+					    cell_date(x->rep.deadline) };
+	items[n++] = (struct summary_item){ "summary.status", NULL,
+					    cell_text(txt(x, x->rep.preliminary ? "summary.preliminar"
+										: "summary.slutlig")) };
+	return n;
+}
+
+/* "Sammanfattning" of the IVO workbook: counts per rapporttyp and insats. */
+static int write_ivo_summary(struct ivo_ctx *x, struct book *bk)
+{
+	struct run *r = x->r;
+	int ninsats = templates_insats_count(r->templates);
+	long *counts = calloc((size_t)ninsats * RT__N + 1, sizeof(*counts));
+	struct summary_item *items = calloc((size_t)ninsats * RT__N + RT__N + 16,
+					    sizeof(*items));
+	char (*labels)[160] = calloc((size_t)ninsats * RT__N + RT__N + 1, sizeof(*labels));
+	int ret = EVB_ENOMEM;
+	if (!counts || !items || !labels)
+		goto out;
+	for (uint32_t i = 0; i < x->rep.rows.n; i++) {
+		const struct ivo_row *row = &x->rep.rows.v[i];
+		int idx = templates_insats_find(r->templates, row->insats->code);
+		counts[(size_t)row->r.typ * ninsats + idx]++;
+	}
+	int n = period_items(x, items), nl = 0;
+	if (r->config.ivo_mailbox[0])
+		items[n++] = (struct summary_item){ "summary.ivo_brevlada", NULL,
+						    cell_text(r->config.ivo_mailbox) };
+	items[n++] = (struct summary_item){ "summary.antal_rader", NULL,
+					    cell_int(x->rep.rows.n) };
+	for (int t = 0; t < RT__N; t++) {
+		long total = 0;
+		for (int k = 0; k < ninsats; k++)
+			total += counts[(size_t)t * ninsats + k];
+		snprintf(labels[nl], sizeof(labels[nl]), "%s, %s", txt(x, rapporttyp_keys[t]),
+			 txt(x, "summary.totalt"));
+		items[n++] = (struct summary_item){ NULL, labels[nl++], cell_int(total) };
+		for (int k = 0; k < ninsats; k++) {
+			long c = counts[(size_t)t * ninsats + k];
+			if (!c)
+				continue;
+			snprintf(labels[nl], sizeof(labels[nl]), "%s, %s",
+				 txt(x, rapporttyp_keys[t]),
+				 templates_insats(r->templates, k)->name);
+			items[n++] = (struct summary_item){ NULL, labels[nl++], cell_int(c) };
+		}
+	}
+	ret = run_sheet_summary(r, bk, "ivo", items, n);
+out:
+	free(counts);
+	free(items);
+	free(labels);
+	return ret;
+}
+
+/* ---- statistik -------------------------------------------------------- */
+
+struct stat_row {
+	uint16_t insats;
+	uint8_t lagrum;
+	char kon;
+	uint8_t kind;
+	int32_t days;
+};
+
+static const struct templates *sort_templates;
+
+static int cmp_stat(const void *a, const void *b)
+{
+	const struct stat_row *x = a, *y = b;
+	if (x->lagrum != y->lagrum)
+		return x->lagrum < y->lagrum ? -1 : 1;
+	if (x->insats != y->insats) {
+		int c = strcmp(templates_insats(sort_templates, x->insats)->code,
+			       templates_insats(sort_templates, y->insats)->code);
+		if (c)
+			return c;
+	}
+	if (x->kon != y->kon)
+		return x->kon < y->kon ? -1 : 1;
+	if (x->kind != y->kind)
+		return x->kind < y->kind ? -1 : 1;
+	return x->days < y->days ? 1 : x->days > y->days ? -1 : 0;
+}
+
+static int write_stat_beslut(struct ivo_ctx *x, struct book *bk)
+{
+	static const char *const cols[] = { "lagrum", "insats", "kon", "typ", "dagar" };
+	struct run *r = x->r;
+	const struct model *m = &r->model;
+	const struct case_set *cs = &x->rep.cases;
+	struct stat_row *rows = malloc(((size_t)cs->cases.n + 1) * sizeof(*rows));
+	if (!rows)
+		return EVB_ENOMEM;
+	size_t n = 0;
+	for (uint32_t i = 0; i < cs->cases.n; i++) {
+		const struct evb_case *c = &cs->cases.v[i];
+		if (case_first_milestone(c) > x->rep.eval || !case_open_at(c, x->rep.eval))
+			continue;
+		const struct beslut *b = &m->beslut.v[c->beslut];
+		rows[n++] = (struct stat_row){
+			.insats = b->insats, .lagrum = b->lagrum,
+			.kon = m->persons.v[b->person].kon, .kind = c->kind,
+			.days = x->rep.eval - c->start,
+		};
+	}
+	sort_templates = r->templates;
+	qsort(rows, n, sizeof(*rows), cmp_stat);
+	sort_templates = NULL;
+	int ret = 0;
+	struct sheet *s = run_sheet(r, bk, "statistik", "beslut", cols, 5);
+	if (!s)
+		ret = EVB_ETEMPLATE;
+	for (size_t i = 0; i < n && !ret; i++) {
+		struct cell cells[5] = {
+			cell_text(rows[i].lagrum == LAGRUM_LSS ? "LSS" : "SoL"),
+			cell_text(templates_insats(r->templates, rows[i].insats)->name),
+			cell_text(kon_text(x, rows[i].kon)),
+			cell_text(txt(x, rows[i].kind == CASE_BESLUT ? "arendetyp.beslut"
+								     : "arendetyp.avbrott")),
+			cell_int(rows[i].days),
+		};
+		ret = add(s, cells);
+	}
+	free(rows);
+	return ret;
+}
+
+/* "Antal": per lagrum, insats and kön, in catalogue order, then a total. */
+static int write_stat_antal(struct ivo_ctx *x, struct book *bk)
+{
+	static const char *const cols[] = { "lagrum", "insats", "kon", "manader_3_6",
+					    "manader_6_12", "over_12", "totalt",
+					    "verkstallda", "avslutade" };
+	struct run *r = x->r;
+	const struct model *m = &r->model;
+	int ninsats = templates_insats_count(r->templates);
+	struct ivo_counts *counts = calloc((size_t)ninsats * 2 + 1, sizeof(*counts));
+	if (!counts)
+		return EVB_ENOMEM;
+	const struct case_set *cs = &x->rep.cases;
+	for (uint32_t i = 0; i < cs->cases.n; i++) {
+		const struct evb_case *c = &cs->cases.v[i];
+		const struct beslut *b = &m->beslut.v[c->beslut];
+		int sex = m->persons.v[b->person].kon == 'M';
+		ivo_count(c, x->rep.prev_cutoff, x->rep.eval, &counts[b->insats * 2 + sex]);
+	}
+	struct ivo_counts total = { 0 };
+	int ret = 0;
+	struct sheet *s = run_sheet(r, bk, "statistik", "antal", cols, 9);
+	if (!s)
+		ret = EVB_ETEMPLATE;
+	/* SoL before LSS, as in the statistics sheet "Beslut" */
+	for (int lag = LAGRUM_SOL; lag <= LAGRUM_LSS && !ret; lag++) {
+		for (int k = 0; k < ninsats && !ret; k++) {
+			const struct insats_info *ins = templates_insats(r->templates, k);
+			if ((strcmp(ins->lagrum, "LSS") == 0) != (lag == LAGRUM_LSS))
+				continue;
+			for (int sex = 0; sex < 2 && !ret; sex++) {
+				const struct ivo_counts *c = &counts[k * 2 + sex];
+				long open = c->open[0] + c->open[1] + c->open[2];
+				if (!open && !c->executed && !c->ended)
+					continue;
+				for (int w = 0; w < WAIT__N; w++)
+					total.open[w] += c->open[w];
+				total.executed += c->executed;
+				total.ended += c->ended;
+				struct cell cells[9] = {
+					cell_text(ins->lagrum), cell_text(ins->name),
+					cell_text(kon_text(x, sex ? 'M' : 'K')),
+					cell_int(c->open[0]), cell_int(c->open[1]), cell_int(c->open[2]),
+					cell_int(open), cell_int(c->executed), cell_int(c->ended),
+				};
+				ret = add(s, cells);
+			}
+		}
+	}
+	if (!ret) {
+		struct cell cells[9] = {
+			cell_text(txt(x, "summary.totalt")), cell_blank(), cell_blank(),
+			cell_int(total.open[0]), cell_int(total.open[1]), cell_int(total.open[2]),
+			cell_int(total.open[0] + total.open[1] + total.open[2]),
+			cell_int(total.executed), cell_int(total.ended),
+		};
+		ret = add(s, cells);
+	}
+	free(counts);
+	return ret;
+}
+
+#define TREND_QUARTERS 8
+
+/* "Trend": the same counts for this quarter and the previous seven, from
+ * the cases known on E, with a chart of open cases per quarter. */
+static int write_stat_trend(struct ivo_ctx *x, struct book *bk)
+{
+	static const char *const cols[] = { "kvartal", "brytdatum", "manader_3_6",
+					    "manader_6_12", "over_12", "totalt",
+					    "verkstallda", "avslutade" };
+	struct run *r = x->r;
+	struct sheet *s = run_sheet(r, bk, "statistik", "trend", cols, 8);
+	if (!s)
+		return EVB_ETEMPLATE;
+	const struct case_set *cs = &x->rep.cases;
+	for (int q = TREND_QUARTERS - 1; q >= 0; q--) {
+		int y = x->rep.year, qq = x->rep.quarter;
+		quarter_step(&y, &qq, -q);
+		int py = y, pq = qq;
+		quarter_step(&py, &pq, -1);
+		evb_date cut = quarter_cutoff(y, qq);
+		evb_date at = cut < x->rep.eval ? cut : x->rep.eval;
+		struct ivo_counts c = { 0 };
+		for (uint32_t i = 0; i < cs->cases.n; i++)
+			ivo_count(&cs->cases.v[i], quarter_cutoff(py, pq), at, &c);
+		char label[16];
+		snprintf(label, sizeof(label), "%04dQ%d", y, qq);
+		struct cell cells[8] = {
+			cell_text(label), cell_date(cut),
+			cell_int(c.open[0]), cell_int(c.open[1]), cell_int(c.open[2]),
+			cell_int(c.open[0] + c.open[1] + c.open[2]),
+			cell_int(c.executed), cell_int(c.ended),
+		};
+		int ret = add(s, cells);
+		if (ret)
+			return ret;
+	}
+	struct evb_error err = { 0 };
+	struct chart_spec chart = {
+		.title = txt(x, "diagram.trend.titel"),
+		.x_title = txt(x, "diagram.trend.kategori"),
+		.y_title = txt(x, "diagram.trend.varde"),
+		.category_col = 0, .value_col = 5, .nrows = TREND_QUARTERS,
+	};
+	if (sheet_add_chart(s, &chart, &err)) {
+		diag_error(&err);
+		return EVB_EIO;
+	}
+	return 0;
+}
+
+static int write_stat_summary(struct ivo_ctx *x, struct book *bk)
+{
+	struct summary_item items[8];
+	int n = period_items(x, items);
+	items[n++] = (struct summary_item){ "summary.antal_avvisade", NULL,
+					    cell_int(x->r->model.rejects.n) };
+	return run_sheet_summary(x->r, bk, "statistik", items, n);
+}
+
+static int write_books(struct ivo_ctx *x)
+{
+	struct run *r = x->r;
+	char name[64];
+	snprintf(name, sizeof(name), "ivo-%s", x->period);
+	struct book *bk = run_book(r, "ivo", name);
+	if (!bk)
+		return EVB_EIO;
+	if (write_individrapporter(x, bk) || write_meddelanden(x, bk) ||
+	    write_ivo_summary(x, bk) || run_sheet_checks(r, bk, "ivo", ivo_checks) ||
+	    run_sheet_rejects(r, bk, "ivo", true)) {
+		book_abort(bk);
+		return EVB_EIO;
+	}
+	if (run_close_book(r, bk))
+		return EVB_EIO;
+
+	/* de-identified: rejected records without their values */
+	snprintf(name, sizeof(name), "statistik-%s", x->period);
+	if (!(bk = run_book_small(r, "statistik", name)))
+		return EVB_EIO;
+	if (write_stat_beslut(x, bk) || write_stat_antal(x, bk) ||
+	    write_stat_trend(x, bk) || write_stat_summary(x, bk) ||
+	    run_sheet_rejects(r, bk, "statistik", false)) {
+		book_abort(bk);
+		return EVB_EIO;
+	}
+	return run_close_book(r, bk) ? EVB_EIO : 0;
+}
+
+int cmd_ivo(int argc, char **argv)
+{
+	struct run r;
+	struct ivo_ctx x;
+	int status = EXIT_FATAL, year = 0, quarter = 0;
+	memset(&x, 0, sizeof(x));
+	x.r = &r;
+	if (run_parse(&r, "ivo", OPT_PERIOD | OPT_ASOF, argc, argv, usage))
+		goto out;
+	if (r.opts.help) {
+		printf("usage: %s\n\nWrites the quarterly report of ej verkställda beslut to IVO\n"
+		       "(ivo-YYYYQn.xlsx) and the de-identified statistics for the council\n"
+		       "(statistik-YYYYQn.xlsx).\n", usage);
+		status = EXIT_FINE;
+		goto out;
+	}
+	if (!r.opts.period || quarter_parse(r.opts.period, &year, &quarter)) {
+		diag_msg("%s '%s' (use e.g. --period 2026Q3)",
+			 r.opts.period ? "invalid --period" : "missing --period",
+			 r.opts.period ? r.opts.period : "");
+		fprintf(stderr, "usage: %s\n", usage);
+		goto out;
+	}
+	snprintf(x.period, sizeof(x.period), "%04dQ%d", year, quarter);
+	r.eval = ivo_eval_date(year, quarter, r.opts.asof);
+	if (run_setup(&r, true) || run_load(&r))
+		goto out;
+	if (!(x.text = malloc((size_t)EVB_MAX_TEXT * 4 + 1))) {
+		diag_msg("out of memory");
+		goto out;
+	}
+	int ret = ivo_build(&r.model, r.templates, year, quarter, r.opts.asof,
+			    r.config.ivo_key, r.config.ivo_key_len, &x.rep);
+	if (ret) {
+		diag_msg("%s", ret == EVB_ENOMEM ? "out of memory"
+			 : "cannot compute IVO-ids (crypto library error)");
+		goto out;
+	}
+	run_print_summary(&r);
+	if (!r.opts.quiet)
+		printf("ivo %s: %u report rows%s\n", x.period, x.rep.rows.n,
+		       x.rep.preliminary ? " (preliminary: as-of date before the cut-off)" : "");
+	if (run_strict_stop(&r))
+		goto out;
+	char name[64];
+	snprintf(name, sizeof(name), "ivo-%s", x.period);
+	if (run_open_dir(&r, name) || write_books(&x))
+		goto out;
+	status = run_finish(&r);
+out:
+	ivo_release(&x.rep);
+	free(x.text);
+	run_release(&r);
+	return status;
+}

@@ -1,0 +1,115 @@
+/* Messages to the user (stderr) and struct evb_error. */
+#include <stdarg.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "diag.h"
+
+static bool quiet;
+static FILE *stream;
+
+static FILE *out(void)
+{
+	return stream ? stream : stderr;
+}
+
+void diag_set_quiet(bool q)
+{
+	quiet = q;
+}
+
+bool diag_quiet(void)
+{
+	return quiet;
+}
+
+void diag_set_stream(FILE *f)
+{
+	stream = f;
+}
+
+static void copy_trunc(char *dst, size_t size, const char *src)
+{
+	if (!src) {
+		dst[0] = '\0';
+		return;
+	}
+	size_t n = strlen(src);
+	if (n >= size)
+		n = size - 1;
+	memcpy(dst, src, n);
+	dst[n] = '\0';
+}
+
+int evb_error_set(struct evb_error *err, int code, const char *file, long line,
+		  const char *column, const char *fmt, ...)
+{
+	if (!err)
+		return code;
+	err->code = code;
+	copy_trunc(err->file, sizeof(err->file), file);
+	err->line = line;
+	copy_trunc(err->column, sizeof(err->column), column);
+	va_list ap;
+	va_start(ap, fmt);
+	vsnprintf(err->message, sizeof(err->message), fmt, ap);
+	va_end(ap);
+	return code;
+}
+
+static void vprint_at(const char *file, long line, const char *column,
+		      const char *fmt, va_list ap)
+{
+	FILE *f = out();
+	fputs("evb: ", f);
+	if (file && *file) {
+		fputs(file, f);
+		if (line > 0)
+			fprintf(f, ":%ld", line);
+		fputs(": ", f);
+	}
+	if (column && *column)
+		fprintf(f, "%s: ", column);
+	vfprintf(f, fmt, ap);
+	fputc('\n', f);
+}
+
+static void print_at(const char *file, long line, const char *column,
+		     const char *fmt, ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	vprint_at(file, line, column, fmt, ap);
+	va_end(ap);
+}
+
+void diag_error(const struct evb_error *err)
+{
+	print_at(err->file, err->line, err->column, "%s", err->message);
+}
+
+void diag_at(const char *file, long line, const char *column, const char *fmt, ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	vprint_at(file, line, column, fmt, ap);
+	va_end(ap);
+}
+
+void diag_msg(const char *fmt, ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	vprint_at(NULL, 0, NULL, fmt, ap);
+	va_end(ap);
+}
+
+void diag_info(const char *fmt, ...)
+{
+	if (quiet)
+		return;
+	va_list ap;
+	va_start(ap, fmt);
+	vprint_at(NULL, 0, NULL, fmt, ap);
+	va_end(ap);
+}

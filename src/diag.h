@@ -1,0 +1,28 @@
+/*
+ * Every message the user sees on stderr goes through here, in the form
+ *   evb: file:line: column: message
+ * (parts that are unknown are left out). Informational messages are
+ * suppressed by --quiet; warnings and errors never are.
+ */
+#ifndef EVB_DIAG_H
+#define EVB_DIAG_H
+
+#include <stdio.h>
+#include "evb.h"
+
+void diag_set_quiet(bool quiet);
+bool diag_quiet(void);
+/* Redirect messages (tests); NULL restores stderr. */
+void diag_set_stream(FILE *f);
+
+/* An error described by err (file/line/column when set). */
+void diag_error(const struct evb_error *err);
+/* "evb: file:line: column: message"; file may be NULL, line 0, column NULL. */
+void diag_at(const char *file, long line, const char *column, const char *fmt, ...)
+	__attribute__((format(printf, 4, 5)));
+/* "evb: message" */
+void diag_msg(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+/* "evb: message", unless --quiet. */
+void diag_info(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+
+#endif

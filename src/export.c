@@ -1,0 +1,1083 @@
+/* Export set -> model: file discovery, rows -> records, finalisation. */
+#include <dirent.h>
+#include <errno.h>
+#include <math.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <sys/stat.h>
+
+#include "calendar.h"
+#include "csv_in.h"
+#include "diag.h"
+#include "export.h"
+#include "field.h"
+#include "hash.h"
+#include "personnr.h"
+#include "xml_in.h"
+
+#define VALUE_SHOWN 80   /* bytes of a rejected value kept for the report */
+
+struct loader {
+	struct model *m;
+	const struct templates *t;
+	struct xml_in *xml;
+	uint16_t file;
+	/* id -> record index, and ids seen with conflicting content, per kind */
+	struct u32map ids[K__COUNT];
+	struct u32map conflicts[K__COUNT];
+	int fatal;               /* EVB_ENOMEM once memory ran out */
+};
+
+/* ---- small helpers ------------------------------------------------------ */
+
+static const char *val(const struct row *r, int c)
+{
+	return r->val[c] ? r->val[c] : "";
+}
+
+static uint32_t line_of(const struct row *r, int c)
+{
+	long l = (c >= 0 && r->vline[c] > 0) ? r->vline[c] : r->line;
+	return l > 0 && l < (long)UINT32_MAX ? (uint32_t)l : 0;
+}
+
+static const char *column_name(int kind, int c)
+{
+	const struct kind_info *ki = schema_kind(kind);
+	return ki && c >= 0 && c < ki->ncolumns ? ki->columns[c].name : NULL;
+}
+
+/* Cuts s to at most VALUE_SHOWN bytes on a UTF-8 boundary, adding "…". */
+static str_ref shorten(struct model *m, const char *s)
+{
+	size_t n = strlen(s);
+	if (n <= VALUE_SHOWN)
+		return intern_str(&m->strings, s, n);
+	char buf[VALUE_SHOWN + 4];
+	size_t k = VALUE_SHOWN;
+	while (k > 0 && ((unsigned char)s[k] & 0xC0) == 0x80)
+		k--;
+	memcpy(buf, s, k);
+	memcpy(buf + k, "\xE2\x80\xA6", 3);
+	return intern_str(&m->strings, buf, k + 3);
+}
+
+static str_ref intern_fmt(struct model *m, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+static str_ref intern_fmt(struct model *m, const char *fmt, ...)
+{
+	char buf[512];
+	va_list ap;
+	va_start(ap, fmt);
+	int n = vsnprintf(buf, sizeof(buf), fmt, ap);
+	va_end(ap);
+	if (n < 0)
+		return STR_NONE;
+	if ((size_t)n >= sizeof(buf))
+		n = sizeof(buf) - 1;
+	return intern_str(&m->strings, buf, (size_t)n);
+}
+
+static int push_reject(struct model *m, struct src src, int kind,
+		       const char *column, str_ref value, const char *key,
+		       str_ref reason)
+{
+	struct reject *rj = VEC_PUSH(m->rejects);
+	if (!rj)
+		return EVB_ENOMEM;
+	rj->src = src;
+	rj->kind = (int8_t)kind;
+	rj->column = column;
+	rj->value = value;
+	rj->reason_key = key;
+	rj->reason = reason;
+	return 0;
+}
+
+static void count(struct loader *ld, int kind, long *file_counts, long *model_counts)
+{
+	(void)ld;
+	if (kind >= 0 && kind < K__COUNT) {
+		file_counts[kind]++;
+		model_counts[kind]++;
+	}
+}
+
+/* Rejects the record in row r because of column c. Returns 1 (rejected) or
+ * a negative code. */
+static int rej(struct loader *ld, const struct row *r, int c, const char *key,
+	       const char *fmt, ...) __attribute__((format(printf, 5, 6)));
+static int rej(struct loader *ld, const struct row *r, int c, const char *key,
+	       const char *fmt, ...)
+{
+	struct model *m = ld->m;
+	char reason[400];
+	va_list ap;
+	va_start(ap, fmt);
+	vsnprintf(reason, sizeof(reason), fmt, ap);
+	va_end(ap);
+	struct src src = { line_of(r, c), ld->file };
+	int ret = push_reject(m, src, r->kind, column_name(r->kind, c),
+			      c >= 0 ? shorten(m, val(r, c)) : STR_NONE, key,
+			      intern_str(&m->strings, reason, strlen(reason)));
+	if (ret)
+		return ret;
+	count(ld, r->kind, m->files.v[ld->file].rejected, m->rejected);
+	return 1;
+}
+
+/* ---- typed field getters: 0 ok, 1 rejected, < 0 fatal -------------------- */
+
+static int need(struct loader *ld, const struct row *r, int c)
+{
+	if (*val(r, c))
+		return 0;
+	return rej(ld, r, c, "reject.missing_value", "missing value for '%s'",
+		   column_name(r->kind, c));
+}
+
+static int get_str(struct loader *ld, const struct row *r, int c, bool required,
+		   str_ref *out)
+{
+	int ret = required ? need(ld, r, c) : 0;
+	if (ret)
+		return ret;
+	const char *s = val(r, c);
+	*out = intern_str(&ld->m->strings, s, strlen(s));
+	return ld->m->strings.failed ? EVB_ENOMEM : 0;
+}
+
+static int get_date(struct loader *ld, const struct row *r, int c, bool required,
+		    evb_date *out)
+{
+	*out = DATE_NONE;
+	const char *s = val(r, c);
+	if (!*s)
+		return required ? need(ld, r, c) : 0;
+	int e = field_date(s, out);
+	if (e)
+		return rej(ld, r, c, "reject.invalid_date", "%s", field_strerror(e));
+	return 0;
+}
+
+static int get_datetime(struct loader *ld, const struct row *r, int c,
+			bool required, int32_t *out)
+{
+	*out = INT32_MIN;
+	const char *s = val(r, c);
+	if (!*s)
+		return required ? need(ld, r, c) : 0;
+	int64_t minutes;
+	int e = field_datetime(s, &minutes);
+	if (e)
+		return rej(ld, r, c, "reject.invalid_datetime", "%s", field_strerror(e));
+	if (minutes <= INT32_MIN || minutes > INT32_MAX)
+		return rej(ld, r, c, "reject.invalid_datetime", "date and time out of range");
+	*out = (int32_t)minutes;
+	return 0;
+}
+
+static int get_bool(struct loader *ld, const struct row *r, int c, bool *out)
+{
+	*out = false;
+	int e = field_bool(val(r, c), out);
+	if (e)
+		return rej(ld, r, c, "reject.invalid_bool", "%s", field_strerror(e));
+	return 0;
+}
+
+static int get_number(struct loader *ld, const struct row *r, int c, double *out)
+{
+	*out = NAN;
+	const char *s = val(r, c);
+	if (!*s)
+		return 0;
+	int e = field_number(s, out);
+	if (e)
+		return rej(ld, r, c, "reject.invalid_number", "%s", field_strerror(e));
+	return 0;
+}
+
+/* An enum value from a code table, case-insensitive; empty -> dflt (or a
+ * reject when dflt < 0). */
+static int get_code(struct loader *ld, const struct row *r, int c,
+		    const char *const *table, int n, int dflt, uint8_t *out)
+{
+	const char *s = val(r, c);
+	if (!*s) {
+		if (dflt < 0)
+			return need(ld, r, c);
+		*out = (uint8_t)dflt;
+		return 0;
+	}
+	for (int i = 0; i < n; i++) {
+		if (*table[i] && strcasecmp(table[i], s) == 0) {
+			*out = (uint8_t)i;
+			return 0;
+		}
+	}
+	return rej(ld, r, c, "reject.unknown_value", "unknown value for '%s'",
+		   column_name(r->kind, c));
+}
+
+/* Finds or creates the person of a personnummer column. */
+static int get_person(struct loader *ld, const struct row *r, int c, uint32_t *idx)
+{
+	struct model *m = ld->m;
+	int ret = need(ld, r, c);
+	if (ret)
+		return ret;
+	struct pnr p;
+	int e = pnr_parse(val(r, c), m->asof, &p);
+	if (e)
+		return rej(ld, r, c, "reject.invalid_personnr", "%s", pnr_strerror(e));
+	str_ref key = intern_str(&m->strings, p.digits, 12);
+	if (m->strings.failed)
+		return EVB_ENOMEM;
+	*idx = u32map_get(&m->person_by_pnr, key);
+	if (*idx != IDX_NONE)
+		return 0;
+	struct person *ps = VEC_PUSH(m->persons);
+	if (!ps)
+		return EVB_ENOMEM;
+	ps->pnr = key;
+	ps->fodelsedatum = p.birth;
+	ps->avliden = DATE_NONE;
+	ps->avgiftsutrymme = NAN;
+	ps->kon = p.sex;
+	ps->samordning = p.samordning;
+	ps->src = (struct src){ line_of(r, c), ld->file };
+	*idx = m->persons.n - 1;
+	return u32map_put(&m->person_by_pnr, key, *idx);
+}
+
+/* ---- duplicates ----------------------------------------------------------- */
+
+enum { DUP_NEW, DUP_MERGED, DUP_CONFLICT };
+
+/*
+ * Looks the record's id up among the kind's records read so far. `rec` is
+ * the new record, `arr` the kind's array, `cmp_len` the bytes that must be
+ * equal for an exact duplicate (the record up to its src). Returns DUP_NEW
+ * (and registers the id for index `next`), DUP_MERGED or DUP_CONFLICT.
+ */
+static int dup_check(struct loader *ld, int kind, str_ref id, const void *rec,
+		     const void *arr, size_t elem, size_t cmp_len, uint32_t next)
+{
+	uint32_t prev = u32map_get(&ld->ids[kind], id);
+	if (prev == IDX_NONE) {
+		if (u32map_put(&ld->ids[kind], id, next))
+			return EVB_ENOMEM;
+		return DUP_NEW;
+	}
+	const char *old = (const char *)arr + (size_t)prev * elem;
+	if (u32map_get(&ld->conflicts[kind], id) == IDX_NONE &&
+	    memcmp(old, rec, cmp_len) == 0)
+		return DUP_MERGED;
+	if (u32map_put(&ld->conflicts[kind], id, 1))
+		return EVB_ENOMEM;
+	return DUP_CONFLICT;
+}
+
+/* Stores a new record after its duplicate check. Returns 0 used, 1 rejected,
+ * < 0 fatal. */
+#define STORE(ld, r, kind, idcol, vec, recp) \
+	store_record((ld), (r), (kind), (idcol), (recp)->id, (recp), \
+		     (void **)&(vec).v, &(vec).n, &(vec).cap, sizeof(*(recp)), \
+		     offsetof(__typeof__(*(recp)), src))
+
+static int store_record(struct loader *ld, const struct row *r, int kind,
+			int idcol, str_ref id, const void *rec, void **arr,
+			uint32_t *n, uint32_t *cap, size_t elem, size_t cmp_len)
+{
+	struct model *m = ld->m;
+	int d = dup_check(ld, kind, id, rec, *arr, elem, cmp_len, *n);
+	if (d < 0)
+		return d;
+	if (d == DUP_CONFLICT)
+		return rej(ld, r, idcol, "reject.duplicate_conflict",
+			   "id '%s' occurs again with other content: every copy is rejected",
+			   val(r, idcol));
+	if (d == DUP_MERGED) {
+		struct src src = { (uint32_t)r->line, ld->file };
+		int ret = model_add_finding(m, "check.dubblett_sammanslagen", src, kind, id,
+					    IDX_NONE, DATE_NONE, STR_NONE);
+		if (ret)
+			return ret;
+		m->merged[kind]++;
+		count(ld, kind, m->files.v[ld->file].used, m->used);
+		return 0;
+	}
+	if (!vec_grow(arr, cap, *n, elem))
+		return EVB_ENOMEM;
+	memcpy((char *)*arr + (size_t)*n * elem, rec, elem);
+	(*n)++;
+	count(ld, kind, m->files.v[ld->file].used, m->used);
+	return 0;
+}
+
+/* ---- one function per kind: 0 used, 1 rejected, < 0 fatal ---------------- */
+
+#define TRY(x) do { int ret_ = (x); if (ret_) return ret_; } while (0)
+
+static int load_person(struct loader *ld, const struct row *r)
+{
+	struct model *m = ld->m;
+	struct pnr p;
+	TRY(need(ld, r, P_PERSON_ID));
+	int e = pnr_parse(val(r, P_PERSON_ID), m->asof, &p);
+	if (e)
+		return rej(ld, r, P_PERSON_ID, "reject.invalid_personnr", "%s", pnr_strerror(e));
+	struct person ps;
+	memset(&ps, 0, sizeof(ps));
+	ps.pnr = intern_str(&m->strings, p.digits, 12);
+	ps.kon = p.sex;
+	ps.samordning = p.samordning;
+	TRY(get_str(ld, r, P_FORNAMN, false, &ps.fornamn));
+	TRY(get_str(ld, r, P_EFTERNAMN, false, &ps.efternamn));
+	const char *kon = val(r, P_KON);
+	if (*kon) {
+		if (strcasecmp(kon, "K") == 0)
+			ps.kon = 'K';
+		else if (strcasecmp(kon, "M") == 0)
+			ps.kon = 'M';
+		else
+			return rej(ld, r, P_KON, "reject.unknown_value",
+				   "unknown value for 'kon' (K or M)");
+	}
+	TRY(get_date(ld, r, P_FODELSEDATUM, false, &ps.fodelsedatum));
+	if (ps.fodelsedatum == DATE_NONE)
+		ps.fodelsedatum = p.birth;
+	TRY(get_bool(ld, r, P_SKYDDAD, &ps.skyddad));
+	TRY(get_date(ld, r, P_AVLIDEN_DATUM, false, &ps.avliden));
+	TRY(get_number(ld, r, P_AVGIFTSUTRYMME, &ps.avgiftsutrymme));
+	ps.listed = true;
+	ps.src = (struct src){ (uint32_t)r->line, ld->file };
+	if (m->strings.failed)
+		return EVB_ENOMEM;
+
+	m->has_personer = true;
+	uint32_t idx = u32map_get(&m->person_by_pnr, ps.pnr);
+	if (idx != IDX_NONE && m->persons.v[idx].listed) {
+		int d = dup_check(ld, K_PERSON, ps.pnr, &ps, m->persons.v,
+				  sizeof(ps), offsetof(struct person, src), idx);
+		if (d < 0)
+			return d;
+		if (d == DUP_CONFLICT)
+			return rej(ld, r, P_PERSON_ID, "reject.duplicate_conflict",
+				   "person occurs again with other content: every copy is rejected");
+		TRY(model_add_finding(m, "check.dubblett_sammanslagen", ps.src, K_PERSON,
+				      ps.pnr, idx, DATE_NONE, STR_NONE));
+		m->merged[K_PERSON]++;
+	} else if (idx != IDX_NONE) {
+		/* implied by an earlier decision or meal: now described */
+		m->persons.v[idx] = ps;
+		TRY(u32map_put(&ld->ids[K_PERSON], ps.pnr, idx));
+	} else {
+		struct person *np = VEC_PUSH(m->persons);
+		if (!np)
+			return EVB_ENOMEM;
+		*np = ps;
+		idx = m->persons.n - 1;
+		TRY(u32map_put(&m->person_by_pnr, ps.pnr, idx));
+		TRY(u32map_put(&ld->ids[K_PERSON], ps.pnr, idx));
+	}
+	count(ld, K_PERSON, m->files.v[ld->file].used, m->used);
+	return 0;
+}
+
+static int load_beslut(struct loader *ld, const struct row *r)
+{
+	struct model *m = ld->m;
+	struct beslut b;
+	memset(&b, 0, sizeof(b));
+	TRY(get_str(ld, r, B_BESLUT_ID, true, &b.id));
+	TRY(get_person(ld, r, B_PERSON_ID, &b.person));
+	TRY(need(ld, r, B_LAGRUM));
+	const char *lagrum = val(r, B_LAGRUM);
+	if (strcasecmp(lagrum, "SoL") == 0)
+		b.lagrum = LAGRUM_SOL;
+	else if (strcasecmp(lagrum, "LSS") == 0)
+		b.lagrum = LAGRUM_LSS;
+	else
+		return rej(ld, r, B_LAGRUM, "reject.unknown_value",
+			   "unknown value for 'lagrum' (SoL or LSS)");
+	TRY(need(ld, r, B_INSATS));
+	int ins = templates_insats_find(ld->t, val(r, B_INSATS));
+	if (ins < 0)
+		return rej(ld, r, B_INSATS, "reject.unknown_insats",
+			   "unknown insats code (see templates/insatser.csv)");
+	const struct insats_info *ii = templates_insats(ld->t, ins);
+	if (strcasecmp(ii->lagrum, lagrum) != 0)
+		return rej(ld, r, B_LAGRUM, "reject.lagrum_mismatch",
+			   "lagrum '%s' does not match insats %s (%s)", lagrum,
+			   ii->code, ii->lagrum);
+	b.insats = (uint16_t)ins;
+	TRY(get_date(ld, r, B_BESLUTSDATUM, true, &b.beslutsdatum));
+	static const char *const utfall[] = { "bifall", "delvis_bifall", "avslag" };
+	TRY(get_code(ld, r, B_UTFALL, utfall, 3, -1, &b.utfall));
+	TRY(get_bool(ld, r, B_FORHANDSBESKED, &b.forhandsbesked));
+	TRY(get_date(ld, r, B_GILTIG_FROM, false, &b.giltig_from));
+	TRY(get_date(ld, r, B_GILTIG_TOM, false, &b.giltig_tom));
+	TRY(get_date(ld, r, B_AVSLUTAD_DATUM, false, &b.avslutad_datum));
+	TRY(get_code(ld, r, B_AVSLUTSORSAK, avslutsorsak_codes, ORSAK__N,
+		     ORSAK_NONE, &b.avslutsorsak));
+	if (b.avslutad_datum != DATE_NONE && b.avslutsorsak == ORSAK_NONE)
+		b.avslutsorsak = ORSAK_ANNAT;
+	TRY(get_str(ld, r, B_ERSATTER_BESLUT_ID, false, &b.ersatter));
+	b.replaces = IDX_NONE;
+	TRY(get_number(ld, r, B_OMFATTNING, &b.omfattning));
+	TRY(get_code(ld, r, B_OMFATTNING_ENHET, enhet_codes, ENHET__N, ENHET_NONE,
+		     &b.omfattning_enhet));
+	TRY(get_bool(ld, r, B_VERKSTALLS_EXTERNT, &b.verkstalls_externt));
+	TRY(get_str(ld, r, B_HANDLAGGARE, false, &b.handlaggare));
+	TRY(get_str(ld, r, B_ENHET, false, &b.enhet));
+	if (b.giltig_from != DATE_NONE && b.giltig_tom != DATE_NONE &&
+	    b.giltig_tom < b.giltig_from)
+		return rej(ld, r, B_GILTIG_TOM, "reject.end_before_start",
+			   "giltig_tom is before giltig_from");
+	if (b.ersatter == b.id && b.id != STR_NONE)
+		return rej(ld, r, B_ERSATTER_BESLUT_ID, "reject.unknown_beslut",
+			   "a decision cannot replace itself");
+	b.src = (struct src){ (uint32_t)r->line, ld->file };
+	if (m->strings.failed)
+		return EVB_ENOMEM;
+	return STORE(ld, r, K_BESLUT, B_BESLUT_ID, m->beslut, &b);
+}
+
+static int load_bestallning(struct loader *ld, const struct row *r)
+{
+	struct model *m = ld->m;
+	struct bestallning o;
+	memset(&o, 0, sizeof(o));
+	TRY(get_str(ld, r, O_BESTALLNING_ID, true, &o.id));
+	TRY(get_str(ld, r, O_BESLUT_ID, true, &o.beslut_ref));
+	o.beslut = IDX_NONE;
+	TRY(get_str(ld, r, O_UTFORARE, true, &o.utforare));
+	TRY(get_datetime(ld, r, O_SKICKAD, true, &o.skickad));
+	TRY(get_datetime(ld, r, O_BEKRAFTAD, false, &o.bekraftad));
+	TRY(get_date(ld, r, O_AVSLUTAD_DATUM, false, &o.avslutad_datum));
+	if (o.bekraftad != INT32_MIN && o.bekraftad < o.skickad)
+		return rej(ld, r, O_BEKRAFTAD, "reject.end_before_start",
+			   "bekraftad is before skickad");
+	o.src = (struct src){ (uint32_t)r->line, ld->file };
+	if (m->strings.failed)
+		return EVB_ENOMEM;
+	return STORE(ld, r, K_BESTALLNING, O_BESTALLNING_ID, m->bestallningar, &o);
+}
+
+static int load_verkstallighet(struct loader *ld, const struct row *r)
+{
+	struct model *m = ld->m;
+	struct verkstallighet v;
+	memset(&v, 0, sizeof(v));
+	TRY(get_str(ld, r, V_VERKSTALLIGHET_ID, true, &v.id));
+	TRY(get_str(ld, r, V_BESLUT_ID, true, &v.beslut_ref));
+	v.beslut = IDX_NONE;
+	TRY(get_date(ld, r, V_STARTDATUM, true, &v.startdatum));
+	TRY(get_str(ld, r, V_BESTALLNING_ID, false, &v.bestallning_ref));
+	TRY(get_str(ld, r, V_UTFORARE, false, &v.utforare));
+	TRY(get_date(ld, r, V_SLUTDATUM, false, &v.slutdatum));
+	TRY(get_number(ld, r, V_OMFATTNING, &v.omfattning));
+	if (v.slutdatum != DATE_NONE && v.slutdatum < v.startdatum)
+		return rej(ld, r, V_SLUTDATUM, "reject.end_before_start",
+			   "slutdatum is before startdatum");
+	v.src = (struct src){ (uint32_t)r->line, ld->file };
+	if (m->strings.failed)
+		return EVB_ENOMEM;
+	return STORE(ld, r, K_VERKSTALLIGHET, V_VERKSTALLIGHET_ID, m->verkstalligheter, &v);
+}
+
+static int load_avbrott(struct loader *ld, const struct row *r)
+{
+	struct model *m = ld->m;
+	struct avbrott a;
+	memset(&a, 0, sizeof(a));
+	TRY(get_str(ld, r, A_AVBROTT_ID, true, &a.id));
+	TRY(get_str(ld, r, A_BESLUT_ID, true, &a.beslut_ref));
+	a.beslut = IDX_NONE;
+	TRY(get_date(ld, r, A_FRAN_DATUM, true, &a.fran_datum));
+	TRY(get_str(ld, r, A_VERKSTALLIGHET_ID, false, &a.verkstallighet_ref));
+	TRY(get_date(ld, r, A_TILL_DATUM, false, &a.till_datum));
+	TRY(get_str(ld, r, A_ORSAK, false, &a.orsak));
+	TRY(get_date(ld, r, A_REGISTRERAD_DATUM, false, &a.registrerad_datum));
+	if (a.till_datum != DATE_NONE && a.till_datum < a.fran_datum)
+		return rej(ld, r, A_TILL_DATUM, "reject.end_before_start",
+			   "till_datum is before fran_datum");
+	a.src = (struct src){ (uint32_t)r->line, ld->file };
+	if (m->strings.failed)
+		return EVB_ENOMEM;
+	return STORE(ld, r, K_AVBROTT, A_AVBROTT_ID, m->avbrott, &a);
+}
+
+static int load_handelse(struct loader *ld, const struct row *r)
+{
+	struct model *m = ld->m;
+	struct handelse h;
+	memset(&h, 0, sizeof(h));
+	TRY(get_str(ld, r, H_HANDELSE_ID, true, &h.id));
+	TRY(get_str(ld, r, H_BESLUT_ID, true, &h.beslut_ref));
+	h.beslut = IDX_NONE;
+	TRY(get_date(ld, r, H_DATUM, true, &h.datum));
+	TRY(get_code(ld, r, H_TYP, handelse_typ_codes, HT__N, -1, &h.typ));
+	const char *kat = val(r, H_SKAL_KATEGORI), *ors = val(r, H_SKAL_ORSAK);
+	if (h.typ == HT_SKAL || *kat || *ors) {
+		if (h.typ == HT_SKAL)
+			TRY(need(ld, r, *kat ? H_SKAL_ORSAK : H_SKAL_KATEGORI));
+		if (!templates_skal_find(ld->t, kat, ors))
+			return rej(ld, r, *kat ? H_SKAL_ORSAK : H_SKAL_KATEGORI,
+				   "reject.unknown_skal",
+				   "unknown skal_kategori/skal_orsak pair (see templates/skal.csv)");
+	}
+	TRY(get_str(ld, r, H_SKAL_KATEGORI, false, &h.skal_kategori));
+	TRY(get_str(ld, r, H_SKAL_ORSAK, false, &h.skal_orsak));
+	TRY(get_str(ld, r, H_TEXT, false, &h.text));
+	h.src = (struct src){ (uint32_t)r->line, ld->file };
+	if (m->strings.failed)
+		return EVB_ENOMEM;
+	return STORE(ld, r, K_HANDELSE, H_HANDELSE_ID, m->handelser, &h);
+}
+
+static int load_maltid(struct loader *ld, const struct row *r)
+{
+	struct model *m = ld->m;
+	struct maltid mt;
+	memset(&mt, 0, sizeof(mt));
+	TRY(get_person(ld, r, M_PERSON_ID, &mt.person));
+	TRY(get_str(ld, r, M_ENHET, true, &mt.enhet));
+	TRY(get_date(ld, r, M_DATUM, false, &mt.datum));
+	const char *manad = val(r, M_MANAD);
+	int y, mo, d;
+	if (mt.datum != DATE_NONE) {
+		date_to_ymd(mt.datum, &y, &mo, &d);
+		mt.manad = y * 12 + mo - 1;
+		if (*manad) {
+			int e = field_month(manad, &y, &mo);
+			if (e)
+				return rej(ld, r, M_MANAD, "reject.invalid_month", "%s",
+					   field_strerror(e));
+			if (y * 12 + mo - 1 != mt.manad)
+				return rej(ld, r, M_MANAD, "reject.invalid_month",
+					   "manad does not match datum");
+		}
+	} else {
+		if (!*manad)
+			return rej(ld, r, M_DATUM, "reject.missing_value",
+				   "missing value for 'datum' or 'manad'");
+		int e = field_month(manad, &y, &mo);
+		if (e)
+			return rej(ld, r, M_MANAD, "reject.invalid_month", "%s",
+				   field_strerror(e));
+		mt.manad = y * 12 + mo - 1;
+	}
+	TRY(need(ld, r, M_ANTAL));
+	const char *antal = val(r, M_ANTAL);
+	int64_t n;
+	int e = field_count(antal, &n);
+	if (e && antal[0] == '-')
+		return rej(ld, r, M_ANTAL, "reject.negative_count", "antal is negative");
+	if (e)
+		return rej(ld, r, M_ANTAL, "reject.invalid_number", "%s", field_strerror(e));
+	if (n > 100000)
+		return rej(ld, r, M_ANTAL, "reject.invalid_number", "antal is implausibly large");
+	mt.antal = (int32_t)n;
+	TRY(get_code(ld, r, M_MALTIDSTYP, maltidstyp_codes, MT__N, MT_LUNCH, &mt.typ));
+	mt.src = (struct src){ (uint32_t)r->line, ld->file };
+	if (m->strings.failed)
+		return EVB_ENOMEM;
+	struct maltid *p = VEC_PUSH(m->maltider);
+	if (!p)
+		return EVB_ENOMEM;
+	*p = mt;
+	count(ld, K_MALTID, m->files.v[ld->file].used, m->used);
+	return 0;
+}
+
+/* ---- reader sink ------------------------------------------------------------ */
+
+static int sink_row(void *ctx, const struct row *r)
+{
+	struct loader *ld = ctx;
+	struct model *m = ld->m;
+	count(ld, r->kind, m->files.v[ld->file].read, m->read);
+	int ret;
+	switch (r->kind) {
+	case K_PERSON: ret = load_person(ld, r); break;
+	case K_BESLUT: ret = load_beslut(ld, r); break;
+	case K_BESTALLNING: ret = load_bestallning(ld, r); break;
+	case K_VERKSTALLIGHET: ret = load_verkstallighet(ld, r); break;
+	case K_AVBROTT: ret = load_avbrott(ld, r); break;
+	case K_HANDELSE: ret = load_handelse(ld, r); break;
+	case K_MALTID: ret = load_maltid(ld, r); break;
+	default: ret = EVB_EINVAL; break;
+	}
+	if (m->strings.failed)
+		ret = EVB_ENOMEM;
+	return ret < 0 ? ret : 0;
+}
+
+static int sink_reject(void *ctx, int kind, const char *file, long line,
+		       const char *column, const char *value,
+		       const char *reason_key, const char *reason)
+{
+	struct loader *ld = ctx;
+	struct model *m = ld->m;
+	(void)file;
+	if (kind >= 0 && kind < K__COUNT) {
+		count(ld, kind, m->files.v[ld->file].read, m->read);
+		count(ld, kind, m->files.v[ld->file].rejected, m->rejected);
+	}
+	/* column names from readers are transient: keep the schema's copy */
+	const char *col = NULL;
+	if (column && kind >= 0 && kind < K__COUNT) {
+		int c = schema_column(kind, column, strlen(column));
+		col = column_name(kind, c);
+	}
+	struct src src = { line > 0 && line < (long)UINT32_MAX ? (uint32_t)line : 0, ld->file };
+	str_ref v = value ? shorten(m, value) : STR_NONE;
+	str_ref rs = intern_str(&m->strings, reason, strlen(reason));
+	int ret = push_reject(m, src, kind, col, v, reason_key, rs);
+	if (!ret && m->strings.failed)
+		ret = EVB_ENOMEM;
+	return ret;
+}
+
+static void sink_note(void *ctx, const char *file, long line, const char *message)
+{
+	struct loader *ld = ctx;
+	struct src src = { line > 0 && line < (long)UINT32_MAX ? (uint32_t)line : 0, ld->file };
+	str_ref d = intern_str(&ld->m->strings, message, strlen(message));
+	if (model_add_finding(ld->m, "check.okand_kolumn", src, -1, STR_NONE, IDX_NONE,
+			      DATE_NONE, d))
+		ld->fatal = EVB_ENOMEM;
+	diag_at(file, line, NULL, "%s", message);
+}
+
+/* ---- files ------------------------------------------------------------------- */
+
+static int cmp_names(const void *a, const void *b)
+{
+	return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+static bool has_suffix(const char *s, const char *suffix)
+{
+	size_t n = strlen(s), k = strlen(suffix);
+	return n >= k && strcasecmp(s + n - k, suffix) == 0;
+}
+
+static char *join_path(const char *dir, const char *name)
+{
+	size_t a = strlen(dir), b = strlen(name);
+	bool slash = a > 0 && dir[a - 1] != '/';
+	char *p = malloc(a + slash + b + 1);
+	if (!p)
+		return NULL;
+	memcpy(p, dir, a);
+	if (slash)
+		p[a] = '/';
+	memcpy(p + a + slash, name, b + 1);
+	return p;
+}
+
+/* Collects the files of one --in argument (a folder's regular files in name
+ * order, hidden files skipped; or the file itself). */
+static int collect(const char *input, char ***list, size_t *n, size_t *cap,
+		   struct evb_error *err)
+{
+	struct stat st;
+	if (stat(input, &st) != 0)
+		return evb_error_set(err, EVB_EIO, input, 0, NULL,
+				     "cannot read input: %s", strerror(errno));
+	if (!S_ISDIR(st.st_mode)) {
+		if (*n == *cap) {
+			size_t nc = *cap ? *cap * 2 : 16;
+			char **nl = realloc(*list, nc * sizeof(*nl));
+			if (!nl)
+				return EVB_ENOMEM;
+			*list = nl;
+			*cap = nc;
+		}
+		if (!((*list)[*n] = strdup(input)))
+			return EVB_ENOMEM;
+		(*n)++;
+		return 0;
+	}
+	DIR *d = opendir(input);
+	if (!d)
+		return evb_error_set(err, EVB_EIO, input, 0, NULL,
+				     "cannot read folder: %s", strerror(errno));
+	size_t first = *n;
+	struct dirent *e;
+	int ret = 0;
+	errno = 0;
+	while ((e = readdir(d))) {
+		if (e->d_name[0] == '.')
+			continue;
+		char *p = join_path(input, e->d_name);
+		if (!p) {
+			ret = EVB_ENOMEM;
+			break;
+		}
+		if (stat(p, &st) != 0 || !S_ISREG(st.st_mode)) {
+			free(p);
+			continue;
+		}
+		if (*n == *cap) {
+			size_t nc = *cap ? *cap * 2 : 16;
+			char **nl = realloc(*list, nc * sizeof(*nl));
+			if (!nl) {
+				free(p);
+				ret = EVB_ENOMEM;
+				break;
+			}
+			*list = nl;
+			*cap = nc;
+		}
+		(*list)[(*n)++] = p;
+		errno = 0;
+	}
+	if (!ret && errno)
+		ret = evb_error_set(err, EVB_EIO, input, 0, NULL,
+				    "cannot read folder: %s", strerror(errno));
+	closedir(d);
+	if (!ret)
+		qsort(*list + first, *n - first, sizeof(**list), cmp_names);
+	return ret;
+}
+
+static const char *base_name(const char *path)
+{
+	const char *s = strrchr(path, '/');
+	return s ? s + 1 : path;
+}
+
+static int read_file(struct loader *ld, const char *path, struct evb_error *err)
+{
+	struct model *m = ld->m;
+	if (m->files.n >= UINT16_MAX - 1)
+		return evb_error_set(err, EVB_ETOOBIG, path, 0, NULL,
+				     "too many input files (at most %d)", UINT16_MAX - 2);
+	struct input_file *f = VEC_PUSH(m->files);
+	if (!f)
+		return EVB_ENOMEM;
+	ld->file = (uint16_t)(m->files.n - 1);
+	f->kind = -1;
+	if (!(f->path = strdup(path)) || !(f->display = strdup(path)))
+		return EVB_ENOMEM;
+	bool utf8;
+	int ret = hash_file(path, f->sha256, &f->size, &utf8, err);
+	if (ret)
+		return ret;
+	const char *base = base_name(path);
+	struct reader_sink sink = { ld, sink_row, sink_reject, sink_note };
+	struct input_info info;
+	memset(&info, 0, sizeof(info));
+	struct src src = { 0, ld->file };
+	if (has_suffix(base, ".csv") && schema_kind_from_filename(base) >= 0) {
+		f->kind = schema_kind_from_filename(base);
+		ret = csv_in_read(path, f->display, (enum kind)f->kind, !utf8, &sink,
+				  &info, err);
+		f = &m->files.v[ld->file];
+		f->cp1252 = info.cp1252 || !utf8;
+		f->bom = info.bom;
+		f->delimiter = info.delimiter;
+		if (!ret && f->cp1252) {
+			diag_at(f->display, 0, NULL,
+				"not valid UTF-8: read as Windows-1252 and converted");
+			ret = model_add_finding(m, "check.teckenkodning", src, f->kind,
+						STR_NONE, IDX_NONE, DATE_NONE, STR_NONE);
+		}
+	} else if (has_suffix(base, ".xml")) {
+		f->xml = true;
+		if (!ld->xml && !(ld->xml = xml_in_new(templates_xsd_path(ld->t), err)))
+			return err && err->code ? err->code : EVB_ETEMPLATE;
+		ret = xml_in_read(ld->xml, path, f->display, &sink, &info, err);
+	} else {
+		diag_at(f->display, 0, NULL, "unknown kind of file: ignored");
+		ret = model_add_finding(m, "check.okand_fil", src, -1, STR_NONE,
+					IDX_NONE, DATE_NONE, STR_NONE);
+	}
+	if (!ret && ld->fatal)
+		ret = ld->fatal;
+	return ret;
+}
+
+/* ---- finalisation -------------------------------------------------------------- */
+
+static void uncount(struct model *m, int kind, uint16_t file)
+{
+	m->used[kind]--;
+	m->rejected[kind]++;
+	m->files.v[file].used[kind]--;
+	m->files.v[file].rejected[kind]++;
+}
+
+/*
+ * Keeps the records of one kind that pass `keep`, rejecting the others with
+ * the reason keep() gives. Generic over the record type through offsets.
+ */
+typedef const char *(*keep_fn)(struct model *m, void *rec, struct loader *ld,
+			       const char **reason);
+
+static int filter(struct loader *ld, int kind, void *arr, uint32_t *n,
+		  size_t elem, size_t src_off, size_t id_off, int idcol,
+		  keep_fn keep)
+{
+	struct model *m = ld->m;
+	uint32_t w = 0;
+	for (uint32_t i = 0; i < *n; i++) {
+		char *rec = (char *)arr + (size_t)i * elem;
+		const char *reason = NULL;
+		const char *key = keep(m, rec, ld, &reason);
+		if (key) {
+			struct src src;
+			str_ref id;
+			memcpy(&src, rec + src_off, sizeof(src));
+			memcpy(&id, rec + id_off, sizeof(id));
+			int ret = push_reject(m, src, kind, column_name(kind, idcol),
+					      shorten(m, str_get(m, id)), key,
+					      intern_str(&m->strings, reason, strlen(reason)));
+			if (ret)
+				return ret;
+			uncount(m, kind, src.file);
+			continue;
+		}
+		if (w != i)
+			memmove((char *)arr + (size_t)w * elem, rec, elem);
+		w++;
+	}
+	*n = w;
+	return m->strings.failed ? EVB_ENOMEM : 0;
+}
+
+static const char *keep_unconflicted(struct model *m, void *rec, struct loader *ld,
+				     const char **reason, int kind, str_ref id)
+{
+	(void)m;
+	(void)rec;
+	if (u32map_get(&ld->conflicts[kind], id) == IDX_NONE)
+		return NULL;
+	*reason = "id occurs again with other content: every copy is rejected";
+	return "reject.duplicate_conflict";
+}
+
+#define KEEP_FNS(T, K) \
+static const char *keep_##T(struct model *m, void *rec, struct loader *ld, \
+			    const char **reason) \
+{ \
+	return keep_unconflicted(m, rec, ld, reason, K, ((struct T *)rec)->id); \
+}
+KEEP_FNS(beslut, K_BESLUT)
+KEEP_FNS(bestallning, K_BESTALLNING)
+KEEP_FNS(verkstallighet, K_VERKSTALLIGHET)
+KEEP_FNS(avbrott, K_AVBROTT)
+KEEP_FNS(handelse, K_HANDELSE)
+
+/* Resolves beslut_ref (at offset ref_off) into the beslut index (at
+ * beslut_off); records pointing at no decision are rejected. */
+static int resolve(struct loader *ld, int kind, void *arr, uint32_t *n,
+		   size_t elem, size_t src_off, size_t ref_off, size_t beslut_off,
+		   int refcol)
+{
+	struct model *m = ld->m;
+	uint32_t w = 0;
+	for (uint32_t i = 0; i < *n; i++) {
+		char *rec = (char *)arr + (size_t)i * elem;
+		str_ref ref;
+		memcpy(&ref, rec + ref_off, sizeof(ref));
+		uint32_t b = u32map_get(&m->beslut_by_id, ref);
+		if (b == IDX_NONE) {
+			struct src src;
+			memcpy(&src, rec + src_off, sizeof(src));
+			int ret = push_reject(m, src, kind, column_name(kind, refcol),
+					      shorten(m, str_get(m, ref)),
+					      "reject.unknown_beslut",
+					      intern_fmt(m, "no decision with beslut_id '%s'",
+							 str_get(m, ref)));
+			if (ret)
+				return ret;
+			uncount(m, kind, src.file);
+			continue;
+		}
+		memcpy(rec + beslut_off, &b, sizeof(b));
+		if (w != i)
+			memmove((char *)arr + (size_t)w * elem, rec, elem);
+		w++;
+	}
+	*n = w;
+	return m->strings.failed ? EVB_ENOMEM : 0;
+}
+
+/* Related records sorted by (decision, date, source position): a total order
+ * independent of the order files were given in beyond their names. */
+#define CMP(a, b) ((a) < (b) ? -1 : (a) > (b))
+#define SRC_CMP(x, y) \
+	((x)->src.file != (y)->src.file ? CMP((x)->src.file, (y)->src.file) \
+					: CMP((x)->src.line, (y)->src.line))
+
+static int cmp_v(const void *a, const void *b)
+{
+	const struct verkstallighet *x = a, *y = b;
+	if (x->beslut != y->beslut) return CMP(x->beslut, y->beslut);
+	if (x->startdatum != y->startdatum) return CMP(x->startdatum, y->startdatum);
+	if (x->src.file != y->src.file || x->src.line != y->src.line) return SRC_CMP(x, y);
+	return CMP(x->id, y->id);
+}
+static int cmp_a(const void *a, const void *b)
+{
+	const struct avbrott *x = a, *y = b;
+	if (x->beslut != y->beslut) return CMP(x->beslut, y->beslut);
+	if (x->fran_datum != y->fran_datum) return CMP(x->fran_datum, y->fran_datum);
+	if (x->src.file != y->src.file || x->src.line != y->src.line) return SRC_CMP(x, y);
+	return CMP(x->id, y->id);
+}
+static int cmp_h(const void *a, const void *b)
+{
+	const struct handelse *x = a, *y = b;
+	if (x->beslut != y->beslut) return CMP(x->beslut, y->beslut);
+	if (x->datum != y->datum) return CMP(x->datum, y->datum);
+	if (x->src.file != y->src.file || x->src.line != y->src.line) return SRC_CMP(x, y);
+	return CMP(x->id, y->id);
+}
+static int cmp_o(const void *a, const void *b)
+{
+	const struct bestallning *x = a, *y = b;
+	if (x->beslut != y->beslut) return CMP(x->beslut, y->beslut);
+	if (x->skickad != y->skickad) return CMP(x->skickad, y->skickad);
+	if (x->src.file != y->src.file || x->src.line != y->src.line) return SRC_CMP(x, y);
+	return CMP(x->id, y->id);
+}
+
+/* Sets each decision's [first, first + n) range into a sorted array whose
+ * element's beslut index is at beslut_off. */
+static void index_ranges(struct model *m, const void *arr, uint32_t n,
+			 size_t elem, size_t beslut_off, size_t first_off,
+			 size_t n_off)
+{
+	for (uint32_t i = 0; i < n; i++) {
+		uint32_t b;
+		memcpy(&b, (const char *)arr + (size_t)i * elem + beslut_off, sizeof(b));
+		char *bp = (char *)&m->beslut.v[b];
+		uint32_t cnt;
+		memcpy(&cnt, bp + n_off, sizeof(cnt));
+		if (cnt == 0)
+			memcpy(bp + first_off, &i, sizeof(i));
+		cnt++;
+		memcpy(bp + n_off, &cnt, sizeof(cnt));
+	}
+}
+
+#define FILTER(ld, K, vec, T, idcol, fn) \
+	filter((ld), (K), (vec).v, &(vec).n, sizeof(struct T), \
+	       offsetof(struct T, src), offsetof(struct T, id), (idcol), (fn))
+#define RESOLVE(ld, K, vec, T, refcol) \
+	resolve((ld), (K), (vec).v, &(vec).n, sizeof(struct T), \
+		offsetof(struct T, src), offsetof(struct T, beslut_ref), \
+		offsetof(struct T, beslut), (refcol))
+#define INDEX(m, vec, T, f) \
+	index_ranges((m), (vec).v, (vec).n, sizeof(struct T), \
+		     offsetof(struct T, beslut), offsetof(struct beslut, f##_first), \
+		     offsetof(struct beslut, f##_n))
+
+static int finalize(struct loader *ld)
+{
+	struct model *m = ld->m;
+	int ret;
+
+	/* persons whose personer rows conflicted fall back to what their
+	 * personnummer says; their rows were rejected as they came in, the
+	 * first copy is rejected here */
+	for (uint32_t i = 0; i < m->persons.n; i++) {
+		struct person *p = &m->persons.v[i];
+		if (!p->listed || u32map_get(&ld->conflicts[K_PERSON], p->pnr) == IDX_NONE)
+			continue;
+		struct pnr pn;
+		if ((ret = push_reject(m, p->src, K_PERSON, column_name(K_PERSON, P_PERSON_ID),
+				       shorten(m, str_get(m, p->pnr)), "reject.duplicate_conflict",
+				       intern_fmt(m, "person occurs again with other content: every copy is rejected"))))
+			return ret;
+		uncount(m, K_PERSON, p->src.file);
+		if (pnr_parse(str_get(m, p->pnr), m->asof, &pn) == 0) {
+			p->fodelsedatum = pn.birth;
+			p->kon = pn.sex;
+		}
+		p->fornamn = p->efternamn = STR_NONE;
+		p->avliden = DATE_NONE;
+		p->avgiftsutrymme = NAN;
+		p->skyddad = false;
+		p->listed = false;
+	}
+
+	if ((ret = FILTER(ld, K_BESLUT, m->beslut, beslut, B_BESLUT_ID, keep_beslut)) ||
+	    (ret = FILTER(ld, K_BESTALLNING, m->bestallningar, bestallning, O_BESTALLNING_ID, keep_bestallning)) ||
+	    (ret = FILTER(ld, K_VERKSTALLIGHET, m->verkstalligheter, verkstallighet, V_VERKSTALLIGHET_ID, keep_verkstallighet)) ||
+	    (ret = FILTER(ld, K_AVBROTT, m->avbrott, avbrott, A_AVBROTT_ID, keep_avbrott)) ||
+	    (ret = FILTER(ld, K_HANDELSE, m->handelser, handelse, H_HANDELSE_ID, keep_handelse)))
+		return ret;
+
+	for (uint32_t i = 0; i < m->beslut.n; i++)
+		if ((ret = u32map_put(&m->beslut_by_id, m->beslut.v[i].id, i)))
+			return ret;
+
+	if ((ret = RESOLVE(ld, K_BESTALLNING, m->bestallningar, bestallning, O_BESLUT_ID)) ||
+	    (ret = RESOLVE(ld, K_VERKSTALLIGHET, m->verkstalligheter, verkstallighet, V_BESLUT_ID)) ||
+	    (ret = RESOLVE(ld, K_AVBROTT, m->avbrott, avbrott, A_BESLUT_ID)) ||
+	    (ret = RESOLVE(ld, K_HANDELSE, m->handelser, handelse, H_BESLUT_ID)))
+		return ret;
+
+	for (uint32_t i = 0; i < m->beslut.n; i++) {
+		struct beslut *b = &m->beslut.v[i];
+		if (b->ersatter == STR_NONE)
+			continue;
+		b->replaces = u32map_get(&m->beslut_by_id, b->ersatter);
+		if (b->replaces == IDX_NONE &&
+		    (ret = model_add_finding(m, "check.okant_ersatt_beslut", b->src, K_BESLUT,
+					     b->id, b->person, b->beslutsdatum, b->ersatter)))
+			return ret;
+	}
+
+	sort_array(m->verkstalligheter.v, m->verkstalligheter.n, sizeof(struct verkstallighet), cmp_v);
+	sort_array(m->avbrott.v, m->avbrott.n, sizeof(struct avbrott), cmp_a);
+	sort_array(m->handelser.v, m->handelser.n, sizeof(struct handelse), cmp_h);
+	sort_array(m->bestallningar.v, m->bestallningar.n, sizeof(struct bestallning), cmp_o);
+	INDEX(m, m->verkstalligheter, verkstallighet, v);
+	INDEX(m, m->avbrott, avbrott, a);
+	INDEX(m, m->handelser, handelse, h);
+	INDEX(m, m->bestallningar, bestallning, o);
+	return 0;
+}
+
+int export_read(struct model *m, const struct templates *t,
+		const char *const *inputs, int ninputs, struct evb_error *err)
+{
+	struct loader ld;
+	memset(&ld, 0, sizeof(ld));
+	ld.m = m;
+	ld.t = t;
+	char **files = NULL;
+	size_t n = 0, cap = 0;
+	int ret = 0;
+
+	for (int i = 0; i < ninputs && !ret; i++)
+		ret = collect(inputs[i], &files, &n, &cap, err);
+	for (size_t i = 0; i < n && !ret; i++)
+		ret = read_file(&ld, files[i], err);
+	if (!ret)
+		ret = finalize(&ld);
+	if (ret == EVB_ENOMEM)
+		evb_error_set(err, ret, NULL, 0, NULL, "out of memory");
+
+	for (size_t i = 0; i < n; i++)
+		free(files[i]);
+	free(files);
+	for (int k = 0; k < K__COUNT; k++) {
+		u32map_release(&ld.ids[k]);
+		u32map_release(&ld.conflicts[k]);
+	}
+	xml_in_free(ld.xml);
+	return ret;
+}

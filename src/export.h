@@ -1,0 +1,25 @@
+/*
+ * Reading an export set into the model: finds the files (--in DIR|FILE),
+ * hashes them, sends each to the CSV or XML reader, turns rows into typed
+ * records (every value validated; a bad record is rejected with file, line,
+ * column, value and reason), then finalises the model: conflicting
+ * duplicate ids are rejected (all copies), exact duplicates merged,
+ * references to beslut resolved, related records indexed per decision.
+ */
+#ifndef EVB_EXPORT_H
+#define EVB_EXPORT_H
+
+#include "model.h"
+#include "templates.h"
+
+/*
+ * Reads every input into m (model_init'ed with the evaluation date).
+ * inputs: paths of folders or files. Fatal errors (missing or unreadable
+ * input, a file that cannot be parsed at all, a missing required column)
+ * return a negative code and fill err; record-level problems become
+ * rejects and findings in m.
+ */
+int export_read(struct model *m, const struct templates *t,
+		const char *const *inputs, int ninputs, struct evb_error *err);
+
+#endif

@@ -1,0 +1,207 @@
+/*
+ * Field parsers (SPEC section 4). Digits are parsed by hand: strtod and
+ * friends depend on the locale and accept forms an export must not have.
+ */
+#include "field.h"
+
+#include <math.h>
+#include <string.h>
+
+#include "calendar.h"
+
+static bool is_digit(char c)
+{
+	return c >= '0' && c <= '9';
+}
+
+/* n digits at s as a number, -1 if any is not a digit. */
+static int digits(const char *s, int n)
+{
+	int v = 0;
+	for (int i = 0; i < n; i++) {
+		if (!is_digit(s[i]))
+			return -1;
+		v = v * 10 + (s[i] - '0');
+	}
+	return v;
+}
+
+/* " HH:MM[:SS]" or "THH:MM[:SS]" to its end; minutes of the day. */
+static int time_part(const char *s, int *minutes)
+{
+	if (*s != ' ' && *s != 'T')
+		return FIELD_EFORMAT;
+	s++;
+	int h = digits(s, 2), m = -1, sec = 0;
+	if (h < 0 || s[2] != ':' || (m = digits(s + 3, 2)) < 0)
+		return FIELD_EFORMAT;
+	s += 5;
+	if (*s == ':') {
+		if ((sec = digits(s + 1, 2)) < 0)
+			return FIELD_EFORMAT;
+		s += 3;
+	}
+	if (*s)
+		return FIELD_EFORMAT;
+	if (h > 23 || m > 59 || sec > 59)
+		return FIELD_ERANGE;
+	*minutes = h * 60 + m;
+	return FIELD_OK;
+}
+
+/* The date at the start of s; *rest gets what follows. */
+static int date_part(const char *s, evb_date *out, const char **rest)
+{
+	int y = digits(s, 4), m, d;
+	if (y < 0)
+		return FIELD_EFORMAT;
+	if (s[4] == '-') {
+		if ((m = digits(s + 5, 2)) < 0 || s[7] != '-' || (d = digits(s + 8, 2)) < 0)
+			return FIELD_EFORMAT;
+		*rest = s + 10;
+	} else {
+		if ((m = digits(s + 4, 2)) < 0 || (d = digits(s + 6, 2)) < 0)
+			return FIELD_EFORMAT;
+		*rest = s + 8;
+	}
+	if (is_digit(**rest))
+		return FIELD_EFORMAT;
+	if (y < 1900 || y > 2199 || !date_valid_ymd(y, m, d))
+		return FIELD_ERANGE;
+	*out = date_from_ymd(y, m, d);
+	return FIELD_OK;
+}
+
+int field_date(const char *s, evb_date *out)
+{
+	const char *rest;
+	int minutes, e;
+	if (!*s)
+		return FIELD_EEMPTY;
+	if ((e = date_part(s, out, &rest)))
+		return e;
+	return *rest ? time_part(rest, &minutes) : FIELD_OK;
+}
+
+int field_datetime(const char *s, int64_t *out)
+{
+	const char *rest;
+	evb_date d;
+	int minutes = 0, e;
+	if (!*s)
+		return FIELD_EEMPTY;
+	if ((e = date_part(s, &d, &rest)) || (*rest && (e = time_part(rest, &minutes))))
+		return e;
+	*out = (int64_t)d * 1440 + minutes;
+	return FIELD_OK;
+}
+
+static bool ascii_ieq(const char *a, const char *b)
+{
+	for (; *a && *b; a++, b++) {
+		char x = *a >= 'A' && *a <= 'Z' ? (char)(*a + 32) : *a;
+		if (x != *b)
+			return false;
+	}
+	return *a == *b;
+}
+
+int field_bool(const char *s, bool *out)
+{
+	if (!*s || strcmp(s, "0") == 0 || ascii_ieq(s, "nej") || ascii_ieq(s, "false")) {
+		*out = false;
+		return FIELD_OK;
+	}
+	if (strcmp(s, "1") == 0 || ascii_ieq(s, "ja") || ascii_ieq(s, "true")) {
+		*out = true;
+		return FIELD_OK;
+	}
+	return FIELD_EFORMAT;
+}
+
+/* At most 15 significant digits: exact in a double. */
+#define MAX_DIGITS 15
+
+int field_number(const char *s, double *out)
+{
+	if (!*s)
+		return FIELD_EEMPTY;
+	bool neg = *s == '-';
+	if (neg)
+		s++;
+	int64_t mant = 0;
+	int ndigits = 0, scale = 0, before = 0;
+	bool sep = false;
+	for (; *s; s++) {
+		if (is_digit(*s)) {
+			if (mant == 0 && *s == '0') {
+				/* leading zeros do not count */
+			} else if (++ndigits > MAX_DIGITS) {
+				return FIELD_ERANGE;
+			}
+			mant = mant * 10 + (*s - '0');
+			if (sep)
+				scale++;
+			else
+				before++;
+		} else if ((*s == '.' || *s == ',') && !sep) {
+			sep = true;
+		} else {
+			return FIELD_EFORMAT;
+		}
+	}
+	if (before == 0 || (sep && scale == 0))
+		return FIELD_EFORMAT;
+	/* one correctly rounded division: powers of ten up to 1e22 are exact */
+	if (scale > 22)
+		return FIELD_ERANGE;
+	double p = 1.0;
+	for (int i = 0; i < scale; i++)
+		p *= 10.0;
+	double v = (double)mant / p;
+	if (!isfinite(v))
+		return FIELD_ERANGE;
+	*out = neg ? -v : v;
+	return FIELD_OK;
+}
+
+int field_count(const char *s, int64_t *out)
+{
+	if (!*s)
+		return FIELD_EEMPTY;
+	int64_t v = 0;
+	for (; *s; s++) {
+		if (!is_digit(*s))
+			return FIELD_EFORMAT;
+		if (v > (INT64_MAX - (*s - '0')) / 10)
+			return FIELD_ERANGE;
+		v = v * 10 + (*s - '0');
+	}
+	*out = v;
+	return FIELD_OK;
+}
+
+int field_month(const char *s, int *year, int *month)
+{
+	if (!*s)
+		return FIELD_EEMPTY;
+	int y = digits(s, 4), m;
+	if (y < 0 || s[4] != '-' || (m = digits(s + 5, 2)) < 0 || s[7])
+		return FIELD_EFORMAT;
+	if (y < 1900 || y > 2199 || m < 1 || m > 12)
+		return FIELD_ERANGE;
+	*year = y;
+	*month = m;
+	return FIELD_OK;
+}
+
+const char *field_strerror(int code)
+{
+	switch (code) {
+	case FIELD_OK: return "no error";
+	case FIELD_EEMPTY: return "value missing";
+	case FIELD_EFORMAT: return "not of the expected form";
+	case FIELD_ERANGE: return "out of range";
+	default: return "invalid value";
+	}
+}

@@ -1,0 +1,150 @@
+/* SPEC 3.5, 3.6 and 5.1: from cases to report rows. */
+#include "ivo.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "calendar.h"
+#include "pseudonym.h"
+
+evb_date ivo_eval_date(int year, int quarter, evb_date asof)
+{
+	evb_date c = quarter_cutoff(year, quarter);
+	return asof < c ? asof : c;
+}
+
+const char *ivo_ansvarig(const struct insats_info *ins, bool externt)
+{
+	return externt && ins->ansvarig_externt && *ins->ansvarig_externt
+	       ? ins->ansvarig_externt : ins->ansvarig;
+}
+
+static const char *const rapporttyp_keys[RT__N] = {
+	"rapporttyp.ny", "rapporttyp.ny_avbrott", "rapporttyp.ater",
+	"rapporttyp.slut_verkstallt", "rapporttyp.slut_avslutat",
+};
+
+char *ivo_title(const struct templates *t, uint8_t typ, evb_date date,
+		bool forhandsbesked, const char *short_name, char *buf,
+		size_t size)
+{
+	char d[11];
+	/* "Förhandsbesked" only in Nyrapportering of a förhandsbesked */
+	bool fb = forhandsbesked && typ == RT_NY;
+	snprintf(buf, size, "%s%s %s%s%s, %s", templates_text(t, "titel.prefix"),
+		 templates_text(t, rapporttyp_keys[typ < RT__N ? typ : 0]),
+		 date_format(date, d), fb ? ", " : "",
+		 fb ? templates_text(t, "forhandsbesked") : "", short_name);
+	return buf;
+}
+
+/* ---- sorting: rapporttyp, ansvarig, insats code, date, beslut_id,
+ * avbrottsdatum ---- */
+
+static const struct model *sort_model;
+
+static int cmp_rows(const void *a, const void *b)
+{
+	const struct ivo_row *x = a, *y = b;
+	int c;
+	if (x->r.typ != y->r.typ)
+		return x->r.typ < y->r.typ ? -1 : 1;
+	if ((c = strcmp(x->ansvarig, y->ansvarig)))
+		return c;
+	if ((c = strcmp(x->insats->code, y->insats->code)))
+		return c;
+	if (x->r.title_date != y->r.title_date)
+		return x->r.title_date < y->r.title_date ? -1 : 1;
+	if ((c = strcmp(str_get(sort_model, sort_model->beslut.v[x->beslut].id),
+			str_get(sort_model, sort_model->beslut.v[y->beslut].id))))
+		return c;
+	/* a decision's non-execution case (kind 0) before its interruptions */
+	if (x->kind != y->kind)
+		return x->kind < y->kind ? -1 : 1;
+	if (x->start != y->start)
+		return x->start < y->start ? -1 : 1;
+	return 0;
+}
+
+int ivo_build(struct model *m, const struct templates *t, int year,
+	      int quarter, evb_date asof, const void *key, size_t keylen,
+	      struct ivo_report *rep)
+{
+	int ret;
+	memset(rep, 0, sizeof(*rep));
+	rep->year = year;
+	rep->quarter = quarter;
+	rep->cutoff = quarter_cutoff(year, quarter);
+	int py = year, pq = quarter;
+	quarter_step(&py, &pq, -1);
+	rep->prev_cutoff = quarter_cutoff(py, pq);
+	rep->deadline = quarter_deadline(year, quarter);
+	rep->eval = ivo_eval_date(year, quarter, asof);
+	rep->preliminary = asof < rep->cutoff;
+
+	if ((ret = cases_compute(m, t, rep->eval, &rep->cases)) ||
+	    (ret = pseudonym_assign(m, key, keylen, &rep->ids)))
+		goto out;
+
+	/* in a preliminary run the evaluation date stands for the cut-off */
+	for (uint32_t i = 0; i < rep->cases.cases.n; i++) {
+		const struct evb_case *c = &rep->cases.cases.v[i];
+		struct case_row cr;
+		if (!case_classify(c, rep->prev_cutoff, rep->eval, &cr))
+			continue;
+		const struct beslut *b = &m->beslut.v[c->beslut];
+		struct ivo_row *row = VEC_PUSH(rep->rows);
+		if (!row) {
+			ret = EVB_ENOMEM;
+			goto out;
+		}
+		row->r = cr;
+		row->beslut = c->beslut;
+		row->person = b->person;
+		row->kind = c->kind;
+		row->orsak = cr.ended != DATE_NONE ? c->orsak : ORSAK_NONE;
+		row->start = c->start;
+		row->closed = case_closed(c);
+		row->insats = templates_insats(t, b->insats);
+		row->ansvarig = ivo_ansvarig(row->insats, b->verkstalls_externt);
+	}
+	sort_model = m;
+	sort_array(rep->rows.v, rep->rows.n, sizeof(*rep->rows.v), cmp_rows);
+	sort_model = NULL;
+out:
+	if (ret)
+		ivo_release(rep);
+	return ret;
+}
+
+void ivo_release(struct ivo_report *rep)
+{
+	cases_release(&rep->cases);
+	free(rep->rows.v);
+	free(rep->ids);
+	memset(rep, 0, sizeof(*rep));
+}
+
+int ivo_wait_class(evb_date start, evb_date at)
+{
+	if (at < add_months(start, 6))
+		return WAIT_3_6;
+	if (at < add_months(start, 12))
+		return WAIT_6_12;
+	return WAIT_OVER_12;
+}
+
+void ivo_count(const struct evb_case *c, evb_date prev, evb_date at,
+	       struct ivo_counts *counts)
+{
+	evb_date closed = case_closed(c);
+	if (case_first_milestone(c) <= at && case_open_at(c, at)) {
+		counts->open[ivo_wait_class(c->start, at)]++;
+	} else if (closed != DATE_NONE && closed > prev && closed <= at) {
+		if (c->executed != DATE_NONE)
+			counts->executed++;
+		else
+			counts->ended++;
+	}
+}

@@ -1,0 +1,70 @@
+/*
+ * The quarterly IVO report (SPEC 5.1) as data: the rows of
+ * "Individrapporter" with everything they show resolved, in report order,
+ * and the counts of the statistics report. cmd_ivo.c writes them.
+ */
+#ifndef EVB_IVO_H
+#define EVB_IVO_H
+
+#include "cases.h"
+
+struct ivo_row {
+	struct case_row r;
+	uint32_t beslut, person;
+	uint8_t kind;           /* enum case_kind */
+	uint8_t orsak;          /* avslutsorsak when the row carries an end */
+	evb_date start;         /* D or B */
+	evb_date closed;        /* executed or ended, DATE_NONE when open at E */
+	const struct insats_info *insats;
+	const char *ansvarig;
+};
+
+struct ivo_report {
+	int year, quarter;
+	evb_date cutoff, prev_cutoff, deadline;
+	evb_date eval;          /* E = min(cut-off, as-of) */
+	bool preliminary;       /* as-of before the cut-off */
+	struct case_set cases;
+	VEC(struct ivo_row) rows;
+	uint16_t *ids;          /* IVO-id digits per person */
+};
+
+/* Evaluation date of a quarter's report: min(cut-off, as-of). */
+evb_date ivo_eval_date(int year, int quarter, evb_date asof);
+
+/* Computes cases, IVO-ids (adds collision findings to m) and the sorted
+ * rows. 0, EVB_ENOMEM or EVB_EINVAL (the crypto library failed). */
+int ivo_build(struct model *m, const struct templates *t, int year,
+	      int quarter, evb_date asof, const void *key, size_t keylen,
+	      struct ivo_report *out);
+void ivo_release(struct ivo_report *rep);
+
+/* The person's responsible reporter for a decision (9 § 8 executed
+ * externally goes to the catalogue's ansvarig_externt). */
+const char *ivo_ansvarig(const struct insats_info *ins, bool externt);
+
+/* The message title of SPEC section 1 into buf; returns buf. */
+char *ivo_title(const struct templates *t, uint8_t typ, evb_date date,
+		bool forhandsbesked, const char *short_name, char *buf,
+		size_t size);
+
+/* ---- statistics ------------------------------------------------------- */
+
+enum { WAIT_3_6, WAIT_6_12, WAIT_OVER_12, WAIT__N };
+
+/* Waiting-time class of a case open at `at` whose clock started at start:
+ * 3-6 months (before start + 6 months), 6-12 months (before start + 12
+ * months), over 12 months. */
+int ivo_wait_class(evb_date start, evb_date at);
+
+struct ivo_counts {
+	long open[WAIT__N];
+	long executed, ended;   /* cases closed in (prev, at] */
+};
+
+/* Adds the case to counts for the quarter (prev, at]: open at `at` with M1
+ * on or before it, or closed in the quarter. */
+void ivo_count(const struct evb_case *c, evb_date prev, evb_date at,
+	       struct ivo_counts *counts);
+
+#endif

@@ -1,0 +1,264 @@
+/* Interned strings, growable vectors, id maps and code tables. */
+#include <stdlib.h>
+#include <string.h>
+
+#include "model.h"
+
+const char *const avslutsorsak_codes[ORSAK__N] = {
+	"", "avliden", "flyttat", "aterkallad", "behov_upphort", "lopt_ut",
+	"nytt_beslut", "annat",
+};
+const char *const enhet_codes[ENHET__N] = {
+	"", "tim/man", "tim/vecka", "tillf/vecka", "dygn/man", "st/man",
+};
+const char *const handelse_typ_codes[HT__N] = {
+	"erbjudande", "tackat_ja", "tackat_nej", "kontakt", "sammanfattning",
+	"delvis_verkstallt", "kompenserande_insats", "skal",
+};
+const char *const maltidstyp_codes[MT__N] = {
+	"lunch", "frukost", "mellanmal", "middag", "matlada",
+};
+
+int code_lookup(const char *const *table, int n, const char *code)
+{
+	for (int i = 0; i < n; i++)
+		if (strcmp(table[i], code) == 0)
+			return i;
+	return -1;
+}
+
+/* ---- vectors ---------------------------------------------------------- */
+
+bool vec_grow(void *pv, uint32_t *cap, uint32_t n, size_t elem)
+{
+	void **p = pv;
+	if (n < *cap)
+		return true;
+	if (n >= UINT32_MAX / 2)
+		return false;
+	uint32_t ncap = *cap ? *cap * 2 : 64;
+	if (ncap > UINT32_MAX - 1)
+		ncap = UINT32_MAX - 1;
+	void *nv = realloc(*p, (size_t)ncap * elem);
+	if (!nv)
+		return false;
+	*p = nv;
+	*cap = ncap;
+	return true;
+}
+
+/* ---- hashing ---------------------------------------------------------- */
+
+static uint64_t hash_bytes(const char *s, size_t len)
+{
+	/* FNV-1a 64, then a final mix so low bits are usable as a slot index. */
+	uint64_t h = 0xcbf29ce484222325ULL;
+	for (size_t i = 0; i < len; i++) {
+		h ^= (unsigned char)s[i];
+		h *= 0x100000001b3ULL;
+	}
+	h ^= h >> 33;
+	h *= 0xff51afd7ed558ccdULL;
+	h ^= h >> 33;
+	return h;
+}
+
+static uint64_t hash_u32(uint32_t k)
+{
+	uint64_t h = k * 0x9e3779b97f4a7c15ULL;
+	return h ^ (h >> 29);
+}
+
+/* ---- intern ----------------------------------------------------------- */
+
+#define INTERN_MAX_BYTES ((size_t)UINT32_MAX - 1)
+
+static int intern_setup(struct intern *in)
+{
+	in->cap = 1 << 16;
+	in->buf = malloc(in->cap);
+	in->nslots = 1 << 12;
+	in->slots = calloc(in->nslots, sizeof(*in->slots));
+	if (!in->buf || !in->slots)
+		return EVB_ENOMEM;
+	in->buf[0] = '\0';
+	in->len = 1;
+	return 0;
+}
+
+static bool intern_rehash(struct intern *in)
+{
+	size_t n = in->nslots * 2;
+	uint32_t *ns = calloc(n, sizeof(*ns));
+	if (!ns)
+		return false;
+	for (size_t i = 0; i < in->nslots; i++) {
+		uint32_t off = in->slots[i];
+		if (!off)
+			continue;
+		const char *s = in->buf + off;
+		size_t j = hash_bytes(s, strlen(s)) & (n - 1);
+		while (ns[j])
+			j = (j + 1) & (n - 1);
+		ns[j] = off;
+	}
+	free(in->slots);
+	in->slots = ns;
+	in->nslots = n;
+	return true;
+}
+
+static str_ref intern_fail(struct intern *in)
+{
+	in->failed = true;
+	return STR_NONE;
+}
+
+/* Returns STR_NONE for ""; on ENOMEM also STR_NONE, with in->failed set. */
+str_ref intern_str(struct intern *in, const char *s, size_t len)
+{
+	if (len == 0)
+		return STR_NONE;
+	if (!in->buf && intern_setup(in) != 0)
+		return intern_fail(in);
+	if (in->used * 2 >= in->nslots && !intern_rehash(in))
+		return intern_fail(in);
+	size_t j = hash_bytes(s, len) & (in->nslots - 1);
+	while (in->slots[j]) {
+		const char *t = in->buf + in->slots[j];
+		if (strncmp(t, s, len) == 0 && t[len] == '\0')
+			return in->slots[j];
+		j = (j + 1) & (in->nslots - 1);
+	}
+	if (in->len + len + 1 > INTERN_MAX_BYTES)
+		return intern_fail(in);
+	if (in->len + len + 1 > in->cap) {
+		size_t ncap = in->cap;
+		while (in->len + len + 1 > ncap)
+			ncap *= 2;
+		if (ncap > INTERN_MAX_BYTES)
+			ncap = INTERN_MAX_BYTES;
+		char *nb = realloc(in->buf, ncap);
+		if (!nb)
+			return intern_fail(in);
+		in->buf = nb;
+		in->cap = ncap;
+	}
+	uint32_t off = (uint32_t)in->len;
+	memcpy(in->buf + off, s, len);
+	in->buf[off + len] = '\0';
+	in->len += len + 1;
+	in->slots[j] = off;
+	in->used++;
+	return off;
+}
+
+/* ---- u32 map ------------------------------------------------------------ */
+
+/* Keys are str_refs (never 0 for a present string), so 0 marks an empty slot. */
+static bool u32map_rehash(struct u32map *map)
+{
+	size_t n = map->nslots ? map->nslots * 2 : 1024;
+	uint64_t *ns = calloc(n, sizeof(*ns));
+	if (!ns)
+		return false;
+	for (size_t i = 0; i < map->nslots; i++) {
+		uint64_t e = map->slots[i];
+		if (!e)
+			continue;
+		size_t j = hash_u32((uint32_t)(e >> 32)) & (n - 1);
+		while (ns[j])
+			j = (j + 1) & (n - 1);
+		ns[j] = e;
+	}
+	free(map->slots);
+	map->slots = ns;
+	map->nslots = n;
+	return true;
+}
+
+int u32map_put(struct u32map *map, uint32_t key, uint32_t value)
+{
+	if (key == 0)
+		return EVB_EINVAL;
+	if ((map->used + 1) * 2 > map->nslots && !u32map_rehash(map))
+		return EVB_ENOMEM;
+	size_t j = hash_u32(key) & (map->nslots - 1);
+	while (map->slots[j]) {
+		if ((uint32_t)(map->slots[j] >> 32) == key) {
+			map->slots[j] = (uint64_t)key << 32 | value;
+			return 0;
+		}
+		j = (j + 1) & (map->nslots - 1);
+	}
+	map->slots[j] = (uint64_t)key << 32 | value;
+	map->used++;
+	return 0;
+}
+
+uint32_t u32map_get(const struct u32map *map, uint32_t key)
+{
+	if (!map->nslots || key == 0)
+		return IDX_NONE;
+	size_t j = hash_u32(key) & (map->nslots - 1);
+	while (map->slots[j]) {
+		if ((uint32_t)(map->slots[j] >> 32) == key)
+			return (uint32_t)map->slots[j];
+		j = (j + 1) & (map->nslots - 1);
+	}
+	return IDX_NONE;
+}
+
+void u32map_release(struct u32map *map)
+{
+	free(map->slots);
+	memset(map, 0, sizeof(*map));
+}
+
+int model_add_finding(struct model *m, const char *check_key, struct src src,
+		      int kind, str_ref id, uint32_t person, evb_date datum,
+		      str_ref detail)
+{
+	struct finding *f = VEC_PUSH(m->findings);
+	if (!f)
+		return EVB_ENOMEM;
+	f->check_key = check_key;
+	f->src = src;
+	f->kind = (int8_t)kind;
+	f->id = id;
+	f->person = person;
+	f->datum = datum;
+	f->detail = detail;
+	return 0;
+}
+
+/* ---- model -------------------------------------------------------------- */
+
+void model_init(struct model *m, evb_date asof)
+{
+	memset(m, 0, sizeof(*m));
+	m->asof = asof;
+}
+
+void model_release(struct model *m)
+{
+	for (uint32_t i = 0; i < m->files.n; i++) {
+		free(m->files.v[i].path);
+		free(m->files.v[i].display);
+	}
+	free(m->files.v);
+	free(m->persons.v);
+	free(m->beslut.v);
+	free(m->bestallningar.v);
+	free(m->verkstalligheter.v);
+	free(m->avbrott.v);
+	free(m->handelser.v);
+	free(m->maltider.v);
+	free(m->rejects.v);
+	free(m->findings.v);
+	u32map_release(&m->person_by_pnr);
+	u32map_release(&m->beslut_by_id);
+	free(m->strings.buf);
+	free(m->strings.slots);
+	memset(m, 0, sizeof(*m));
+}

@@ -1,0 +1,251 @@
+/*
+ * The in-memory model of an export set: compact records (dates as day
+ * numbers, strings interned as 32-bit references), indexes by id, and the
+ * list of rejected records. Built by export.c from reader rows, then
+ * finalised (duplicates, references) once every file is read.
+ *
+ * Ownership: struct model owns every record and string; model_release frees
+ * everything at once. Pointers into the record arrays are invalidated by
+ * adding records, so code holds indexes (uint32_t) until model_finalize.
+ */
+#ifndef EVB_MODEL_H
+#define EVB_MODEL_H
+
+#include <stdlib.h>
+
+#include "evb.h"
+#include "schema.h"
+
+/* ---- interned strings ------------------------------------------------ */
+
+/* A reference to an interned string; STR_NONE (0) is the absent string. */
+typedef uint32_t str_ref;
+#define STR_NONE 0u
+#define IDX_NONE UINT32_MAX
+
+struct intern {
+	char *buf;            /* NUL-terminated strings back to back; offset 0 is "" */
+	size_t len, cap;
+	uint32_t *slots;      /* open addressing: offsets, 0 = empty */
+	size_t nslots, used;
+	bool failed;          /* an allocation failed: the run must stop */
+};
+
+/* ---- codes ----------------------------------------------------------- */
+
+enum lagrum { LAGRUM_SOL, LAGRUM_LSS };
+enum utfall { UTFALL_BIFALL, UTFALL_DELVIS_BIFALL, UTFALL_AVSLAG };
+enum avslutsorsak {
+	ORSAK_NONE, ORSAK_AVLIDEN, ORSAK_FLYTTAT, ORSAK_ATERKALLAD,
+	ORSAK_BEHOV_UPPHORT, ORSAK_LOPT_UT, ORSAK_NYTT_BESLUT, ORSAK_ANNAT,
+	ORSAK__N
+};
+enum enhet {
+	ENHET_NONE, ENHET_TIM_MAN, ENHET_TIM_VECKA, ENHET_TILLF_VECKA,
+	ENHET_DYGN_MAN, ENHET_ST_MAN, ENHET__N
+};
+enum handelse_typ {
+	HT_ERBJUDANDE, HT_TACKAT_JA, HT_TACKAT_NEJ, HT_KONTAKT,
+	HT_SAMMANFATTNING, HT_DELVIS_VERKSTALLT, HT_KOMPENSERANDE_INSATS,
+	HT_SKAL, HT__N
+};
+enum maltidstyp {
+	MT_LUNCH, MT_FRUKOST, MT_MELLANMAL, MT_MIDDAG, MT_MATLADA, MT__N
+};
+
+/* Code tables (index = enum value); "" for ORSAK_NONE / ENHET_NONE. */
+extern const char *const avslutsorsak_codes[ORSAK__N];
+extern const char *const enhet_codes[ENHET__N];
+extern const char *const handelse_typ_codes[HT__N];
+extern const char *const maltidstyp_codes[MT__N];
+/* Index of code in table (n entries), -1 if absent. */
+int code_lookup(const char *const *table, int n, const char *code);
+
+/* ---- records --------------------------------------------------------- */
+
+/* Where a record came from: index into model.files, and its first line. */
+struct src {
+	uint32_t line;
+	uint16_t file;
+};
+
+struct person {
+	str_ref pnr;            /* normalised 12 digits */
+	str_ref fornamn, efternamn;
+	evb_date fodelsedatum;  /* from personer, else from the personnummer */
+	evb_date avliden;
+	double avgiftsutrymme;  /* kr/month; NAN when unknown */
+	char kon;               /* 'K' / 'M' */
+	bool skyddad;
+	bool listed;            /* has a record in personer */
+	bool samordning;
+	struct src src;
+};
+
+struct beslut {
+	str_ref id;
+	uint32_t person;        /* index into persons */
+	str_ref ersatter;       /* ersatter_beslut_id as given */
+	uint32_t replaces;      /* resolved index, IDX_NONE */
+	str_ref handlaggare, enhet;
+	evb_date beslutsdatum, giltig_from, giltig_tom, avslutad_datum;
+	double omfattning;      /* NAN when absent */
+	uint16_t insats;        /* index into the catalogue */
+	uint8_t lagrum, utfall, avslutsorsak, omfattning_enhet;
+	bool forhandsbesked, verkstalls_externt;
+	/* filled by model_finalize: executions, avbrott, handelser, orders of
+	 * this decision are the ranges [x_first, x_first + n_x) of the sorted
+	 * arrays */
+	uint32_t v_first, a_first, h_first, o_first;
+	uint32_t v_n, a_n, h_n, o_n;
+	struct src src;
+};
+
+struct bestallning {
+	str_ref id;
+	str_ref beslut_ref;     /* as given */
+	uint32_t beslut;        /* resolved */
+	str_ref utforare;
+	int32_t skickad, bekraftad;   /* minutes since epoch; bekraftad INT32_MIN = none */
+	evb_date avslutad_datum;
+	struct src src;
+};
+
+struct verkstallighet {
+	str_ref id;
+	str_ref beslut_ref;
+	uint32_t beslut;
+	str_ref bestallning_ref;  /* STR_NONE when not given */
+	str_ref utforare;
+	evb_date startdatum, slutdatum;   /* slutdatum DATE_NONE = ongoing */
+	double omfattning;
+	struct src src;
+};
+
+struct avbrott {
+	str_ref id;
+	str_ref beslut_ref;
+	uint32_t beslut;
+	str_ref verkstallighet_ref;
+	str_ref orsak;
+	evb_date fran_datum, till_datum, registrerad_datum;
+	struct src src;
+};
+
+struct handelse {
+	str_ref id;
+	str_ref beslut_ref;
+	uint32_t beslut;
+	evb_date datum;
+	uint8_t typ;
+	str_ref skal_kategori, skal_orsak;   /* validated against skal.csv */
+	str_ref text;
+	struct src src;
+};
+
+struct maltid {
+	uint32_t person;
+	str_ref enhet;
+	evb_date datum;         /* DATE_NONE for a monthly count */
+	int32_t manad;          /* year * 12 + (month - 1) */
+	int32_t antal;
+	uint8_t typ;
+	struct src src;
+};
+
+/* A rejected record or a problem at reader level. */
+struct reject {
+	struct src src;
+	int8_t kind;            /* enum kind, -1 unknown */
+	const char *column;     /* static string or NULL */
+	str_ref value;          /* shortened value */
+	const char *reason_key; /* "reject.*" text key (static) */
+	str_ref reason;         /* English reason */
+};
+
+/* A data-quality finding for the "Kontroller" sheets. */
+struct finding {
+	const char *check_key;  /* "check.*" text key (static) */
+	struct src src;         /* src.file = UINT16_MAX when none */
+	int8_t kind;
+	str_ref id;             /* record id, STR_NONE if none */
+	uint32_t person;        /* IDX_NONE if none */
+	evb_date datum;
+	str_ref detail;         /* English/neutral detail (ids, dates) */
+};
+
+struct input_file {
+	char *path;             /* as given on the command line / found in --in */
+	char *display;          /* shown in messages and reports */
+	char sha256[65];
+	uint64_t size;
+	int kind;               /* CSV: enum kind; XML: -1 */
+	bool xml, cp1252, bom;
+	char delimiter;
+	long read[K__COUNT], used[K__COUNT], rejected[K__COUNT];
+};
+
+#define VEC(T) struct { T *v; uint32_t n, cap; }
+
+struct u32map {
+	uint64_t *slots;        /* key << 32 | value; key 0 = empty */
+	size_t nslots, used;
+};
+
+struct model {
+	struct intern strings;
+	VEC(struct input_file) files;
+	VEC(struct person) persons;
+	VEC(struct beslut) beslut;
+	VEC(struct bestallning) bestallningar;
+	VEC(struct verkstallighet) verkstalligheter;
+	VEC(struct avbrott) avbrott;
+	VEC(struct handelse) handelser;
+	VEC(struct maltid) maltider;
+	VEC(struct reject) rejects;
+	VEC(struct finding) findings;
+	struct u32map person_by_pnr;   /* str_ref -> person index */
+	struct u32map beslut_by_id;    /* str_ref -> beslut index */
+	/* per-kind counts over all files */
+	long read[K__COUNT], used[K__COUNT], rejected[K__COUNT], merged[K__COUNT];
+	bool has_personer;             /* some personer records were read */
+	evb_date asof;                 /* evaluation date used for parsing */
+};
+
+void model_init(struct model *m, evb_date asof);
+void model_release(struct model *m);
+
+str_ref intern_str(struct intern *in, const char *s, size_t len);
+static inline const char *str_get(const struct model *m, str_ref r)
+{
+	return r != STR_NONE ? m->strings.buf + r : "";
+}
+
+/* Adds a data-quality finding; 0 or EVB_ENOMEM. */
+int model_add_finding(struct model *m, const char *check_key, struct src src,
+		      int kind, str_ref id, uint32_t person, evb_date datum,
+		      str_ref detail);
+
+/* Makes room for one more element in a VEC(): *pv points at the VEC's
+ * array pointer. Returns false on ENOMEM or when the count would pass
+ * UINT32_MAX - 1 (the vector is left as it was). */
+bool vec_grow(void *pv, uint32_t *cap, uint32_t n, size_t elem);
+/* Appends a zeroed element and returns a pointer to it, NULL on ENOMEM. */
+#define VEC_PUSH(vec) \
+	(((vec).n < (vec).cap || vec_grow(&(vec).v, &(vec).cap, (vec).n, sizeof(*(vec).v))) \
+	 ? memset(&(vec).v[(vec).n++], 0, sizeof(*(vec).v)) : NULL)
+
+/* qsort that accepts an empty (NULL) array. */
+static inline void sort_array(void *base, size_t n, size_t size,
+			      int (*cmp)(const void *, const void *))
+{
+	if (n > 1)
+		qsort(base, n, size, cmp);
+}
+
+int u32map_put(struct u32map *map, uint32_t key, uint32_t value);
+/* IDX_NONE if absent */
+uint32_t u32map_get(const struct u32map *map, uint32_t key);
+void u32map_release(struct u32map *map);
+
+#endif

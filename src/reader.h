@@ -1,0 +1,49 @@
+/*
+ * What the readers (csv_in.c, xml_in.c) hand to the rest of the program:
+ * one struct row per input record, with its location, and rejects for
+ * records that cannot even be split into fields.
+ */
+#ifndef EVB_READER_H
+#define EVB_READER_H
+
+#include "schema.h"
+
+struct row {
+	enum kind kind;
+	const char *file;       /* file name as shown to the user */
+	long line;              /* the record's first line (1-based) */
+	/* value of each schema column: NULL when the column is absent from the
+	 * file (CSV header) or the record (XML), else a NUL-terminated UTF-8
+	 * string trimmed of surrounding spaces and tabs (may be "").
+	 * Values are valid only during the callback. */
+	const char *val[SCHEMA_MAX_COLUMNS];
+	long vline[SCHEMA_MAX_COLUMNS];  /* line where each value starts */
+};
+
+/* Where the readers send what they read. Callbacks return 0 to go on, or a
+ * negative EVB_E* code to stop reading (the reader returns that code). */
+struct reader_sink {
+	void *ctx;
+	int (*row)(void *ctx, const struct row *r);
+	/* A record that is lost at the reader level (wrong number of fields, a
+	 * field over EVB_MAX_FIELD, XSD-invalid XML record, ...). kind may be -1
+	 * when unknown. column may be NULL. value is shortened by the reader to
+	 * at most 80 bytes (valid UTF-8). reason is an English message; reason_key
+	 * is the key of its Swedish text in templates/texts.csv ("reject.*"). */
+	int (*reject)(void *ctx, int kind, const char *file, long line,
+		      const char *column, const char *value,
+		      const char *reason_key, const char *reason);
+	/* Information for the run summary (unknown columns, encoding converted,
+	 * ...): English, no trailing full stop. */
+	void (*note)(void *ctx, const char *file, long line, const char *message);
+};
+
+/* Facts about one input file for the run summary and the manifest. */
+struct input_info {
+	bool cp1252;            /* was not valid UTF-8: read as Windows-1252 */
+	bool bom;               /* had a UTF-8 byte order mark */
+	char delimiter;         /* CSV: ';', ',' or '\t' */
+	long records;           /* records delivered (rows + reader rejects) */
+};
+
+#endif

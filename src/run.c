@@ -1,0 +1,728 @@
+/* Shared machinery of every command: options, loading, common sheets,
+ * run folder, manifest, exit status. */
+#include <errno.h>
+#include <getopt.h>
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "calendar.h"
+#include "checks.h"
+#include "diag.h"
+#include "export.h"
+#include "field.h"
+#include "hash.h"
+#include "personnr.h"
+#include "run.h"
+
+#define REJECTS_SHOWN 50   /* rejected records printed on stderr */
+
+/* ---- options ---------------------------------------------------------------- */
+
+enum { O_IN = 'i', O_OUT = 'o', O_CONFIG = 'c', O_TEMPLATES = 't',
+       O_HELP = 'h', O_STRICT = 256, O_QUIET, O_CSV, O_PERIOD, O_MONTH, O_ASOF };
+
+static const struct option long_options[] = {
+	{ "in", required_argument, NULL, O_IN },
+	{ "out", required_argument, NULL, O_OUT },
+	{ "config", required_argument, NULL, O_CONFIG },
+	{ "templates", required_argument, NULL, O_TEMPLATES },
+	{ "strict", no_argument, NULL, O_STRICT },
+	{ "quiet", no_argument, NULL, O_QUIET },
+	{ "csv", no_argument, NULL, O_CSV },
+	{ "period", required_argument, NULL, O_PERIOD },
+	{ "month", required_argument, NULL, O_MONTH },
+	{ "as-of", required_argument, NULL, O_ASOF },
+	{ "help", no_argument, NULL, O_HELP },
+	{ NULL, 0, NULL, 0 },
+};
+
+static evb_date today(void)
+{
+	time_t now = time(NULL);
+	struct tm tm;
+	if (now == (time_t)-1 || !localtime_r(&now, &tm))
+		return DATE_NONE;
+	return date_from_ymd(tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday);
+}
+
+static int usage_error(const char *usage, const char *fmt, const char *arg)
+{
+	char msg[256];
+	snprintf(msg, sizeof(msg), fmt, arg);
+	diag_msg("%s", msg);
+	fprintf(stderr, "usage: %s\n", usage);
+	return EVB_EUSAGE;
+}
+
+int run_parse(struct run *r, const char *command, unsigned allowed, int argc,
+	      char **argv, const char *usage)
+{
+	memset(r, 0, sizeof(*r));
+	r->command = command;
+	r->argc = argc;
+	r->argv = argv;
+	struct run_opts *o = &r->opts;
+	o->out = "out";
+	o->asof = DATE_NONE;
+	opterr = 0;
+	optind = 1;
+	int c;
+	while ((c = getopt_long(argc, argv, ":h", long_options, NULL)) != -1) {
+		switch (c) {
+		case O_IN:
+			if (o->ninputs == RUN_MAX_INPUTS)
+				return usage_error(usage, "too many --in options (at most %s)", "64");
+			o->inputs[o->ninputs++] = optarg;
+			break;
+		case O_OUT: o->out = optarg; break;
+		case O_CONFIG: o->config = optarg; break;
+		case O_TEMPLATES: o->templates = optarg; break;
+		case O_STRICT: o->strict = true; break;
+		case O_QUIET: o->quiet = true; break;
+		case O_CSV: o->csv = true; break;
+		case O_HELP: o->help = true; break;
+		case O_PERIOD:
+			if (!(allowed & OPT_PERIOD))
+				return usage_error(usage, "option '%s' is not for this command", "--period");
+			o->period = optarg;
+			break;
+		case O_MONTH:
+			if (!(allowed & OPT_MONTH))
+				return usage_error(usage, "option '%s' is not for this command", "--month");
+			o->month = optarg;
+			break;
+		case O_ASOF:
+			if (!(allowed & OPT_ASOF))
+				return usage_error(usage, "option '%s' is not for this command", "--as-of");
+			o->asof_text = optarg;
+			if (field_date(optarg, &o->asof) != 0 || strlen(optarg) != 10)
+				return usage_error(usage, "invalid --as-of date '%s' (use YYYY-MM-DD)", optarg);
+			break;
+		case ':':
+			return usage_error(usage, "option '%s' needs a value", argv[optind - 1]);
+		default:
+			return usage_error(usage, "unknown option '%s'", argv[optind - 1]);
+		}
+	}
+	if (optind < argc)
+		return usage_error(usage, "unexpected argument '%s'", argv[optind]);
+	if (o->help)
+		return 0;
+	diag_set_quiet(o->quiet);
+	if (o->asof == DATE_NONE && (o->asof = today()) == DATE_NONE)
+		return usage_error(usage, "%s", "cannot read today's date: give --as-of");
+	r->eval = o->asof;
+	if (o->ninputs == 0)
+		return usage_error(usage, "%s", "no input: give --in DIR or --in FILE");
+	return 0;
+}
+
+/* ---- set-up ----------------------------------------------------------------- */
+
+static bool is_dir(const char *path)
+{
+	struct stat st;
+	return stat(path, &st) == 0 && S_ISDIR(st.st_mode);
+}
+
+/* templates/ in the working folder, else beside the binary's folder
+ * (build/evb -> templates/). */
+static const char *default_templates(char *buf, size_t size)
+{
+	if (is_dir("templates"))
+		return "templates";
+	char exe[PATH_MAX];
+	ssize_t n = readlink("/proc/self/exe", exe, sizeof(exe) - 1);
+	if (n > 0) {
+		exe[n] = '\0';
+		for (int up = 0; up < 3; up++) {
+			char *slash = strrchr(exe, '/');
+			if (!slash)
+				break;
+			*slash = '\0';
+			size_t len = strlen(exe);
+			if (len + sizeof("/templates") > size)
+				break;
+			memcpy(buf, exe, len);
+			memcpy(buf + len, "/templates", sizeof("/templates"));
+			if (is_dir(buf))
+				return buf;
+		}
+	}
+	return "templates";
+}
+
+int run_setup(struct run *r, bool need_key)
+{
+	struct evb_error err = { 0 };
+	if (config_load(&r->config, r->opts.config, &err) ||
+	    (need_key && config_require_key(&r->config, &err))) {
+		diag_error(&err);
+		return EVB_ECONFIG;
+	}
+	char buf[PATH_MAX];
+	const char *dir = r->opts.templates ? r->opts.templates
+					    : default_templates(buf, sizeof(buf));
+	if (!(r->templates = templates_load(dir, &err))) {
+		diag_error(&err);
+		return EVB_ETEMPLATE;
+	}
+	return 0;
+}
+
+static const struct reject *sort_rejects_base;
+
+static int cmp_reject(const void *a, const void *b)
+{
+	uint32_t i = *(const uint32_t *)a, j = *(const uint32_t *)b;
+	const struct reject *x = &sort_rejects_base[i], *y = &sort_rejects_base[j];
+	if (x->src.file != y->src.file)
+		return x->src.file < y->src.file ? -1 : 1;
+	if (x->src.line != y->src.line)
+		return x->src.line < y->src.line ? -1 : 1;
+	return i < j ? -1 : i > j;
+}
+
+static int sort_rejects(struct model *m)
+{
+	uint32_t n = m->rejects.n;
+	if (n < 2)
+		return 0;
+	uint32_t *idx = malloc((size_t)n * sizeof(*idx));
+	struct reject *sorted = malloc((size_t)n * sizeof(*sorted));
+	if (!idx || !sorted) {
+		free(idx);
+		free(sorted);
+		return EVB_ENOMEM;
+	}
+	for (uint32_t i = 0; i < n; i++)
+		idx[i] = i;
+	sort_rejects_base = m->rejects.v;
+	qsort(idx, n, sizeof(*idx), cmp_reject);
+	sort_rejects_base = NULL;
+	for (uint32_t i = 0; i < n; i++)
+		sorted[i] = m->rejects.v[idx[i]];
+	free(m->rejects.v);
+	m->rejects.v = sorted;
+	m->rejects.cap = n;
+	free(idx);
+	return 0;
+}
+
+int run_load(struct run *r)
+{
+	struct evb_error err = { 0 };
+	model_init(&r->model, r->eval);
+	int ret = export_read(&r->model, r->templates,
+			      (const char *const *)r->opts.inputs, r->opts.ninputs, &err);
+	if (!ret && checks_run(&r->model))
+		ret = evb_error_set(&err, EVB_ENOMEM, NULL, 0, NULL, "out of memory");
+	if (ret) {
+		diag_error(&err);
+		return ret;
+	}
+	struct model *m = &r->model;
+	/* by file and line; rejects of one line keep their order (the reject
+	 * array is in reading order, so the position is the last key) */
+	if ((ret = sort_rejects(m))) {
+		diag_msg("out of memory");
+		return ret;
+	}
+	for (uint32_t i = 0; i < m->rejects.n && i < REJECTS_SHOWN; i++) {
+		const struct reject *rj = &m->rejects.v[i];
+		diag_at(m->files.v[rj->src.file].display, rj->src.line, rj->column,
+			"%s: record rejected", str_get(m, rj->reason));
+	}
+	if (m->rejects.n > REJECTS_SHOWN)
+		diag_msg("%u more rejected records: see the sheet 'Avvisade rader'",
+			 m->rejects.n - REJECTS_SHOWN);
+	return 0;
+}
+
+void run_print_summary(const struct run *r)
+{
+	if (r->opts.quiet)
+		return;
+	const struct model *m = &r->model;
+	for (int k = 0; k < K__COUNT; k++) {
+		if (!m->read[k])
+			continue;
+		printf("%-17s %8ld read = %8ld used + %6ld rejected",
+		       schema_kind(k)->name, m->read[k], m->used[k], m->rejected[k]);
+		if (m->merged[k])
+			printf(" (%ld exact duplicates merged)", m->merged[k]);
+		putchar('\n');
+	}
+	for (uint32_t i = 0; i < m->files.n; i++)
+		if (m->files.v[i].cp1252)
+			printf("%s: read as Windows-1252 (not valid UTF-8)\n",
+			       m->files.v[i].display);
+}
+
+bool run_strict_stop(const struct run *r)
+{
+	if (!r->opts.strict || r->model.rejects.n == 0)
+		return false;
+	diag_msg("--strict: %u records rejected, no report written",
+		 r->model.rejects.n);
+	return true;
+}
+
+int run_open_dir(struct run *r, const char *name)
+{
+	if (mkdir(r->opts.out, 0777) != 0 && errno != EEXIST) {
+		diag_at(r->opts.out, 0, NULL, "cannot create output folder: %s", strerror(errno));
+		return EVB_EIO;
+	}
+	size_t n = strlen(r->opts.out) + strlen(name) + 2;
+	if (!(r->dir = malloc(n)))
+		return EVB_ENOMEM;
+	snprintf(r->dir, n, "%s/%s", r->opts.out, name);
+	if (mkdir(r->dir, 0700) != 0 && errno != EEXIST) {
+		diag_at(r->dir, 0, NULL, "cannot create output folder: %s", strerror(errno));
+		return EVB_EIO;
+	}
+	if (chmod(r->dir, 0700) != 0) {
+		diag_at(r->dir, 0, NULL, "cannot restrict output folder: %s", strerror(errno));
+		return EVB_EIO;
+	}
+	return 0;
+}
+
+/* ---- books and common sheets -------------------------------------------------- */
+
+static struct book *open_run_book(struct run *r, const char *book, const char *name,
+				  bool small)
+{
+	char key[64];
+	snprintf(key, sizeof(key), "title.%s", book);
+	struct evb_error err = { 0 };
+	const char *title = templates_text(r->templates, key);
+	struct book *b = small
+		? book_open_small(r->dir, name, title, r->eval, r->opts.csv, &err)
+		: book_open(r->dir, name, title, r->eval, r->opts.csv, &err);
+	if (!b)
+		diag_error(&err);
+	return b;
+}
+
+struct book *run_book(struct run *r, const char *book, const char *name)
+{
+	return open_run_book(r, book, name, false);
+}
+
+struct book *run_book_small(struct run *r, const char *book, const char *name)
+{
+	return open_run_book(r, book, name, true);
+}
+
+struct sheet *run_sheet(struct run *r, struct book *b, const char *book,
+			const char *sheet, const char *const *keys, int ncols)
+{
+	struct evb_error err = { 0 };
+	const char *name, *headers[64];
+	if (ncols > 64 || templates_layout(r->templates, book, sheet, keys, ncols,
+					   &name, headers, &err)) {
+		diag_error(&err);
+		return NULL;
+	}
+	struct sheet *s = book_add_sheet(b, name, headers, ncols, &err);
+	if (!s)
+		diag_error(&err);
+	return s;
+}
+
+static int add_row(struct sheet *s, const struct cell *cells)
+{
+	struct evb_error err = { 0 };
+	int ret = sheet_add_row(s, cells, &err);
+	if (ret)
+		diag_error(&err);
+	return ret;
+}
+
+static const char *txt(const struct run *r, const char *key)
+{
+	return templates_text(r->templates, key);
+}
+
+static const char *kind_text(const struct run *r, int kind)
+{
+	char key[64];
+	if (kind < 0 || kind >= K__COUNT)
+		return "";
+	snprintf(key, sizeof(key), "kind.%s", schema_kind(kind)->name);
+	return txt(r, key);
+}
+
+int run_sheet_summary(struct run *r, struct book *b, const char *book,
+		      const struct summary_item *items, int nitems)
+{
+	static const char *const keys[] = { "uppgift", "varde" };
+	struct sheet *s = run_sheet(r, b, book, "sammanfattning", keys, 2);
+	if (!s)
+		return EVB_ETEMPLATE;
+	const struct model *m = &r->model;
+	int ret = 0;
+	struct cell row[2];
+#define ROW(label, value) do { row[0] = cell_text(label); row[1] = (value); \
+	if ((ret = add_row(s, row))) return ret; } while (0)
+	ROW(txt(r, "summary.kommun"), cell_text(r->config.municipality));
+	for (int i = 0; i < nitems; i++)
+		ROW(items[i].label_key ? txt(r, items[i].label_key) : items[i].label,
+		    items[i].value);
+	ROW(txt(r, "summary.utvarderingsdatum"), cell_date(r->eval));
+	ROW(txt(r, "summary.program_version"), cell_text("evb " EVB_VERSION));
+	for (int k = 0; k < K__COUNT; k++) {
+		if (!m->read[k])
+			continue;
+		char label[160];
+		snprintf(label, sizeof(label), "%s: %s", kind_text(r, k),
+			 txt(r, "summary.poster_lasta"));
+		ROW(label, cell_int(m->read[k]));
+		snprintf(label, sizeof(label), "%s: %s", kind_text(r, k),
+			 txt(r, "summary.poster_anvanda"));
+		ROW(label, cell_int(m->used[k]));
+		snprintf(label, sizeof(label), "%s: %s", kind_text(r, k),
+			 txt(r, "summary.poster_avvisade"));
+		ROW(label, cell_int(m->rejected[k]));
+	}
+#undef ROW
+	return ret;
+}
+
+int run_sheet_inputs(struct run *r, struct book *b, const char *book)
+{
+	static const char *const keys[] = { "fil", "typ", "teckenkodning", "lasta",
+					    "anvanda", "avvisade", "sha256" };
+	struct sheet *s = run_sheet(r, b, book, "inlasning", keys, 7);
+	if (!s)
+		return EVB_ETEMPLATE;
+	const struct model *m = &r->model;
+	for (uint32_t i = 0; i < m->files.n; i++) {
+		const struct input_file *f = &m->files.v[i];
+		long rd = 0, us = 0, rj = 0;
+		for (int k = 0; k < K__COUNT; k++) {
+			rd += f->read[k];
+			us += f->used[k];
+			rj += f->rejected[k];
+		}
+		struct cell row[7] = {
+			cell_text(f->display),
+			cell_text(f->xml ? "XML" : f->kind >= 0 ? kind_text(r, f->kind) : ""),
+			cell_text(f->cp1252 ? "Windows-1252" : "UTF-8"),
+			cell_int(rd), cell_int(us), cell_int(rj),
+			cell_text(f->sha256),
+		};
+		int ret = add_row(s, row);
+		if (ret)
+			return ret;
+	}
+	return 0;
+}
+
+int run_sheet_rejects(struct run *r, struct book *b, const char *book,
+		      bool with_values)
+{
+	const struct model *m = &r->model;
+	if (m->rejects.n == 0)
+		return 0;
+	static const char *const keys[] = { "fil", "rad", "typ", "kolumn", "orsak", "varde" };
+	int ncols = with_values ? 6 : 5;
+	struct sheet *s = run_sheet(r, b, book, "avvisade", keys, ncols);
+	if (!s)
+		return EVB_ETEMPLATE;
+	for (uint32_t i = 0; i < m->rejects.n; i++) {
+		const struct reject *rj = &m->rejects.v[i];
+		struct cell row[6] = {
+			cell_text(m->files.v[rj->src.file].display),
+			rj->src.line ? cell_int(rj->src.line) : cell_blank(),
+			cell_text(kind_text(r, rj->kind)),
+			cell_text(rj->column),
+			cell_text(txt(r, rj->reason_key)),
+			cell_text(str_get(m, rj->value)),
+		};
+		int ret = add_row(s, row);
+		if (ret)
+			return ret;
+	}
+	return 0;
+}
+
+/* Findings in the order: check (as listed in keys or by key), file, line. */
+static int cmp_finding(const void *a, const void *b)
+{
+	const struct finding *x = *(const struct finding *const *)a;
+	const struct finding *y = *(const struct finding *const *)b;
+	int c = strcmp(x->check_key, y->check_key);
+	if (c)
+		return c;
+	if (x->src.file != y->src.file)
+		return x->src.file < y->src.file ? -1 : 1;
+	if (x->src.line != y->src.line)
+		return x->src.line < y->src.line ? -1 : 1;
+	return x->id < y->id ? -1 : x->id > y->id;
+}
+
+static bool key_listed(const char *const *keys, const char *key)
+{
+	if (!keys)
+		return true;
+	for (; *keys; keys++)
+		if (strcmp(*keys, key) == 0)
+			return true;
+	return false;
+}
+
+int run_sheet_checks(struct run *r, struct book *b, const char *book,
+		     const char *const *keys)
+{
+	static const char *const cols[] = { "kontroll", "typ", "fil", "rad", "id",
+					    "person", "datum", "beskrivning" };
+	struct sheet *s = run_sheet(r, b, book, "kontroller", cols, 8);
+	if (!s)
+		return EVB_ETEMPLATE;
+	const struct model *m = &r->model;
+	const struct finding **list = malloc(((size_t)m->findings.n + 1) * sizeof(*list));
+	if (!list)
+		return EVB_ENOMEM;
+	size_t n = 0;
+	for (uint32_t i = 0; i < m->findings.n; i++)
+		if (key_listed(keys, m->findings.v[i].check_key))
+			list[n++] = &m->findings.v[i];
+	qsort(list, n, sizeof(*list), cmp_finding);
+	int ret = 0;
+	for (size_t i = 0; i < n && !ret; i++) {
+		const struct finding *f = list[i];
+		char pnr[14] = "";
+		if (f->person != IDX_NONE)
+			pnr_format_digits(str_get(m, m->persons.v[f->person].pnr), pnr);
+		bool has_file = f->src.file < m->files.n;
+		struct cell row[8] = {
+			cell_text(txt(r, f->check_key)),
+			cell_text(kind_text(r, f->kind)),
+			cell_text(has_file ? m->files.v[f->src.file].display : ""),
+			has_file && f->src.line ? cell_int(f->src.line) : cell_blank(),
+			cell_text(str_get(m, f->id)),
+			cell_text(pnr),
+			cell_date(f->datum),
+			cell_text(str_get(m, f->detail)),
+		};
+		ret = add_row(s, row);
+	}
+	free(list);
+	return ret;
+}
+
+int run_close_book(struct run *r, struct book *b)
+{
+	struct evb_error err = { 0 };
+	int ret = book_close(b, &r->outputs, &err);
+	if (ret)
+		diag_error(&err);
+	return ret;
+}
+
+/* ---- manifest ------------------------------------------------------------------ */
+
+struct jbuf {
+	char *s;
+	size_t len, cap;
+	bool failed;
+};
+
+static void jput(struct jbuf *j, const char *s, size_t n)
+{
+	if (j->failed)
+		return;
+	if (j->len + n + 1 > j->cap) {
+		size_t nc = j->cap ? j->cap * 2 : 4096;
+		while (nc < j->len + n + 1)
+			nc *= 2;
+		char *ns = realloc(j->s, nc);
+		if (!ns) {
+			j->failed = true;
+			return;
+		}
+		j->s = ns;
+		j->cap = nc;
+	}
+	memcpy(j->s + j->len, s, n);
+	j->len += n;
+	j->s[j->len] = '\0';
+}
+
+static void jraw(struct jbuf *j, const char *s)
+{
+	jput(j, s, strlen(s));
+}
+
+static void jstr(struct jbuf *j, const char *s)
+{
+	jput(j, "\"", 1);
+	for (; *s; s++) {
+		unsigned char c = (unsigned char)*s;
+		char esc[8];
+		if (c == '"' || c == '\\') {
+			esc[0] = '\\';
+			esc[1] = (char)c;
+			jput(j, esc, 2);
+		} else if (c < 0x20) {
+			snprintf(esc, sizeof(esc), "\\u%04x", c);
+			jput(j, esc, 6);
+		} else {
+			jput(j, s, 1);
+		}
+	}
+	jput(j, "\"", 1);
+}
+
+static void jnum(struct jbuf *j, long long v)
+{
+	char b[32];
+	snprintf(b, sizeof(b), "%lld", v);
+	jraw(j, b);
+}
+
+static void jcounts(struct jbuf *j, const long *rd, const long *us, const long *rj,
+		    const long *merged)
+{
+	jraw(j, "{");
+	bool first = true;
+	for (int k = 0; k < K__COUNT; k++) {
+		if (!rd[k])
+			continue;
+		jraw(j, first ? "" : ", ");
+		first = false;
+		jstr(j, schema_kind(k)->name);
+		jraw(j, ": {\"read\": ");
+		jnum(j, rd[k]);
+		jraw(j, ", \"used\": ");
+		jnum(j, us[k]);
+		jraw(j, ", \"rejected\": ");
+		jnum(j, rj[k]);
+		if (merged) {
+			jraw(j, ", \"merged\": ");
+			jnum(j, merged[k]);
+		}
+		jraw(j, "}");
+	}
+	jraw(j, "}");
+}
+
+static const char *base_name(const char *path)
+{
+	const char *s = strrchr(path, '/');
+	return s ? s + 1 : path;
+}
+
+int run_finish(struct run *r)
+{
+	const struct model *m = &r->model;
+	struct jbuf j = { 0 };
+	char date[11];
+	jraw(&j, "{\n  \"program\": \"evb\",\n  \"version\": ");
+	jstr(&j, EVB_VERSION);
+	jraw(&j, ",\n  \"command\": ");
+	jstr(&j, r->command);
+	/* the options, without --out: a run's outputs do not depend on where
+	 * they are written */
+	jraw(&j, ",\n  \"arguments\": [");
+	bool first = true;
+	for (int i = 1; i < r->argc; i++) {
+		const char *a = r->argv[i];
+		if (strcmp(a, "--out") == 0) {
+			i++;
+			continue;
+		}
+		if (strncmp(a, "--out=", 6) == 0)
+			continue;
+		jraw(&j, first ? "" : ", ");
+		first = false;
+		jstr(&j, a);
+	}
+	jraw(&j, "],\n  \"evaluation_date\": ");
+	jstr(&j, date_format(r->eval, date));
+	jraw(&j, ",\n  \"inputs\": [");
+	for (uint32_t i = 0; i < m->files.n; i++) {
+		const struct input_file *f = &m->files.v[i];
+		jraw(&j, i ? ",\n    {" : "\n    {");
+		jraw(&j, "\"file\": ");
+		jstr(&j, f->display);
+		jraw(&j, ", \"size\": ");
+		jnum(&j, (long long)f->size);
+		jraw(&j, ", \"sha256\": ");
+		jstr(&j, f->sha256);
+		jraw(&j, ", \"encoding\": ");
+		jstr(&j, f->cp1252 ? "Windows-1252" : "UTF-8");
+		jraw(&j, ", \"records\": ");
+		jcounts(&j, f->read, f->used, f->rejected, NULL);
+		jraw(&j, "}");
+	}
+	jraw(&j, m->files.n ? "\n  ],\n  \"records\": " : "],\n  \"records\": ");
+	jcounts(&j, m->read, m->used, m->rejected, m->merged);
+	jraw(&j, ",\n  \"outputs\": [");
+	int ret = 0;
+	for (size_t i = 0; i < r->outputs.n && !ret; i++) {
+		char hex[SHA256_HEX_LEN + 1];
+		uint64_t size;
+		bool utf8;
+		struct evb_error err = { 0 };
+		if ((ret = hash_file(r->outputs.paths[i], hex, &size, &utf8, &err))) {
+			diag_error(&err);
+			break;
+		}
+		jraw(&j, i ? ",\n    {" : "\n    {");
+		jraw(&j, "\"file\": ");
+		jstr(&j, base_name(r->outputs.paths[i]));
+		jraw(&j, ", \"size\": ");
+		jnum(&j, (long long)size);
+		jraw(&j, ", \"sha256\": ");
+		jstr(&j, hex);
+		jraw(&j, "}");
+	}
+	jraw(&j, r->outputs.n ? "\n  ]\n}\n" : "]\n}\n");
+	if (!ret && j.failed) {
+		diag_msg("out of memory");
+		ret = EVB_ENOMEM;
+	}
+	if (!ret) {
+		struct evb_error err = { 0 };
+		if ((ret = write_file_atomic(r->dir, "manifest.json", j.s, j.len, NULL, &err)))
+			diag_error(&err);
+	}
+	free(j.s);
+	if (ret)
+		return EXIT_FATAL;
+	if (!r->opts.quiet)
+		printf("report written to %s/\n", r->dir);
+	if (fflush(stdout) != 0) {
+		diag_msg("cannot write to standard output: %s", strerror(errno));
+		return EXIT_FATAL;
+	}
+	return m->rejects.n ? EXIT_REJECTS : EXIT_FINE;
+}
+
+int run_fail(struct run *r, const struct evb_error *err)
+{
+	if (err)
+		diag_error(err);
+	(void)r;
+	return EXIT_FATAL;
+}
+
+void run_release(struct run *r)
+{
+	config_wipe(&r->config);
+	templates_free(r->templates);
+	model_release(&r->model);
+	output_list_release(&r->outputs);
+	free(r->dir);
+	r->templates = NULL;
+	r->dir = NULL;
+}

@@ -1,0 +1,100 @@
+/*
+ * What every command shares: the common options, loading configuration,
+ * templates and the export set, the run summary on stdout and stderr, the
+ * common sheets (Sammanfattning, Inläsning, Avvisade rader, Kontroller),
+ * the run folder and manifest.json, and the exit status.
+ */
+#ifndef EVB_RUN_H
+#define EVB_RUN_H
+
+#include "config.h"
+#include "model.h"
+#include "sheet.h"
+#include "templates.h"
+
+#define RUN_MAX_INPUTS 64
+
+/* Options a command accepts besides the common ones. */
+enum {
+	OPT_PERIOD = 1 << 0,
+	OPT_MONTH = 1 << 1,
+	OPT_ASOF = 1 << 2,
+};
+
+struct run_opts {
+	const char *inputs[RUN_MAX_INPUTS];
+	int ninputs;
+	const char *out, *config, *templates;
+	const char *period, *month, *asof_text;
+	bool strict, quiet, csv, help;
+	evb_date asof;          /* --as-of or today */
+};
+
+struct run {
+	const char *command;
+	int argc;
+	char **argv;
+	struct run_opts opts;
+	struct config config;
+	struct templates *templates;
+	struct model model;
+	struct output_list outputs;
+	char *dir;              /* the run folder, e.g. out/ivo-2026Q3 */
+	evb_date eval;          /* evaluation date of the report */
+};
+
+/* Exit statuses (SPEC section 6). */
+enum { EXIT_FINE = 0, EXIT_REJECTS = 1, EXIT_FATAL = 2 };
+
+/* Parses argv (argv[0] = the command name). Returns 0, or EVB_EUSAGE after
+ * printing what is wrong. opts->help is set for --help. */
+int run_parse(struct run *r, const char *command, unsigned allowed, int argc,
+	      char **argv, const char *usage);
+/* Loads configuration and templates; when need_key, an ivo_key is required. */
+int run_setup(struct run *r, bool need_key);
+/* Reads the export set into r->model with evaluation date r->eval and runs
+ * the data-quality checks. Prints rejects (the first ones) to stderr. */
+int run_load(struct run *r);
+/* Prints "records read = used + rejected" per kind (unless --quiet). */
+void run_print_summary(const struct run *r);
+/* With --strict and rejected records: the run must stop before writing. */
+bool run_strict_stop(const struct run *r);
+/* Creates the run folder <out>/<name> (mode 0700). */
+int run_open_dir(struct run *r, const char *name);
+
+/* Opens <dir>/<name>.xlsx with title from texts.csv key "title.<book>". */
+struct book *run_book(struct run *r, const char *book, const char *name);
+/* The same, kept in memory until closed (small books with charts). */
+struct book *run_book_small(struct run *r, const char *book, const char *name);
+/* A sheet from layouts.csv: book/sheet with the given column keys. */
+struct sheet *run_sheet(struct run *r, struct book *b, const char *book,
+			const char *sheet, const char *const *keys, int ncols);
+
+/* A label/value pair for the summary sheet: label_key is a texts.csv key;
+ * when it is NULL, label is the label's text itself. */
+struct summary_item {
+	const char *label_key;
+	const char *label;
+	struct cell value;
+};
+/* Common sheets. The summary lists municipality, evaluation date, version
+ * and the items, then the input counts per kind. */
+int run_sheet_summary(struct run *r, struct book *b, const char *book,
+		      const struct summary_item *items, int nitems);
+int run_sheet_inputs(struct run *r, struct book *b, const char *book);
+/* Only when something was rejected. Without values for de-identified
+ * workbooks (a rejected value may name a person). */
+int run_sheet_rejects(struct run *r, struct book *b, const char *book,
+		      bool with_values);
+/* Findings whose check key is in keys (NULL-terminated); all when NULL. */
+int run_sheet_checks(struct run *r, struct book *b, const char *book,
+		     const char *const *keys);
+/* Closes the book into r->outputs; on error prints and returns < 0. */
+int run_close_book(struct run *r, struct book *b);
+/* Writes manifest.json and returns the exit status for a completed run. */
+int run_finish(struct run *r);
+/* Prints err, frees everything; returns EXIT_FATAL. */
+int run_fail(struct run *r, const struct evb_error *err);
+void run_release(struct run *r);
+
+#endif

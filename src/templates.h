@@ -1,0 +1,71 @@
+/*
+ * Everything a report reader sees comes from templates/ and is loaded and
+ * validated at start (a broken template is exit 2 naming file and line):
+ *   insatser.csv  the insats catalogue (SPEC Appendix A)
+ *   skal.csv      IVO's lists of reasons (Appendix B)
+ *   texts.csv     every other Swedish text: codes of Appendix C, reject
+ *                 reasons, check names, summary labels (key;text)
+ *   layouts.csv   sheet names and column headers of every workbook
+ *                 (book;sheet;column;text; column empty = the sheet's name)
+ *   evb-export.xsd  the XML input format
+ * All files are UTF-8, ';'-separated, with a header row; lines starting
+ * with '#' are comments.
+ */
+#ifndef EVB_TEMPLATES_H
+#define EVB_TEMPLATES_H
+
+#include "evb.h"
+
+struct insats_info {
+	const char *code;            /* LSS9_10 */
+	const char *lagrum;          /* SoL / LSS */
+	const char *paragraph;       /* "9 § 10" or "" */
+	const char *name;            /* Daglig verksamhet */
+	const char *short_name;      /* 9§10 (used in message titles) */
+	const char *ansvarig;        /* routing */
+	const char *ansvarig_externt;/* routing when verkstalls_externt, else same */
+	bool rapporteringspliktig;
+};
+
+struct skal_info {
+	const char *kategori;        /* kommunen / utanfor_kommunen / den_enskilde */
+	const char *kategori_text;   /* Hos kommunen */
+	const char *code;            /* saknar_plats */
+	const char *text;
+};
+
+struct templates;
+
+struct templates *templates_load(const char *dir, struct evb_error *err);
+void templates_free(struct templates *t);
+
+int templates_insats_count(const struct templates *t);
+const struct insats_info *templates_insats(const struct templates *t, int idx);
+/* Index of an insats code (exact match), -1 if unknown. */
+int templates_insats_find(const struct templates *t, const char *code);
+
+/* NULL if the pair is unknown. */
+const struct skal_info *templates_skal_find(const struct templates *t,
+					    const char *kategori, const char *code);
+/* Text of a kategori code, NULL if unknown. */
+const char *templates_kategori_text(const struct templates *t, const char *kategori);
+
+/* The Swedish text of a key. Every key the program uses is checked at load,
+ * so this never fails for those; an unknown key returns the key itself. */
+const char *templates_text(const struct templates *t, const char *key);
+
+/*
+ * A sheet layout: its Swedish name and the headers of the given column keys
+ * in the given order. Every layout the program uses is checked at load.
+ * headers must have room for ncols pointers. Returns 0, or EVB_ETEMPLATE
+ * with err filled when a key is missing.
+ */
+int templates_layout(const struct templates *t, const char *book,
+		     const char *sheet, const char *const *column_keys,
+		     int ncols, const char **name, const char **headers,
+		     struct evb_error *err);
+
+/* Path of the export XSD (owned by t). */
+const char *templates_xsd_path(const struct templates *t);
+
+#endif

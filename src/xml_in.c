@@ -1,0 +1,1125 @@
+/*
+ * XML reader: <evb-export> files -> rows (libxml2 lives only here).
+ *
+ * The file is streamed with xmlTextReader; nothing but the current record is
+ * kept. While a record streams by, its values are collected and a small copy
+ * of it (record element, field elements with their attributes and trimmed
+ * values) is built, at most RECORD_MAX_ELEMENTS elements. When the record
+ * ends, the copy is validated against templates/evb-export.xsd with
+ * xmlSchemaValidateOneElement. Validating the copy instead of attaching the
+ * schema to the reader gives every schema error to exactly one record: with
+ * the schema on the reader, errors arrive while the parser reads ahead and
+ * carry only a line, which cannot tell apart records that share a line (a
+ * file written without line breaks has all its records on line 1).
+ *
+ * Safety: the file is opened with fopen and handed to libxml2 through read
+ * callbacks (xmlReaderForFile would silently gunzip a compressed file);
+ * options are only NONET | NOCDATA | BIG_LINES, so entities are never
+ * substituted and no DTD is loaded; a deny-all external entity loader is
+ * installed before the schema is parsed (the schema is parsed from memory,
+ * so it must be self-contained). Entity references are never followed: a
+ * record holding one is rejected, an attribute holding one is refused before
+ * its value is read (reading it would expand it).
+ */
+#include <errno.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include <libxml/parser.h>
+#include <libxml/tree.h>
+#include <libxml/xmlerror.h>
+#include <libxml/xmlreader.h>
+#include <libxml/xmlschemas.h>
+
+#include "xml_in.h"
+
+#define PARSE_OPTIONS (XML_PARSE_NONET | XML_PARSE_NOCDATA | XML_PARSE_BIG_LINES)
+#define XSD_MAX_BYTES (4u << 20)    /* a larger schema file is refused */
+#define RECORD_MAX_ELEMENTS 64       /* elements copied per record (24 columns at most) */
+#define SHORT_MAX 80                 /* values shown in rejects, in bytes */
+#define NAME_MAX_BYTES 63            /* element names shown in rejects */
+#define TEXT_COPY_BYTES 64           /* stray text copied for the schema's message */
+
+struct xml_in {
+	xmlSchemaPtr schema;
+	xmlSchemaValidCtxtPtr vctxt;
+};
+
+/* A libxml2 error, copied. */
+struct xml_msg {
+	bool set;
+	bool in_main;            /* reported on the document itself, not an entity */
+	long line;
+	int col;
+	char text[400];
+};
+
+/* A growable text buffer, always NUL-terminated once allocated. */
+struct buf {
+	char *p;
+	size_t len, cap;
+};
+
+/* An element of the current record as copied for validation. */
+struct elem {
+	xmlNodePtr copy;
+	long line;
+	char name[NAME_MAX_BYTES + 1];
+	char value[SHORT_MAX + 1];
+	bool has_value;
+};
+
+/* Why the current record is rejected; a higher rank wins. */
+enum { PROB_NONE, PROB_STRUCTURE, PROB_OWN, PROB_ENTITY };
+struct problem {
+	int rank;
+	const char *key;
+	char reason[400];
+	long line;
+	char column[NAME_MAX_BYTES + 1];
+	char value[SHORT_MAX + 1];
+	bool has_value;
+};
+
+/* State of one xml_in_read. */
+struct rd {
+	struct xml_in *x;
+	const char *path;
+	const char *display;
+	const struct reader_sink *sink;
+	struct input_info *info;
+	xmlTextReaderPtr r;
+	FILE *f;
+	int io_errno;
+	size_t io_bytes;         /* bytes read so far */
+	bool bom;
+	size_t bom_bytes;        /* bytes of a UTF-8 BOM matched so far */
+	bool sniffed;            /* the first significant byte has been seen */
+	bool looks_xml;          /* ... and it starts markup (or UTF-16/32) */
+	struct xml_msg perr;     /* first parser error of level error or fatal */
+	struct xml_msg verr;     /* first validity error of the current check */
+	int verr_elem;           /* index into elems, -1 unknown */
+	bool root_seen;
+	xmlDocPtr vdoc;          /* holds the copies being validated */
+	long line;               /* line of the current node (see node_line) */
+	long last_line;          /* furthest line seen so far */
+	long prev_text_line;     /* where the text node just before ended, or 0 */
+
+	/* the current record */
+	bool in_record;
+	int kind;
+	struct row row;
+	bool present[SCHEMA_MAX_COLUMNS];
+	struct buf vals[SCHEMA_MAX_COLUMNS];
+	xmlNodePtr vrec;
+	struct elem elems[RECORD_MAX_ELEMENTS];
+	int nelems;
+	bool text_copied;
+	struct problem prob;
+	/* the current field (element at depth 2) */
+	bool in_field;
+	int cur_col;             /* schema column, -1 when unknown */
+	int cur_elem;            /* index into elems, -1 when not copied */
+	bool cur_dup;
+	bool cur_overflow;
+	long cur_line;
+	char cur_name[NAME_MAX_BYTES + 1];
+	struct buf cur;
+};
+
+/* ---- small helpers -------------------------------------------------------- */
+
+static bool is_ws(char c)
+{
+	return c == ' ' || c == '\t' || c == '\n' || c == '\r';
+}
+
+static bool all_ws(const char *s)
+{
+	for (; *s; s++)
+		if (!is_ws(*s))
+			return false;
+	return true;
+}
+
+/* Copies at most max bytes of src into dst (size max + 1) without cutting a
+ * UTF-8 sequence. */
+static void copy_utf8(char *dst, size_t max, const char *src, size_t len)
+{
+	size_t n = len < max ? len : max;
+	if (n < len)
+		while (n > 0 && ((unsigned char)src[n] & 0xC0) == 0x80)
+			n--;
+	memcpy(dst, src, n);
+	dst[n] = '\0';
+}
+
+static void copy_name(char *dst, const xmlChar *name)
+{
+	const char *s = name ? (const char *)name : "";
+	copy_utf8(dst, NAME_MAX_BYTES, s, strlen(s));
+}
+
+static void buf_clear(struct buf *b)
+{
+	b->len = 0;
+	if (b->p)
+		b->p[0] = '\0';
+}
+
+static void buf_release(struct buf *b)
+{
+	free(b->p);
+	b->p = NULL;
+	b->len = b->cap = 0;
+}
+
+/* Appends n bytes; the buffer never exceeds max bytes of text. */
+static int buf_add(struct buf *b, const char *s, size_t n, size_t max)
+{
+	if (n > max - b->len)
+		return EVB_ETOOBIG;
+	if (b->len + n + 1 > b->cap) {
+		size_t cap = b->cap ? b->cap : 256;
+		while (cap < b->len + n + 1)
+			cap *= 2;
+		if (cap > max + 1)
+			cap = max + 1;
+		char *p = realloc(b->p, cap);
+		if (!p)
+			return EVB_ENOMEM;
+		b->p = p;
+		b->cap = cap;
+	}
+	memcpy(b->p + b->len, s, n);
+	b->len += n;
+	b->p[b->len] = '\0';
+	return 0;
+}
+
+static void buf_rtrim(struct buf *b)
+{
+	while (b->len > 0 && is_ws(b->p[b->len - 1]))
+		b->len--;
+	if (b->p)
+		b->p[b->len] = '\0';
+}
+
+static void msg_copy(struct xml_msg *m, const xmlError *e, const char *path)
+{
+	const char *s = e->message ? e->message : "unknown XML error";
+	size_t n = strlen(s);
+	while (n > 0 && is_ws(s[n - 1]))
+		n--;
+	copy_utf8(m->text, sizeof(m->text) - 1, s, n);
+	for (char *p = m->text; *p; p++)
+		if (*p == '\n' || *p == '\r' || *p == '\t')
+			*p = ' ';
+	m->line = e->line;
+	m->col = e->int2;
+	m->in_main = e->file && path && strcmp(e->file, path) == 0;
+	m->set = true;
+}
+
+/* An attribute of n whose value holds an entity reference (reading such a
+ * value would expand the entity), or NULL. */
+static const xmlAttr *attr_with_entity(const xmlNode *n)
+{
+	for (const xmlAttr *a = n->properties; a; a = a->next)
+		for (const xmlNode *c = a->children; c; c = c->next)
+			if (c->type != XML_TEXT_NODE)
+				return a;
+	return NULL;
+}
+
+static bool is_text_type(int type)
+{
+	return type == XML_READER_TYPE_TEXT || type == XML_READER_TYPE_CDATA ||
+	       type == XML_READER_TYPE_WHITESPACE ||
+	       type == XML_READER_TYPE_SIGNIFICANT_WHITESPACE;
+}
+
+/*
+ * The line of the reader's current node. libxml2 gives an element the line
+ * of its start tag and a text node the line where the text ends. Past line
+ * 65535 an element's own field is saturated and xmlGetLineNo guesses from
+ * its first child (a text node: where that text ends, often a line late);
+ * the text node just before the element ends exactly where the element
+ * starts, so that line is used. Entity reference nodes have no line of
+ * their own (xmlGetLineNo answers with the parent's): the end of the text
+ * just before, or else the furthest line seen so far, is used.
+ */
+static long node_line(const struct rd *rd, int type, const xmlNode *n)
+{
+	if (type == XML_READER_TYPE_ELEMENT && n->line == 65535 && rd->prev_text_line > 0)
+		return rd->prev_text_line;
+	if (type == XML_READER_TYPE_ENTITY_REFERENCE)
+		return rd->prev_text_line > 0 ? rd->prev_text_line : rd->last_line;
+	long line = xmlGetLineNo((xmlNodePtr)n);
+	return line > 0 ? line : rd->last_line;
+}
+
+/* The line of the first non-blank character of text s that ends on line
+ * end (exact for text delivered by the parser in one piece). */
+static long text_line(long end, const char *s)
+{
+	long nl = 0, lead = 0;
+	bool seen = false;
+	for (; *s; s++) {
+		if (*s == '\n') {
+			nl++;
+			if (!seen)
+				lead++;
+		} else if (!is_ws(*s)) {
+			seen = true;
+		}
+	}
+	long line = end - nl + lead;
+	return line >= 1 ? line : end;
+}
+
+/* ---- libxml2 callbacks ---------------------------------------------------- */
+
+static void quiet_generic(void *ctx, const char *msg, ...)
+{
+	(void)ctx;
+	(void)msg;
+}
+
+static xmlParserInputPtr deny_loader(const char *url, const char *id,
+				     xmlParserCtxtPtr ctxt)
+{
+	(void)url;
+	(void)id;
+	(void)ctxt;
+	return NULL;
+}
+
+static int io_read(void *ctx, char *buffer, int len)
+{
+	struct rd *rd = ctx;
+	if (len <= 0)
+		return 0;
+	size_t n = fread(buffer, 1, (size_t)len, rd->f);
+	if (n == 0 && ferror(rd->f)) {
+		rd->io_errno = errno ? errno : EIO;
+		return -1;
+	}
+	/* remember how the file starts, to tell "not XML at all" from "broken
+	 * XML" in messages */
+	static const unsigned char bom[3] = { 0xEF, 0xBB, 0xBF };
+	for (size_t i = 0; i < n && !rd->sniffed; i++) {
+		unsigned char c = (unsigned char)buffer[i];
+		size_t at = rd->io_bytes + i;
+		if (at < 3 && at == rd->bom_bytes && c == bom[at]) {
+			rd->bom = ++rd->bom_bytes == 3;
+			continue;
+		}
+		if (at == 0 && (c == 0xFF || c == 0xFE || c == 0x00)) {
+			rd->sniffed = rd->looks_xml = true;   /* UTF-16 or UTF-32 */
+			break;
+		}
+		if (c == ' ' || c == '\t' || c == '\r' || c == '\n')
+			continue;
+		rd->sniffed = true;
+		rd->looks_xml = c == '<';
+	}
+	rd->io_bytes += n;
+	return (int)n;
+}
+
+static void on_parse_error(void *ctx, xmlErrorPtr e)
+{
+	struct rd *rd = ctx;
+	if (!e || e->level < XML_ERR_ERROR || rd->perr.set)
+		return;
+	msg_copy(&rd->perr, e, rd->path);
+}
+
+static int find_elem(const struct rd *rd, const xmlNode *n)
+{
+	for (int steps = 0; n && steps < 8; steps++, n = n->parent)
+		for (int i = 0; i < rd->nelems; i++)
+			if (rd->elems[i].copy == n)
+				return i;
+	return -1;
+}
+
+static void on_valid_error(void *ctx, xmlErrorPtr e)
+{
+	struct rd *rd = ctx;
+	if (!e || e->level < XML_ERR_ERROR || rd->verr.set)
+		return;
+	msg_copy(&rd->verr, e, NULL);
+	rd->verr_elem = find_elem(rd, e->node);
+}
+
+/* ---- errors and output ---------------------------------------------------- */
+
+static int fatal_parse(struct rd *rd, struct evb_error *err)
+{
+	if (rd->io_errno)
+		return evb_error_set(err, EVB_EIO, rd->display, 0, NULL, "read failed: %s",
+				     strerror(rd->io_errno));
+	struct xml_msg m = rd->perr;
+	if (!m.set) {
+		const xmlError *le = xmlGetLastError();
+		if (le && le->level >= XML_ERR_ERROR)
+			msg_copy(&m, le, rd->path);
+	}
+	const char *what = rd->looks_xml ? "not well-formed XML" : "not an XML file";
+	if (rd->io_bytes == 0)
+		return evb_error_set(err, EVB_EPARSE, rd->display, 0, NULL,
+				     "not an XML file: the file is empty");
+	if (!rd->looks_xml)      /* libxml2's message would only confuse here */
+		return evb_error_set(err, EVB_EPARSE, rd->display, m.set ? m.line : 1, NULL,
+				     "not an XML file: its first character is not '<'");
+	if (!m.set)
+		return evb_error_set(err, EVB_EPARSE, rd->display, 0, NULL, "%s", what);
+	/* an error inside an entity's text has a line within the entity: say
+	 * where the parser stopped in the file instead */
+	long line = m.line;
+	if (!m.in_main && rd->r) {
+		int pl = xmlTextReaderGetParserLineNumber(rd->r);
+		if (pl > 0)
+			line = pl;
+	}
+	char where[32] = "";
+	if (m.in_main && m.col > 0)
+		snprintf(where, sizeof(where), " (column %d)", m.col);
+	return evb_error_set(err, EVB_EPARSE, rd->display, line, NULL, "%s: %s%s", what,
+			     m.text, where);
+}
+
+static int emit_reject(struct rd *rd, int kind, long line, const char *column,
+		       const char *value, const char *key, const char *reason)
+{
+	if (rd->info)
+		rd->info->records++;
+	int rc = rd->sink->reject(rd->sink->ctx, kind, rd->display, line,
+				  column && *column ? column : NULL, value, key, reason);
+	return rc < 0 ? rc : 0;
+}
+
+static int emit_problem(struct rd *rd)
+{
+	const struct problem *p = &rd->prob;
+	return emit_reject(rd, rd->kind, p->line > 0 ? p->line : rd->row.line, p->column,
+			   p->has_value ? p->value : NULL, p->key, p->reason);
+}
+
+/* Records a problem of the current record; the first one of the highest
+ * rank is kept. */
+static void problem(struct rd *rd, int rank, const char *key, long line,
+		    const char *column, const char *value, size_t value_len,
+		    const char *fmt, ...) __attribute__((format(printf, 8, 9)));
+static void problem(struct rd *rd, int rank, const char *key, long line,
+		    const char *column, const char *value, size_t value_len,
+		    const char *fmt, ...)
+{
+	struct problem *p = &rd->prob;
+	if (rank <= p->rank)
+		return;
+	p->rank = rank;
+	p->key = key;
+	p->line = line;
+	copy_utf8(p->column, NAME_MAX_BYTES, column ? column : "", column ? strlen(column) : 0);
+	p->has_value = value != NULL;
+	copy_utf8(p->value, SHORT_MAX, value ? value : "", value ? value_len : 0);
+	va_list ap;
+	va_start(ap, fmt);
+	vsnprintf(p->reason, sizeof(p->reason), fmt, ap);
+	va_end(ap);
+}
+
+/* ---- the current record --------------------------------------------------- */
+
+static void record_reset(struct rd *rd)
+{
+	if (rd->vrec) {
+		xmlUnlinkNode(rd->vrec);
+		xmlFreeNode(rd->vrec);
+		rd->vrec = NULL;
+	}
+	rd->in_record = false;
+	rd->in_field = false;
+	rd->kind = -1;
+	rd->nelems = 0;
+	rd->text_copied = false;
+	memset(&rd->prob, 0, sizeof(rd->prob));
+	memset(rd->present, 0, sizeof(rd->present));
+	for (int c = 0; c < SCHEMA_MAX_COLUMNS; c++)
+		buf_clear(&rd->vals[c]);
+	buf_clear(&rd->cur);
+}
+
+/* Copies element n (with its attributes, without children) under parent in
+ * the validation copy, as element number rd->nelems. Returns its index, -1
+ * when the record has too many elements, or EVB_ENOMEM via *ret. */
+static int copy_elem(struct rd *rd, const xmlNode *n, xmlNodePtr parent, long line,
+		     int *ret)
+{
+	*ret = 0;
+	if (rd->nelems >= RECORD_MAX_ELEMENTS) {
+		problem(rd, PROB_OWN, "reject.schema", line, NULL, NULL, 0,
+			"record has more than %d elements", RECORD_MAX_ELEMENTS - 1);
+		return -1;
+	}
+	xmlNodePtr copy = xmlDocCopyNode((xmlNodePtr)n, rd->vdoc, 2);
+	if (!copy) {
+		*ret = EVB_ENOMEM;
+		return -1;
+	}
+	if (parent) {
+		if (!xmlAddChild(parent, copy)) {
+			xmlFreeNode(copy);
+			*ret = EVB_ENOMEM;
+			return -1;
+		}
+	} else {
+		xmlNodePtr old = xmlDocSetRootElement(rd->vdoc, copy);
+		if (old) {
+			xmlUnlinkNode(old);
+			xmlFreeNode(old);
+		}
+	}
+	struct elem *e = &rd->elems[rd->nelems];
+	memset(e, 0, sizeof(*e));
+	e->copy = copy;
+	e->line = line;
+	copy_name(e->name, n->name);
+	return rd->nelems++;
+}
+
+static void entity_problem(struct rd *rd, const xmlNode *n, const char *column)
+{
+	problem(rd, PROB_ENTITY, "reject.entity", rd->line, column, "", 0,
+		"entity reference '&%.60s;' in %s: entities are never expanded",
+		n->name ? (const char *)n->name : "",
+		schema_kind((enum kind)rd->kind)->element);
+}
+
+static void attr_entity_problem(struct rd *rd, const xmlNode *n, const xmlAttr *a,
+				long line, const char *column)
+{
+	problem(rd, PROB_ENTITY, "reject.entity", line, column, "", 0,
+		"entity reference in attribute '%.60s' of '%.60s': entities are never expanded",
+		(const char *)a->name, (const char *)n->name);
+}
+
+static int record_begin(struct rd *rd, const xmlNode *n, int kind)
+{
+	record_reset(rd);
+	rd->in_record = true;
+	rd->kind = kind;
+	memset(&rd->row, 0, sizeof(rd->row));
+	rd->row.kind = (enum kind)kind;
+	rd->row.file = rd->display;
+	rd->row.line = rd->line;
+	const xmlAttr *a = attr_with_entity(n);
+	if (a) {
+		attr_entity_problem(rd, n, a, rd->row.line, NULL);
+		return 0;
+	}
+	int ret;
+	if (copy_elem(rd, n, NULL, rd->row.line, &ret) == 0)
+		rd->vrec = rd->elems[0].copy;
+	return ret;
+}
+
+/* The schema column named exactly like element n, or -1. */
+static int known_column(int kind, const xmlNode *n)
+{
+	if (n->ns)
+		return -1;
+	const char *name = (const char *)n->name;
+	int c = schema_column((enum kind)kind, name, strlen(name));
+	if (c < 0 || strcmp(schema_kind((enum kind)kind)->columns[c].name, name) != 0)
+		return -1;
+	return c;
+}
+
+static int field_begin(struct rd *rd, const xmlNode *n)
+{
+	const struct kind_info *ki = schema_kind((enum kind)rd->kind);
+	rd->in_field = true;
+	rd->cur_line = rd->line;
+	copy_name(rd->cur_name, n->name);
+	rd->cur_col = known_column(rd->kind, n);
+	rd->cur_dup = rd->cur_col >= 0 && rd->present[rd->cur_col];
+	rd->cur_overflow = false;
+	rd->cur_elem = -1;
+	buf_clear(&rd->cur);
+	if (rd->cur_col < 0)
+		problem(rd, PROB_STRUCTURE, "reject.schema", rd->cur_line, rd->cur_name, NULL, 0,
+			"element '%s' is not a field of %s", rd->cur_name, ki->element);
+	const xmlAttr *a = attr_with_entity(n);
+	if (a)
+		attr_entity_problem(rd, n, a, rd->cur_line, rd->cur_name);
+	if (!rd->vrec || rd->prob.rank >= PROB_ENTITY)
+		return 0;
+	int ret;
+	int i = copy_elem(rd, n, rd->vrec, rd->cur_line, &ret);
+	if (i >= 0)
+		rd->cur_elem = i;
+	return ret;
+}
+
+static void field_text(struct rd *rd, const char *s)
+{
+	if (rd->cur_overflow)
+		return;
+	size_t n = strlen(s);
+	if (rd->cur.len == 0)
+		while (n > 0 && is_ws(*s)) {
+			s++;
+			n--;
+		}
+	if (n == 0)
+		return;
+	/* a text node holds at most XML_MAX_TEXT_LENGTH bytes, so the buffer is
+	 * bounded by EVB_MAX_FIELD plus one text node before it is trimmed */
+	int ret = buf_add(&rd->cur, s, n, EVB_MAX_FIELD + n);
+	if (!ret && rd->cur.len > EVB_MAX_FIELD)
+		buf_rtrim(&rd->cur);
+	if (ret || rd->cur.len > EVB_MAX_FIELD) {
+		rd->cur_overflow = true;
+		problem(rd, PROB_OWN, "reject.field_too_long", rd->cur_line, rd->cur_name,
+			rd->cur.p ? rd->cur.p : "", rd->cur.len,
+			"value of '%s' is longer than %u bytes", rd->cur_name, EVB_MAX_FIELD);
+		buf_clear(&rd->cur);
+	}
+}
+
+static int field_end(struct rd *rd)
+{
+	int ret = 0;
+	rd->in_field = false;
+	if (rd->cur_overflow)
+		goto out;
+	buf_rtrim(&rd->cur);
+	const char *v = rd->cur.p ? rd->cur.p : "";
+	if (rd->cur_elem >= 0) {
+		struct elem *e = &rd->elems[rd->cur_elem];
+		copy_utf8(e->value, SHORT_MAX, v, rd->cur.len);
+		e->has_value = true;
+		if (rd->cur.len > 0 && rd->prob.rank < PROB_ENTITY) {
+			xmlNodePtr t = xmlNewDocTextLen(rd->vdoc, (const xmlChar *)v,
+							(int)rd->cur.len);
+			if (!t || !xmlAddChild(e->copy, t)) {
+				xmlFreeNode(t);
+				ret = EVB_ENOMEM;
+				goto out;
+			}
+		}
+	}
+	if (rd->cur_dup) {
+		problem(rd, PROB_OWN, "reject.duplicate_field", rd->cur_line, rd->cur_name, v,
+			rd->cur.len, "field '%s' occurs more than once", rd->cur_name);
+	} else if (rd->cur_col >= 0) {
+		int c = rd->cur_col;
+		struct buf tmp = rd->vals[c];
+		rd->vals[c] = rd->cur;
+		rd->cur = tmp;
+		rd->present[c] = true;
+		rd->row.vline[c] = rd->cur_line;
+	}
+out:
+	buf_clear(&rd->cur);
+	rd->cur_col = -1;
+	rd->cur_elem = -1;
+	return ret;
+}
+
+/* An element inside a field (depth 3). */
+static int nested_begin(struct rd *rd, const xmlNode *n)
+{
+	long line = rd->line;
+	char name[NAME_MAX_BYTES + 1];
+	copy_name(name, n->name);
+	problem(rd, PROB_STRUCTURE, "reject.schema", line, rd->cur_name, NULL, 0,
+		"field '%s' holds an element '%s': fields hold text only", rd->cur_name, name);
+	const xmlAttr *a = attr_with_entity(n);
+	if (a)
+		attr_entity_problem(rd, n, a, line, rd->cur_name);
+	if (rd->cur_elem < 0 || rd->prob.rank >= PROB_ENTITY)
+		return 0;
+	int ret;
+	int i = copy_elem(rd, n, rd->elems[rd->cur_elem].copy, line, &ret);
+	if (i >= 0)             /* a reject names the field, not what is inside */
+		memcpy(rd->elems[i].name, rd->cur_name, sizeof(rd->cur_name));
+	return ret;
+}
+
+/* Text directly inside the record element (depth 2). */
+static int record_text(struct rd *rd, const char *s)
+{
+	if (all_ws(s))
+		return 0;
+	long line = text_line(rd->line, s);
+	size_t len = strlen(s);
+	problem(rd, PROB_STRUCTURE, "reject.schema", line > 0 ? line : rd->row.line, NULL, s,
+		len, "text directly inside %s: values belong in field elements",
+		schema_kind((enum kind)rd->kind)->element);
+	if (!rd->vrec || rd->text_copied || rd->prob.rank >= PROB_ENTITY)
+		return 0;
+	char part[TEXT_COPY_BYTES + 1];
+	copy_utf8(part, TEXT_COPY_BYTES, s, len);
+	xmlNodePtr t = xmlNewDocText(rd->vdoc, (const xmlChar *)part);
+	if (!t)
+		return EVB_ENOMEM;
+	if (!xmlAddChild(rd->vrec, t)) {
+		xmlFreeNode(t);
+		return EVB_ENOMEM;
+	}
+	rd->text_copied = true;
+	return 0;
+}
+
+static int record_end(struct rd *rd, struct evb_error *err)
+{
+	int ret = 0;
+	if (rd->in_field && (ret = field_end(rd)))
+		goto out;
+	if (rd->prob.rank >= PROB_OWN || !rd->vrec) {
+		ret = emit_problem(rd);
+		goto out;
+	}
+	memset(&rd->verr, 0, sizeof(rd->verr));
+	rd->verr_elem = -1;
+	int v = xmlSchemaValidateOneElement(rd->x->vctxt, rd->vrec);
+	if (v < 0) {
+		ret = evb_error_set(err, EVB_EPARSE, rd->display, rd->row.line, NULL,
+				    "cannot validate %s against the schema",
+				    schema_kind((enum kind)rd->kind)->element);
+		goto out;
+	}
+	if (v > 0) {
+		const struct elem *e = rd->verr_elem >= 0 ? &rd->elems[rd->verr_elem] : NULL;
+		ret = emit_reject(rd, rd->kind, e ? e->line : rd->row.line,
+				  e && rd->verr_elem > 0 ? e->name : NULL,
+				  e && e->has_value ? e->value : NULL, "reject.schema",
+				  rd->verr.set ? rd->verr.text : "record does not follow evb-export.xsd");
+		goto out;
+	}
+	if (rd->prob.rank == PROB_STRUCTURE) {
+		ret = emit_problem(rd);
+		goto out;
+	}
+	for (int c = 0; c < SCHEMA_MAX_COLUMNS; c++)
+		rd->row.val[c] = rd->present[c] ? (rd->vals[c].p ? rd->vals[c].p : "") : NULL;
+	if (rd->info)
+		rd->info->records++;
+	ret = rd->sink->row(rd->sink->ctx, &rd->row);
+	if (ret > 0)
+		ret = 0;
+out:
+	record_reset(rd);
+	return ret;
+}
+
+/* ---- the document --------------------------------------------------------- */
+
+static int root_begin(struct rd *rd, const xmlNode *n, struct evb_error *err)
+{
+	int ret = 0;
+	long line = rd->line;
+	char name[NAME_MAX_BYTES + 1];
+	copy_name(name, n->name);
+	rd->root_seen = true;
+	if (strcmp(name, "evb-export") != 0)
+		return evb_error_set(err, EVB_EPARSE, rd->display, line, NULL,
+				     "root element is '%s', expected 'evb-export'", name);
+	if (n->ns)
+		return evb_error_set(err, EVB_EPARSE, rd->display, line, NULL,
+				     "root element 'evb-export' is in namespace '%.100s', expected none",
+				     n->ns->href ? (const char *)n->ns->href : "");
+	const xmlAttr *a = attr_with_entity(n);
+	if (a)
+		return evb_error_set(err, EVB_EPARSE, rd->display, line, NULL,
+				     "entity reference in attribute '%.60s' of 'evb-export': "
+				     "entities are never expanded", (const char *)a->name);
+	const xmlAttr *version = NULL;
+	for (a = n->properties; a; a = a->next)
+		if (!a->ns && strcmp((const char *)a->name, "version") == 0)
+			version = a;
+	if (!version)
+		return evb_error_set(err, EVB_EPARSE, rd->display, line, NULL,
+				     "'evb-export' has no version attribute (expected version=\"1\")");
+	xmlChar *v = xmlNodeListGetString(n->doc, version->children, 1);
+	if (!v || strcmp((const char *)v, "1") != 0) {
+		char shown[SHORT_MAX + 1];
+		copy_utf8(shown, SHORT_MAX, v ? (const char *)v : "", v ? strlen((const char *)v) : 0);
+		ret = evb_error_set(err, EVB_EPARSE, rd->display, line, NULL,
+				    "unsupported export version \"%s\" (expected version=\"1\")", shown);
+		xmlFree(v);
+		return ret;
+	}
+	xmlFree(v);
+
+	/* the root's attributes against the schema (its content is checked
+	 * record by record) */
+	xmlNodePtr copy = xmlDocCopyNode((xmlNodePtr)n, rd->vdoc, 2);
+	if (!copy)
+		return evb_error_set(err, EVB_ENOMEM, rd->display, line, NULL, "out of memory");
+	xmlNodePtr old = xmlDocSetRootElement(rd->vdoc, copy);
+	if (old) {
+		xmlUnlinkNode(old);
+		xmlFreeNode(old);
+	}
+	memset(&rd->verr, 0, sizeof(rd->verr));
+	rd->nelems = 0;
+	int valid = xmlSchemaValidateOneElement(rd->x->vctxt, copy);
+	xmlUnlinkNode(copy);
+	xmlFreeNode(copy);
+	if (valid != 0)
+		return evb_error_set(err, EVB_EPARSE, rd->display, line, NULL,
+				     "invalid 'evb-export' element: %s",
+				     rd->verr.set ? rd->verr.text : "does not follow evb-export.xsd");
+
+	const xmlChar *enc = xmlTextReaderConstEncoding(rd->r);
+	if (enc && strcasecmp((const char *)enc, "UTF-8") != 0 &&
+	    strcasecmp((const char *)enc, "UTF8") != 0 && rd->sink->note) {
+		char msg[128];
+		char e[40];
+		copy_utf8(e, sizeof(e) - 1, (const char *)enc, strlen((const char *)enc));
+		snprintf(msg, sizeof(msg), "declared encoding '%s': values converted to UTF-8", e);
+		rd->sink->note(rd->sink->ctx, rd->display, line, msg);
+	}
+	return 0;
+}
+
+/* A node at depth 1 outside a record. *skip asks to skip its subtree. */
+static int between_records(struct rd *rd, int type, const xmlNode *n, bool *skip,
+			   struct evb_error *err)
+{
+	long line = rd->line;
+	switch (type) {
+	case XML_READER_TYPE_ELEMENT: {
+		int kind = n->ns ? -1 : schema_kind_from_element((const char *)n->name);
+		if (kind < 0) {
+			char name[NAME_MAX_BYTES + 1];
+			char reason[200];
+			copy_name(name, n->name);
+			snprintf(reason, sizeof(reason),
+				 "element '%s'%s is not a record element (person, beslut, "
+				 "bestallning, verkstallighet, avbrott, handelse or maltid)",
+				 name, n->ns ? " in a namespace" : "");
+			*skip = true;
+			return emit_reject(rd, -1, line, NULL, NULL, "reject.schema", reason);
+		}
+		int ret = record_begin(rd, n, kind);
+		if (!ret && xmlTextReaderIsEmptyElement(rd->r) == 1)
+			ret = record_end(rd, err);
+		return ret;
+	}
+	case XML_READER_TYPE_TEXT:
+	case XML_READER_TYPE_CDATA:
+	case XML_READER_TYPE_WHITESPACE:
+	case XML_READER_TYPE_SIGNIFICANT_WHITESPACE: {
+		const xmlChar *v = xmlTextReaderConstValue(rd->r);
+		if (v && !all_ws((const char *)v))
+			return evb_error_set(err, EVB_EPARSE, rd->display,
+					     text_line(line, (const char *)v), NULL,
+					     "text directly inside 'evb-export': records must be elements");
+		return 0;
+	}
+	case XML_READER_TYPE_ENTITY_REFERENCE: {
+		char reason[160];
+		snprintf(reason, sizeof(reason),
+			 "entity reference '&%.60s;' outside a record: entities are never expanded",
+			 n->name ? (const char *)n->name : "");
+		return emit_reject(rd, -1, line, NULL, "", "reject.entity", reason);
+	}
+	default:
+		return 0;           /* whitespace, comments, processing instructions */
+	}
+}
+
+/* A node inside the current record. */
+static int inside_record(struct rd *rd, int type, int depth, const xmlNode *n,
+			 struct evb_error *err)
+{
+	if (type == XML_READER_TYPE_ENTITY_REFERENCE) {
+		entity_problem(rd, n, depth >= 3 && rd->in_field ? rd->cur_name : NULL);
+		return 0;
+	}
+	bool text = is_text_type(type);
+	if (depth == 1) {
+		if (type == XML_READER_TYPE_END_ELEMENT)
+			return record_end(rd, err);
+		return 0;
+	}
+	if (depth == 2) {
+		if (type == XML_READER_TYPE_ELEMENT) {
+			int ret = field_begin(rd, n);
+			if (!ret && xmlTextReaderIsEmptyElement(rd->r) == 1)
+				ret = field_end(rd);
+			return ret;
+		}
+		if (type == XML_READER_TYPE_END_ELEMENT)
+			return rd->in_field ? field_end(rd) : 0;
+		if (text) {
+			const xmlChar *v = xmlTextReaderConstValue(rd->r);
+			return v ? record_text(rd, (const char *)v) : 0;
+		}
+		return 0;
+	}
+	if (depth == 3 && rd->in_field) {
+		if (type == XML_READER_TYPE_ELEMENT)
+			return nested_begin(rd, n);
+		if (text) {
+			const xmlChar *v = xmlTextReaderConstValue(rd->r);
+			if (v)
+				field_text(rd, (const char *)v);
+		}
+	}
+	return 0;                   /* deeper: already a problem of the field */
+}
+
+static int read_all(struct rd *rd, struct evb_error *err)
+{
+	xmlTextReaderPtr r = rd->r;
+	int ret = xmlTextReaderRead(r);
+	while (ret == 1) {
+		if (rd->perr.set)
+			return fatal_parse(rd, err);
+		int type = xmlTextReaderNodeType(r);
+		int depth = xmlTextReaderDepth(r);
+		xmlNodePtr n = xmlTextReaderCurrentNode(r);
+		if (type < 0 || depth < 0 || !n)
+			return fatal_parse(rd, err);
+		rd->line = node_line(rd, type, n);
+		bool skip = false;
+		int rc = 0;
+		if (depth == 0) {
+			if (type == XML_READER_TYPE_ELEMENT)
+				rc = root_begin(rd, n, err);
+		} else if (rd->in_record) {
+			rc = inside_record(rd, type, depth, n, err);
+		} else if (depth == 1) {
+			rc = between_records(rd, type, n, &skip, err);
+		}
+		if (rc == EVB_ENOMEM)
+			return evb_error_set(err, EVB_ENOMEM, rd->display, rd->line, NULL,
+					     "out of memory");
+		if (rc)
+			return rc;
+		rd->prev_text_line = is_text_type(type) ? rd->line : 0;
+		if (rd->line > rd->last_line)
+			rd->last_line = rd->line;
+		ret = skip ? xmlTextReaderNext(r) : xmlTextReaderRead(r);
+	}
+	if (ret < 0 || rd->perr.set)
+		return fatal_parse(rd, err);
+	if (!rd->root_seen)
+		return evb_error_set(err, EVB_EPARSE, rd->display, rd->last_line, NULL,
+				     "%s: no root element",
+				     rd->looks_xml ? "not well-formed XML" : "not an XML file");
+	return 0;
+}
+
+/* ---- public --------------------------------------------------------------- */
+
+static int read_schema_file(const char *path, struct buf *b, struct evb_error *err)
+{
+	int ret = 0;
+	FILE *f = fopen(path, "rb");
+	if (!f)
+		return evb_error_set(err, EVB_ETEMPLATE, path, 0, NULL, "cannot open schema: %s",
+				     strerror(errno));
+	char chunk[8192];
+	size_t n;
+	while ((n = fread(chunk, 1, sizeof(chunk), f)) > 0) {
+		int rc = buf_add(b, chunk, n, XSD_MAX_BYTES);
+		if (rc == EVB_ETOOBIG) {
+			ret = evb_error_set(err, EVB_ETEMPLATE, path, 0, NULL,
+					    "schema is larger than %u bytes", XSD_MAX_BYTES);
+			goto out;
+		}
+		if (rc) {
+			ret = evb_error_set(err, EVB_ENOMEM, path, 0, NULL, "out of memory");
+			goto out;
+		}
+	}
+	if (ferror(f))
+		ret = evb_error_set(err, EVB_ETEMPLATE, path, 0, NULL, "cannot read schema: %s",
+				    strerror(errno));
+	else if (b->len == 0)
+		ret = evb_error_set(err, EVB_ETEMPLATE, path, 0, NULL, "schema is empty");
+out:
+	fclose(f);
+	return ret;
+}
+
+static void on_schema_error(void *ctx, xmlErrorPtr e)
+{
+	struct xml_msg *m = ctx;
+	if (e && e->level >= XML_ERR_ERROR && !m->set)
+		msg_copy(m, e, NULL);
+}
+
+/* The schema must declare the root and every record element. */
+static int schema_selfcheck(struct xml_in *x, const char *xsd_path, struct evb_error *err)
+{
+	int ret = 0;
+	struct xml_msg m = { 0 };
+	xmlDocPtr doc = xmlNewDoc((const xmlChar *)"1.0");
+	if (!doc)
+		return evb_error_set(err, EVB_ENOMEM, xsd_path, 0, NULL, "out of memory");
+	xmlSchemaSetValidStructuredErrors(x->vctxt, on_schema_error, &m);
+	for (int k = -1; k < K__COUNT && !ret; k++) {
+		const char *name = k < 0 ? "evb-export" : schema_kind((enum kind)k)->element;
+		xmlNodePtr el = xmlNewDocNode(doc, NULL, (const xmlChar *)name, NULL);
+		if (!el || (k < 0 && !xmlNewProp(el, (const xmlChar *)"version",
+						  (const xmlChar *)"1"))) {
+			xmlFreeNode(el);
+			ret = evb_error_set(err, EVB_ENOMEM, xsd_path, 0, NULL, "out of memory");
+			break;
+		}
+		xmlNodePtr old = xmlDocSetRootElement(doc, el);
+		if (old) {
+			xmlUnlinkNode(old);
+			xmlFreeNode(old);
+		}
+		memset(&m, 0, sizeof(m));
+		if (xmlSchemaValidateOneElement(x->vctxt, el) != 0)
+			ret = evb_error_set(err, EVB_ETEMPLATE, xsd_path, 0, NULL,
+					    "schema does not accept an empty '%s' element: %s", name,
+					    m.set ? m.text : "validation failed");
+	}
+	xmlSchemaSetValidStructuredErrors(x->vctxt, NULL, NULL);
+	xmlFreeDoc(doc);
+	return ret;
+}
+
+struct xml_in *xml_in_new(const char *xsd_path, struct evb_error *err)
+{
+	struct xml_in *x = NULL;
+	struct buf xsd = { 0 };
+	struct xml_msg m = { 0 };
+	xmlSchemaParserCtxtPtr pctxt = NULL;
+	int ret;
+
+	LIBXML_TEST_VERSION
+	xmlInitParser();
+	/* libxml2 never prints; errors come through the structured handlers */
+	xmlSetGenericErrorFunc(NULL, quiet_generic);
+	/* nothing is ever loaded from outside: no external entities, no DTDs,
+	 * no xs:include/xs:import */
+	xmlSetExternalEntityLoader(deny_loader);
+
+	if ((ret = read_schema_file(xsd_path, &xsd, err)))
+		goto out;
+	if (xsd.len > (size_t)INT32_MAX) {
+		ret = evb_error_set(err, EVB_ETEMPLATE, xsd_path, 0, NULL, "schema is too large");
+		goto out;
+	}
+	if (!(x = calloc(1, sizeof(*x)))) {
+		ret = evb_error_set(err, EVB_ENOMEM, xsd_path, 0, NULL, "out of memory");
+		goto out;
+	}
+	if (!(pctxt = xmlSchemaNewMemParserCtxt(xsd.p, (int)xsd.len))) {
+		ret = evb_error_set(err, EVB_ENOMEM, xsd_path, 0, NULL, "out of memory");
+		goto out;
+	}
+	xmlSchemaSetParserStructuredErrors(pctxt, on_schema_error, &m);
+	if (!(x->schema = xmlSchemaParse(pctxt))) {
+		ret = evb_error_set(err, EVB_ETEMPLATE, xsd_path, m.set ? m.line : 0, NULL,
+				    "invalid schema: %s", m.set ? m.text : "cannot be parsed");
+		goto out;
+	}
+	if (!(x->vctxt = xmlSchemaNewValidCtxt(x->schema))) {
+		ret = evb_error_set(err, EVB_ENOMEM, xsd_path, 0, NULL, "out of memory");
+		goto out;
+	}
+	ret = schema_selfcheck(x, xsd_path, err);
+out:
+	if (pctxt)
+		xmlSchemaFreeParserCtxt(pctxt);
+	buf_release(&xsd);
+	if (ret) {
+		xml_in_free(x);
+		return NULL;
+	}
+	return x;
+}
+
+int xml_in_read(struct xml_in *x, const char *path, const char *display,
+		const struct reader_sink *sink, struct input_info *info,
+		struct evb_error *err)
+{
+	int ret;
+	struct rd *rd = NULL;
+
+	if (!display)
+		display = path;
+	if (!(rd = calloc(1, sizeof(*rd))))
+		return evb_error_set(err, EVB_ENOMEM, display, 0, NULL, "out of memory");
+	rd->x = x;
+	rd->path = path;
+	rd->display = display;
+	rd->sink = sink;
+	rd->info = info;
+	rd->kind = -1;
+	rd->cur_col = -1;
+	rd->cur_elem = -1;
+	if (!(rd->f = fopen(path, "rb"))) {
+		ret = evb_error_set(err, EVB_EIO, display, 0, NULL, "cannot open: %s",
+				    strerror(errno));
+		goto out;
+	}
+	if (!(rd->vdoc = xmlNewDoc((const xmlChar *)"1.0"))) {
+		ret = evb_error_set(err, EVB_ENOMEM, display, 0, NULL, "out of memory");
+		goto out;
+	}
+	xmlResetLastError();
+	/* the read callback is called from here on; no close callback: the
+	 * file is closed below */
+	rd->r = xmlReaderForIO(io_read, NULL, rd, path, NULL, PARSE_OPTIONS);
+	if (!rd->r) {
+		ret = rd->io_errno ? fatal_parse(rd, err)
+				   : evb_error_set(err, EVB_ENOMEM, display, 0, NULL,
+						   "cannot create an XML reader");
+		goto out;
+	}
+	/* the handler first, before anything else touches the reader */
+	xmlTextReaderSetStructuredErrorHandler(rd->r, on_parse_error, rd);
+	xmlSchemaSetValidStructuredErrors(x->vctxt, on_valid_error, rd);
+	ret = read_all(rd, err);
+	if (!ret && info)
+		info->bom = rd->bom;
+out:
+	record_reset(rd);
+	xmlSchemaSetValidStructuredErrors(x->vctxt, NULL, NULL);
+	if (rd->r)
+		xmlFreeTextReader(rd->r);
+	if (rd->vdoc)
+		xmlFreeDoc(rd->vdoc);
+	if (rd->f)
+		fclose(rd->f);
+	for (int c = 0; c < SCHEMA_MAX_COLUMNS; c++)
+		buf_release(&rd->vals[c]);
+	buf_release(&rd->cur);
+	free(rd);
+	return ret;
+}
+
+void xml_in_free(struct xml_in *x)
+{
+	if (!x)
+		return;
+	if (x->vctxt)
+		xmlSchemaFreeValidCtxt(x->vctxt);
+	if (x->schema)
+		xmlSchemaFree(x->schema);
+	free(x);
+}
+
+void xml_in_cleanup(void)
+{
+	xmlCleanupParser();
+}

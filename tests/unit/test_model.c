@@ -1,0 +1,110 @@
+/* Unit tests: interned strings, vectors and id maps (src/model.c). */
+#include <string.h>
+
+#include "testutil.h"
+#include "model.h"
+
+static void test_intern_same_string_same_ref(void **state)
+{
+	(void)state;
+	struct model m;
+	model_init(&m, DATE_NONE);
+	str_ref a = intern_str(&m.strings, "B17", 3);
+	str_ref b = intern_str(&m.strings, "B17x", 3);   /* only 3 bytes count */
+	str_ref c = intern_str(&m.strings, "B18", 3);
+	assert_int_not_equal(a, STR_NONE);
+	assert_int_equal(a, b);
+	assert_int_not_equal(a, c);
+	assert_string_equal(str_get(&m, a), "B17");
+	assert_string_equal(str_get(&m, c), "B18");
+	model_release(&m);
+}
+
+static void test_intern_empty_is_none(void **state)
+{
+	(void)state;
+	struct model m;
+	model_init(&m, DATE_NONE);
+	assert_int_equal(intern_str(&m.strings, "", 0), STR_NONE);
+	assert_string_equal(str_get(&m, STR_NONE), "");
+	model_release(&m);
+}
+
+static void test_intern_survives_growth(void **state)
+{
+	(void)state;
+	struct model m;
+	model_init(&m, DATE_NONE);
+	enum { N = 200000 };
+	static str_ref refs[N];
+	char buf[32];
+	for (int i = 0; i < N; i++) {
+		int n = snprintf(buf, sizeof(buf), "id-%d", i);
+		refs[i] = intern_str(&m.strings, buf, (size_t)n);
+	}
+	assert_false(m.strings.failed);
+	for (int i = 0; i < N; i += 997) {
+		int n = snprintf(buf, sizeof(buf), "id-%d", i);
+		assert_string_equal(str_get(&m, refs[i]), buf);
+		assert_int_equal(intern_str(&m.strings, buf, (size_t)n), refs[i]);
+	}
+	model_release(&m);
+}
+
+static void test_u32map_put_get_overwrite(void **state)
+{
+	(void)state;
+	struct u32map map = { 0 };
+	assert_int_equal(u32map_get(&map, 5), IDX_NONE);
+	for (uint32_t k = 1; k <= 10000; k++)
+		assert_int_equal(u32map_put(&map, k * 7, k), 0);
+	for (uint32_t k = 1; k <= 10000; k++)
+		assert_int_equal(u32map_get(&map, k * 7), k);
+	assert_int_equal(u32map_get(&map, 8), IDX_NONE);
+	assert_int_equal(u32map_put(&map, 7, 42), 0);
+	assert_int_equal(u32map_get(&map, 7), 42);
+	assert_int_equal(map.used, 10000);
+	/* key 0 is the empty-slot marker and is refused */
+	assert_int_equal(u32map_put(&map, 0, 1), EVB_EINVAL);
+	u32map_release(&map);
+}
+
+static void test_vec_push_zeroes_and_grows(void **state)
+{
+	(void)state;
+	struct model m;
+	model_init(&m, DATE_NONE);
+	for (int i = 0; i < 1000; i++) {
+		struct beslut *b = VEC_PUSH(m.beslut);
+		assert_non_null(b);
+		assert_int_equal(b->id, 0);
+		assert_int_equal(b->v_n, 0);
+		b->id = (str_ref)i + 1;
+	}
+	assert_int_equal(m.beslut.n, 1000);
+	assert_int_equal(m.beslut.v[999].id, 1000);
+	model_release(&m);
+}
+
+static void test_code_lookup(void **state)
+{
+	(void)state;
+	assert_int_equal(code_lookup(avslutsorsak_codes, ORSAK__N, "nytt_beslut"), ORSAK_NYTT_BESLUT);
+	assert_int_equal(code_lookup(enhet_codes, ENHET__N, "tillf/vecka"), ENHET_TILLF_VECKA);
+	assert_int_equal(code_lookup(maltidstyp_codes, MT__N, "lunch"), MT_LUNCH);
+	assert_int_equal(code_lookup(handelse_typ_codes, HT__N, "skal"), HT_SKAL);
+	assert_int_equal(code_lookup(handelse_typ_codes, HT__N, "okand"), -1);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_intern_same_string_same_ref),
+		cmocka_unit_test(test_intern_empty_is_none),
+		cmocka_unit_test(test_intern_survives_growth),
+		cmocka_unit_test(test_u32map_put_get_overwrite),
+		cmocka_unit_test(test_vec_push_zeroes_and_grows),
+		cmocka_unit_test(test_code_lookup),
+	};
+	return cmocka_run_group_tests_name("model", tests, NULL, NULL);
+}

@@ -1,0 +1,132 @@
+/* Unit tests: the IVO identity of SPEC 3.6 (src/pseudonym.c). */
+#include <string.h>
+
+#include "testutil.h"
+#include "pseudonym.h"
+
+static const char key[] = "exempelkommun-test-key-0123456789abcdef";
+
+static void test_known_answers(void **state)
+{
+	(void)state;
+	/* expected digits computed independently with Python's hmac module:
+	 * v = first 4 bytes of HMAC-SHA-256(key, msg), a = v % 10,
+	 * b = 2 * (v / 10 % 5) + man, c = v / 50 % 10 */
+	uint16_t d;
+	assert_int_equal(pseudonym_candidate(key, strlen(key), "194501129876", 'K', 0, &d), 0);
+	assert_int_equal(d, 645);
+	assert_int_equal(pseudonym_candidate(key, strlen(key), "194501129876", 'K', 1, &d), 0);
+	assert_int_equal(d, 644);
+	assert_int_equal(pseudonym_candidate(key, strlen(key), "198112189876", 'M', 0, &d), 0);
+	assert_int_equal(d, 813);
+}
+
+static void test_format(void **state)
+{
+	(void)state;
+	char buf[14];
+	assert_string_equal(pseudonym_format(D("1945-01-12"), 7, buf), "19450112-T007");
+	assert_string_equal(pseudonym_format(D("2008-12-31"), 645, buf), "20081231-T645");
+}
+
+static void test_middle_digit_parity_by_sex(void **state)
+{
+	(void)state;
+	char pnr[32];
+	for (int i = 0; i < 500; i++) {
+		snprintf(pnr, sizeof(pnr), "1950%08d", i * 7919);
+		for (unsigned n = 0; n < 3; n++) {
+			uint16_t k, m;
+			assert_int_equal(pseudonym_candidate(key, strlen(key), pnr, 'K', n, &k), 0);
+			assert_int_equal(pseudonym_candidate(key, strlen(key), pnr, 'M', n, &m), 0);
+			assert_true(k < 1000 && m < 1000);
+			assert_int_equal((k / 10 % 10) % 2, 0);   /* woman: even */
+			assert_int_equal((m / 10 % 10) % 2, 1);   /* man: odd */
+		}
+	}
+}
+
+static void test_key_changes_ids(void **state)
+{
+	(void)state;
+	static const char other[] = "another-municipality-key-abcdefghijklmnop";
+	int differ = 0;
+	char pnr[32];
+	for (int i = 0; i < 50; i++) {
+		uint16_t a, b;
+		snprintf(pnr, sizeof(pnr), "1960%08d", i);
+		assert_int_equal(pseudonym_candidate(key, strlen(key), pnr, 'K', 0, &a), 0);
+		assert_int_equal(pseudonym_candidate(other, strlen(other), pnr, 'K', 0, &b), 0);
+		differ += a != b;
+	}
+	assert_true(differ > 40);
+}
+
+static uint32_t add_person(struct model *m, const char *pnr, evb_date birth, char kon)
+{
+	struct person *p = VEC_PUSH(m->persons);
+	assert_non_null(p);
+	p->pnr = intern_str(&m->strings, pnr, strlen(pnr));
+	p->fodelsedatum = birth;
+	p->kon = kon;
+	return m->persons.n - 1;
+}
+
+static void test_collision_resolved_in_pnr_order(void **state)
+{
+	(void)state;
+	/* find two women born 1950-03-03 whose first candidates collide */
+	char seen[1000][13];
+	memset(seen, 0, sizeof(seen));
+	char a[13] = "", b[13] = "";
+	for (int i = 0; i < 100000 && !a[0]; i++) {
+		char pnr[32];
+		uint16_t d;
+		snprintf(pnr, sizeof(pnr), "19500303%04d", i);
+		assert_int_equal(pseudonym_candidate(key, strlen(key), pnr, 'K', 0, &d), 0);
+		if (seen[d][0]) {
+			strcpy(a, seen[d]);
+			memcpy(b, pnr, 13);
+		} else {
+			memcpy(seen[d], pnr, 13);
+		}
+	}
+	assert_true(a[0] != '\0');
+	assert_true(strcmp(a, b) < 0);
+
+	struct model m;
+	model_init(&m, D("2026-11-22"));
+	/* added in reverse order: the result must not depend on it */
+	uint32_t pb = add_person(&m, b, D("1950-03-03"), 'K');
+	uint32_t pa = add_person(&m, a, D("1950-03-03"), 'K');
+	uint32_t pm = add_person(&m, a, D("1950-03-04"), 'K');  /* other birth date */
+	uint16_t *ids = NULL;
+	assert_int_equal(pseudonym_assign(&m, key, strlen(key), &ids), 0);
+	uint16_t first_a, first_b, second_b;
+	assert_int_equal(pseudonym_candidate(key, strlen(key), a, 'K', 0, &first_a), 0);
+	assert_int_equal(pseudonym_candidate(key, strlen(key), b, 'K', 0, &first_b), 0);
+	assert_int_equal(first_a, first_b);
+	assert_int_equal(ids[pa], first_a);          /* the earlier keeps its id */
+	assert_int_equal(ids[pm], first_a);          /* no clash: other date */
+	assert_int_not_equal(ids[pb], first_b);      /* the later moves on */
+	assert_int_equal(pseudonym_candidate(key, strlen(key), b, 'K', 1, &second_b), 0);
+	if (second_b != first_a)
+		assert_int_equal(ids[pb], second_b);
+	assert_int_equal(m.findings.n, 1);
+	assert_string_equal(m.findings.v[0].check_key, "check.ivo_id_kollision");
+	assert_int_equal(m.findings.v[0].person, pb);
+	free(ids);
+	model_release(&m);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_known_answers),
+		cmocka_unit_test(test_format),
+		cmocka_unit_test(test_middle_digit_parity_by_sex),
+		cmocka_unit_test(test_key_changes_ids),
+		cmocka_unit_test(test_collision_resolved_in_pnr_order),
+	};
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}

@@ -1,0 +1,34 @@
+/* Shared by the unit tests: cmocka's required includes and small helpers. */
+#ifndef EVB_TESTUTIL_H
+#define EVB_TESTUTIL_H
+
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <setjmp.h>
+#include <cmocka.h>
+#include <stdio.h>
+#include <stdlib.h>
+
+#include "calendar.h"
+
+/* "YYYY-MM-DD" -> day number; aborts the test on a malformed literal. */
+static inline evb_date D(const char *s)
+{
+	int y, m, d;
+	char tail;
+	if (sscanf(s, "%4d-%2d-%2d%c", &y, &m, &d, &tail) != 3 || !date_valid_ymd(y, m, d))
+		fail_msg("bad date literal in test: %s", s);
+	return date_from_ymd(y, m, d);
+}
+
+/* Day number -> "YYYY-MM-DD" in a static buffer (one per call site use). */
+static inline const char *S(evb_date d)
+{
+	static char buf[8][11];
+	static int i;
+	i = (i + 1) % 8;
+	return date_format(d, buf[i]);
+}
+
+#endif
