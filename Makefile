@@ -6,7 +6,7 @@
 
 CC       ?= gcc
 PKGS     := libxlsxwriter-dev libcsv-dev libxml2-dev libcmocka-dev libssl-dev \
-            pkg-config libxml2-utils python3-openpyxl
+            pkg-config libxml2-utils python3-openpyxl time valgrind
 WARN     := -std=c11 -Wall -Wextra -Werror -Wstrict-prototypes -Wvla \
             -Wwrite-strings -Werror=implicit-function-declaration
 DEFS     := -D_POSIX_C_SOURCE=200809L
@@ -30,7 +30,7 @@ TESTS     := $(patsubst tests/unit/%.c,build/asan/tests/%,$(wildcard tests/unit/
 RUN_PERIOD ?= 2026Q3
 RUN_ASOF   ?= 2026-11-22
 
-.PHONY: all deps run test unit e2e clean
+.PHONY: all deps run test unit e2e bench clean
 all: build/evb
 
 # Installs the Debian packages the build and tests need, when missing.
@@ -87,6 +87,19 @@ unit: $(TESTS)
 
 e2e: build/asan/evb
 	@tests/e2e/run.sh build/asan/evb
+
+# A deterministic synthetic export set (BENCH_PERSONS persons, about 1.5
+# decisions each) and a timed IVO run on it: wall time and peak memory.
+BENCH_PERSONS ?= 670000
+bench: deps
+	$(MAKE) build/evb
+	@if [ ! -f build/bench/$(BENCH_PERSONS)/beslut.csv ]; then \
+	  /usr/bin/python3 tests/gen/gen_export.py --out build/bench/$(BENCH_PERSONS) \
+	    --persons $(BENCH_PERSONS) --seed 7; fi
+	@rm -rf build/bench/out
+	/usr/bin/time -f 'bench: %e s wall, %M KiB peak memory' build/evb ivo --quiet \
+	  --period $(RUN_PERIOD) --as-of $(RUN_ASOF) --in build/bench/$(BENCH_PERSONS) \
+	  --config samples/evb.conf --out build/bench/out
 
 clean:
 	rm -rf build

@@ -75,12 +75,14 @@ static int date_part(const char *s, evb_date *out, const char **rest)
 int field_date(const char *s, evb_date *out)
 {
 	const char *rest;
+	evb_date d;
 	int minutes, e;
 	if (!*s)
 		return FIELD_EEMPTY;
-	if ((e = date_part(s, out, &rest)))
+	if ((e = date_part(s, &d, &rest)) || (*rest && (e = time_part(rest, &minutes))))
 		return e;
-	return *rest ? time_part(rest, &minutes) : FIELD_OK;
+	*out = d;
+	return FIELD_OK;
 }
 
 int field_datetime(const char *s, int64_t *out)
@@ -119,41 +121,63 @@ int field_bool(const char *s, bool *out)
 	return FIELD_EFORMAT;
 }
 
-/* At most 15 significant digits: exact in a double. */
+/* At most 15 significant digits: every such integer is exact in a double. */
 #define MAX_DIGITS 15
+/* 10^22 is the largest power of ten that is exact in a double. */
+#define MAX_SCALE 22
 
+/*
+ * The value is computed as one division of two exact doubles, mant / 10^scale,
+ * which IEEE rounds correctly: "0,1" gives the same double as the literal 0.1.
+ * Leading zeros and trailing zeros after the decimal sign are not significant
+ * ("0001,50" is 1.5 with two significant digits).
+ */
 int field_number(const char *s, double *out)
 {
+	int64_t mant = 0;
+	int ndigits = 0, scale = 0, before = 0, after = 0, zeros = 0;
+	bool neg, sep = false;
+
 	if (!*s)
 		return FIELD_EEMPTY;
-	bool neg = *s == '-';
+	neg = *s == '-';
 	if (neg)
 		s++;
-	int64_t mant = 0;
-	int ndigits = 0, scale = 0, before = 0;
-	bool sep = false;
 	for (; *s; s++) {
-		if (is_digit(*s)) {
-			if (mant == 0 && *s == '0') {
-				/* leading zeros do not count */
-			} else if (++ndigits > MAX_DIGITS) {
-				return FIELD_ERANGE;
-			}
-			mant = mant * 10 + (*s - '0');
-			if (sep)
-				scale++;
-			else
-				before++;
-		} else if ((*s == '.' || *s == ',') && !sep) {
+		if ((*s == '.' || *s == ',') && !sep) {
 			sep = true;
-		} else {
-			return FIELD_EFORMAT;
+			continue;
 		}
+		if (!is_digit(*s))
+			return FIELD_EFORMAT;
+		int dig = *s - '0';
+		if (!sep) {
+			before++;
+			if (mant == 0 && dig == 0)
+				continue;
+			if (++ndigits > MAX_DIGITS)
+				return FIELD_ERANGE;
+			mant = mant * 10 + dig;
+			continue;
+		}
+		after++;
+		if (dig == 0) {
+			/* significant only if a non-zero digit follows */
+			zeros++;
+			continue;
+		}
+		scale += zeros + 1;
+		if (mant != 0)
+			ndigits += zeros;
+		if (++ndigits > MAX_DIGITS)
+			return FIELD_ERANGE;
+		for (; zeros > 0; zeros--)
+			mant *= 10;
+		mant = mant * 10 + dig;
 	}
-	if (before == 0 || (sep && scale == 0))
+	if (before == 0 || (sep && after == 0))
 		return FIELD_EFORMAT;
-	/* one correctly rounded division: powers of ten up to 1e22 are exact */
-	if (scale > 22)
+	if (scale > MAX_SCALE)
 		return FIELD_ERANGE;
 	double p = 1.0;
 	for (int i = 0; i < scale; i++)
@@ -161,7 +185,8 @@ int field_number(const char *s, double *out)
 	double v = (double)mant / p;
 	if (!isfinite(v))
 		return FIELD_ERANGE;
-	*out = neg ? -v : v;
+	/* "-0" and "-0,00" are zero, not negative zero */
+	*out = neg && mant != 0 ? -v : v;
 	return FIELD_OK;
 }
 

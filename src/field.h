@@ -2,6 +2,8 @@
  * Field parsers: text from an export -> typed values (SPEC section 4).
  * Every parser takes a NUL-terminated, already trimmed value and returns 0 or
  * a negative FIELD_E* code; field_strerror() turns the code into words.
+ * Output parameters are written only on FIELD_OK. No parser depends on the
+ * locale.
  */
 #ifndef EVB_FIELD_H
 #define EVB_FIELD_H
@@ -26,7 +28,9 @@ int field_datetime(const char *s, int64_t *out);
 /* 1/0, ja/nej, true/false (any case); empty = false. */
 int field_bool(const char *s, bool *out);
 /* Decimal number with '.' or ',' as decimal sign, optional leading '-'.
- * No thousands separators, no exponent; must be finite. */
+ * No thousands separators, no exponent; must be finite. At most 15
+ * significant digits (leading zeros and trailing decimal zeros do not count);
+ * the result is the double nearest to the decimal value. "-0" gives +0. */
 int field_number(const char *s, double *out);
 /* Non-negative whole number (no sign, no decimals), fits in int64. */
 int field_count(const char *s, int64_t *out);

@@ -26,6 +26,10 @@ struct pnr {
 	char sex;            /* 'K' (woman: ninth digit even) or 'M' (man) */
 };
 
+/* asof decides the century of the 10-digit forms and what is "born in the
+ * future". With asof == DATE_NONE only the 12-digit forms are accepted (a
+ * 10-digit form gives PNR_EFORMAT) and no birth date is in the future.
+ * *out is written only on PNR_OK. */
 int pnr_parse(const char *s, evb_date asof, struct pnr *out);
 /* "YYYYMMDD-NNNN" (14 bytes with NUL). Returns buf. */
 char *pnr_format(const struct pnr *p, char buf[static 14]);

@@ -120,10 +120,17 @@ def generate(args):
     start = asof - dt.timedelta(days=730)
     span = (asof - start).days
     nb = 0
+    used = set()
     for i in range(args.persons):
         woman = rnd.random() < 0.58
         birth = dt.date(1925, 1, 1) + dt.timedelta(days=rnd.randrange(0, 83 * 365))
-        pnr = personnummer(birth, rnd.randrange(0, 1000), woman, rnd.random() < 0.02)
+        serial = rnd.randrange(0, 1000)
+        samordning = rnd.random() < 0.02
+        pnr = personnummer(birth, serial, woman, samordning)
+        while pnr in used:      # personnummer are unique: take the next serial
+            serial = (serial + 2) % 1000
+            pnr = personnummer(birth, serial, woman, samordning)
+        used.add(pnr)
         fn = rnd.choice(FORNAMN_K if woman else FORNAMN_M)
         en = rnd.choice(EFTERNAMN)
         avliden = asof - dt.timedelta(days=rnd.randrange(1, 400)) if rnd.random() < 0.03 else None
