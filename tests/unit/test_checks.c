@@ -1,0 +1,161 @@
+/* Unit tests: the data-quality checks of SPEC 5.5 (src/checks.c), each
+ * with a record that must fire it and one that must not. */
+#include <string.h>
+#include <unistd.h>
+
+#include "testutil.h"
+#include "checks.h"
+#include "export.h"
+#include "templates.h"
+
+static struct templates *tpl;
+static char dir[64];
+static struct model m;
+
+static void put(const char *name, const char *text)
+{
+	char path[128];
+	snprintf(path, sizeof(path), "%s/%s", dir, name);
+	FILE *f = fopen(path, "wb");
+	assert_non_null(f);
+	assert_true(fputs(text, f) >= 0);
+	assert_int_equal(fclose(f), 0);
+}
+
+static int setup(void **state)
+{
+	(void)state;
+	struct evb_error err = { 0 };
+	strcpy(dir, "/tmp/evb-checks-XXXXXX");
+	if (!mkdtemp(dir) || !(tpl = templates_load("../templates", &err)))
+		return -1;
+	/* person 19121212-1212 is listed; 19811218-9876 is not */
+	put("personer.csv", "person_id;fornamn\n19121212-1212;Åsa\n");
+	put("beslut.csv",
+	    "beslut_id;person_id;lagrum;insats;beslutsdatum;utfall;giltig_tom;avslutad_datum;ersatter_beslut_id\n"
+	    /* B1 2026-01-05.. and B2 2026-03-01.. overlap (same person, insats) */
+	    "B1;19121212-1212;SoL;SOL_HEMTJANST;2026-01-05;bifall;;;\n"
+	    "B2;19121212-1212;SoL;SOL_HEMTJANST;2026-03-01;bifall;;;\n"
+	    /* B3 ends 2026-02-28 and B4 replaces it from 2026-03-01: no overlap */
+	    "B3;19121212-1212;SoL;SOL_BOENDESTOD;2026-01-05;bifall;2026-02-28;;\n"
+	    "B4;19121212-1212;SoL;SOL_BOENDESTOD;2026-03-01;bifall;;;B3\n"
+	    /* B5 ended 2026-04-20 before it was made 2026-05-01 */
+	    "B5;19811218-9876;SoL;SOL_LEDSAGNING;2026-05-01;bifall;;2026-04-20;\n"
+	    /* B6 replaces a decision missing from the export */
+	    "B6;19811218-9876;SoL;SOL_TRYGGHETSLARM;2026-05-01;bifall;;;B99\n");
+	put("bestallningar.csv", "bestallning_id;beslut_id;utforare;skickad\n"
+	    "O1;B1;Hemtjänst Norr;2026-01-06 10:00\n");
+	put("verkstalligheter.csv", "verkstallighet_id;beslut_id;startdatum;bestallning_id;slutdatum\n"
+	    "V1;B1;2026-01-20;O1;2026-06-30\n"          /* fine */
+	    "V2;B5;2026-04-25;;\n");                     /* before D, no order */
+	put("avbrott.csv", "avbrott_id;beslut_id;fran_datum;till_datum\n"
+	    "A1;B1;2026-02-01;2026-02-10\n"              /* inside V1: fine */
+	    "A2;B1;2026-08-01;2026-08-10\n");            /* after V1 ended */
+	char text[5000];
+	memset(text, 'x', 4001);
+	text[4001] = '\0';
+	char h[5200];
+	snprintf(h, sizeof(h), "handelse_id;beslut_id;datum;typ;text\n"
+		 "H1;B1;2026-02-01;sammanfattning;%s\nH2;B1;2026-02-02;kontakt;kort\n", text);
+	put("handelser.csv", h);
+	const char *inputs[] = { dir };
+	model_init(&m, D("2026-11-22"));
+	if (export_read(&m, tpl, inputs, 1, &err) || checks_run(&m))
+		return -1;
+	return 0;
+}
+
+static int teardown(void **state)
+{
+	(void)state;
+	char cmd[128];
+	model_release(&m);
+	templates_free(tpl);
+	snprintf(cmd, sizeof(cmd), "rm -rf '%s'", dir);
+	return system(cmd) == 0 ? 0 : -1;
+}
+
+/* The ids (joined by ',') of the findings of a check, in order. */
+static const char *ids_of(const char *key)
+{
+	static char buf[256];
+	buf[0] = '\0';
+	for (uint32_t i = 0; i < m.findings.n; i++) {
+		const struct finding *f = &m.findings.v[i];
+		if (strcmp(f->check_key, key) != 0)
+			continue;
+		if (buf[0])
+			strcat(buf, ",");
+		strncat(buf, f->id ? str_get(&m, f->id) : "-", 40);
+	}
+	return buf;
+}
+
+static void test_overlapping_decisions(void **state)
+{
+	(void)state;
+	/* B1/B2 overlap (listed on the later one, B2); B3/B4 do not: B4
+	 * replaces B3 the day after its end */
+	assert_string_equal(ids_of("check.dubbla_beslut"), "B2");
+}
+
+static void test_execution_before_decision(void **state)
+{
+	(void)state;
+	assert_string_equal(ids_of("check.verkstallighet_fore_beslut"), "V2");
+}
+
+static void test_execution_without_order(void **state)
+{
+	(void)state;
+	assert_string_equal(ids_of("check.verkstallighet_utan_bestallning"), "V2");
+}
+
+static void test_avbrott_outside_execution(void **state)
+{
+	(void)state;
+	assert_string_equal(ids_of("check.avbrott_utan_verkstallighet"), "A2");
+}
+
+static void test_ended_before_made(void **state)
+{
+	(void)state;
+	assert_string_equal(ids_of("check.avslutat_fore_beslut"), "B5");
+}
+
+static void test_person_missing(void **state)
+{
+	(void)state;
+	/* one finding per person, not per decision */
+	const char *ids = ids_of("check.person_saknas");
+	assert_true(strlen(ids) > 0 && strchr(ids, ',') == NULL);
+}
+
+static void test_text_cut(void **state)
+{
+	(void)state;
+	/* 4001 characters: cut; "kort": not */
+	assert_string_equal(ids_of("check.text_avkortad"), "H1");
+	assert_int_equal(utf8_chars("Åsa"), 3);
+}
+
+static void test_unknown_replaced(void **state)
+{
+	(void)state;
+	assert_string_equal(ids_of("check.okant_ersatt_beslut"), "B6");
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_overlapping_decisions),
+		cmocka_unit_test(test_execution_before_decision),
+		cmocka_unit_test(test_execution_without_order),
+		cmocka_unit_test(test_avbrott_outside_execution),
+		cmocka_unit_test(test_ended_before_made),
+		cmocka_unit_test(test_person_missing),
+		cmocka_unit_test(test_text_cut),
+		cmocka_unit_test(test_unknown_replaced),
+	};
+	return cmocka_run_group_tests(tests, setup, teardown);
+}

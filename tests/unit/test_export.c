@@ -1,0 +1,213 @@
+/*
+ * Unit tests: from export files to the model (src/export.c) and the
+ * data-quality checks on it (src/checks.c is tested in test_checks.c).
+ * Every record read is used or rejected: read = used + rejected per kind.
+ */
+#include <string.h>
+#include <unistd.h>
+
+#include "testutil.h"
+#include "export.h"
+#include "templates.h"
+
+static struct templates *tpl;
+static char dir[64];
+
+static int setup(void **state)
+{
+	(void)state;
+	struct evb_error err = { 0 };
+	strcpy(dir, "/tmp/evb-export-XXXXXX");
+	if (!mkdtemp(dir))
+		return -1;
+	tpl = templates_load("../templates", &err);
+	return tpl ? 0 : -1;
+}
+
+static int teardown(void **state)
+{
+	(void)state;
+	char cmd[128];
+	templates_free(tpl);
+	snprintf(cmd, sizeof(cmd), "rm -rf '%s'", dir);
+	return system(cmd) == 0 ? 0 : -1;
+}
+
+static void put(const char *name, const char *text)
+{
+	char path[128];
+	snprintf(path, sizeof(path), "%s/%s", dir, name);
+	FILE *f = fopen(path, "wb");
+	assert_non_null(f);
+	assert_int_equal(fputs(text, f) >= 0, 1);
+	assert_int_equal(fclose(f), 0);
+}
+
+static void clear(void)
+{
+	char cmd[128];
+	snprintf(cmd, sizeof(cmd), "rm -f '%s'/*", dir);
+	assert_int_equal(system(cmd), 0);
+}
+
+static int load(struct model *m, struct evb_error *err)
+{
+	const char *inputs[] = { dir };
+	model_init(m, D("2026-11-22"));
+	return export_read(m, tpl, inputs, 1, err);
+}
+
+static bool balanced(const struct model *m)
+{
+	for (int k = 0; k < K__COUNT; k++)
+		if (m->read[k] != m->used[k] + m->rejected[k])
+			return false;
+	return true;
+}
+
+static const struct reject *find_reject(const struct model *m, const char *key)
+{
+	for (uint32_t i = 0; i < m->rejects.n; i++)
+		if (strcmp(m->rejects.v[i].reason_key, key) == 0)
+			return &m->rejects.v[i];
+	return NULL;
+}
+
+#define BESLUT_HEAD "beslut_id;person_id;lagrum;insats;beslutsdatum;utfall;giltig_tom;avslutad_datum;avslutsorsak;giltig_from\n"
+
+static void test_values_validated(void **state)
+{
+	(void)state;
+	struct model m;
+	struct evb_error err = { 0 };
+	clear();
+	put("beslut.csv", BESLUT_HEAD
+	    "B1;19121212-1212;SoL;SOL_HEMTJANST;2026-01-05;bifall;;;;\n"
+	    "B2;19121212-1212;SoL;SOL_HEMTJANST;2026-02-30;bifall;;;;\n"     /* impossible date */
+	    "B3;19121212-1213;SoL;SOL_HEMTJANST;2026-01-05;bifall;;;;\n"     /* Luhn */
+	    "B4;19121212-1212;SoL;OKAND;2026-01-05;bifall;;;;\n"             /* unknown insats */
+	    "B5;19121212-1212;LSS;SOL_HEMTJANST;2026-01-05;bifall;;;;\n"     /* lagrum mismatch */
+	    "B6;19121212-1212;SoL;SOL_HEMTJANST;2026-01-05;kanske;;;;\n"     /* enum */
+	    "B7;19121212-1212;SoL;SOL_HEMTJANST;2026-01-05;bifall;2025-12-01;;;2026-01-10\n" /* end before start */
+	    "B8;;SoL;SOL_HEMTJANST;2026-01-05;bifall;;;;\n"                  /* missing value */
+	    "B9;121212+1212;SoL;SOL_HEMTJANST;20260105;bifall;;2026-03-01;;\n");
+	assert_int_equal(load(&m, &err), 0);
+	assert_int_equal(m.read[K_BESLUT], 9);
+	assert_int_equal(m.used[K_BESLUT], 2);
+	assert_true(balanced(&m));
+	assert_non_null(find_reject(&m, "reject.invalid_date"));
+	assert_non_null(find_reject(&m, "reject.invalid_personnr"));
+	assert_non_null(find_reject(&m, "reject.unknown_insats"));
+	assert_non_null(find_reject(&m, "reject.lagrum_mismatch"));
+	assert_non_null(find_reject(&m, "reject.unknown_value"));
+	assert_non_null(find_reject(&m, "reject.end_before_start"));
+	assert_non_null(find_reject(&m, "reject.missing_value"));
+	const struct reject *r = find_reject(&m, "reject.invalid_date");
+	assert_int_equal(r->src.line, 3);
+	assert_string_equal(r->column, "beslutsdatum");
+	/* '+' and the 10-digit form give the same person as 19121212-1212;
+	 * avslutad_datum without avslutsorsak counts as annat */
+	assert_int_equal(m.persons.n, 1);
+	assert_int_equal(m.beslut.v[1].avslutsorsak, ORSAK_ANNAT);
+	model_release(&m);
+}
+
+static void test_duplicates(void **state)
+{
+	(void)state;
+	struct model m;
+	struct evb_error err = { 0 };
+	clear();
+	put("beslut.csv", BESLUT_HEAD
+	    "B1;19121212-1212;SoL;SOL_HEMTJANST;2026-01-05;bifall;;;;\n"
+	    "B1;19121212-1212;SoL;SOL_HEMTJANST;2026-01-05;bifall;;;;\n"     /* exact: merged */
+	    "B2;19121212-1212;SoL;SOL_HEMTJANST;2026-01-05;bifall;;;;\n"
+	    "B2;19121212-1212;SoL;SOL_HEMTJANST;2026-01-06;bifall;;;;\n"     /* conflict */
+	    "B2;19121212-1212;SoL;SOL_HEMTJANST;2026-01-05;bifall;;;;\n");
+	assert_int_equal(load(&m, &err), 0);
+	assert_int_equal(m.read[K_BESLUT], 5);
+	assert_int_equal(m.merged[K_BESLUT], 1);
+	/* B1 once; every copy of B2 rejected */
+	assert_int_equal(m.beslut.n, 1);
+	assert_int_equal(m.rejected[K_BESLUT], 3);
+	assert_true(m.used[K_BESLUT] + m.rejected[K_BESLUT] == m.read[K_BESLUT]);
+	bool merged_check = false;
+	for (uint32_t i = 0; i < m.findings.n; i++)
+		merged_check |= strcmp(m.findings.v[i].check_key, "check.dubblett_sammanslagen") == 0;
+	assert_true(merged_check);
+	model_release(&m);
+}
+
+static void test_references(void **state)
+{
+	(void)state;
+	struct model m;
+	struct evb_error err = { 0 };
+	clear();
+	put("beslut.csv", BESLUT_HEAD "B1;19121212-1212;SoL;SOL_HEMTJANST;2026-01-05;bifall;;;;\n");
+	put("verkstalligheter_2026.csv",
+	    "verkstallighet_id;beslut_id;startdatum;slutdatum\n"
+	    "V2;B1;2026-03-01;\nV1;B1;2026-02-01;2026-02-20\nV3;B9;2026-02-01;\n");
+	put("readme.txt", "not an export file\n");
+	assert_int_equal(load(&m, &err), 0);
+	assert_int_equal(m.verkstalligheter.n, 2);
+	assert_non_null(find_reject(&m, "reject.unknown_beslut"));
+	/* executions indexed per decision, sorted by start */
+	const struct beslut *b = &m.beslut.v[0];
+	assert_int_equal(b->v_n, 2);
+	assert_string_equal(S(m.verkstalligheter.v[b->v_first].startdatum), "2026-02-01");
+	bool unknown_file = false;
+	for (uint32_t i = 0; i < m.findings.n; i++)
+		unknown_file |= strcmp(m.findings.v[i].check_key, "check.okand_fil") == 0;
+	assert_true(unknown_file);
+	model_release(&m);
+}
+
+static void test_fatal_missing_column(void **state)
+{
+	(void)state;
+	struct model m;
+	struct evb_error err = { 0 };
+	clear();
+	put("beslut.csv", "beslut_id;person_id;lagrum;beslutsdatum;utfall\n");
+	assert_true(load(&m, &err) < 0);
+	assert_string_equal(err.column, "insats");
+	model_release(&m);
+	memset(&err, 0, sizeof(err));
+	const char *inputs[] = { "/nonexistent/evb" };
+	model_init(&m, D("2026-11-22"));
+	assert_true(export_read(&m, tpl, inputs, 1, &err) < 0);
+	model_release(&m);
+}
+
+static void test_maltider_datum_or_manad(void **state)
+{
+	(void)state;
+	struct model m;
+	struct evb_error err = { 0 };
+	clear();
+	put("maltider.csv", "person_id;enhet;datum;manad;antal;maltidstyp\n"
+	    "19121212-1212;Solrosen;2026-10-05;;1;\n"
+	    "19121212-1212;Solrosen;;2026-10;20;middag\n"
+	    "19121212-1212;Solrosen;;;1;\n"              /* neither */
+	    "19121212-1212;Solrosen;2026-10-05;2026-11;1;\n"  /* disagree */
+	    "19121212-1212;Solrosen;2026-10-06;;-1;\n");  /* negative */
+	assert_int_equal(load(&m, &err), 0);
+	assert_int_equal(m.maltider.n, 2);
+	assert_int_equal(m.maltider.v[0].typ, MT_LUNCH);   /* default */
+	assert_int_equal(m.maltider.v[1].datum, DATE_NONE);
+	assert_true(balanced(&m));
+	model_release(&m);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_values_validated),
+		cmocka_unit_test(test_duplicates),
+		cmocka_unit_test(test_references),
+		cmocka_unit_test(test_fatal_missing_column),
+		cmocka_unit_test(test_maltider_datum_or_manad),
+	};
+	return cmocka_run_group_tests(tests, setup, teardown);
+}
