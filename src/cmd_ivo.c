@@ -37,15 +37,6 @@ static const char *txt(const struct ivo_ctx *x, const char *key)
 	return templates_text(x->r->templates, key);
 }
 
-static int add(struct sheet *s, const struct cell *cells)
-{
-	struct evb_error err = { 0 };
-	int ret = sheet_add_row(s, cells, &err);
-	if (ret)
-		diag_error(&err);
-	return ret;
-}
-
 /* "Efternamn, Förnamn", "Skyddad identitet", or what is known. */
 static void person_name(const struct ivo_ctx *x, const struct person *p,
 			char *buf, size_t size)
@@ -58,6 +49,23 @@ static void person_name(const struct ivo_ctx *x, const struct person *p,
 		snprintf(buf, size, "%s, %s", en, fn);
 	else
 		snprintf(buf, size, "%s%s", en, fn);
+}
+
+/* What both sheets show of a row: message title, personnummer, name. */
+struct row_texts {
+	char title[256], pnr[14], name[512];
+};
+
+static void row_texts(const struct ivo_ctx *x, const struct ivo_row *row,
+		      struct row_texts *t)
+{
+	const struct model *m = &x->r->model;
+	const struct person *p = &m->persons.v[row->person];
+	ivo_title(x->r->templates, row->r.typ, row->r.title_date,
+		  m->beslut.v[row->beslut].forhandsbesked, row->insats->short_name,
+		  t->title, sizeof(t->title));
+	pnr_format_digits(str_get(m, p->pnr), t->pnr);
+	person_name(x, p, t->name, sizeof(t->name));
 }
 
 /* Copies at most EVB_MAX_TEXT characters of s. */
@@ -144,13 +152,10 @@ static int write_individrapporter(struct ivo_ctx *x, struct book *bk)
 		struct journal j;
 		journal_of(m, b, x->rep.eval, &j);
 
-		char title[256], ivo_id[14], pnr[14], name[512], orsak_key[48];
-		char previous[256] = "";
-		ivo_title(r->templates, row->r.typ, row->r.title_date, b->forhandsbesked,
-			  row->insats->short_name, title, sizeof(title));
+		struct row_texts t;
+		char ivo_id[14], orsak_key[48], previous[256] = "";
+		row_texts(x, row, &t);
 		pseudonym_format(p->fodelsedatum, x->rep.ids[row->person], ivo_id);
-		pnr_format_digits(str_get(m, p->pnr), pnr);
-		person_name(x, p, name, sizeof(name));
 		evb_date wait_end = row->closed != DATE_NONE ? row->closed : x->rep.eval;
 		bool chain = f->previous != IDX_NONE;
 		if (chain) {
@@ -177,11 +182,11 @@ static int write_individrapporter(struct ivo_ctx *x, struct book *bk)
 		}
 		struct cell cells[NCOLS] = {
 			cell_text(txt(x, rapporttyp_keys[row->r.typ])),
-			cell_text(title),
+			cell_text(t.title),
 			cell_text(row->ansvarig),
 			cell_text(ivo_id),
-			cell_text(pnr),
-			cell_text(name),
+			cell_text(t.pnr),
+			cell_text(t.name),
 			cell_text(kon_text(x, p->kon)),
 			cell_text(b->lagrum == LAGRUM_LSS ? "LSS" : "SoL"),
 			cell_text(row->insats->name),
@@ -205,7 +210,7 @@ static int write_individrapporter(struct ivo_ctx *x, struct book *bk)
 			cell_text(txt(x, p->skyddad ? "ja" : "nej")),
 			cell_text(summary),
 		};
-		int ret = add(s, cells);
+		int ret = run_add_row(s, cells);
 		if (ret)
 			return ret;
 	}
@@ -217,24 +222,18 @@ static int write_meddelanden(struct ivo_ctx *x, struct book *bk)
 	static const char *const cols[] = { "ansvarig", "meddelanderubrik",
 					    "personnummer", "namn", "skicka_senast" };
 	struct run *r = x->r;
-	const struct model *m = &r->model;
 	struct sheet *s = run_sheet(r, bk, "ivo", "meddelanden", cols, 5);
 	if (!s)
 		return EVB_ETEMPLATE;
 	for (uint32_t i = 0; i < x->rep.rows.n; i++) {
 		const struct ivo_row *row = &x->rep.rows.v[i];
-		const struct beslut *b = &m->beslut.v[row->beslut];
-		const struct person *p = &m->persons.v[row->person];
-		char title[256], pnr[14], name[512];
-		ivo_title(r->templates, row->r.typ, row->r.title_date, b->forhandsbesked,
-			  row->insats->short_name, title, sizeof(title));
-		pnr_format_digits(str_get(m, p->pnr), pnr);
-		person_name(x, p, name, sizeof(name));
+		struct row_texts t;
+		row_texts(x, row, &t);
 		struct cell cells[5] = {
-			cell_text(row->ansvarig), cell_text(title), cell_text(pnr),
-			cell_text(name), cell_date(next_working_day_after(row->r.title_date)),
+			cell_text(row->ansvarig), cell_text(t.title), cell_text(t.pnr),
+			cell_text(t.name), cell_date(next_working_day_after(row->r.title_date)),
 		};
-		int ret = add(s, cells);
+		int ret = run_add_row(s, cells);
 		if (ret)
 			return ret;
 	}
@@ -370,7 +369,7 @@ static int write_stat_beslut(struct ivo_ctx *x, struct book *bk)
 								     : "arendetyp.avbrott")),
 			cell_int(rows[i].days),
 		};
-		ret = add(s, cells);
+		ret = run_add_row(s, cells);
 	}
 	free(rows);
 	return ret;
@@ -421,7 +420,7 @@ static int write_stat_antal(struct ivo_ctx *x, struct book *bk)
 					cell_int(c->open[0]), cell_int(c->open[1]), cell_int(c->open[2]),
 					cell_int(open), cell_int(c->executed), cell_int(c->ended),
 				};
-				ret = add(s, cells);
+				ret = run_add_row(s, cells);
 			}
 		}
 	}
@@ -432,7 +431,7 @@ static int write_stat_antal(struct ivo_ctx *x, struct book *bk)
 			cell_int(total.open[0] + total.open[1] + total.open[2]),
 			cell_int(total.executed), cell_int(total.ended),
 		};
-		ret = add(s, cells);
+		ret = run_add_row(s, cells);
 	}
 	free(counts);
 	return ret;
@@ -470,7 +469,7 @@ static int write_stat_trend(struct ivo_ctx *x, struct book *bk)
 			cell_int(c.open[0] + c.open[1] + c.open[2]),
 			cell_int(c.executed), cell_int(c.ended),
 		};
-		int ret = add(s, cells);
+		int ret = run_add_row(s, cells);
 		if (ret)
 			return ret;
 	}

@@ -337,7 +337,7 @@ struct sheet *run_sheet(struct run *r, struct book *b, const char *book,
 	return s;
 }
 
-static int add_row(struct sheet *s, const struct cell *cells)
+int run_add_row(struct sheet *s, const struct cell *cells)
 {
 	struct evb_error err = { 0 };
 	int ret = sheet_add_row(s, cells, &err);
@@ -371,7 +371,7 @@ int run_sheet_summary(struct run *r, struct book *b, const char *book,
 	int ret = 0;
 	struct cell row[2];
 #define ROW(label, value) do { row[0] = cell_text(label); row[1] = (value); \
-	if ((ret = add_row(s, row))) return ret; } while (0)
+	if ((ret = run_add_row(s, row))) return ret; } while (0)
 	ROW(txt(r, "summary.kommun"), cell_text(r->config.municipality));
 	for (int i = 0; i < nitems; i++)
 		ROW(items[i].label_key ? txt(r, items[i].label_key) : items[i].label,
@@ -419,7 +419,7 @@ int run_sheet_inputs(struct run *r, struct book *b, const char *book)
 			cell_int(rd), cell_int(us), cell_int(rj),
 			cell_text(f->sha256),
 		};
-		int ret = add_row(s, row);
+		int ret = run_add_row(s, row);
 		if (ret)
 			return ret;
 	}
@@ -447,7 +447,7 @@ int run_sheet_rejects(struct run *r, struct book *b, const char *book,
 			cell_text(txt(r, rj->reason_key)),
 			cell_text(str_get(m, rj->value)),
 		};
-		int ret = add_row(s, row);
+		int ret = run_add_row(s, row);
 		if (ret)
 			return ret;
 	}
@@ -513,7 +513,7 @@ int run_sheet_checks(struct run *r, struct book *b, const char *book,
 			cell_date(f->datum),
 			cell_text(str_get(m, f->detail)),
 		};
-		ret = add_row(s, row);
+		ret = run_add_row(s, row);
 	}
 	free(list);
 	return ret;

@@ -70,6 +70,9 @@ struct book *run_book_small(struct run *r, const char *book, const char *name);
 struct sheet *run_sheet(struct run *r, struct book *b, const char *book,
 			const char *sheet, const char *const *keys, int ncols);
 
+/* Adds a row; prints the error and returns it on failure. */
+int run_add_row(struct sheet *s, const struct cell *cells);
+
 /* A label/value pair for the summary sheet: label_key is a texts.csv key;
  * when it is NULL, label is the label's text itself. */
 struct summary_item {
