@@ -239,6 +239,11 @@ static void test_samordningsnummer_last_day_of_month(void **state)
 	struct pnr p = parse_ok("701291-2346", ASOF);
 	assert_true(p.samordning);
 	assert_string_equal(S(p.birth), "1970-12-31");
+	/* the smallest samordning day: 61 = 1 + 60 -> 1970-10-01.
+	 * Luhn 7010612344: 5,0,2,0,6*2=12->3,1,4,3,8,4 = 30 */
+	p = parse_ok("701061-2344", ASOF);
+	assert_true(p.samordning);
+	assert_string_equal(S(p.birth), "1970-10-01");
 	/* day 92 = 32 + 60 does not exist (Luhn 7012922345: 5,0,2,2,9,2,4,3,
 	 * 8,5 = 40, so only the date is wrong) */
 	assert_int_equal(parse_err("701292-2345", ASOF), PNR_EDATE);
