@@ -26,8 +26,7 @@ static int setup(void **state)
 {
 	(void)state;
 	struct evb_error err = { 0 };
-	strcpy(dir, "/tmp/evb-checks-XXXXXX");
-	if (!mkdtemp(dir) || !(tpl = templates_load("../templates", &err)))
+	if (tmpdir_make(dir, "checks") || !(tpl = templates_load("../templates", &err)))
 		return -1;
 	/* person 19121212-1212 is listed; 19811218-9876 is not */
 	put("personer.csv", "person_id;fornamn\n19121212-1212;Åsa\n");
@@ -68,11 +67,9 @@ static int setup(void **state)
 static int teardown(void **state)
 {
 	(void)state;
-	char cmd[128];
 	model_release(&m);
 	templates_free(tpl);
-	snprintf(cmd, sizeof(cmd), "rm -rf '%s'", dir);
-	return system(cmd) == 0 ? 0 : -1;
+	return tmpdir_remove(dir);
 }
 
 /* The ids (joined by ',') of the findings of a check, in order. */

@@ -17,8 +17,7 @@ static int setup(void **state)
 {
 	(void)state;
 	struct evb_error err = { 0 };
-	strcpy(dir, "/tmp/evb-export-XXXXXX");
-	if (!mkdtemp(dir))
+	if (tmpdir_make(dir, "export"))
 		return -1;
 	tpl = templates_load("../templates", &err);
 	return tpl ? 0 : -1;
@@ -27,10 +26,8 @@ static int setup(void **state)
 static int teardown(void **state)
 {
 	(void)state;
-	char cmd[128];
 	templates_free(tpl);
-	snprintf(cmd, sizeof(cmd), "rm -rf '%s'", dir);
-	return system(cmd) == 0 ? 0 : -1;
+	return tmpdir_remove(dir);
 }
 
 static void put(const char *name, const char *text)

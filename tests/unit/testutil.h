@@ -31,4 +31,20 @@ static inline const char *S(evb_date d)
 	return date_format(d, buf[i]);
 }
 
+/* A fresh temporary folder for a test program ("/tmp/evb-<tag>-XXXXXX"),
+ * and its removal with everything in it. 0 on success, -1 on failure, as
+ * cmocka's group setup and teardown want. */
+static inline int tmpdir_make(char dir[static 64], const char *tag)
+{
+	snprintf(dir, 64, "/tmp/evb-%s-XXXXXX", tag);
+	return mkdtemp(dir) ? 0 : -1;
+}
+
+static inline int tmpdir_remove(const char *dir)
+{
+	char cmd[128];
+	snprintf(cmd, sizeof(cmd), "rm -rf '%s'", dir);
+	return system(cmd) == 0 ? 0 : -1;
+}
+
 #endif
