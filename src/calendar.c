@@ -71,6 +71,8 @@ char *date_format(evb_date d, char buf[static 11])
 
 evb_date add_months(evb_date d, int n)
 {
+	if (d == DATE_NONE)
+		return DATE_NONE;
 	int y, m, day;
 	date_to_ymd(d, &y, &m, &day);
 	int idx = y * 12 + (m - 1) + n;
@@ -96,9 +98,13 @@ evb_date easter_sunday(int year)
 
 const char *holiday_name(evb_date date)
 {
+	if (date == DATE_NONE)
+		return NULL;
 	int y, m, d;
 	date_to_ymd(date, &y, &m, &d);
 	int wd = date_weekday(date);
+	/* Fixed dates first: when two holidays fall on one day (2008-05-01 was
+	 * both första maj and Kristi himmelsfärdsdag) the fixed name wins. */
 	if (m == 1 && d == 1)
 		return "nyårsdagen";
 	if (m == 1 && d == 6)
@@ -135,6 +141,8 @@ const char *holiday_name(evb_date date)
 
 const char *closed_day_name(evb_date date)
 {
+	if (date == DATE_NONE)
+		return NULL;
 	int y, m, d;
 	date_to_ymd(date, &y, &m, &d);
 	if (m == 6 && d >= 19 && d <= 25 && date_weekday(date) == 5)
@@ -148,11 +156,14 @@ const char *closed_day_name(evb_date date)
 
 bool is_working_day(evb_date d)
 {
-	return date_weekday(d) <= 5 && !holiday_name(d) && !closed_day_name(d);
+	return d != DATE_NONE && date_weekday(d) <= 5 && !holiday_name(d) && !closed_day_name(d);
 }
 
+/* DATE_NONE stays DATE_NONE (no signed overflow at INT32_MIN) */
 evb_date next_working_day_after(evb_date d)
 {
+	if (d == DATE_NONE)
+		return DATE_NONE;
 	do
 		d++;
 	while (!is_working_day(d));
@@ -161,6 +172,8 @@ evb_date next_working_day_after(evb_date d)
 
 evb_date last_working_day_before(evb_date d)
 {
+	if (d == DATE_NONE)
+		return DATE_NONE;
 	do
 		d--;
 	while (!is_working_day(d));
