@@ -2,7 +2,9 @@
 #include "hash.h"
 
 #include <errno.h>
+#include <limits.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include <openssl/evp.h>
@@ -20,89 +22,107 @@ static void to_hex(const unsigned char *md, unsigned len, char *hex)
 	hex[2 * len] = '\0';
 }
 
-/* Incremental UTF-8 validation (RFC 3629: no overlongs, no surrogates,
- * nothing above U+10FFFF). need = continuation bytes still expected,
- * lo/hi = the allowed range of the next byte. */
-struct utf8_state {
-	int need;
-	unsigned char lo, hi;
-	bool bad;
-};
+/* ---- UTF-8 -------------------------------------------------------------- */
 
-static void utf8_feed(struct utf8_state *st, const unsigned char *s, size_t len)
+void utf8_check_init(struct utf8_check *c)
 {
-	for (size_t i = 0; i < len && !st->bad; i++) {
-		unsigned char c = s[i];
-		if (st->need) {
-			if (c < st->lo || c > st->hi) {
-				st->bad = true;
-				return;
+	c->need = 0;
+	c->lo = 0x80;
+	c->hi = 0xBF;
+	c->bad = false;
+}
+
+/* The ranges follow RFC 3629's grammar: E0 needs A0-BF next (no overlong
+ * 3-byte forms), ED needs 80-9F (no surrogates), F0 needs 90-BF (no
+ * overlong 4-byte forms), F4 needs 80-8F (nothing above U+10FFFF); C0, C1
+ * and F5-FF never occur. */
+bool utf8_check_feed(struct utf8_check *c, const void *data, size_t len)
+{
+	const unsigned char *s = data;
+	for (size_t i = 0; i < len && !c->bad; i++) {
+		unsigned char b = s[i];
+		if (c->need) {
+			if (b < c->lo || b > c->hi) {
+				c->bad = true;
+				break;
 			}
-			st->need--;
-			st->lo = 0x80;
-			st->hi = 0xBF;
+			c->need--;
+			c->lo = 0x80;
+			c->hi = 0xBF;
 			continue;
 		}
-		st->lo = 0x80;
-		st->hi = 0xBF;
-		if (c < 0x80)
+		if (b < 0x80)
 			continue;
-		if (c >= 0xC2 && c <= 0xDF) {
-			st->need = 1;
-		} else if (c == 0xE0) {
-			st->need = 2;
-			st->lo = 0xA0;
-		} else if (c == 0xED) {
-			st->need = 2;
-			st->hi = 0x9F;
-		} else if (c >= 0xE1 && c <= 0xEF) {
-			st->need = 2;
-		} else if (c == 0xF0) {
-			st->need = 3;
-			st->lo = 0x90;
-		} else if (c >= 0xF1 && c <= 0xF3) {
-			st->need = 3;
-		} else if (c == 0xF4) {
-			st->need = 3;
-			st->hi = 0x8F;
+		if (b >= 0xC2 && b <= 0xDF) {
+			c->need = 1;
+		} else if (b == 0xE0) {
+			c->need = 2;
+			c->lo = 0xA0;
+		} else if (b == 0xED) {
+			c->need = 2;
+			c->hi = 0x9F;
+		} else if (b >= 0xE1 && b <= 0xEF) {
+			c->need = 2;
+		} else if (b == 0xF0) {
+			c->need = 3;
+			c->lo = 0x90;
+		} else if (b >= 0xF1 && b <= 0xF3) {
+			c->need = 3;
+		} else if (b == 0xF4) {
+			c->need = 3;
+			c->hi = 0x8F;
 		} else {
-			st->bad = true;
+			c->bad = true;
 		}
 	}
+	return !c->bad;
+}
+
+bool utf8_check_done(const struct utf8_check *c)
+{
+	return !c->bad && c->need == 0;
 }
 
 bool utf8_valid(const char *s, size_t len)
 {
-	struct utf8_state st = { 0, 0x80, 0xBF, false };
-	utf8_feed(&st, (const unsigned char *)s, len);
-	return !st.bad && st.need == 0;
+	struct utf8_check c;
+	utf8_check_init(&c);
+	utf8_check_feed(&c, s, len);
+	return utf8_check_done(&c);
 }
+
+/* ---- SHA-256 ------------------------------------------------------------ */
 
 int hash_file(const char *path, char hex[static SHA256_HEX_LEN + 1],
 	      uint64_t *size, bool *valid_utf8, struct evb_error *err)
 {
-	unsigned char buf[CHUNK];
-	struct utf8_state st = { 0, 0x80, 0xBF, false };
 	unsigned char md[EVP_MAX_MD_SIZE];
 	unsigned mdlen = 0;
 	uint64_t total = 0;
-	int ret = 0;
+	struct utf8_check utf8;
 	EVP_MD_CTX *ctx = NULL;
+	unsigned char *buf = NULL;
+	size_t n;
+	int ret = 0;
 	FILE *f = fopen(path, "rb");
 	if (!f)
 		return evb_error_set(err, EVB_EIO, path, 0, NULL, "cannot open: %s",
 				     strerror(errno));
+	utf8_check_init(&utf8);
+	if (!(buf = malloc(CHUNK))) {
+		ret = evb_error_set(err, EVB_ENOMEM, path, 0, NULL, "out of memory");
+		goto out;
+	}
 	if (!(ctx = EVP_MD_CTX_new()) || EVP_DigestInit_ex(ctx, EVP_sha256(), NULL) != 1) {
 		ret = evb_error_set(err, EVB_ENOMEM, path, 0, NULL, "cannot start SHA-256");
 		goto out;
 	}
-	size_t n;
-	while ((n = fread(buf, 1, sizeof(buf), f)) > 0) {
+	while ((n = fread(buf, 1, CHUNK, f)) > 0) {
 		if (EVP_DigestUpdate(ctx, buf, n) != 1) {
 			ret = evb_error_set(err, EVB_EIO, path, 0, NULL, "SHA-256 failed");
 			goto out;
 		}
-		utf8_feed(&st, buf, n);
+		utf8_check_feed(&utf8, buf, n);
 		total += n;
 	}
 	if (ferror(f)) {
@@ -118,9 +138,10 @@ int hash_file(const char *path, char hex[static SHA256_HEX_LEN + 1],
 	if (size)
 		*size = total;
 	if (valid_utf8)
-		*valid_utf8 = !st.bad && st.need == 0;
+		*valid_utf8 = utf8_check_done(&utf8);
 out:
 	EVP_MD_CTX_free(ctx);
+	free(buf);
 	fclose(f);
 	return ret;
 }
@@ -129,6 +150,8 @@ int hash_buffer(const void *data, size_t len, char hex[static SHA256_HEX_LEN + 1
 {
 	unsigned char md[EVP_MAX_MD_SIZE];
 	unsigned mdlen = 0;
+	if (!data)
+		data = "";
 	if (EVP_Digest(data, len, md, &mdlen, EVP_sha256(), NULL) != 1 || mdlen != 32)
 		return EVB_EINVAL;
 	to_hex(md, mdlen, hex);
@@ -138,8 +161,14 @@ int hash_buffer(const void *data, size_t len, char hex[static SHA256_HEX_LEN + 1
 int hash_hmac_sha256(const void *key, size_t keylen, const void *msg,
 		     size_t msglen, unsigned char out[static 32])
 {
+	static const unsigned char none[1];
 	unsigned len = 0;
-	if (keylen > (size_t)INT32_MAX ||
+	/* OpenSSL wants non-NULL pointers even for empty inputs */
+	if (!key)
+		key = none;
+	if (!msg)
+		msg = none;
+	if (keylen > (size_t)INT_MAX ||
 	    !HMAC(EVP_sha256(), key, (int)keylen, msg, msglen, out, &len) || len != 32)
 		return EVB_EINVAL;
 	return 0;

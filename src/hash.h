@@ -1,5 +1,7 @@
 /*
- * SHA-256 and HMAC-SHA-256 through OpenSSL's libcrypto (not hand-written).
+ * SHA-256 and HMAC-SHA-256 through OpenSSL's libcrypto (not hand-written),
+ * and UTF-8 validation (RFC 3629: no overlong forms, no surrogates, nothing
+ * above U+10FFFF).
  */
 #ifndef EVB_HASH_H
 #define EVB_HASH_H
@@ -8,8 +10,9 @@
 
 #define SHA256_HEX_LEN 64
 
-/* Hashes a whole file in one pass and tells whether it is valid UTF-8
- * (a leading BOM is fine). hex gets 64 lowercase hex digits + NUL. */
+/* Hashes a whole file in one pass (64 KiB blocks) and tells whether it is
+ * valid UTF-8 (a leading BOM is fine). hex gets 64 lowercase hex digits +
+ * NUL. size and valid_utf8 may be NULL. */
 int hash_file(const char *path, char hex[static SHA256_HEX_LEN + 1],
 	      uint64_t *size, bool *valid_utf8, struct evb_error *err);
 /* SHA-256 of a memory buffer as hex. */
@@ -17,7 +20,21 @@ int hash_buffer(const void *data, size_t len, char hex[static SHA256_HEX_LEN + 1
 /* HMAC-SHA-256(key, msg) -> 32 bytes. */
 int hash_hmac_sha256(const void *key, size_t keylen, const void *msg,
 		     size_t msglen, unsigned char out[static 32]);
-/* Incremental UTF-8 validity check usable on chunks. state starts at 0. */
+
+/* Whether s[0..len) is complete, valid UTF-8. */
 bool utf8_valid(const char *s, size_t len);
+
+/* Incremental UTF-8 validation over chunks: a sequence may straddle the
+ * boundary between two calls of utf8_check_feed. */
+struct utf8_check {
+	int need;               /* continuation bytes still expected */
+	unsigned char lo, hi;   /* allowed range of the next byte */
+	bool bad;               /* an invalid byte was seen */
+};
+void utf8_check_init(struct utf8_check *c);
+/* Feeds len bytes; false once the input is known to be invalid. */
+bool utf8_check_feed(struct utf8_check *c, const void *s, size_t len);
+/* Everything fed was valid and no sequence is left open. */
+bool utf8_check_done(const struct utf8_check *c);
 
 #endif

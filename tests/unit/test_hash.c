@@ -1,34 +1,73 @@
 /* Unit tests: SHA-256, HMAC-SHA-256 and UTF-8 validity (src/hash.c). */
 #include <string.h>
-#include <fcntl.h>
 #include <unistd.h>
 
 #include "testutil.h"
 #include "hash.h"
 
-static void test_sha256_known(void **state)
+#define CHUNK (64 * 1024)   /* hash_file's block size */
+
+static char dir[64];
+
+static int setup(void **state)
+{
+	(void)state;
+	return tmpdir_make(dir, "hash");
+}
+
+static int teardown(void **state)
+{
+	(void)state;
+	return tmpdir_remove(dir);
+}
+
+static const char *write_file(const void *data, size_t len)
+{
+	static char path[128];
+	snprintf(path, sizeof(path), "%s/f.bin", dir);
+	FILE *f = fopen(path, "wb");
+	assert_non_null(f);
+	assert_int_equal(fwrite(data, 1, len, f), len);
+	assert_int_equal(fclose(f), 0);
+	return path;
+}
+
+/* ---- SHA-256 (FIPS 180-2 examples) ---- */
+
+static void test_sha256_abc(void **state)
 {
 	(void)state;
 	char hex[65];
-	/* FIPS 180-2 example: SHA-256("abc") */
 	assert_int_equal(hash_buffer("abc", 3, hex), 0);
 	assert_string_equal(hex, "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad");
+}
+
+static void test_sha256_empty(void **state)
+{
+	(void)state;
+	char hex[65];
 	assert_int_equal(hash_buffer("", 0, hex), 0);
+	assert_string_equal(hex, "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855");
+	assert_int_equal(hash_buffer(NULL, 0, hex), 0);
 	assert_string_equal(hex, "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855");
 }
 
-static void test_hmac_rfc4231(void **state)
+static void test_sha256_two_blocks(void **state)
+{
+	(void)state;
+	char hex[65];
+	const char *m = "abcdbcdecdefdefgefghfghighijhijkijkljklmklmnlmnomnopnopq";
+	assert_int_equal(hash_buffer(m, strlen(m), hex), 0);
+	assert_string_equal(hex, "248d6a61d20638b8e5c026930c3e6039a33ce45964ff2167f6ecedd419db06c1");
+}
+
+/* ---- HMAC-SHA-256 (RFC 4231) ---- */
+
+static void test_hmac_rfc4231_case1(void **state)
 {
 	(void)state;
 	unsigned char out[32], key[20];
-	/* RFC 4231 test case 2: key "Jefe", data "what do ya want for nothing?" */
-	static const unsigned char tc2[32] = {
-		0x5b, 0xdc, 0xc1, 0x46, 0xbf, 0x60, 0x75, 0x4e, 0x6a, 0x04, 0x24, 0x26,
-		0x08, 0x95, 0x75, 0xc7, 0x5a, 0x00, 0x3f, 0x08, 0x9d, 0x27, 0x39, 0x83,
-		0x9d, 0xec, 0x58, 0xb9, 0x64, 0xec, 0x38, 0x43 };
-	assert_int_equal(hash_hmac_sha256("Jefe", 4, "what do ya want for nothing?", 28, out), 0);
-	assert_memory_equal(out, tc2, 32);
-	/* test case 1: key 20 x 0x0b, data "Hi There" */
+	/* key 20 x 0x0b, data "Hi There" */
 	static const unsigned char tc1[32] = {
 		0xb0, 0x34, 0x4c, 0x61, 0xd8, 0xdb, 0x38, 0x53, 0x5c, 0xa8, 0xaf, 0xce,
 		0xaf, 0x0b, 0xf1, 0x2b, 0x88, 0x1d, 0xc2, 0x00, 0xc9, 0x83, 0x3d, 0xa7,
@@ -38,64 +77,198 @@ static void test_hmac_rfc4231(void **state)
 	assert_memory_equal(out, tc1, 32);
 }
 
-static void test_utf8(void **state)
+static void test_hmac_rfc4231_case2(void **state)
 {
 	(void)state;
+	unsigned char out[32];
+	/* key "Jefe", data "what do ya want for nothing?" */
+	static const unsigned char tc2[32] = {
+		0x5b, 0xdc, 0xc1, 0x46, 0xbf, 0x60, 0x75, 0x4e, 0x6a, 0x04, 0x24, 0x26,
+		0x08, 0x95, 0x75, 0xc7, 0x5a, 0x00, 0x3f, 0x08, 0x9d, 0x27, 0x39, 0x83,
+		0x9d, 0xec, 0x58, 0xb9, 0x64, 0xec, 0x38, 0x43 };
+	assert_int_equal(hash_hmac_sha256("Jefe", 4, "what do ya want for nothing?", 28, out), 0);
+	assert_memory_equal(out, tc2, 32);
+}
+
+static void test_hmac_rfc4231_case6_long_key(void **state)
+{
+	(void)state;
+	unsigned char out[32], key[131];
+	/* key 131 x 0xaa (longer than the block: hashed first) */
+	static const unsigned char tc6[32] = {
+		0x60, 0xe4, 0x31, 0x59, 0x1e, 0xe0, 0xb6, 0x7f, 0x0d, 0x8a, 0x26, 0xaa,
+		0xcb, 0xf5, 0xb7, 0x7f, 0x8e, 0x0b, 0xc6, 0x21, 0x37, 0x28, 0xc5, 0x14,
+		0x05, 0x46, 0x04, 0x0f, 0x0e, 0xe3, 0x7f, 0x54 };
+	const char *msg = "Test Using Larger Than Block-Size Key - Hash Key First";
+	memset(key, 0xaa, sizeof(key));
+	assert_int_equal(hash_hmac_sha256(key, sizeof(key), msg, strlen(msg), out), 0);
+	assert_memory_equal(out, tc6, 32);
+}
+
+static void test_hmac_empty_key_and_message(void **state)
+{
+	(void)state;
+	unsigned char out[32];
+	/* HMAC-SHA-256("", "") = b613679a...c5ad */
+	static const unsigned char want[32] = {
+		0xb6, 0x13, 0x67, 0x9a, 0x08, 0x14, 0xd9, 0xec, 0x77, 0x2f, 0x95, 0xd7,
+		0x78, 0xc3, 0x5f, 0xc5, 0xff, 0x16, 0x97, 0xc4, 0x93, 0x71, 0x56, 0x53,
+		0xc6, 0xc7, 0x12, 0x14, 0x42, 0x92, 0xc5, 0xad };
+	assert_int_equal(hash_hmac_sha256(NULL, 0, NULL, 0, out), 0);
+	assert_memory_equal(out, want, 32);
+}
+
+/* ---- UTF-8 ---- */
+
+static void test_utf8_valid_boundaries(void **state)
+{
+	(void)state;
+	assert_true(utf8_valid("", 0));
 	assert_true(utf8_valid("Åsa Öberg", strlen("Åsa Öberg")));
-	assert_true(utf8_valid("\xF0\x9F\x98\x80", 4));          /* U+1F600 */
+	assert_true(utf8_valid("\x7F", 1));                      /* U+007F */
+	assert_true(utf8_valid("\xC2\x80", 2));                  /* U+0080 */
+	assert_true(utf8_valid("\xDF\xBF", 2));                  /* U+07FF */
+	assert_true(utf8_valid("\xE0\xA0\x80", 3));              /* U+0800 */
+	assert_true(utf8_valid("\xED\x9F\xBF", 3));              /* U+D7FF */
+	assert_true(utf8_valid("\xEE\x80\x80", 3));              /* U+E000 */
+	assert_true(utf8_valid("\xEF\xBB\xBF", 3));              /* BOM */
+	assert_true(utf8_valid("\xEF\xBF\xBF", 3));              /* U+FFFF */
+	assert_true(utf8_valid("\xF0\x90\x80\x80", 4));          /* U+10000 */
+	assert_true(utf8_valid("\xF4\x8F\xBF\xBF", 4));          /* U+10FFFF */
+	assert_true(utf8_valid("a\0b", 3));                      /* NUL is a character */
+}
+
+static void test_utf8_invalid(void **state)
+{
+	(void)state;
 	assert_false(utf8_valid("\xC5", 1));                      /* cut sequence */
+	assert_false(utf8_valid("\xE2\x82", 2));                  /* cut euro sign */
+	assert_false(utf8_valid("\x80", 1));                      /* lone continuation */
 	assert_false(utf8_valid("\xC0\xAF", 2));                  /* overlong '/' */
-	assert_false(utf8_valid("\xE0\x80\xAF", 3));              /* overlong */
-	assert_false(utf8_valid("\xED\xA0\x80", 3));              /* surrogate */
-	assert_false(utf8_valid("\xF4\x90\x80\x80", 4));          /* > U+10FFFF */
+	assert_false(utf8_valid("\xC1\xBF", 2));                  /* overlong U+007F */
+	assert_false(utf8_valid("\xE0\x9F\xBF", 3));              /* overlong U+07FF */
+	assert_false(utf8_valid("\xF0\x8F\xBF\xBF", 4));          /* overlong U+FFFF */
+	assert_false(utf8_valid("\xED\xA0\x80", 3));              /* surrogate D800 */
+	assert_false(utf8_valid("\xED\xBF\xBF", 3));              /* surrogate DFFF */
+	assert_false(utf8_valid("\xF4\x90\x80\x80", 4));          /* U+110000 */
+	assert_false(utf8_valid("\xF5\x80\x80\x80", 4));
 	assert_false(utf8_valid("\xC5sa", 3));                    /* Windows-1252 'Å' */
+	assert_false(utf8_valid("\xC3\xC3\xA5", 3));              /* lead where continuation due */
 	assert_false(utf8_valid("\xFF", 1));
 }
 
-/* A file larger than the 64 KiB chunk, with a two-byte character across
- * the chunk boundary: still valid; its hash equals hash_buffer's. */
-static void test_file_chunks(void **state)
+static void test_utf8_check_split_everywhere(void **state)
 {
 	(void)state;
-	char path[] = "/tmp/evb-hash-XXXXXX";
-	int fd = mkstemp(path);
-	assert_true(fd >= 0);
-	size_t n = 200000;
+	const char *s = "a\xC3\xA5\xE2\x82\xAC\xF0\x9F\x98\x80z";  /* a å € U+1F600 z */
+	size_t len = strlen(s);
+	for (size_t cut = 0; cut <= len; cut++) {
+		struct utf8_check c;
+		utf8_check_init(&c);
+		assert_true(utf8_check_feed(&c, s, cut));
+		assert_true(utf8_check_feed(&c, s + cut, len - cut));
+		assert_true(utf8_check_done(&c));
+	}
+	/* an open sequence at the end is not done, though nothing was bad yet */
+	struct utf8_check c;
+	utf8_check_init(&c);
+	assert_true(utf8_check_feed(&c, "\xF0\x9F", 2));
+	assert_false(utf8_check_done(&c));
+	/* a bad continuation in the second chunk */
+	assert_false(utf8_check_feed(&c, "A", 1));
+	assert_false(utf8_check_done(&c));
+	/* once bad, always bad */
+	assert_false(utf8_check_feed(&c, "ok", 2));
+}
+
+/* ---- files ---- */
+
+/* A file of `n` bytes of 'a' with `seq` written at `at`. Checks
+ * hash_file against hash_buffer and returns its UTF-8 verdict. */
+static bool file_verdict(size_t n, size_t at, const char *seq, size_t seqlen)
+{
 	char *buf = malloc(n);
 	assert_non_null(buf);
 	memset(buf, 'a', n);
-	buf[65535] = (char)0xC3;   /* 'ä' = C3 A4 straddles 65536 */
-	buf[65536] = (char)0xA4;
-	assert_int_equal(write(fd, buf, n), (ssize_t)n);
-	close(fd);
+	memcpy(buf + at, seq, seqlen);
+	const char *path = write_file(buf, n);
 	char hex[65], hex2[65];
 	uint64_t size = 0;
 	bool valid = false;
 	struct evb_error err = { 0 };
 	assert_int_equal(hash_file(path, hex, &size, &valid, &err), 0);
-	assert_true(valid);
 	assert_int_equal(size, n);
 	assert_int_equal(hash_buffer(buf, n, hex2), 0);
 	assert_string_equal(hex, hex2);
-	/* a lone Windows-1252 byte makes it invalid */
-	fd = open(path, O_WRONLY | O_TRUNC);
-	buf[100] = (char)0xE5;
-	assert_int_equal(write(fd, buf, n), (ssize_t)n);
-	close(fd);
-	assert_int_equal(hash_file(path, hex, &size, &valid, &err), 0);
-	assert_false(valid);
-	unlink(path);
 	free(buf);
+	return valid;
+}
+
+static void test_file_sequences_across_chunks(void **state)
+{
+	(void)state;
+	/* every split of a 2-, 3- and 4-byte character over the 64 KiB
+	 * boundary (and the next one) stays valid */
+	for (size_t k = 1; k <= 3; k++) {
+		assert_true(file_verdict(3 * CHUNK, CHUNK - k, "\xF0\x9F\x98\x80", 4));
+		assert_true(file_verdict(3 * CHUNK, 2 * CHUNK - k, "\xE2\x82\xAC", 3));
+	}
+	assert_true(file_verdict(3 * CHUNK, CHUNK - 1, "\xC3\xA4", 2));
+	/* a surrogate split over the boundary is still caught */
+	assert_false(file_verdict(3 * CHUNK, CHUNK - 1, "\xED\xA0\x80", 3));
+	/* a lone Windows-1252 byte just after the boundary */
+	assert_false(file_verdict(3 * CHUNK, CHUNK, "\xE5", 1));
+	/* a sequence cut by the end of the file */
+	assert_false(file_verdict(CHUNK + 1, CHUNK, "\xC3", 1));
+}
+
+static void test_file_bom_and_empty(void **state)
+{
+	(void)state;
+	char hex[65];
+	uint64_t size = 1;
+	bool valid = false;
+	struct evb_error err = { 0 };
+	assert_int_equal(hash_file(write_file("\xEF\xBB\xBFid\n", 6), hex, &size, &valid, &err), 0);
+	assert_true(valid);
+	assert_int_equal(size, 6);
+	assert_int_equal(hash_file(write_file("", 0), hex, &size, &valid, &err), 0);
+	assert_true(valid);
+	assert_int_equal(size, 0);
+	assert_string_equal(hex, "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855");
+	/* size and valid_utf8 may be NULL */
+	assert_int_equal(hash_file(write_file("abc", 3), hex, NULL, NULL, &err), 0);
+	assert_string_equal(hex, "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad");
+}
+
+static void test_file_missing(void **state)
+{
+	(void)state;
+	char hex[65];
+	uint64_t size = 0;
+	bool valid = false;
+	struct evb_error err = { 0 };
 	assert_int_equal(hash_file("/nonexistent/evb", hex, &size, &valid, &err), EVB_EIO);
+	assert_int_equal(err.code, EVB_EIO);
+	assert_string_equal(err.file, "/nonexistent/evb");
 }
 
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_sha256_known),
-		cmocka_unit_test(test_hmac_rfc4231),
-		cmocka_unit_test(test_utf8),
-		cmocka_unit_test(test_file_chunks),
+		cmocka_unit_test(test_sha256_abc),
+		cmocka_unit_test(test_sha256_empty),
+		cmocka_unit_test(test_sha256_two_blocks),
+		cmocka_unit_test(test_hmac_rfc4231_case1),
+		cmocka_unit_test(test_hmac_rfc4231_case2),
+		cmocka_unit_test(test_hmac_rfc4231_case6_long_key),
+		cmocka_unit_test(test_hmac_empty_key_and_message),
+		cmocka_unit_test(test_utf8_valid_boundaries),
+		cmocka_unit_test(test_utf8_invalid),
+		cmocka_unit_test(test_utf8_check_split_everywhere),
+		cmocka_unit_test(test_file_sequences_across_chunks),
+		cmocka_unit_test(test_file_bom_and_empty),
+		cmocka_unit_test(test_file_missing),
 	};
-	return cmocka_run_group_tests(tests, NULL, NULL);
+	return cmocka_run_group_tests(tests, setup, teardown);
 }
