@@ -1,9 +1,11 @@
 /*
  * CSV reader on libcsv (strict mode). The file is read in 64 KiB blocks
  * and fed to the parser one physical line at a time (a long line in
- * pieces), so every record knows its first line and memory stays bounded:
- * a field that grows past EVB_MAX_FIELD stops the parser, and the rest of
- * its record is skipped by tracking quotes until the record ends.
+ * pieces), so every record knows its first line and every value the line
+ * it starts on. Memory stays bounded: a field that grows past
+ * EVB_MAX_FIELD stops the parser, and the rest of its record is skipped by
+ * tracking quotes until the record ends. A misplaced quote (libcsv's
+ * strict error) loses its record; reading resumes at the next line.
  */
 #include "csv_in.h"
 
@@ -18,45 +20,56 @@
 
 #define BLOCK (64u * 1024u)
 #define VALUE_SHOWN 80
+/* an over-long field keeps this much of its start, to show in the reject */
+#define FIELD_KEPT 256
+/* all the fields of one record together (after Windows-1252 conversion) */
+#define RECORD_MAX (4u * EVB_MAX_FIELD)
+/* a parser whose buffer grew past this is renewed between records, so its
+ * size always measures the record being read */
+#define PARSER_RENEW (256u * 1024u)
 
 /* One record's fields, back to back in buf; off[i] is where field i starts. */
 struct record {
 	char *buf;
 	size_t len, cap;
-	size_t off[EVB_MAX_COLUMNS + 1];
+	size_t off[EVB_MAX_COLUMNS];
 	long line[EVB_MAX_COLUMNS + 1];
 	int n;                  /* fields stored (at most EVB_MAX_COLUMNS) */
 	int total;              /* fields seen */
 	long start;             /* first physical line */
 	const char *problem;    /* reason key when the record is lost */
 	int problem_field;      /* field index of the problem, -1 if none */
+	const char *reason;     /* English reason when not the key's default */
 };
 
 struct engine {
 	struct csv_parser p;
 	bool parser_ready;
+	unsigned char delim;
 	const char *display;
-	bool cp1252, trim_all, table;
+	bool cp1252;            /* convert values from Windows-1252 */
+	bool trim_all;          /* trim quoted values too (export files) */
+	bool table;             /* '#' lines are comments, UTF-8 is checked */
+	struct utf8_check utf8; /* table mode */
 	long line;              /* current physical line */
 	bool between;           /* no record is open */
 	bool in_quote;          /* quote parity of the open record */
 	bool skipping;          /* dropping the rest of an over-long record */
 	bool skip_line;         /* dropping the rest of a line after a bad quote */
 	struct record rec;
-	char *conv;             /* cp1252 conversion buffer */
-	size_t conv_cap;
 	int stop;               /* non-zero: a callback asked to stop */
 	/* what to do with a complete record */
 	int (*on_record)(struct engine *e);
-	/* what to do with a lost record */
-	int (*on_lost)(struct engine *e, const char *key, const char *reason);
+	/* what to do with a lost record (problem set in e->rec) */
+	int (*on_lost)(struct engine *e);
 	void *ctx;
+	struct evb_error *err;
 };
 
 /* ---- Windows-1252 ------------------------------------------------------ */
 
-/* 0x80-0x9F; 0 marks the five bytes Windows-1252 leaves undefined, which
- * become U+FFFD. */
+/* 0x80-0x9F; 0 marks the five bytes Windows-1252 leaves undefined (81, 8D,
+ * 8F, 90, 9D), which become U+FFFD REPLACEMENT CHARACTER. */
 static const unsigned short cp1252_high[32] = {
 	0x20AC, 0, 0x201A, 0x0192, 0x201E, 0x2026, 0x2020, 0x2021,
 	0x02C6, 0x2030, 0x0160, 0x2039, 0x0152, 0, 0x017D, 0,
@@ -67,10 +80,15 @@ static const unsigned short cp1252_high[32] = {
 size_t cp1252_to_utf8(const char *in, size_t len, char *out, size_t out_size)
 {
 	size_t o = 0;
-	for (size_t i = 0; i < len && o + 4 <= out_size; i++) {
+	if (out_size == 0)
+		return 0;
+	for (size_t i = 0; i < len; i++) {
 		unsigned c = (unsigned char)in[i];
 		if (c >= 0x80 && c < 0xA0)
 			c = cp1252_high[c - 0x80] ? cp1252_high[c - 0x80] : 0xFFFD;
+		size_t need = c < 0x80 ? 1 : c < 0x800 ? 2 : 3;
+		if (o + need >= out_size)
+			break;          /* never a partial character */
 		if (c < 0x80) {
 			out[o++] = (char)c;
 		} else if (c < 0x800) {
@@ -82,28 +100,40 @@ size_t cp1252_to_utf8(const char *in, size_t len, char *out, size_t out_size)
 			out[o++] = (char)(0x80 | (c & 0x3F));
 		}
 	}
-	if (o < out_size)
-		out[o] = '\0';
+	out[o] = '\0';
 	return o;
+}
+
+/* Bytes cp1252_to_utf8 makes of in[0..len), without the NUL. */
+static size_t cp1252_size(const char *in, size_t len)
+{
+	size_t n = len;
+	for (size_t i = 0; i < len; i++) {
+		unsigned c = (unsigned char)in[i];
+		if (c >= 0x80)
+			n += c < 0xA0 ? 2 : 1;  /* at most 3 bytes below 0xA0, else 2 */
+	}
+	return n;
 }
 
 /* ---- the record buffer -------------------------------------------------- */
 
-static int rec_append(struct record *r, const char *s, size_t len)
+/* Room for `more` bytes after what the record holds; EVB_ETOOBIG past
+ * RECORD_MAX. */
+static int rec_reserve(struct record *r, size_t more)
 {
-	if (r->len + len + 1 > r->cap) {
-		size_t cap = r->cap ? r->cap : 4096;
-		while (cap < r->len + len + 1)
-			cap *= 2;
-		char *nb = realloc(r->buf, cap);
-		if (!nb)
-			return EVB_ENOMEM;
-		r->buf = nb;
-		r->cap = cap;
-	}
-	memcpy(r->buf + r->len, s, len);
-	r->len += len;
-	r->buf[r->len++] = '\0';
+	if (more > RECORD_MAX || r->len + more > RECORD_MAX)
+		return EVB_ETOOBIG;
+	if (r->len + more <= r->cap)
+		return 0;
+	size_t cap = r->cap ? r->cap : 4096;
+	while (cap < r->len + more)
+		cap *= 2;
+	char *nb = realloc(r->buf, cap);
+	if (!nb)
+		return EVB_ENOMEM;
+	r->buf = nb;
+	r->cap = cap;
 	return 0;
 }
 
@@ -113,6 +143,7 @@ static void rec_reset(struct record *r)
 	r->n = r->total = 0;
 	r->problem = NULL;
 	r->problem_field = -1;
+	r->reason = NULL;
 }
 
 static void set_problem(struct record *r, const char *key, int field)
@@ -146,7 +177,7 @@ static void cb_field(void *field, size_t len, void *data)
 	}
 	if (len > EVB_MAX_FIELD) {
 		set_problem(r, "reject.field_too_long", idx);
-		len = 0;
+		len = FIELD_KEPT;       /* the start, to show */
 	} else if (memchr(s, '\0', len)) {
 		set_problem(r, "reject.nul_byte", idx);
 	}
@@ -158,28 +189,31 @@ static void cb_field(void *field, size_t len, void *data)
 		while (len && is_blank(s[len - 1]))
 			len--;
 	}
-	if (e->cp1252) {
-		if (e->conv_cap < 3 * len + 1) {
-			size_t cap = 3 * len + 1 > 4096 ? 3 * len + 1 : 4096;
-			char *nb = realloc(e->conv, cap);
-			if (!nb) {
-				e->stop = EVB_ENOMEM;
-				return;
-			}
-			e->conv = nb;
-			e->conv_cap = cap;
-		}
-		len = cp1252_to_utf8(s, len, e->conv, e->conv_cap);
-		s = e->conv;
+	size_t room = (e->cp1252 ? cp1252_size(s, len) : len) + 1;
+	int ret = rec_reserve(r, room);
+	if (ret == EVB_ETOOBIG) {
+		if (!r->problem)
+			r->reason = "record longer than 4 MiB";
+		set_problem(r, "reject.field_too_long", idx);
+		len = 0;
+		room = 1;
+		ret = rec_reserve(r, room);
 	}
-	r->off[r->n] = r->len;
-	if (rec_append(r, s, len)) {
-		e->stop = EVB_ENOMEM;
+	if (ret) {
+		e->stop = ret;
 		return;
 	}
+	r->off[r->n] = r->len;
+	if (e->cp1252) {
+		r->len += cp1252_to_utf8(s, len, r->buf + r->len, room);
+	} else {
+		memcpy(r->buf + r->len, s, len);
+		r->len += len;
+	}
+	r->buf[r->len++] = '\0';
 	r->n++;
-	/* the next field starts on this line */
-	r->line[r->n < EVB_MAX_COLUMNS ? r->n : EVB_MAX_COLUMNS] = e->line;
+	/* the next field starts on the line where this one ended */
+	r->line[r->n] = e->line;
 }
 
 static void cb_record(int term, void *data)
@@ -188,7 +222,7 @@ static void cb_record(int term, void *data)
 	struct engine *e = data;
 	if (e->stop)
 		return;
-	int ret = e->rec.problem ? e->on_lost(e, e->rec.problem, NULL) : e->on_record(e);
+	int ret = e->rec.problem ? e->on_lost(e) : e->on_record(e);
 	if (ret)
 		e->stop = ret;
 	rec_reset(&e->rec);
@@ -198,21 +232,31 @@ static void cb_record(int term, void *data)
 
 /* ---- feeding ------------------------------------------------------------ */
 
-static int parser_start(struct engine *e, unsigned char delim)
+static int parser_start(struct engine *e)
 {
 	if (e->parser_ready)
 		csv_free(&e->p);
 	e->parser_ready = false;
 	if (csv_init(&e->p, CSV_STRICT | CSV_STRICT_FINI | CSV_APPEND_NULL) != 0)
 		return EVB_ENOMEM;
-	csv_set_delim(&e->p, delim);
+	csv_set_delim(&e->p, e->delim);
 	csv_set_blk_size(&e->p, 16 * 1024);
 	e->parser_ready = true;
 	return 0;
 }
 
+/* Reports the open record as lost and forgets it. */
+static int lose_record(struct engine *e)
+{
+	int ret = e->on_lost(e);
+	rec_reset(&e->rec);
+	e->between = true;
+	e->in_quote = false;
+	return ret;
+}
+
 /* Feeds one piece of one physical line (ending with '\n' or not). */
-static int feed(struct engine *e, const char *s, size_t len, unsigned char delim)
+static int feed(struct engine *e, const char *s, size_t len)
 {
 	bool line_ended = len && s[len - 1] == '\n';
 	if (e->skip_line) {
@@ -220,15 +264,14 @@ static int feed(struct engine *e, const char *s, size_t len, unsigned char delim
 		return 0;
 	}
 	if (e->skipping) {
-		/* drop bytes until the over-long record ends */
-		for (size_t i = 0; i < len; i++) {
+		/* drop bytes until the over-long record ends: at a newline
+		 * outside quotes (pieces end at newlines) */
+		for (size_t i = 0; i < len; i++)
 			if (s[i] == '"')
 				e->in_quote = !e->in_quote;
-			else if (s[i] == '\n' && !e->in_quote) {
-				e->skipping = false;
-				e->between = true;
-				return 0;
-			}
+		if (line_ended && !e->in_quote) {
+			e->skipping = false;
+			return lose_record(e);
 		}
 		return 0;
 	}
@@ -239,39 +282,33 @@ static int feed(struct engine *e, const char *s, size_t len, unsigned char delim
 	if (e->stop)
 		return e->stop;
 	if (done < len) {
-		int err = csv_error(&e->p);
-		if (err == CSV_ENOMEM)
+		if (csv_error(&e->p) != CSV_EPARSE)
 			return EVB_ENOMEM;
 		/* a quote where none may be: the record is lost, reading goes on
 		 * at the next line */
 		set_problem(&e->rec, "reject.bad_quote", e->rec.total);
-		int ret = e->on_lost(e, "reject.bad_quote", NULL);
-		rec_reset(&e->rec);
-		e->between = true;
-		e->in_quote = false;
+		int ret = lose_record(e);
 		e->skip_line = !line_ended;
-		if (ret)
-			return ret;
-		return parser_start(e, delim);
+		return ret ? ret : parser_start(e);
 	}
 	if (!e->between && csv_get_buffer_size(&e->p) > EVB_MAX_FIELD + BLOCK) {
-		/* a field longer than the limit: lose the record, skip its rest */
+		/* a field longer than the limit: skip the rest of the record and
+		 * report it when it ends (or as unterminated at the end of the
+		 * file) */
 		set_problem(&e->rec, "reject.field_too_long", e->rec.total);
-		int ret = e->on_lost(e, "reject.field_too_long", NULL);
-		rec_reset(&e->rec);
-		if (ret)
-			return ret;
-		e->skipping = true;
 		if (line_ended && !e->in_quote) {
-			e->skipping = false;
-			e->between = true;
+			int ret = lose_record(e);
+			return ret ? ret : parser_start(e);
 		}
-		return parser_start(e, delim);
+		e->skipping = true;
+		return parser_start(e);
 	}
+	if (e->between && line_ended && csv_get_buffer_size(&e->p) > PARSER_RENEW)
+		return parser_start(e);
 	return 0;
 }
 
-static bool blank_line(const char *s, size_t len)
+static bool blank_piece(const char *s, size_t len)
 {
 	for (size_t i = 0; i < len; i++)
 		if (s[i] != ' ' && s[i] != '\t' && s[i] != '\r' && s[i] != '\n')
@@ -279,20 +316,49 @@ static bool blank_line(const char *s, size_t len)
 	return true;
 }
 
-/* Reads the whole file through the engine. A '#' line between records is
- * a comment in table mode. */
-static int run_file(struct engine *e, FILE *f, unsigned char delim, const char *path,
-		    struct evb_error *err)
+static bool comment_line(const char *s, size_t len)
+{
+	size_t i = 0;
+	while (i < len && is_blank(s[i]))
+		i++;
+	return i < len && s[i] == '#';
+}
+
+/* End of the file: flush the last record. */
+static int finish(struct engine *e)
+{
+	if (e->skipping) {
+		e->skipping = false;
+		if (e->in_quote) {
+			e->rec.problem = "reject.unterminated_quote";
+			e->rec.problem_field = e->rec.total;
+		}
+		return lose_record(e);
+	}
+	if (csv_fini(&e->p, cb_field, cb_record, e) != 0) {
+		if (e->stop)
+			return e->stop;
+		/* an opening quote never closed: everything after it is this
+		 * one record. csv_fini left the parser unusable: renew it. */
+		e->rec.problem = "reject.unterminated_quote";
+		e->rec.problem_field = e->rec.total;
+		int ret = lose_record(e);
+		return ret ? ret : parser_start(e);
+	}
+	return e->stop;
+}
+
+/* Reads the whole file through the engine. */
+static int run_file(struct engine *e, FILE *f)
 {
 	char *block = malloc(BLOCK);
 	int ret = 0;
-	bool line_start = true, comment = false;
+	bool line_start = true, comment = false, first = true;
 	size_t n;
 	if (!block)
 		return EVB_ENOMEM;
 	e->line = 0;
 	e->between = true;
-	bool first = true;
 	while (!ret && (n = fread(block, 1, BLOCK, f)) > 0) {
 		size_t pos = 0;
 		if (first) {
@@ -301,45 +367,38 @@ static int run_file(struct engine *e, FILE *f, unsigned char delim, const char *
 				pos = 3;
 		}
 		while (!ret && pos < n) {
-			const char *nl = memchr(block + pos, '\n', n - pos);
-			size_t len = nl ? (size_t)(nl - (block + pos)) + 1 : n - pos;
 			const char *s = block + pos;
+			const char *nl = memchr(s, '\n', n - pos);
+			size_t len = nl ? (size_t)(nl - s) + 1 : n - pos;
 			if (line_start) {
 				e->line++;
-				if (e->between && !e->skipping) {
-					comment = e->table && len && s[0] == '#';
-					if (!comment && !blank_line(s, len)) {
-						e->rec.start = e->line;
-						e->between = false;
-					}
-				}
+				comment = e->table && e->between && !e->skipping &&
+					  comment_line(s, len);
+			}
+			if (e->table && !utf8_check_feed(&e->utf8, s, len)) {
+				ret = evb_error_set(e->err, EVB_EPARSE, e->display, e->line,
+						    NULL, "not valid UTF-8");
+				break;
+			}
+			if (!comment && e->between && !e->skipping && !e->skip_line &&
+			    !blank_piece(s, len)) {
+				e->rec.start = e->line;
+				e->between = false;
 			}
 			if (!comment)
-				ret = feed(e, s, len, delim);
+				ret = feed(e, s, len);
 			line_start = nl != NULL;
-			if (line_start)
-				comment = false;
 			pos += len;
 		}
 	}
 	if (!ret && ferror(f))
-		ret = evb_error_set(err, EVB_EIO, path, e->line, NULL, "cannot read: %s",
-				    strerror(errno));
-	if (!ret && !e->skipping) {
-		if (csv_fini(&e->p, cb_field, cb_record, e) != 0) {
-			/* an opening quote never closed: everything after it is this
-			 * one record */
-			char reason[160];
-			snprintf(reason, sizeof(reason),
-				 "quoted field opened on line %ld is never closed (lines %ld-%ld unread)",
-				 e->rec.start, e->rec.start, e->line);
-			set_problem(&e->rec, "reject.unterminated_quote", e->rec.total);
-			ret = e->on_lost(e, "reject.unterminated_quote", reason);
-			rec_reset(&e->rec);
-		} else if (e->stop) {
-			ret = e->stop;
-		}
-	}
+		ret = evb_error_set(e->err, EVB_EIO, e->display, e->line, NULL,
+				    "cannot read: %s", strerror(errno));
+	if (!ret && e->table && !utf8_check_done(&e->utf8))
+		ret = evb_error_set(e->err, EVB_EPARSE, e->display, e->line, NULL,
+				    "not valid UTF-8");
+	if (!ret)
+		ret = finish(e);
 	free(block);
 	return ret;
 }
@@ -349,30 +408,16 @@ static void engine_release(struct engine *e)
 	if (e->parser_ready)
 		csv_free(&e->p);
 	free(e->rec.buf);
-	free(e->conv);
 }
 
-/* ---- export files ------------------------------------------------------- */
-
-struct export_ctx {
-	enum kind kind;
-	const struct reader_sink *sink;
-	struct input_info *info;
-	int ncols;                      /* header fields */
-	int map[EVB_MAX_COLUMNS];       /* header field -> schema column, -1 */
-	bool header_done;
-	struct evb_error *err;
-	const char *path;
-	int fatal;
-};
-
-/* A value shortened to VALUE_SHOWN bytes on a character boundary. */
-static const char *shown(const char *s, char *buf, size_t size)
+/* s shortened to at most max bytes on a character boundary, into buf
+ * (max + 1 bytes). */
+static const char *shorten(const char *s, char *buf, size_t max)
 {
 	size_t len = strlen(s);
-	if (len < size)
+	if (len <= max)
 		return s;
-	size_t k = size - 1 < VALUE_SHOWN ? size - 1 : VALUE_SHOWN;
+	size_t k = max;
 	while (k > 0 && ((unsigned char)s[k] & 0xC0) == 0x80)
 		k--;
 	memcpy(buf, s, k);
@@ -395,13 +440,39 @@ static const char *default_reason(const char *key)
 	return "record cannot be read";
 }
 
-static int export_lost(struct engine *e, const char *key, const char *reason)
+/* ---- export files ------------------------------------------------------- */
+
+struct export_ctx {
+	enum kind kind;
+	const struct reader_sink *sink;
+	struct input_info *info;
+	int ncols;                      /* header fields */
+	int map[EVB_MAX_COLUMNS];       /* header field -> schema column, -1 */
+	bool header_done;
+};
+
+static int export_lost(struct engine *e)
 {
 	struct export_ctx *x = e->ctx;
 	const struct record *r = &e->rec;
-	if (!x->header_done)
-		return evb_error_set(x->err, EVB_EPARSE, e->display, r->start, NULL,
-				     "the header row cannot be read: %s", default_reason(key));
+	const char *key = r->problem;
+	const char *reason = r->reason;
+	char msg[200];
+	if (strcmp(key, "reject.unterminated_quote") == 0 && !reason) {
+		snprintf(msg, sizeof(msg),
+			 "quoted field opened on line %ld is never closed (lines %ld-%ld unread)",
+			 r->start, r->start, e->line);
+		reason = msg;
+	}
+	if (!x->header_done) {
+		if (strcmp(key, "reject.field_count") == 0)
+			return evb_error_set(e->err, EVB_EPARSE, e->display, r->start, NULL,
+					     "the header has more than %d columns",
+					     EVB_MAX_COLUMNS);
+		return evb_error_set(e->err, EVB_EPARSE, e->display, r->start, NULL,
+				     "the header row cannot be read: %s",
+				     reason ? reason : default_reason(key));
+	}
 	const char *column = NULL;
 	char buf[VALUE_SHOWN + 1];
 	const char *value = NULL;
@@ -410,12 +481,12 @@ static int export_lost(struct engine *e, const char *key, const char *reason)
 	if (fi >= 0 && fi < x->ncols && x->map[fi] >= 0)
 		column = schema_kind(x->kind)->columns[x->map[fi]].name;
 	if (fi >= 0 && fi < r->n) {
-		value = shown(r->buf + r->off[fi], buf, sizeof(buf));
+		value = shorten(r->buf + r->off[fi], buf, VALUE_SHOWN);
 		line = r->line[fi];
 	}
-	char msg[200];
 	if (!reason && strcmp(key, "reject.field_count") == 0) {
-		snprintf(msg, sizeof(msg), "%d fields where the header has %d", r->total, x->ncols);
+		snprintf(msg, sizeof(msg), "%d fields where the header has %d", r->total,
+			 x->ncols);
 		reason = msg;
 	}
 	x->info->records++;
@@ -429,32 +500,37 @@ static int export_header(struct engine *e)
 	const struct record *r = &e->rec;
 	const struct kind_info *ki = schema_kind(x->kind);
 	bool seen[SCHEMA_MAX_COLUMNS] = { false };
-	if (r->total > EVB_MAX_COLUMNS)
-		return evb_error_set(x->err, EVB_EPARSE, e->display, r->start, NULL,
-				     "header has %d columns (at most %d)", r->total, EVB_MAX_COLUMNS);
+	char buf[65];
+	char msg[160];
 	x->ncols = r->n;
 	for (int i = 0; i < r->n; i++) {
 		const char *name = r->buf + r->off[i];
 		int c = schema_column(x->kind, name, strlen(name));
 		x->map[i] = c;
 		if (c < 0) {
-			char msg[160];
-			snprintf(msg, sizeof(msg), "unknown column '%.64s' ignored", name);
+			if (*name)
+				snprintf(msg, sizeof(msg), "unknown column '%s' ignored",
+					 shorten(name, buf, sizeof(buf) - 1));
+			else
+				snprintf(msg, sizeof(msg), "column %d has no name: ignored", i + 1);
 			x->sink->note(x->sink->ctx, e->display, r->start, msg);
 			continue;
 		}
 		if (seen[c])
-			return evb_error_set(x->err, EVB_EPARSE, e->display, r->start,
-					     ki->columns[c].name, "column appears twice in the header");
+			return evb_error_set(e->err, EVB_EPARSE, e->display, r->start,
+					     ki->columns[c].name,
+					     "column appears twice in the header");
 		seen[c] = true;
 	}
 	for (int c = 0; c < ki->ncolumns; c++)
 		if (ki->columns[c].required && !seen[c])
-			return evb_error_set(x->err, EVB_EPARSE, e->display, r->start,
+			return evb_error_set(e->err, EVB_EPARSE, e->display, r->start,
 					     ki->columns[c].name,
 					     "required column missing from the header");
+	/* schema.h: maltider need a column datum or manad (export.c checks
+	 * the values) */
 	if (x->kind == K_MALTID && !seen[M_DATUM] && !seen[M_MANAD])
-		return evb_error_set(x->err, EVB_EPARSE, e->display, r->start, "datum",
+		return evb_error_set(e->err, EVB_EPARSE, e->display, r->start, "datum",
 				     "the header needs a column 'datum' or 'manad'");
 	x->header_done = true;
 	return 0;
@@ -467,8 +543,9 @@ static int export_record(struct engine *e)
 	if (!x->header_done)
 		return export_header(e);
 	if (r->total != x->ncols) {
-		set_problem(&e->rec, "reject.field_count", -1);
-		return export_lost(e, "reject.field_count", NULL);
+		e->rec.problem = "reject.field_count";
+		e->rec.problem_field = -1;
+		return export_lost(e);
 	}
 	struct row row;
 	memset(&row, 0, sizeof(row));
@@ -486,27 +563,44 @@ static int export_record(struct engine *e)
 	return x->sink->row(x->sink->ctx, &row);
 }
 
-/* The delimiter that occurs most often outside quotes in the first line;
- * ';' on a tie or when none occurs. */
-static unsigned char detect_delimiter(FILE *f)
+/* The delimiter that occurs most often outside quotes in the first line
+ * (the header): ';' on a tie or when none occurs. A header longer than
+ * one block is decided on its first block. */
+static int detect_delimiter(FILE *f, const char *display, char *delim,
+			    struct evb_error *err)
 {
-	char buf[BLOCK];
-	size_t n = fread(buf, 1, sizeof(buf), f);
-	size_t counts[3] = { 0, 0, 0 };
 	static const char cands[3] = { ';', ',', '\t' };
+	size_t counts[3] = { 0, 0, 0 };
 	bool quoted = false;
-	for (size_t i = 0; i < n && (quoted || buf[i] != '\n'); i++) {
+	int best = 0;
+	char *buf = malloc(BLOCK);
+	if (!buf)
+		return EVB_ENOMEM;
+	size_t n = fread(buf, 1, BLOCK, f);
+	if (ferror(f)) {
+		free(buf);
+		return evb_error_set(err, EVB_EIO, display, 0, NULL, "cannot read: %s",
+				     strerror(errno));
+	}
+	bool blank = true;              /* only blank lines so far */
+	for (size_t i = 0; i < n; i++) {
 		if (buf[i] == '"')
 			quoted = !quoted;
+		else if (!quoted && buf[i] == '\n' && !blank)
+			break;
+		blank = blank && blank_piece(buf + i, 1);
 		for (int k = 0; k < 3 && !quoted; k++)
 			counts[k] += buf[i] == cands[k];
 	}
-	int best = 0;
+	free(buf);
 	for (int k = 1; k < 3; k++)
 		if (counts[k] > counts[best])
 			best = k;
-	rewind(f);
-	return (unsigned char)cands[best];
+	*delim = cands[best];
+	if (fseek(f, 0, SEEK_SET) != 0)
+		return evb_error_set(err, EVB_EIO, display, 0, NULL, "cannot seek: %s",
+				     strerror(errno));
+	return 0;
 }
 
 int csv_in_read(const char *path, const char *display, enum kind kind,
@@ -515,40 +609,47 @@ int csv_in_read(const char *path, const char *display, enum kind kind,
 {
 	struct engine e;
 	struct export_ctx x;
+	unsigned char bom[3];
 	int ret;
 	memset(&e, 0, sizeof(e));
 	memset(&x, 0, sizeof(x));
 	memset(info, 0, sizeof(*info));
+	if (!schema_kind(kind))
+		return evb_error_set(err, EVB_EINVAL, display, 0, NULL, "unknown kind");
 	FILE *f = fopen(path, "rb");
 	if (!f)
 		return evb_error_set(err, EVB_EIO, display, 0, NULL, "cannot open: %s",
 				     strerror(errno));
-	unsigned char bom[3];
 	info->bom = fread(bom, 1, 3, f) == 3 && memcmp(bom, "\xEF\xBB\xBF", 3) == 0;
-	rewind(f);
-	info->delimiter = (char)detect_delimiter(f);
 	info->cp1252 = cp1252;
+	if (fseek(f, 0, SEEK_SET) != 0) {
+		ret = evb_error_set(err, EVB_EIO, display, 0, NULL, "cannot seek: %s",
+				    strerror(errno));
+		goto out;
+	}
+	if ((ret = detect_delimiter(f, display, &info->delimiter, err)))
+		goto out;
 	x.kind = kind;
 	x.sink = sink;
 	x.info = info;
-	x.err = err;
-	x.path = path;
+	e.delim = (unsigned char)info->delimiter;
 	e.display = display;
 	e.cp1252 = cp1252;
 	e.trim_all = true;
 	e.on_record = export_record;
 	e.on_lost = export_lost;
 	e.ctx = &x;
+	e.err = err;
 	rec_reset(&e.rec);
-	if ((ret = parser_start(&e, (unsigned char)info->delimiter)))
+	if ((ret = parser_start(&e)))
 		goto out;
-	ret = run_file(&e, f, (unsigned char)info->delimiter, display, err);
+	ret = run_file(&e, f);
 	if (!ret && !x.header_done)
 		ret = evb_error_set(err, EVB_EPARSE, display, e.line ? e.line : 1, NULL,
 				    "no header row: the file is empty");
 out:
 	if (ret == EVB_ENOMEM && err && !err->code)
-		evb_error_set(err, ret, display, 0, NULL, "out of memory");
+		evb_error_set(err, ret, display, e.line, NULL, "out of memory");
 	engine_release(&e);
 	fclose(f);
 	return ret;
@@ -559,8 +660,6 @@ out:
 struct table_ctx {
 	csv_table_fn fn;
 	void *ctx;
-	struct evb_error *err;
-	const char *path;
 };
 
 static int table_record(struct engine *e)
@@ -568,46 +667,45 @@ static int table_record(struct engine *e)
 	struct table_ctx *t = e->ctx;
 	const struct record *r = &e->rec;
 	const char *fields[EVB_MAX_COLUMNS];
-	for (int i = 0; i < r->n; i++) {
+	for (int i = 0; i < r->n; i++)
 		fields[i] = r->buf + r->off[i];
-		if (!utf8_valid(fields[i], strlen(fields[i])))
-			return evb_error_set(t->err, EVB_EPARSE, t->path, r->line[i], NULL,
-					     "invalid UTF-8");
-	}
-	if (r->total > r->n)
-		return evb_error_set(t->err, EVB_EPARSE, t->path, r->start, NULL,
-				     "more than %d fields", EVB_MAX_COLUMNS);
 	return t->fn(t->ctx, r->start, r->n, fields);
 }
 
-static int table_lost(struct engine *e, const char *key, const char *reason)
+static int table_lost(struct engine *e)
 {
-	struct table_ctx *t = e->ctx;
-	return evb_error_set(t->err, EVB_EPARSE, t->path, e->rec.start, NULL, "%s",
-			     reason ? reason : default_reason(key));
+	const struct record *r = &e->rec;
+	if (strcmp(r->problem, "reject.field_count") == 0)
+		return evb_error_set(e->err, EVB_EPARSE, e->display, r->start, NULL,
+				     "more than %d fields", EVB_MAX_COLUMNS);
+	return evb_error_set(e->err, EVB_EPARSE, e->display, r->start, NULL, "%s",
+			     r->reason ? r->reason : default_reason(r->problem));
 }
 
 int csv_in_read_table(const char *path, csv_table_fn fn, void *ctx,
 		      struct evb_error *err)
 {
 	struct engine e;
-	struct table_ctx t = { fn, ctx, err, path };
+	struct table_ctx t = { fn, ctx };
 	int ret;
 	memset(&e, 0, sizeof(e));
 	FILE *f = fopen(path, "rb");
 	if (!f)
 		return evb_error_set(err, EVB_EIO, path, 0, NULL, "cannot open: %s",
 				     strerror(errno));
+	e.delim = ';';
 	e.display = path;
 	e.table = true;
+	utf8_check_init(&e.utf8);
 	e.on_record = table_record;
 	e.on_lost = table_lost;
 	e.ctx = &t;
+	e.err = err;
 	rec_reset(&e.rec);
-	if (!(ret = parser_start(&e, ';')))
-		ret = run_file(&e, f, ';', path, err);
+	if (!(ret = parser_start(&e)))
+		ret = run_file(&e, f);
 	if (ret == EVB_ENOMEM && err && !err->code)
-		evb_error_set(err, ret, path, 0, NULL, "out of memory");
+		evb_error_set(err, ret, path, e.line, NULL, "out of memory");
 	engine_release(&e);
 	fclose(f);
 	return ret;

@@ -15,13 +15,16 @@
  * Reads `path` (shown as `display` in messages) as records of `kind`.
  * `cp1252`: the caller found the file not to be valid UTF-8 (hash.c), so
  * every value is converted from Windows-1252.
- * Fatal errors (cannot open, missing required column, no header, a file
- * that cannot be parsed at all) return a negative code and fill err.
+ * Fatal errors (cannot open, missing required column, a column twice in
+ * the header, no header: an empty or blank file, a header that cannot be
+ * parsed) return a negative code and fill err.
  * Record-level problems go to sink->reject and reading continues:
  *  - a record with more or fewer fields than the header;
  *  - a field longer than EVB_MAX_FIELD bytes;
  *  - a NUL byte in a field;
- *  - an unterminated quoted field at the end of the file.
+ *  - a misplaced quote (reading resumes at the next line);
+ *  - an unterminated quoted field at the end of the file (one reject at
+ *    the line where its record starts).
  */
 int csv_in_read(const char *path, const char *display, enum kind kind,
 		bool cp1252, const struct reader_sink *sink,
