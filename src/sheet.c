@@ -1,8 +1,24 @@
 /*
  * Report output on libxlsxwriter 1.1.4 (see sheet.h for the rules).
- * Every file is first created empty with mode 0600 under a temporary name
- * (".<name>.tmp") so the library's fopen keeps that mode, and renamed into
- * place only when complete.
+ *
+ * Files: every output is first created empty with mode 0600 under a
+ * temporary name in the output folder (".<file>.tmp"), so the library's
+ * fopen() keeps that mode; it is flushed, fsync()ed and renamed into place
+ * only when everything of its book is complete. libxlsxwriter's own
+ * temporary files also go to the output folder (tmpdir) and are unlinked
+ * by the library as soon as they are created.
+ *
+ * Streaming: book_open() uses constant_memory mode. That mode needs rows in
+ * ascending order per worksheet only; each worksheet streams to its own
+ * temporary file, so sheets may be filled interleaved without buffering
+ * (tested). Column widths and the autofilter are set at close, which the
+ * library allows in that mode because they are written before the rows.
+ *
+ * Text: invalid UTF-8 and the non-characters U+FFFE/U+FFFF become U+FFFD,
+ * texts are cut to 32767 characters on a character boundary, and in the
+ * workbook a literal "_xHHHH_" is stored as "_x005F_xHHHH_" (ECMA-376
+ * 22.4.2.4) so Excel shows it as written. Strings are only ever written
+ * with worksheet_write_string(), never as formulas.
  */
 #include "sheet.h"
 
@@ -14,25 +30,38 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <strings.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
 #include <xlsxwriter.h>
 
-#define MAX_COLS 64
-#define MIN_WIDTH 8
+#define MAX_COLS 256            /* columns per sheet */
+#define MAX_SHEETS 64           /* sheets per book */
+#define MAX_NAME 100            /* bytes of a book name (file names stay < 255) */
+#define MIN_WIDTH 8             /* column width in characters */
 #define MAX_WIDTH 60
-#define MAX_CELL_CHARS 32767
-#define MAX_SHEETS 16
+#define WIDTH_PAD 2             /* room for the autofilter button */
+#define MAX_CELL_CHARS 32767    /* Excel's limit, counted as libxlsxwriter does */
+#define TEXT_BUF (4 * MAX_CELL_CHARS + 1)
+#define CSV_BUFSIZE (1 << 16)
+
+/* Excel serial day numbers: 1970-01-01 is 25569; dates from 1900-01-01
+ * (day -25567) to 9999-12-31 (day 2932896) can be Excel dates. */
+#define EXCEL_EPOCH 25569
+#define EXCEL_FIRST_DAY (-25567)
+#define EXCEL_LAST_DAY 2932896
+#define FIRST_DAY_0001 (-719162)   /* 0001-01-01 */
+
+/* Integers beyond 2^53 lose digits as doubles: they are written as text. */
+#define MAX_EXACT_INT 9007199254740992LL
 
 struct sheet {
 	struct book *b;
 	lxw_worksheet *ws;
-	char name[128];
+	char *name;
 	int ncols;
 	uint32_t row;                 /* rows written, header included */
-	unsigned width[MAX_COLS];
+	unsigned char width[MAX_COLS]; /* longest value in characters, capped */
 	FILE *csv;
 	char *csv_tmp, *csv_final;
 };
@@ -40,14 +69,14 @@ struct sheet {
 struct book {
 	lxw_workbook *wb;
 	lxw_format *bold, *date, *integer, *number[5];
-	char *tmp, *final;
-	const char *dir;
-	bool csv, failed;
-	char name[128];
+	char *dir, *name, *tmp, *final;
+	bool csv, streaming, failed;
 	struct sheet *sheets[MAX_SHEETS];
 	int nsheets;
-	char *cut;                    /* buffer for strings that must be changed */
+	char *xbuf, *cbuf;            /* cleaned cell text: workbook, csv */
 };
+
+/* ---- small helpers ------------------------------------------------------ */
 
 static char *path_join(const char *dir, const char *prefix, const char *name,
 		       const char *suffix)
@@ -59,118 +88,119 @@ static char *path_join(const char *dir, const char *prefix, const char *name,
 	return p;
 }
 
-/* Creates path empty with mode 0600 (replacing a leftover). */
+static int oom(struct evb_error *err)
+{
+	return evb_error_set(err, EVB_ENOMEM, NULL, 0, NULL, "out of memory");
+}
+
+/* Creates path empty with mode 0600, replacing a leftover temporary file
+ * (never following a symbolic link). */
 static int create_private(const char *path, struct evb_error *err)
 {
-	int fd = open(path, O_WRONLY | O_CREAT | O_TRUNC, 0600);
+	int fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_NOFOLLOW, 0600);
 	if (fd < 0)
 		return evb_error_set(err, EVB_EIO, path, 0, NULL, "cannot create: %s",
 				     strerror(errno));
-	if (fchmod(fd, 0600) != 0 || close(fd) != 0)
+	if (fchmod(fd, 0600) != 0) {
+		int e = errno;
+		close(fd);
+		unlink(path);
 		return evb_error_set(err, EVB_EIO, path, 0, NULL, "cannot create: %s",
+				     strerror(e));
+	}
+	if (close(fd) != 0) {
+		int e = errno;
+		unlink(path);
+		return evb_error_set(err, EVB_EIO, path, 0, NULL, "cannot create: %s",
+				     strerror(e));
+	}
+	return 0;
+}
+
+/* Flushes a closed file to disk. */
+static int sync_path(const char *path, int flags, struct evb_error *err)
+{
+	int fd = open(path, flags);
+	if (fd < 0)
+		return evb_error_set(err, EVB_EIO, path, 0, NULL, "cannot sync: %s",
+				     strerror(errno));
+	if (fsync(fd) != 0 && errno != EINVAL && errno != EROFS) {
+		int e = errno;
+		close(fd);
+		return evb_error_set(err, EVB_EIO, path, 0, NULL, "cannot sync: %s",
+				     strerror(e));
+	}
+	if (close(fd) != 0)
+		return evb_error_set(err, EVB_EIO, path, 0, NULL, "cannot sync: %s",
 				     strerror(errno));
 	return 0;
 }
 
 void output_list_release(struct output_list *l)
 {
+	if (!l)
+		return;
 	for (size_t i = 0; i < l->n; i++)
 		free(l->paths[i]);
 	free(l->paths);
 	memset(l, 0, sizeof(*l));
 }
 
-static int output_add(struct output_list *l, const char *path)
+/* Makes room for `more` paths so that appending cannot fail. */
+static int output_reserve(struct output_list *l, size_t more)
 {
-	if (!l)
+	if (!l || l->cap - l->n >= more)
 		return 0;
-	if (l->n == l->cap) {
-		size_t cap = l->cap ? l->cap * 2 : 8;
-		char **np = realloc(l->paths, cap * sizeof(*np));
-		if (!np)
-			return EVB_ENOMEM;
-		l->paths = np;
-		l->cap = cap;
-	}
-	if (!(l->paths[l->n] = strdup(path)))
+	size_t cap = l->cap ? l->cap : 8;
+	while (cap - l->n < more)
+		cap *= 2;
+	char **np = realloc(l->paths, cap * sizeof(*np));
+	if (!np)
 		return EVB_ENOMEM;
-	l->n++;
+	l->paths = np;
+	l->cap = cap;
 	return 0;
 }
 
-static struct book *open_book(const char *dir, const char *name, const char *title,
-			      evb_date eval_date, bool csv, bool streaming,
-			      struct evb_error *err)
+/* ---- UTF-8 -------------------------------------------------------------- */
+
+/* Length of the well-formed UTF-8 sequence at p that is also allowed in
+ * XML (no surrogates, no U+FFFE/U+FFFF), or 0. */
+static size_t utf8_char(const unsigned char *p)
 {
-	struct book *b = calloc(1, sizeof(*b));
-	if (!b) {
-		evb_error_set(err, EVB_ENOMEM, NULL, 0, NULL, "out of memory");
-		return NULL;
+	unsigned c = p[0];
+	if (c < 0x80)
+		return 1;
+	if (c >= 0xC2 && c <= 0xDF)
+		return (p[1] & 0xC0) == 0x80 ? 2 : 0;
+	if (c >= 0xE0 && c <= 0xEF) {
+		if ((p[1] & 0xC0) != 0x80 || (p[2] & 0xC0) != 0x80)
+			return 0;
+		unsigned cp = (c & 0x0F) << 12 | (p[1] & 0x3Fu) << 6 | (p[2] & 0x3Fu);
+		if (cp < 0x800 || (cp >= 0xD800 && cp <= 0xDFFF) || cp == 0xFFFE || cp == 0xFFFF)
+			return 0;
+		return 3;
 	}
-	b->dir = dir;
-	b->csv = csv;
-	snprintf(b->name, sizeof(b->name), "%s", name);
-	b->tmp = path_join(dir, ".", name, ".xlsx.tmp");
-	b->final = path_join(dir, "", name, ".xlsx");
-	b->cut = malloc((size_t)MAX_CELL_CHARS * 4 * 7 + 1);
-	if (!b->tmp || !b->final || !b->cut) {
-		evb_error_set(err, EVB_ENOMEM, NULL, 0, NULL, "out of memory");
-		goto fail;
+	if (c >= 0xF0 && c <= 0xF4) {
+		if ((p[1] & 0xC0) != 0x80 || (p[2] & 0xC0) != 0x80 || (p[3] & 0xC0) != 0x80)
+			return 0;
+		unsigned cp = (c & 0x07) << 18 | (p[1] & 0x3Fu) << 12 | (p[2] & 0x3Fu) << 6 |
+			      (p[3] & 0x3Fu);
+		return cp >= 0x10000 && cp <= 0x10FFFF ? 4 : 0;
 	}
-	if (create_private(b->tmp, err))
-		goto fail;
-	lxw_workbook_options opt = { .constant_memory = streaming ? LXW_TRUE : LXW_FALSE,
-				     .tmpdir = (char *)dir, .use_zip64 = LXW_TRUE };
-	if (!(b->wb = workbook_new_opt(b->tmp, &opt))) {
-		evb_error_set(err, EVB_ENOMEM, b->tmp, 0, NULL, "cannot start the workbook");
-		goto fail;
-	}
-	/* metadata from the evaluation date, never the clock (0 means now) */
-	lxw_doc_properties props = {
-		.title = (char *)title, .author = (char *)"evb",
-		.created = (time_t)eval_date * 86400 + 12 * 3600,
-	};
-	if (workbook_set_properties(b->wb, &props) != LXW_NO_ERROR) {
-		evb_error_set(err, EVB_EIO, b->tmp, 0, NULL, "cannot set document properties");
-		goto fail;
-	}
-	b->bold = workbook_add_format(b->wb);
-	b->date = workbook_add_format(b->wb);
-	b->integer = workbook_add_format(b->wb);
-	if (!b->bold || !b->date || !b->integer) {
-		evb_error_set(err, EVB_ENOMEM, NULL, 0, NULL, "out of memory");
-		goto fail;
-	}
-	format_set_bold(b->bold);
-	format_set_num_format(b->date, "yyyy-mm-dd");
-	format_set_num_format(b->integer, "0");
-	static const char *const numfmt[5] = { "0", "0.0", "0.00", "0.000", "0.0000" };
-	for (int i = 0; i < 5; i++) {
-		if (!(b->number[i] = workbook_add_format(b->wb))) {
-			evb_error_set(err, EVB_ENOMEM, NULL, 0, NULL, "out of memory");
-			goto fail;
-		}
-		format_set_num_format(b->number[i], numfmt[i]);
-	}
-	return b;
-fail:
-	book_abort(b);
-	return NULL;
+	return 0;
 }
 
-struct book *book_open(const char *dir, const char *name, const char *title,
-		       evb_date eval_date, bool csv, struct evb_error *err)
+static bool utf8_valid(const char *s)
 {
-	return open_book(dir, name, title, eval_date, csv, true, err);
+	for (const unsigned char *p = (const unsigned char *)s; *p;) {
+		size_t n = utf8_char(p);
+		if (!n)
+			return false;
+		p += n;
+	}
+	return true;
 }
-
-struct book *book_open_small(const char *dir, const char *name, const char *title,
-			     evb_date eval_date, bool csv, struct evb_error *err)
-{
-	return open_book(dir, name, title, eval_date, csv, false, err);
-}
-
-/* ---- text handling ------------------------------------------------------ */
 
 static size_t utf8_count(const char *s)
 {
@@ -185,127 +215,463 @@ static bool is_hex(char c)
 	return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f') || (c >= 'A' && c <= 'F');
 }
 
-/* The string as the workbook must store it: cut to 32767 characters on a
- * character boundary, and a literal "_xHHHH_" escaped as "_x005F_xHHHH_"
- * (ECMA-376 22.4.2.4) so it is shown as written. */
-static const char *xlsx_text(struct book *b, const char *s)
+/* "_xHHHH_": the escape syntax of ECMA-376 22.4.2.4. */
+static bool is_xescape(const char *p)
 {
-	bool needs = utf8_count(s) > MAX_CELL_CHARS;
-	for (const char *p = strstr(s, "_x"); p && !needs; p = strstr(p + 1, "_x"))
-		needs = is_hex(p[2]) && is_hex(p[3]) && is_hex(p[4]) && is_hex(p[5]) && p[6] == '_';
-	if (!needs)
-		return s;
-	size_t o = 0, chars = 0;
-	for (const char *p = s; *p && chars < MAX_CELL_CHARS;) {
-		if (p[0] == '_' && p[1] == 'x' && is_hex(p[2]) && is_hex(p[3]) &&
-		    is_hex(p[4]) && is_hex(p[5]) && p[6] == '_') {
-			memcpy(b->cut + o, "_x005F", 6);
-			o += 6;
-		}
-		size_t len = 1;
-		while (((unsigned char)p[len] & 0xC0) == 0x80)
-			len++;
-		memcpy(b->cut + o, p, len);
-		o += len;
-		p += len;
-		chars++;
-	}
-	b->cut[o] = '\0';
-	return b->cut;
+	return p[0] == '_' && p[1] == 'x' && is_hex(p[2]) && is_hex(p[3]) &&
+	       is_hex(p[4]) && is_hex(p[5]) && p[6] == '_';
 }
 
-static int csv_put(FILE *f, const char *s)
+/*
+ * The text as it is stored: malformed UTF-8 replaced by U+FFFD, cut to
+ * MAX_CELL_CHARS characters, and for the workbook (xlsx) literal escapes
+ * protected; the added characters count towards the limit, as
+ * libxlsxwriter counts them. Returns s itself when nothing changes, else
+ * buf (TEXT_BUF bytes). *chars gets the number of characters.
+ */
+static const char *text_clean(const char *s, bool xlsx, char *buf, size_t *chars)
 {
-	bool formula = s[0] == '=' || s[0] == '+' || s[0] == '-' || s[0] == '@' ||
-		       s[0] == '\t' || s[0] == '\r';
+	size_t n = 0;
+	bool change = false;
+	for (const unsigned char *p = (const unsigned char *)s; *p && !change;) {
+		size_t len = utf8_char(p);
+		change = !len || ++n > MAX_CELL_CHARS || (xlsx && is_xescape((const char *)p));
+		p += len ? len : 1;
+	}
+	if (!change) {
+		*chars = n;
+		return s;
+	}
+	size_t o = 0;
+	n = 0;
+	for (const unsigned char *p = (const unsigned char *)s; *p;) {
+		size_t len = utf8_char(p);
+		if (xlsx && is_xescape((const char *)p)) {
+			if (n + 7 > MAX_CELL_CHARS)
+				break;
+			memcpy(buf + o, "_x005F", 6);
+			o += 6;
+			n += 6;
+		}
+		if (n + 1 > MAX_CELL_CHARS)
+			break;
+		if (len) {
+			memcpy(buf + o, p, len);
+			o += len;
+			p += len;
+		} else {
+			memcpy(buf + o, "\xEF\xBF\xBD", 3);
+			o += 3;
+			p++;
+		}
+		n++;
+	}
+	buf[o] = '\0';
+	*chars = n;
+	return buf;
+}
+
+/* ---- numbers and dates as text -------------------------------------------- */
+
+/*
+ * v with `dec` decimals as Excel displays it with the format "0.00": the
+ * value is first taken to 15 significant digits, then rounded half away
+ * from zero. Decimal comma, no thousands separator, never "-0".
+ * buf holds at least 340 bytes (1e308 has 309 digits).
+ */
+static void number_text(double v, int dec, char *buf, size_t size)
+{
+	char e[32], dig[400];
+	snprintf(e, sizeof(e), "%.14e", v);     /* "-d.dddddddddddddde+XX" */
+	const char *p = e;
+	bool neg = *p == '-';
+	if (neg)
+		p++;
+	char d15[16];
+	int nd = 0;
+	for (; *p && *p != 'e' && nd < 15; p++)
+		if (*p != '.')
+			d15[nd++] = *p;
+	int exp = p[0] == 'e' ? atoi(p + 1) : 0;   /* v = d.ddd... * 10^exp */
+	/* digit i weighs 10^(exp - i); keep those weighing at least 10^-dec */
+	int keep = exp + dec + 1;
+	size_t n = 0, ud = (size_t)dec;
+	if (keep > 0 && keep <= 330) {
+		for (int i = 0; i < keep; i++)
+			dig[n++] = i < nd ? d15[i] : '0';
+		if (keep < nd && d15[keep] >= '5') {
+			size_t i = n;
+			while (i > 0 && dig[i - 1] == '9')
+				dig[--i] = '0';
+			if (i > 0) {
+				dig[i - 1]++;
+			} else {
+				memmove(dig + 1, dig, n);
+				dig[0] = '1';
+				n++;
+			}
+		}
+	} else if (keep == 0 && d15[0] >= '5') {
+		dig[n++] = '1';
+	}
+	/* dig[0..n) is |v| * 10^dec as an integer */
+	bool zero = true;
+	for (size_t i = 0; i < n; i++)
+		zero = zero && dig[i] == '0';
+	if (n < ud + 1) {
+		memmove(dig + (ud + 1 - n), dig, n);
+		memset(dig, '0', ud + 1 - n);
+		n = ud + 1;
+	}
+	size_t o = 0;
+	if (neg && !zero)
+		buf[o++] = '-';
+	for (size_t i = 0; i < n && o + 3 < size; i++) {
+		if (i == n - ud && ud > 0)
+			buf[o++] = ',';
+		buf[o++] = dig[i];
+	}
+	buf[o] = '\0';
+}
+
+static void date_text(evb_date d, char buf[static 11])
+{
+	int y, m, day;
+	date_to_ymd(d, &y, &m, &day);
+	snprintf(buf, 11, "%04d-%02d-%02d", y, m, day);
+}
+
+/* Excel's serial day number; before 1900-03-01 (serial 61) one less,
+ * because Excel counts a 29 February 1900 that never was. */
+static double excel_serial(evb_date d)
+{
+	double serial = (double)d + EXCEL_EPOCH;
+	return serial < 61 ? serial - 1 : serial;
+}
+
+/* ---- CSV ---------------------------------------------------------------- */
+
+/* One field: quoted when it holds ; " CR or LF, a text that a spreadsheet
+ * would take for a formula (= + - @ tab CR first) prefixed with '. */
+static int csv_field(FILE *f, const char *s, bool text)
+{
+	bool guard = text && (s[0] == '=' || s[0] == '+' || s[0] == '-' || s[0] == '@' ||
+			      s[0] == '\t' || s[0] == '\r');
 	bool quote = strpbrk(s, ";\"\r\n") != NULL;
-	if (quote && fputc('"', f) == EOF)
+	if (quote && putc('"', f) == EOF)
 		return EOF;
-	if (formula && fputc('\'', f) == EOF)
+	if (guard && putc('\'', f) == EOF)
 		return EOF;
-	for (; *s; s++) {
-		if (*s == '"' && fputc('"', f) == EOF)
-			return EOF;
-		if (fputc(*s, f) == EOF)
+	if (!quote)
+		return fputs(s, f) == EOF ? EOF : 0;
+	for (const char *q; (q = strchr(s, '"')); s = q + 1) {
+		size_t n = (size_t)(q - s) + 1;
+		if (fwrite(s, 1, n, f) != n || putc('"', f) == EOF)
 			return EOF;
 	}
-	if (quote && fputc('"', f) == EOF)
+	if (fputs(s, f) == EOF || putc('"', f) == EOF)
 		return EOF;
 	return 0;
 }
 
-/* ---- sheets ------------------------------------------------------------- */
+/* ---- books -------------------------------------------------------------- */
 
-static bool valid_sheet_name(const char *name)
+static bool valid_book_name(const char *name)
 {
-	size_t n = utf8_count(name);
-	if (n == 0 || n > 31 || strpbrk(name, "[]:*?/\\") || name[0] == '\'' ||
-	    name[strlen(name) - 1] == '\'')
+	size_t n = strlen(name);
+	if (n == 0 || n > MAX_NAME || name[0] == '.' || strchr(name, '/') || !utf8_valid(name))
 		return false;
+	for (const unsigned char *p = (const unsigned char *)name; *p; p++)
+		if (*p < 0x20 || *p == 0x7F)
+			return false;
 	return true;
 }
 
-static void widen(struct sheet *s, int col, size_t chars)
+static void free_book(struct book *b)
 {
-	if (chars > s->width[col])
-		s->width[col] = chars > MAX_WIDTH ? MAX_WIDTH : (unsigned)chars;
+	for (int i = 0; i < b->nsheets; i++) {
+		struct sheet *s = b->sheets[i];
+		if (s->csv)
+			fclose(s->csv);
+		if (s->csv_tmp)
+			unlink(s->csv_tmp);
+		free(s->name);
+		free(s->csv_tmp);
+		free(s->csv_final);
+		free(s);
+	}
+	if (b->tmp)
+		unlink(b->tmp);
+	free(b->dir);
+	free(b->name);
+	free(b->tmp);
+	free(b->final);
+	free(b->xbuf);
+	free(b->cbuf);
+	free(b);
 }
 
-static int lxw_fail(struct book *b, lxw_error e, const char *what, struct evb_error *err)
+static struct book *open_book(const char *dir, const char *name, const char *title,
+			      evb_date eval_date, bool csv, bool streaming,
+			      struct evb_error *err)
 {
-	b->failed = true;
-	return evb_error_set(err, e == LXW_ERROR_MEMORY_MALLOC_FAILED ? EVB_ENOMEM : EVB_EIO,
-			     b->final, 0, NULL, "%s: %s", what, lxw_strerror(e));
+	int ret = 0;
+	struct book *b = NULL;
+	char *tmp = NULL;
+	if (!valid_book_name(name)) {
+		ret = evb_error_set(err, EVB_EINVAL, NULL, 0, NULL, "invalid workbook name '%s'",
+				    name);
+		goto out;
+	}
+	if (title && !utf8_valid(title)) {
+		ret = evb_error_set(err, EVB_EINVAL, NULL, 0, NULL, "workbook title is not UTF-8");
+		goto out;
+	}
+	if (eval_date < EXCEL_FIRST_DAY || eval_date > EXCEL_LAST_DAY) {
+		ret = evb_error_set(err, EVB_EINVAL, NULL, 0, NULL,
+				    "evaluation date out of range for a workbook");
+		goto out;
+	}
+	if (!(b = calloc(1, sizeof(*b)))) {
+		ret = oom(err);
+		goto out;
+	}
+	b->csv = csv;
+	b->streaming = streaming;
+	b->dir = strdup(dir);
+	b->name = strdup(name);
+	b->final = path_join(dir, "", name, ".xlsx");
+	b->xbuf = malloc(TEXT_BUF);
+	b->cbuf = malloc(TEXT_BUF);
+	tmp = path_join(dir, ".", name, ".xlsx.tmp");
+	if (!b->dir || !b->name || !b->final || !b->xbuf || !b->cbuf || !tmp) {
+		ret = oom(err);
+		goto out;
+	}
+	if ((ret = create_private(tmp, err)))
+		goto out;
+	b->tmp = tmp;   /* from here on removed by book_abort */
+	tmp = NULL;
+	lxw_workbook_options opt = { .constant_memory = streaming ? LXW_TRUE : LXW_FALSE,
+				     .tmpdir = b->dir, .use_zip64 = LXW_TRUE };
+	if (!(b->wb = workbook_new_opt(b->tmp, &opt))) {
+		ret = oom(err);
+		goto out;
+	}
+	/* metadata dated noon UTC of the evaluation date, never the clock
+	 * (0 would mean now); noon keeps the date in every time zone */
+	lxw_doc_properties props = {
+		.title = (char *)title, .author = (char *)"evb",
+		.created = (time_t)eval_date * 86400 + 12 * 3600,
+	};
+	lxw_error e = workbook_set_properties(b->wb, &props);
+	if (e) {
+		ret = evb_error_set(err, e == LXW_ERROR_MEMORY_MALLOC_FAILED ? EVB_ENOMEM : EVB_EINVAL,
+				    b->final, 0, NULL, "cannot set document properties: %s",
+				    lxw_strerror(e));
+		goto out;
+	}
+	static const char *const numfmt[5] = { "0", "0.0", "0.00", "0.000", "0.0000" };
+	b->bold = workbook_add_format(b->wb);
+	b->date = workbook_add_format(b->wb);
+	b->integer = workbook_add_format(b->wb);
+	for (int i = 0; i < 5; i++)
+		b->number[i] = workbook_add_format(b->wb);
+	if (!b->bold || !b->date || !b->integer || !b->number[0] || !b->number[1] ||
+	    !b->number[2] || !b->number[3] || !b->number[4]) {
+		ret = oom(err);
+		goto out;
+	}
+	format_set_bold(b->bold);
+	format_set_num_format(b->date, "yyyy-mm-dd");
+	format_set_num_format(b->integer, "0");
+	for (int i = 0; i < 5; i++)
+		format_set_num_format(b->number[i], numfmt[i]);
+out:
+	free(tmp);
+	if (ret) {
+		book_abort(b);
+		return NULL;
+	}
+	return b;
+}
+
+struct book *book_open(const char *dir, const char *name, const char *title,
+		       evb_date eval_date, bool csv, struct evb_error *err)
+{
+	return open_book(dir, name, title, eval_date, csv, true, err);
+}
+
+struct book *book_open_small(const char *dir, const char *name, const char *title,
+			     evb_date eval_date, bool csv, struct evb_error *err)
+{
+	return open_book(dir, name, title, eval_date, csv, false, err);
+}
+
+/* ---- sheets ------------------------------------------------------------- */
+
+/* Next character of a name folded to lower case: ASCII and Latin-1
+ * letters (A-Z, À-Þ but ×), which covers Swedish. Advances *p. */
+static unsigned fold_next(const unsigned char **p)
+{
+	const unsigned char *q = *p;
+	if (q[0] >= 'A' && q[0] <= 'Z') {
+		(*p)++;
+		return q[0] + 32u;
+	}
+	if (q[0] == 0xC3 && q[1] >= 0x80 && q[1] <= 0x9E && q[1] != 0x97) {
+		*p += 2;
+		return 0xC300u | (q[1] + 0x20u);
+	}
+	if (q[0] == 0xC3 && q[1]) {
+		*p += 2;
+		return 0xC300u | q[1];
+	}
+	(*p)++;
+	return q[0];
+}
+
+/* Sheet names are the same for Excel when they differ only in case. */
+static bool same_name(const char *a, const char *b)
+{
+	const unsigned char *p = (const unsigned char *)a, *q = (const unsigned char *)b;
+	while (*p && *q)
+		if (fold_next(&p) != fold_next(&q))
+			return false;
+	return !*p && !*q;
+}
+
+/* Excel's rules: 1-31 characters, none of []:*?/\ , no apostrophe first or
+ * last, not "History"; we also refuse control characters and bad UTF-8. */
+static bool valid_sheet_name(const char *name)
+{
+	size_t n = utf8_count(name);
+	if (n == 0 || n > 31 || !utf8_valid(name) || strpbrk(name, "[]:*?/\\") ||
+	    name[0] == '\'' || name[strlen(name) - 1] == '\'' || same_name(name, "History"))
+		return false;
+	for (const unsigned char *p = (const unsigned char *)name; *p; p++)
+		if (*p < 0x20 || *p == 0x7F)
+			return false;
+	return true;
+}
+
+/* The sheet part of a csv twin's file name: the sheet name with the
+ * characters that Windows file systems refuse (besides those that sheet
+ * names cannot hold) replaced by '_'. */
+static char *csv_part(const char *name)
+{
+	char *p = strdup(name);
+	if (p)
+		for (char *q = p; *q; q++)
+			if (*q == '"' || *q == '<' || *q == '>' || *q == '|')
+				*q = '_';
+	return p;
+}
+
+static int sheet_csv_open(struct book *b, struct sheet *s, struct evb_error *err)
+{
+	int ret = 0;
+	char *part = csv_part(s->name), *base = NULL;
+	if (!part) {
+		ret = oom(err);
+		goto out;
+	}
+	for (int i = 0; i < b->nsheets; i++) {
+		char *other = b->sheets[i] == s ? NULL : csv_part(b->sheets[i]->name);
+		bool clash = other && same_name(other, part);
+		free(other);
+		if (clash) {
+			ret = evb_error_set(err, EVB_ETEMPLATE, NULL, 0, NULL,
+					    "sheets '%s' and '%s' would share a csv file name",
+					    b->sheets[i]->name, s->name);
+			goto out;
+		}
+	}
+	size_t n = strlen(b->name) + strlen(part) + 2;
+	if (!(base = malloc(n))) {
+		ret = oom(err);
+		goto out;
+	}
+	snprintf(base, n, "%s.%s", b->name, part);
+	s->csv_final = path_join(b->dir, "", base, ".csv");
+	char *tmp = path_join(b->dir, ".", base, ".csv.tmp");
+	if (!s->csv_final || !tmp) {
+		free(tmp);
+		ret = oom(err);
+		goto out;
+	}
+	if ((ret = create_private(tmp, err))) {
+		free(tmp);
+		goto out;
+	}
+	s->csv_tmp = tmp;
+	if (!(s->csv = fopen(s->csv_tmp, "wb")) ||
+	    setvbuf(s->csv, NULL, _IOFBF, CSV_BUFSIZE) != 0 ||
+	    fputs("\xEF\xBB\xBF", s->csv) == EOF) {
+		ret = evb_error_set(err, EVB_EIO, s->csv_tmp, 0, NULL, "cannot write: %s",
+				    strerror(errno));
+		goto out;
+	}
+out:
+	free(part);
+	free(base);
+	return ret;
 }
 
 struct sheet *book_add_sheet(struct book *b, const char *name,
 			     const char *const *headers, int ncols,
 			     struct evb_error *err)
 {
+	if (b->failed) {
+		evb_error_set(err, EVB_EIO, b->final, 0, NULL, "an earlier write failed");
+		return NULL;
+	}
 	if (!valid_sheet_name(name)) {
 		evb_error_set(err, EVB_ETEMPLATE, NULL, 0, NULL, "invalid sheet name '%s'", name);
 		return NULL;
 	}
-	if (ncols < 1 || ncols > MAX_COLS || b->nsheets >= MAX_SHEETS) {
-		evb_error_set(err, EVB_EINVAL, NULL, 0, NULL, "too many columns or sheets");
+	if (ncols < 1 || ncols > MAX_COLS) {
+		evb_error_set(err, EVB_EINVAL, NULL, 0, NULL,
+			      "sheet '%s' has %d columns (1 to %d allowed)", name, ncols, MAX_COLS);
+		return NULL;
+	}
+	if (b->nsheets >= MAX_SHEETS) {
+		evb_error_set(err, EVB_ETOOBIG, NULL, 0, NULL,
+			      "more than %d sheets in one workbook", MAX_SHEETS);
 		return NULL;
 	}
 	for (int i = 0; i < b->nsheets; i++)
-		if (strcasecmp(b->sheets[i]->name, name) == 0) {
+		if (same_name(b->sheets[i]->name, name)) {
 			evb_error_set(err, EVB_ETEMPLATE, NULL, 0, NULL,
 				      "sheet name '%s' used twice", name);
 			return NULL;
 		}
+	for (int i = 0; i < ncols; i++)
+		if (headers[i] && !utf8_valid(headers[i])) {
+			evb_error_set(err, EVB_ETEMPLATE, NULL, 0, NULL,
+				      "header of column %d of sheet '%s' is not UTF-8", i + 1, name);
+			return NULL;
+		}
 	struct sheet *s = calloc(1, sizeof(*s));
-	if (!s) {
-		evb_error_set(err, EVB_ENOMEM, NULL, 0, NULL, "out of memory");
+	if (!s || !(s->name = strdup(name))) {
+		free(s);
+		oom(err);
 		return NULL;
 	}
-	b->sheets[b->nsheets++] = s;
 	s->b = b;
 	s->ncols = ncols;
-	snprintf(s->name, sizeof(s->name), "%s", name);
 	if (!(s->ws = workbook_add_worksheet(b->wb, name))) {
+		free(s->name);
+		free(s);
 		evb_error_set(err, EVB_EINVAL, NULL, 0, NULL, "cannot add sheet '%s'", name);
 		return NULL;
 	}
+	/* the workbook now holds the sheet: a failure from here on spoils it */
+	b->sheets[b->nsheets++] = s;
 	worksheet_freeze_panes(s->ws, 1, 0);
-	if (b->csv) {
-		char base[300];
-		snprintf(base, sizeof(base), "%s.%s", b->name, name);
-		s->csv_tmp = path_join(b->dir, ".", base, ".csv.tmp");
-		s->csv_final = path_join(b->dir, "", base, ".csv");
-		if (!s->csv_tmp || !s->csv_final) {
-			evb_error_set(err, EVB_ENOMEM, NULL, 0, NULL, "out of memory");
-			return NULL;
-		}
-		if (create_private(s->csv_tmp, err))
-			return NULL;
-		if (!(s->csv = fopen(s->csv_tmp, "wb")) || fputs("\xEF\xBB\xBF", s->csv) == EOF) {
-			evb_error_set(err, EVB_EIO, s->csv_tmp, 0, NULL, "cannot write: %s",
-				      strerror(errno));
-			return NULL;
-		}
+	if (b->csv && sheet_csv_open(b, s, err)) {
+		b->failed = true;
+		return NULL;
 	}
 	struct cell cells[MAX_COLS];
 	for (int i = 0; i < ncols; i++)
@@ -315,84 +681,94 @@ struct sheet *book_add_sheet(struct book *b, const char *name,
 	return s;
 }
 
-/* Excel's serial day number; the 1900 leap-year quirk before 1900-03-01. */
-static double excel_serial(evb_date d)
+static int lxw_fail(struct book *b, lxw_error e, const char *what, struct evb_error *err)
 {
-	double serial = (double)d + 25569.0;
-	return serial < 61 ? serial - 1 : serial;
+	b->failed = true;
+	return evb_error_set(err, e == LXW_ERROR_MEMORY_MALLOC_FAILED ? EVB_ENOMEM : EVB_EIO,
+			     b->final, 0, NULL, "%s: %s", what, lxw_strerror(e));
 }
 
-static void csv_number(char *buf, size_t size, double v, int decimals)
+static void widen(struct sheet *s, int col, size_t chars)
 {
-	snprintf(buf, size, "%.*f", decimals, v);
-	char *dot = strchr(buf, '.');
-	if (dot)
-		*dot = ',';   /* Swedish decimal comma, as Excel expects with ';' */
+	if (chars > MAX_WIDTH)
+		chars = MAX_WIDTH;
+	if (chars > s->width[col])
+		s->width[col] = (unsigned char)chars;
 }
 
 int sheet_add_row(struct sheet *s, const struct cell *cells, struct evb_error *err)
 {
 	struct book *b = s->b;
-	lxw_error e = LXW_NO_ERROR;
+	if (b->failed)
+		return evb_error_set(err, EVB_EIO, b->final, 0, NULL, "an earlier write failed");
 	if (s->row >= LXW_ROW_MAX)
 		return evb_error_set(err, EVB_ETOOBIG, b->final, 0, NULL,
-				     "sheet '%s' would have more than %u rows", s->name, LXW_ROW_MAX);
-	for (int c = 0; c < s->ncols && !e; c++) {
+				     "sheet '%s' would have more than %u rows", s->name,
+				     (unsigned)LXW_ROW_MAX);
+	lxw_format *head = s->row == 0 ? b->bold : NULL;
+	for (int c = 0; c < s->ncols; c++) {
 		const struct cell *cl = &cells[c];
-		char buf[64];
+		lxw_col_t col = (lxw_col_t)c;
+		char buf[340];
 		const char *csvtext = "";
-		lxw_format *fmt = s->row == 0 ? b->bold : NULL;
+		bool text = false;
+		size_t chars = 0;
+		lxw_error e = LXW_NO_ERROR;
 		switch (cl->kind) {
 		case CELL_TEXT:
-			if (cl->text && *cl->text) {
-				const char *t = xlsx_text(b, cl->text);
-				e = worksheet_write_string(s->ws, s->row, (lxw_col_t)c, t, fmt);
-				widen(s, c, utf8_count(t));
-				csvtext = cl->text;
-			}
+			if (!cl->text || !*cl->text)
+				break;
+			e = worksheet_write_string(s->ws, s->row, col,
+						   text_clean(cl->text, true, b->xbuf, &chars), head);
+			csvtext = text_clean(cl->text, false, b->cbuf, &chars);
+			text = true;
 			break;
 		case CELL_INT:
-			e = worksheet_write_number(s->ws, s->row, (lxw_col_t)c, (double)cl->i,
-						   b->integer);
 			snprintf(buf, sizeof(buf), "%lld", (long long)cl->i);
-			widen(s, c, strlen(buf));
+			if (cl->i >= -MAX_EXACT_INT && cl->i <= MAX_EXACT_INT)
+				e = worksheet_write_number(s->ws, s->row, col, (double)cl->i,
+							   b->integer);
+			else
+				e = worksheet_write_string(s->ws, s->row, col, buf, NULL);
 			csvtext = buf;
+			chars = strlen(buf);
 			break;
 		case CELL_NUMBER: {
 			int dec = cl->decimals < 0 ? 0 : cl->decimals > 4 ? 4 : cl->decimals;
 			if (!isfinite(cl->num))
-				break;
-			e = worksheet_write_number(s->ws, s->row, (lxw_col_t)c, cl->num,
-						   b->number[dec]);
-			csv_number(buf, sizeof(buf), cl->num, dec);
-			widen(s, c, strlen(buf));
+				break;   /* NaN and Inf would make a corrupt file */
+			e = worksheet_write_number(s->ws, s->row, col, cl->num, b->number[dec]);
+			number_text(cl->num, dec, buf, sizeof(buf));
 			csvtext = buf;
+			chars = strlen(buf);
 			break;
 		}
 		case CELL_DATE:
-			if (cl->date == DATE_NONE)
+			if (cl->date == DATE_NONE || cl->date < FIRST_DAY_0001 ||
+			    cl->date > EXCEL_LAST_DAY)
 				break;
-			e = worksheet_write_number(s->ws, s->row, (lxw_col_t)c,
-						   excel_serial(cl->date), b->date);
-			int y, m, d;
-			date_to_ymd(cl->date, &y, &m, &d);
-			snprintf(buf, sizeof(buf), "%04d-%02d-%02d", y, m, d);
-			widen(s, c, 10);
+			date_text(cl->date, buf);
+			if (cl->date >= EXCEL_FIRST_DAY)
+				e = worksheet_write_number(s->ws, s->row, col,
+							   excel_serial(cl->date), b->date);
+			else   /* before 1900: no Excel date, so the text */
+				e = worksheet_write_string(s->ws, s->row, col, buf, NULL);
 			csvtext = buf;
+			chars = 10;
 			break;
 		case CELL_BLANK:
 			break;
 		}
-		if (s->csv && ((c > 0 && fputc(';', s->csv) == EOF) ||
-			       (cl->kind == CELL_TEXT ? csv_put(s->csv, csvtext)
-						      : fputs(csvtext, s->csv)) == EOF)) {
+		if (e)
+			return lxw_fail(b, e, "cannot write a cell", err);
+		widen(s, c, chars);
+		if (s->csv && ((c > 0 && putc(';', s->csv) == EOF) ||
+			       csv_field(s->csv, csvtext, text) == EOF)) {
 			b->failed = true;
 			return evb_error_set(err, EVB_EIO, s->csv_tmp, 0, NULL, "cannot write: %s",
 					     strerror(errno));
 		}
 	}
-	if (e)
-		return lxw_fail(b, e, "cannot write a cell", err);
 	if (s->csv && fputs("\r\n", s->csv) == EOF) {
 		b->failed = true;
 		return evb_error_set(err, EVB_EIO, s->csv_tmp, 0, NULL, "cannot write: %s",
@@ -402,24 +778,47 @@ int sheet_add_row(struct sheet *s, const struct cell *cells, struct evb_error *e
 	return 0;
 }
 
+/* Chart texts: libxlsxwriter takes a text starting with '=' for a
+ * reference to a cell, so such texts are refused. */
+static bool chart_text_ok(const char *t)
+{
+	return !t || (t[0] != '=' && utf8_valid(t));
+}
+
 int sheet_add_chart(struct sheet *s, const struct chart_spec *spec,
 		    struct evb_error *err)
 {
 	struct book *b = s->b;
-	if (spec->nrows < 1 || (uint32_t)spec->nrows >= s->row)
-		return evb_error_set(err, EVB_EINVAL, NULL, 0, NULL, "chart over missing rows");
+	if (b->failed)
+		return evb_error_set(err, EVB_EIO, b->final, 0, NULL, "an earlier write failed");
+	if (b->streaming)
+		return evb_error_set(err, EVB_EINVAL, b->final, 0, NULL,
+				     "a chart needs a workbook opened with book_open_small");
+	if (spec->nrows < 1 || (uint32_t)spec->nrows >= s->row ||
+	    spec->category_col < 0 || spec->category_col >= s->ncols ||
+	    spec->value_col < 0 || spec->value_col >= s->ncols)
+		return evb_error_set(err, EVB_EINVAL, b->final, 0, NULL,
+				     "chart over missing cells of sheet '%s'", s->name);
+	if (!chart_text_ok(spec->title) || !chart_text_ok(spec->x_title) ||
+	    !chart_text_ok(spec->y_title))
+		return evb_error_set(err, EVB_ETEMPLATE, b->final, 0, NULL,
+				     "invalid chart title on sheet '%s'", s->name);
 	lxw_chart *ch = workbook_add_chart(b->wb, LXW_CHART_COLUMN);
 	lxw_chart_series *ser = ch ? chart_add_series(ch, NULL, NULL) : NULL;
 	if (!ser)
 		return lxw_fail(b, LXW_ERROR_MEMORY_MALLOC_FAILED, "cannot add a chart", err);
-	chart_series_set_categories(ser, s->name, 1, (lxw_col_t)spec->category_col,
-				    (lxw_row_t)spec->nrows, (lxw_col_t)spec->category_col);
-	chart_series_set_values(ser, s->name, 1, (lxw_col_t)spec->value_col,
-				(lxw_row_t)spec->nrows, (lxw_col_t)spec->value_col);
-	chart_series_set_name(ser, spec->y_title);
-	chart_title_set_name(ch, spec->title);
-	chart_axis_set_name(ch->x_axis, spec->x_title);
-	chart_axis_set_name(ch->y_axis, spec->y_title);
+	/* numeric ranges: the library quotes the sheet name itself */
+	lxw_col_t cc = (lxw_col_t)spec->category_col, vc = (lxw_col_t)spec->value_col;
+	chart_series_set_categories(ser, s->name, 1, cc, (lxw_row_t)spec->nrows, cc);
+	chart_series_set_values(ser, s->name, 1, vc, (lxw_row_t)spec->nrows, vc);
+	if (spec->y_title && *spec->y_title)
+		chart_series_set_name(ser, spec->y_title);
+	if (spec->title && *spec->title)
+		chart_title_set_name(ch, spec->title);
+	if (spec->x_title && *spec->x_title)
+		chart_axis_set_name(ch->x_axis, spec->x_title);
+	if (spec->y_title && *spec->y_title)
+		chart_axis_set_name(ch->y_axis, spec->y_title);
 	chart_legend_set_position(ch, LXW_CHART_LEGEND_NONE);
 	lxw_error e = worksheet_insert_chart(s->ws, 1, (lxw_col_t)(s->ncols + 1), ch);
 	return e ? lxw_fail(b, e, "cannot insert the chart", err) : 0;
@@ -427,140 +826,203 @@ int sheet_add_chart(struct sheet *s, const struct chart_spec *spec,
 
 /* ---- closing ------------------------------------------------------------ */
 
-static void free_sheets(struct book *b, bool remove_tmp)
+/* Frees the workbook without writing it. workbook_close() would assemble
+ * the whole file (and print its own errors); lxw_workbook_free() does not
+ * close a constant_memory sheet's temporary file, so that is done here. */
+static void discard_workbook(struct book *b)
 {
+	if (!b->wb)
+		return;
 	for (int i = 0; i < b->nsheets; i++) {
-		struct sheet *s = b->sheets[i];
-		if (s->csv)
-			fclose(s->csv);
-		if (remove_tmp && s->csv_tmp)
-			unlink(s->csv_tmp);
-		free(s->csv_tmp);
-		free(s->csv_final);
-		free(s);
+		lxw_worksheet *ws = b->sheets[i]->ws;
+		if (ws && ws->optimize_tmpfile) {
+			fclose(ws->optimize_tmpfile);
+			ws->optimize_tmpfile = NULL;
+			ws->file = NULL;
+		}
 	}
-	b->nsheets = 0;
-}
-
-static void free_book(struct book *b)
-{
-	free(b->tmp);
-	free(b->final);
-	free(b->cut);
-	free(b);
+	lxw_workbook_free(b->wb);
+	b->wb = NULL;
 }
 
 void book_abort(struct book *b)
 {
 	if (!b)
 		return;
-	if (b->wb) {
-		/* closing is the only way to free it; its output is removed */
-		workbook_close(b->wb);
-	}
-	if (b->tmp)
-		unlink(b->tmp);
-	free_sheets(b, true);
+	discard_workbook(b);
 	free_book(b);
+}
+
+/* Widths and autofilter, then the csv files flushed to disk and closed. */
+static int finish_sheets(struct book *b, struct evb_error *err)
+{
+	for (int i = 0; i < b->nsheets; i++) {
+		struct sheet *s = b->sheets[i];
+		for (int c = 0; c < s->ncols; c++) {
+			unsigned w = s->width[c] + WIDTH_PAD;
+			w = w < MIN_WIDTH ? MIN_WIDTH : w > MAX_WIDTH ? MAX_WIDTH : w;
+			lxw_error e = worksheet_set_column(s->ws, (lxw_col_t)c, (lxw_col_t)c,
+							   (double)w, NULL);
+			if (e)
+				return lxw_fail(b, e, "cannot set a column width", err);
+		}
+		lxw_error e = worksheet_autofilter(s->ws, 0, 0, s->row - 1,
+						   (lxw_col_t)(s->ncols - 1));
+		if (e)
+			return lxw_fail(b, e, "cannot set the autofilter", err);
+		if (s->csv) {
+			FILE *f = s->csv;
+			s->csv = NULL;
+			int bad = fflush(f) != 0 || fsync(fileno(f)) != 0;
+			int saved = errno;
+			if (fclose(f) != 0 && !bad) {
+				bad = 1;
+				saved = errno;
+			}
+			if (bad) {
+				b->failed = true;
+				return evb_error_set(err, EVB_EIO, s->csv_tmp, 0, NULL,
+						     "cannot write: %s", strerror(saved));
+			}
+		}
+	}
+	return 0;
 }
 
 int book_close(struct book *b, struct output_list *outs, struct evb_error *err)
 {
-	int ret = 0;
-	for (int i = 0; i < b->nsheets; i++) {
-		struct sheet *s = b->sheets[i];
-		for (int c = 0; c < s->ncols && !ret; c++) {
-			double w = s->width[c] + 2 < MIN_WIDTH ? MIN_WIDTH : s->width[c] + 2;
-			lxw_error e = worksheet_set_column(s->ws, (lxw_col_t)c, (lxw_col_t)c, w, NULL);
-			if (e)
-				ret = lxw_fail(b, e, "cannot set a column width", err);
-		}
-		if (!ret && s->row > 0) {
-			lxw_error e = worksheet_autofilter(s->ws, 0, 0, s->row - 1,
-							   (lxw_col_t)(s->ncols - 1));
-			if (e)
-				ret = lxw_fail(b, e, "cannot set the autofilter", err);
-		}
-		if (!ret && s->csv) {
-			FILE *f = s->csv;
-			s->csv = NULL;
-			if (fclose(f) != 0)
-				ret = evb_error_set(err, EVB_EIO, s->csv_tmp, 0, NULL,
-						    "cannot write: %s", strerror(errno));
-		}
+	int ret = 0, nfiles = 0, renamed = 0;
+	char *finals[MAX_SHEETS + 1];   /* borrowed from b */
+	char *copies[MAX_SHEETS + 1] = { 0 };
+
+	if (b->failed) {
+		ret = evb_error_set(err, EVB_EIO, b->final, 0, NULL, "an earlier write failed");
+		goto out;
 	}
+	if ((ret = finish_sheets(b, err)))
+		goto out;
+	finals[nfiles++] = b->final;
+	for (int i = 0; i < b->nsheets; i++)
+		if (b->sheets[i]->csv_final)
+			finals[nfiles++] = b->sheets[i]->csv_final;
+	/* everything that can run out of memory happens before any rename */
+	if (output_reserve(outs, (size_t)nfiles)) {
+		ret = oom(err);
+		goto out;
+	}
+	for (int i = 0; outs && i < nfiles; i++)
+		if (!(copies[i] = strdup(finals[i]))) {
+			ret = oom(err);
+			goto out;
+		}
 	lxw_workbook *wb = b->wb;
 	b->wb = NULL;
-	lxw_error e = workbook_close(wb);
-	if (!ret && e)
-		ret = lxw_fail(b, e, "cannot write the workbook", err);
-	if (!ret && b->failed)
-		ret = evb_error_set(err, EVB_EIO, b->final, 0, NULL, "an earlier write failed");
-	if (!ret && (chmod(b->tmp, 0600) != 0 || rename(b->tmp, b->final) != 0))
-		ret = evb_error_set(err, EVB_EIO, b->final, 0, NULL, "cannot rename: %s",
-				    strerror(errno));
-	if (!ret)
-		ret = output_add(outs, b->final);
-	for (int i = 0; i < b->nsheets && !ret; i++) {
-		struct sheet *s = b->sheets[i];
-		if (!s->csv_tmp)
-			continue;
-		if (rename(s->csv_tmp, s->csv_final) != 0)
-			ret = evb_error_set(err, EVB_EIO, s->csv_final, 0, NULL,
-					    "cannot rename: %s", strerror(errno));
-		else
-			ret = output_add(outs, s->csv_final);
+	lxw_error e = workbook_close(wb);   /* frees wb in every case */
+	if (e) {
+		ret = evb_error_set(err, e == LXW_ERROR_MEMORY_MALLOC_FAILED ? EVB_ENOMEM : EVB_EIO,
+				    b->final, 0, NULL, "cannot write the workbook: %s",
+				    lxw_strerror(e));
+		goto out;
 	}
-	if (ret) {
-		unlink(b->tmp);
-		unlink(b->final);
-		for (int i = 0; i < b->nsheets; i++)
-			if (b->sheets[i]->csv_final)
-				unlink(b->sheets[i]->csv_final);
+	if ((ret = sync_path(b->tmp, O_RDONLY, err)))
+		goto out;
+	for (int i = 0; i < nfiles; i++) {
+		char **tmp = i == 0 ? &b->tmp : NULL;
+		for (int k = 0; !tmp && k < b->nsheets; k++)
+			if (b->sheets[k]->csv_final == finals[i])
+				tmp = &b->sheets[k]->csv_tmp;
+		if (rename(*tmp, finals[i]) != 0) {
+			ret = evb_error_set(err, EVB_EIO, finals[i], 0, NULL, "cannot rename: %s",
+					    strerror(errno));
+			goto out;
+		}
+		free(*tmp);
+		*tmp = NULL;
+		renamed++;
 	}
-	free_sheets(b, ret != 0);
+	if ((ret = sync_path(b->dir, O_RDONLY | O_DIRECTORY, err)))
+		goto out;
+	for (int i = 0; outs && i < nfiles; i++) {
+		outs->paths[outs->n++] = copies[i];
+		copies[i] = NULL;
+	}
+out:
+	/* a failed book leaves nothing under the names it had renamed to */
+	for (int i = 0; ret && i < renamed; i++)
+		unlink(finals[i]);
+	for (int i = 0; i <= MAX_SHEETS; i++)
+		free(copies[i]);
+	discard_workbook(b);
 	free_book(b);
 	return ret;
+}
+
+/* Writes all of data to fd; -1 with errno set on failure. */
+static int write_all(int fd, const char *data, size_t len)
+{
+	for (size_t done = 0; done < len;) {
+		ssize_t n = write(fd, data + done, len - done);
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n <= 0) {
+			if (n == 0)
+				errno = EIO;
+			return -1;
+		}
+		done += (size_t)n;
+	}
+	return 0;
 }
 
 int write_file_atomic(const char *dir, const char *name, const char *data,
 		      size_t len, struct output_list *outs, struct evb_error *err)
 {
-	char *tmp = path_join(dir, ".", name, ".tmp");
-	char *final = path_join(dir, "", name, "");
-	int ret = 0;
-	if (!tmp || !final) {
-		ret = evb_error_set(err, EVB_ENOMEM, NULL, 0, NULL, "out of memory");
+	int ret = 0, fd = -1;
+	bool created = false;
+	char *tmp = NULL, *final = NULL, *copy = NULL;
+	if (!valid_book_name(name)) {
+		ret = evb_error_set(err, EVB_EINVAL, NULL, 0, NULL, "invalid file name '%s'", name);
 		goto out;
 	}
-	int fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC, 0600);
-	if (fd < 0) {
-		ret = evb_error_set(err, EVB_EIO, tmp, 0, NULL, "cannot create: %s", strerror(errno));
+	tmp = path_join(dir, ".", name, ".tmp");
+	final = path_join(dir, "", name, "");
+	if (!tmp || !final || (outs && (output_reserve(outs, 1) || !(copy = strdup(final))))) {
+		ret = oom(err);
 		goto out;
 	}
-	size_t done = 0;
-	while (done < len) {
-		ssize_t n = write(fd, data + done, len - done);
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n <= 0)
-			break;
-		done += (size_t)n;
-	}
-	if (done != len || fchmod(fd, 0600) != 0) {
-		ret = evb_error_set(err, EVB_EIO, tmp, 0, NULL, "cannot write: %s", strerror(errno));
-		close(fd);
-		unlink(tmp);
+	if ((fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_NOFOLLOW, 0600)) < 0) {
+		ret = evb_error_set(err, EVB_EIO, tmp, 0, NULL, "cannot create: %s",
+				    strerror(errno));
 		goto out;
 	}
-	if (close(fd) != 0 || rename(tmp, final) != 0) {
-		ret = evb_error_set(err, EVB_EIO, final, 0, NULL, "cannot write: %s", strerror(errno));
-		unlink(tmp);
+	created = true;
+	int bad = fchmod(fd, 0600) != 0 || write_all(fd, data, len) != 0 ||
+		  (fsync(fd) != 0 && errno != EINVAL && errno != EROFS);
+	int saved = errno;
+	if (close(fd) != 0 && !bad) {
+		bad = 1;
+		saved = errno;
+	}
+	fd = -1;
+	if (bad || rename(tmp, final) != 0) {
+		ret = evb_error_set(err, EVB_EIO, final, 0, NULL, "cannot write: %s",
+				    strerror(bad ? saved : errno));
 		goto out;
 	}
-	ret = output_add(outs, final);
+	created = false;
+	if ((ret = sync_path(dir, O_RDONLY | O_DIRECTORY, err))) {
+		unlink(final);
+		goto out;
+	}
+	if (outs) {
+		outs->paths[outs->n++] = copy;
+		copy = NULL;
+	}
 out:
+	if (created)
+		unlink(tmp);
 	free(tmp);
 	free(final);
+	free(copy);
 	return ret;
 }

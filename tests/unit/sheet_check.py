@@ -1,0 +1,98 @@
+#!/usr/bin/python3
+"""Reads a workbook written by tests/unit/test_sheet.c back with openpyxl
+(the real client) and checks one named property set.
+
+usage: sheet_check.py FILE.xlsx CHECK     exit 0 = fine, 1 = a check failed,
+                                          77 = python3-openpyxl is missing
+"""
+import datetime
+import sys
+import zipfile
+
+try:
+    import openpyxl
+except ImportError:
+    sys.exit(77)
+
+
+def check_main(path):
+    wb = openpyxl.load_workbook(path)
+    ws = wb["Blad ett"]
+    assert ws.freeze_panes == "A2", ws.freeze_panes
+    assert ws.auto_filter.ref == "A1:E4", ws.auto_filter.ref
+    for c in "ABCDE":
+        assert ws[c + "1"].font.b, c + "1 not bold"
+    assert not ws["A2"].font.b, "data row bold"
+    # text that looks like a formula stays text
+    assert ws["A2"].value == "=SUM(A1)" and ws["A2"].data_type == "s", ws["A2"].data_type
+    assert ws["E3"].value == "-5" and ws["E3"].data_type == "s"
+    assert ws["A4"].value == "@x" and ws["A4"].data_type == "s"
+    # numbers are numbers
+    assert ws["B2"].value == -42 and ws["B2"].data_type == "n"
+    assert ws["B2"].number_format == "0", ws["B2"].number_format
+    assert ws["C2"].value == 1234.5 and ws["C2"].number_format == "0.00"
+    assert ws["C3"].number_format == "0.0"
+    # real dates
+    assert ws["D2"].value == datetime.datetime(2026, 2, 28), ws["D2"].value
+    assert ws["D2"].is_date and ws["D2"].number_format == "yyyy-mm-dd"
+    assert ws["D4"].value == datetime.datetime(1970, 1, 1), ws["D4"].value
+    assert ws["D3"].value is None and ws["E2"].value is None
+    # widths: longest value + 2, at least 8 (libxlsxwriter adds 0.71)
+    widths = {c: int(ws.column_dimensions[c].width) for c in "ABDE"}
+    assert widths == {"A": 11, "B": 8, "D": 12, "E": 8}, widths
+    core = zipfile.ZipFile(path).read("docProps/core.xml").decode()
+    assert "2026-09-30T12:00:00Z" in core, core
+    assert "<dc:title>Test</dc:title>" in core, core
+
+
+def check_long(path):
+    ws = openpyxl.load_workbook(path)["L"]
+    v = ws["A2"].value
+    assert len(v) == 32767 and set(v) == {"\u00e5"}, len(v)
+    assert ws["B2"].value == "a\ufffdb", ascii(ws["B2"].value)
+    assert int(ws.column_dimensions["A"].width) == 60
+    # a literal _xHHHH_ is protected so Excel shows it as written
+    xml = zipfile.ZipFile(path).read("xl/worksheets/sheet1.xml").decode()
+    assert "_x005F_x0041_" in xml, "escape not protected"
+
+
+def check_dates(path):
+    ws = openpyxl.load_workbook(path)["D"]
+    assert ws["A2"].value == datetime.datetime(1900, 1, 1), ws["A2"].value
+    assert ws["A3"].value == datetime.datetime(1900, 2, 28), ws["A3"].value
+    assert ws["A4"].value == datetime.datetime(1900, 3, 1), ws["A4"].value
+    assert ws["A5"].value == datetime.datetime(9999, 12, 31), ws["A5"].value
+    assert ws["A6"].value == "1899-12-31" and ws["A6"].data_type == "s"
+    assert ws["B2"].value == "9007199254740993" and ws["B2"].data_type == "s"
+    assert ws["B3"].value == 9007199254740992
+    assert ws["C2"].value is None  # NaN is left blank
+
+
+def check_interleaved(path):
+    wb = openpyxl.load_workbook(path)
+    for name, tag in (("Ett", "a"), ("Två", "b")):
+        ws = wb[name]
+        got = [ws.cell(row=r, column=1).value for r in range(1, 5)]
+        assert got == ["H", tag + "1", tag + "2", tag + "3"], got
+        assert ws.auto_filter.ref == "A1:A4", ws.auto_filter.ref
+
+
+def check_chart(path):
+    z = zipfile.ZipFile(path)
+    xml = z.read("xl/charts/chart1.xml").decode()
+    assert "<c:f>'O''Brien'!$A$2:$A$4</c:f>" in xml, xml
+    assert "<c:f>'O''Brien'!$B$2:$B$4</c:f>" in xml, xml
+    assert "<c:numCache>" in xml and "<c:v>30</c:v>" in xml, "no cached values"
+    ws = openpyxl.load_workbook(path)["O'Brien"]
+    assert ws["B4"].value == 30
+
+
+CHECKS = {"main": check_main, "long": check_long, "dates": check_dates,
+          "interleaved": check_interleaved, "chart": check_chart}
+
+if __name__ == "__main__":
+    try:
+        CHECKS[sys.argv[2]](sys.argv[1])
+    except AssertionError as e:
+        print("sheet_check.py %s: %s" % (sys.argv[2], e), file=sys.stderr)
+        sys.exit(1)
