@@ -9,18 +9,6 @@
 
 #include "calendar.h"
 
-/* A closed interval of days [s, e]. */
-struct span {
-	evb_date s, e;
-};
-
-/* Scratch space reused for every decision. */
-struct scratch {
-	VEC(struct span) exec;
-	VEC(struct span) pause;
-	VEC(struct span) delivered;
-};
-
 static evb_date min_date(evb_date a, evb_date b)
 {
 	if (a == DATE_NONE)
@@ -137,10 +125,8 @@ static void clip(evb_date start, evb_date end, evb_date eval, evb_date lo,
 		*e = hi;
 }
 
-/* Fills sc->delivered with the decision's delivered days, sorted and
- * merged, within [D, lim]. */
-static int delivered_days(const struct model *m, const struct beslut *b,
-			  evb_date eval, evb_date lim, struct scratch *sc)
+int delivery_compute(const struct model *m, const struct beslut *b,
+		     evb_date eval, evb_date lim, struct delivery *sc)
 {
 	int ret;
 	evb_date s, e;
@@ -183,6 +169,26 @@ static int delivered_days(const struct model *m, const struct beslut *b,
 	return 0;
 }
 
+void delivery_release(struct delivery *d)
+{
+	free(d->exec.v);
+	free(d->pause.v);
+	free(d->delivered.v);
+	memset(d, 0, sizeof(*d));
+}
+
+int32_t spans_days_in(const struct span *v, uint32_t n, evb_date from, evb_date to)
+{
+	int32_t days = 0;
+	for (uint32_t i = 0; i < n; i++) {
+		evb_date s = v[i].s > from ? v[i].s : from;
+		evb_date e = v[i].e < to ? v[i].e : to;
+		if (s <= e)
+			days += e - s + 1;
+	}
+	return days;
+}
+
 /* ---- cases ----------------------------------------------------------- */
 
 static int add_case(struct case_set *cs, uint32_t beslut, enum case_kind kind,
@@ -201,7 +207,7 @@ static int add_case(struct case_set *cs, uint32_t beslut, enum case_kind kind,
 }
 
 static int decision_cases(struct case_set *cs, uint32_t bi, const struct beslut *b,
-			  const struct beslut_facts *f, const struct scratch *sc)
+			  const struct beslut_facts *f, const struct delivery *sc)
 {
 	int ret;
 	evb_date A = f->end, S = f->first_delivered;
@@ -227,10 +233,10 @@ static int decision_cases(struct case_set *cs, uint32_t bi, const struct beslut 
 	return 0;
 }
 
-/* 3.4: the decision N replaces, when that one was never executed: through
- * ersatter_beslut_id, or failing that the decision of the same person and
- * insats whose end is the day before N's giltig_from. */
-static uint32_t find_previous(const struct model *m, const struct case_set *cs,
+/* 3.4: the decision N replaces: through ersatter_beslut_id, or failing
+ * that the decision of the same person and insats whose end is the day
+ * before N's giltig_from. */
+static uint32_t find_replaced(const struct model *m, const struct case_set *cs,
 			      const uint32_t *order, const uint32_t *group,
 			      uint32_t ni)
 {
@@ -253,9 +259,6 @@ static uint32_t find_previous(const struct model *m, const struct case_set *cs,
 			}
 		}
 	}
-	if (o == IDX_NONE || !cs->facts[o].in_scope ||
-	    cs->facts[o].first_delivered != DATE_NONE)
-		return IDX_NONE;
 	return o;
 }
 
@@ -295,9 +298,15 @@ static int chain_links(const struct model *m, struct case_set *cs)
 		group[order[k]] = (p && p->person == b->person && p->insats == b->insats)
 				  ? group[order[k - 1]] : k;
 	}
-	for (uint32_t i = 0; i < n; i++)
-		cs->facts[i].previous = cs->facts[i].in_scope
-					? find_previous(m, cs, order, group, i) : IDX_NONE;
+	for (uint32_t i = 0; i < n; i++) {
+		struct beslut_facts *f = &cs->facts[i];
+		f->replaced = m->beslut.v[i].beslutsdatum <= cs->eval
+			      ? find_replaced(m, cs, order, group, i) : IDX_NONE;
+		/* the chain of 3.4 only runs through never executed decisions */
+		uint32_t o = f->replaced;
+		f->previous = f->in_scope && o != IDX_NONE && cs->facts[o].in_scope &&
+			      cs->facts[o].first_delivered == DATE_NONE ? o : IDX_NONE;
+	}
 	/* the chain's first decision date; a cycle of ersatter_beslut_id
 	 * references is cut after n steps */
 	for (uint32_t i = 0; i < n; i++) {
@@ -317,7 +326,7 @@ out:
 int cases_compute(const struct model *m, const struct templates *t,
 		  evb_date eval, struct case_set *cs)
 {
-	struct scratch sc;
+	struct delivery sc;
 	evb_date *repl = NULL;
 	int ret;
 
@@ -334,7 +343,7 @@ int cases_compute(const struct model *m, const struct templates *t,
 		const struct beslut *b = &m->beslut.v[i];
 		struct beslut_facts *f = &cs->facts[i];
 		const struct insats_info *ins = templates_insats(t, b->insats);
-		f->previous = IDX_NONE;
+		f->previous = f->replaced = IDX_NONE;
 		f->first_delivered = DATE_NONE;
 		f->in_scope = b->utfall != UTFALL_AVSLAG && ins && ins->rapporteringspliktig &&
 			      b->beslutsdatum <= eval;
@@ -342,7 +351,7 @@ int cases_compute(const struct model *m, const struct templates *t,
 		if (b->beslutsdatum > eval)
 			continue;
 		evb_date lim = f->end != DATE_NONE ? f->end : eval;
-		if ((ret = delivered_days(m, b, eval, lim, &sc)))
+		if ((ret = delivery_compute(m, b, eval, lim, &sc)))
 			goto out;
 		if (sc.delivered.n)
 			f->first_delivered = sc.delivered.v[0].s;
@@ -352,9 +361,7 @@ int cases_compute(const struct model *m, const struct templates *t,
 	ret = chain_links(m, cs);
 out:
 	free(repl);
-	free(sc.exec.v);
-	free(sc.pause.v);
-	free(sc.delivered.v);
+	delivery_release(&sc);
 	if (ret)
 		cases_release(cs);
 	return ret;

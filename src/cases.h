@@ -28,11 +28,33 @@ struct evb_case {
 struct beslut_facts {
 	evb_date end;           /* A, DATE_NONE when not ended on or before E */
 	evb_date first_delivered;  /* S, DATE_NONE when nothing delivered */
-	uint32_t previous;      /* 3.4: the replaced, never executed decision */
+	uint32_t replaced;      /* 3.4: the decision this one replaces (executed
+				 * or not), IDX_NONE */
+	uint32_t previous;      /* 3.4: the replaced decision when it was in
+				 * scope and never executed (the chain) */
 	evb_date chain_first;   /* 3.4: decision date of the chain's first one */
 	uint8_t orsak;          /* avslutsorsak of A */
 	bool in_scope;          /* 3.1, and D <= E */
 };
+
+/* A closed interval of days [s, e]. */
+struct span {
+	evb_date s, e;
+};
+
+/* A decision's days as known on E (SPEC 3.3), each list sorted, merged
+ * and clipped to [D, lim]: exec = the union of its executions, pause = the
+ * union of its explicit avbrott, delivered = exec minus pause. Executions
+ * and avbrott starting after E do not exist; ends after E are not known
+ * yet (ongoing). One struct can be reused for many decisions. */
+struct delivery {
+	VEC(struct span) exec, pause, delivered;
+};
+int delivery_compute(const struct model *m, const struct beslut *b,
+		     evb_date eval, evb_date lim, struct delivery *d);
+void delivery_release(struct delivery *d);
+/* How many days of the spans fall in [from, to]. */
+int32_t spans_days_in(const struct span *v, uint32_t n, evb_date from, evb_date to);
 
 struct case_set {
 	evb_date eval;          /* E */

@@ -37,20 +37,6 @@ static const char *txt(const struct ivo_ctx *x, const char *key)
 	return templates_text(x->r->templates, key);
 }
 
-/* "Efternamn, Förnamn", "Skyddad identitet", or what is known. */
-static void person_name(const struct ivo_ctx *x, const struct person *p,
-			char *buf, size_t size)
-{
-	const struct model *m = &x->r->model;
-	const char *fn = str_get(m, p->fornamn), *en = str_get(m, p->efternamn);
-	if (p->skyddad)
-		snprintf(buf, size, "%s", txt(x, "skyddad_identitet"));
-	else if (*fn && *en)
-		snprintf(buf, size, "%s, %s", en, fn);
-	else
-		snprintf(buf, size, "%s%s", en, fn);
-}
-
 /* What both sheets show of a row: message title, personnummer, name. */
 struct row_texts {
 	char title[256], pnr[14], name[512];
@@ -65,7 +51,7 @@ static void row_texts(const struct ivo_ctx *x, const struct ivo_row *row,
 		  m->beslut.v[row->beslut].forhandsbesked, row->insats->short_name,
 		  t->title, sizeof(t->title));
 	pnr_format_digits(str_get(m, p->pnr), t->pnr);
-	person_name(x, p, t->name, sizeof(t->name));
+	run_person_name(x->r, p, t->name, sizeof(t->name));
 }
 
 /* Copies at most EVB_MAX_TEXT characters of s. */

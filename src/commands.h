@@ -4,5 +4,7 @@
 
 int cmd_check(int argc, char **argv);
 int cmd_ivo(int argc, char **argv);
+int cmd_meals(int argc, char **argv);
+int cmd_fees(int argc, char **argv);
 
 #endif

@@ -27,6 +27,10 @@
 typedef int32_t evb_date;
 #define DATE_NONE INT32_MIN
 
+/* Money in öre and quantities in hundredths are int64; this marks one
+ * that cannot be computed (shown as an empty cell). */
+#define AMOUNT_UNKNOWN INT64_MIN
+
 /* Error codes. */
 enum {
 	EVB_OK = 0,

@@ -16,6 +16,8 @@ struct command {
 
 static const struct command commands[] = {
 	{ "ivo", cmd_ivo, "quarterly IVO report and statistics (ivo-YYYYQn/)" },
+	{ "meals", cmd_meals, "monthly meal report for the fee unit (maltider-YYYY-MM/)" },
+	{ "fees", cmd_fees, "monthly fee basis (avgift-YYYY-MM/)" },
 	{ "check", cmd_check, "validate an export set (kontroll-<date>.xlsx)" },
 };
 

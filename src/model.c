@@ -1,4 +1,6 @@
 /* Interned strings, growable vectors, id maps and code tables. */
+#include <stdarg.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -215,6 +217,16 @@ void u32map_release(struct u32map *map)
 	memset(map, 0, sizeof(*map));
 }
 
+str_ref model_strf(struct model *m, const char *fmt, ...)
+{
+	char buf[256];
+	va_list ap;
+	va_start(ap, fmt);
+	int n = vsnprintf(buf, sizeof(buf), fmt, ap);
+	va_end(ap);
+	return n < 0 ? STR_NONE : intern_str(&m->strings, buf, strlen(buf));
+}
+
 int model_add_finding(struct model *m, const char *check_key, struct src src,
 		      int kind, str_ref id, uint32_t person, evb_date datum,
 		      str_ref detail)
@@ -230,6 +242,41 @@ int model_add_finding(struct model *m, const char *check_key, struct src src,
 	f->datum = datum;
 	f->detail = detail;
 	return 0;
+}
+
+/* ---- person order ------------------------------------------------------- */
+
+struct pnr_key {
+	const char *pnr;
+	uint32_t person;
+};
+
+static int cmp_pnr_key(const void *a, const void *b)
+{
+	const struct pnr_key *x = a, *y = b;
+	int c = strcmp(x->pnr, y->pnr);
+	if (c)
+		return c;
+	return x->person < y->person ? -1 : x->person > y->person;
+}
+
+uint32_t *model_person_ranks(const struct model *m)
+{
+	size_t n = m->persons.n;
+	uint32_t *rank = malloc((n ? n : 1) * sizeof(*rank));
+	struct pnr_key *keys = malloc((n ? n : 1) * sizeof(*keys));
+	if (!rank || !keys) {
+		free(rank);
+		free(keys);
+		return NULL;
+	}
+	for (uint32_t i = 0; i < n; i++)
+		keys[i] = (struct pnr_key){ str_get(m, m->persons.v[i].pnr), i };
+	sort_array(keys, n, sizeof(*keys), cmp_pnr_key);
+	for (uint32_t i = 0; i < n; i++)
+		rank[keys[i].person] = i;
+	free(keys);
+	return rank;
 }
 
 /* ---- model -------------------------------------------------------------- */

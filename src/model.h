@@ -221,10 +221,20 @@ static inline const char *str_get(const struct model *m, str_ref r)
 	return r != STR_NONE ? m->strings.buf + r : "";
 }
 
+/* Interns a formatted detail text (at most 255 bytes); STR_NONE on a
+ * formatting error, and m->strings.failed on ENOMEM. */
+str_ref model_strf(struct model *m, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+
 /* Adds a data-quality finding; 0 or EVB_ENOMEM. */
 int model_add_finding(struct model *m, const char *check_key, struct src src,
 		      int kind, str_ref id, uint32_t person, evb_date datum,
 		      str_ref detail);
+
+/* Each person's position in personnummer order (a total order), for
+ * sorting report rows without a comparison context. Caller frees; NULL on
+ * ENOMEM. */
+uint32_t *model_person_ranks(const struct model *m);
 
 /* Makes room for one more element in a VEC(): *pv points at the VEC's
  * array pointer. Returns false on ENOMEM or when the count would pass

@@ -117,6 +117,15 @@ int run_parse(struct run *r, const char *command, unsigned allowed, int argc,
 	if (o->asof == DATE_NONE && (o->asof = today()) == DATE_NONE)
 		return usage_error(usage, "%s", "cannot read today's date: give --as-of");
 	r->eval = o->asof;
+	if (allowed & OPT_MONTH) {
+		/* a monthly report is evaluated on the month's last day */
+		if (!o->month)
+			return usage_error(usage, "%s", "missing --month (use e.g. --month 2026-10)");
+		if (field_month(o->month, &o->year, &o->mon) || o->year < 1953)
+			return usage_error(usage, "invalid --month '%s' (use YYYY-MM, e.g. 2026-10)",
+					   o->month);
+		r->eval = date_from_ymd(o->year, o->mon, days_in_month(o->year, o->mon));
+	}
 	if (o->ninputs == 0)
 		return usage_error(usage, "%s", "no input: give --in DIR or --in FILE");
 	return 0;
@@ -394,6 +403,18 @@ int run_sheet_summary(struct run *r, struct book *b, const char *book,
 	}
 #undef ROW
 	return ret;
+}
+
+void run_person_name(const struct run *r, const struct person *p, char *buf, size_t size)
+{
+	const struct model *m = &r->model;
+	const char *fn = str_get(m, p->fornamn), *en = str_get(m, p->efternamn);
+	if (p->skyddad)
+		snprintf(buf, size, "%s", txt(r, "skyddad_identitet"));
+	else if (*fn && *en)
+		snprintf(buf, size, "%s, %s", en, fn);
+	else
+		snprintf(buf, size, "%s%s", en, fn);
 }
 
 int run_sheet_inputs(struct run *r, struct book *b, const char *book)

@@ -28,6 +28,7 @@ struct run_opts {
 	const char *period, *month, *asof_text;
 	bool strict, quiet, csv, help;
 	evb_date asof;          /* --as-of or today */
+	int year, mon;          /* --month */
 };
 
 struct run {
@@ -40,7 +41,8 @@ struct run {
 	struct model model;
 	struct output_list outputs;
 	char *dir;              /* the run folder, e.g. out/ivo-2026Q3 */
-	evb_date eval;          /* evaluation date of the report */
+	evb_date eval;          /* evaluation date of the report (for --month
+				 * commands the month's last day) */
 };
 
 /* Exit statuses (SPEC section 6). */
@@ -80,6 +82,10 @@ struct summary_item {
 	const char *label;
 	struct cell value;
 };
+/* A person as reports name them: "Efternamn, Förnamn", the text for a
+ * protected identity, or what is known. */
+void run_person_name(const struct run *r, const struct person *p, char *buf, size_t size);
+
 /* Common sheets. The summary lists municipality, evaluation date, version
  * and the items, then the input counts per kind. */
 int run_sheet_summary(struct run *r, struct book *b, const char *book,

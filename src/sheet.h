@@ -31,6 +31,9 @@ static inline struct cell cell_blank(void) { return (struct cell){ .kind = CELL_
 static inline struct cell cell_text(const char *s) { return (struct cell){ .kind = CELL_TEXT, .text = s }; }
 static inline struct cell cell_int(int64_t v) { return (struct cell){ .kind = CELL_INT, .i = v }; }
 static inline struct cell cell_num(double v, int decimals) { return (struct cell){ .kind = CELL_NUMBER, .num = v, .decimals = decimals }; }
+/* Hundredths (öre, or a quantity in hundredths) as a number with two
+ * decimals; AMOUNT_UNKNOWN as a blank cell. */
+static inline struct cell cell_cents(int64_t v) { return v == AMOUNT_UNKNOWN ? cell_blank() : cell_num((double)v / 100.0, 2); }
 static inline struct cell cell_date(evb_date d) { return (struct cell){ .kind = CELL_DATE, .date = d }; }
 
 /* Files written by a run, for the manifest. Paths are owned by the list. */

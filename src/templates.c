@@ -15,7 +15,10 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "calendar.h"
 #include "csv_in.h"
+#include "field.h"
+#include "model.h"
 #include "template_keys.h"
 #include "templates.h"
 
@@ -34,6 +37,23 @@ struct arena_block {
 
 struct text_entry {
 	const char *key, *text;
+	long line;
+};
+
+/* A price of taxor.csv. */
+enum { TAXA_INSATS, TAXA_MALTID };
+struct taxa {
+	int typ;                /* TAXA_INSATS / TAXA_MALTID */
+	int code;               /* catalogue index or enum maltidstyp */
+	int enhet;              /* enum enhet; ENHET_NONE = every unit */
+	evb_date from;
+	int64_t ore;
+	long line;
+};
+
+struct maxtaxa {
+	int year;
+	int64_t pbb, kronor;
 	long line;
 };
 
@@ -87,6 +107,12 @@ struct templates {
 
 	struct layout_entry *layouts; /* sorted by (book, sheet, column) */
 	int n_layouts, cap_layouts;
+
+	struct taxa *taxor;          /* file order */
+	int n_taxor, cap_taxor;
+
+	struct maxtaxa *maxtaxa;     /* file order */
+	int n_maxtaxa, cap_maxtaxa;
 };
 
 /* ---- arena --------------------------------------------------------------------- */
@@ -805,6 +831,129 @@ static int check_xsd(const char *path, struct evb_error *err)
 	return ret;
 }
 
+/* ---- taxor.csv ------------------------------------------------------------------ */
+
+enum { T_TYP, T_KOD, T_ENHET, T_PRIS, T_GILTIG_FROM, T__N };
+static const char *const taxa_header[T__N] = { "typ", "kod", "enhet", "pris", "giltig_from" };
+
+/* "123", "123.5", "123,50": kronor with at most two decimals, as öre. */
+static bool parse_kronor(const char *s, int64_t *ore)
+{
+	int64_t kr = 0, dec = 0;
+	int digits = 0, decimals = 0;
+	for (; *s >= '0' && *s <= '9'; s++) {
+		if (++digits > 9)
+			return false;
+		kr = kr * 10 + (*s - '0');
+	}
+	if (digits == 0)
+		return false;
+	if (*s == '.' || *s == ',') {
+		for (s++; *s >= '0' && *s <= '9'; s++) {
+			if (++decimals > 2)
+				return false;
+			dec = dec * 10 + (*s - '0');
+		}
+		if (decimals == 0)
+			return false;
+	}
+	if (*s)
+		return false;
+	*ore = kr * 100 + (decimals == 1 ? dec * 10 : dec);
+	return true;
+}
+
+static int taxa_row(struct load_ctx *c, long line, const char *const *f)
+{
+	struct templates *t = c->t;
+	struct taxa x = { .line = line, .enhet = ENHET_NONE };
+	if (strcmp(f[T_TYP], "insats") == 0) {
+		x.typ = TAXA_INSATS;
+		if ((x.code = templates_insats_find(t, f[T_KOD])) < 0)
+			return LOAD_FAIL(c, line, "kod", "unknown insats code '%s'", f[T_KOD]);
+		if (*f[T_ENHET] &&
+		    (x.enhet = code_lookup(enhet_codes, ENHET__N, f[T_ENHET])) <= ENHET_NONE)
+			return LOAD_FAIL(c, line, "enhet",
+					 "unknown omfattning_enhet '%s' (tim/man, tim/vecka, "
+					 "tillf/vecka, dygn/man, st/man or empty for every unit)",
+					 f[T_ENHET]);
+	} else if (strcmp(f[T_TYP], "maltid") == 0) {
+		x.typ = TAXA_MALTID;
+		if ((x.code = code_lookup(maltidstyp_codes, MT__N, f[T_KOD])) < 0)
+			return LOAD_FAIL(c, line, "kod", "unknown maltidstyp '%s'", f[T_KOD]);
+		if (*f[T_ENHET])
+			return LOAD_FAIL(c, line, "enhet", "a meal price has no enhet");
+	} else {
+		return LOAD_FAIL(c, line, "typ", "typ '%s' is neither 'insats' nor 'maltid'",
+				 f[T_TYP]);
+	}
+	if (!parse_kronor(f[T_PRIS], &x.ore))
+		return LOAD_FAIL(c, line, "pris",
+				 "price '%s' is not kronor with at most two decimals", f[T_PRIS]);
+	if (strlen(f[T_GILTIG_FROM]) != 10 || field_date(f[T_GILTIG_FROM], &x.from))
+		return LOAD_FAIL(c, line, "giltig_from", "date '%s' is not YYYY-MM-DD",
+				 f[T_GILTIG_FROM]);
+	for (int i = 0; i < t->n_taxor; i++) {
+		const struct taxa *o = &t->taxor[i];
+		if (o->typ == x.typ && o->code == x.code && o->enhet == x.enhet &&
+		    o->from == x.from)
+			return LOAD_FAIL(c, line, "giltig_from",
+					 "two prices for %s %s %s from %s (first on line %ld)",
+					 f[T_TYP], f[T_KOD], f[T_ENHET], f[T_GILTIG_FROM], o->line);
+	}
+	int ret = grow((void **)&t->taxor, &t->cap_taxor, t->n_taxor, sizeof(*t->taxor));
+	if (ret)
+		return store_failure(c, line, ret);
+	t->taxor[t->n_taxor++] = x;
+	return 0;
+}
+
+/* ---- maxtaxa.csv ----------------------------------------------------------------- */
+
+enum { X_AR, X_PBB, X_MAXTAXA, X__N };
+static const char *const maxtaxa_header[X__N] = { "ar", "prisbasbelopp", "maxtaxa" };
+
+/* Maxtaxa per month: 0.5392 x prisbasbelopp / 12, rounded to whole kronor. */
+static int64_t maxtaxa_formula(int64_t pbb)
+{
+	return (5392 * pbb + 60000) / 120000;
+}
+
+static int maxtaxa_row(struct load_ctx *c, long line, const char *const *f)
+{
+	struct templates *t = c->t;
+	int64_t v[X__N];
+	for (int i = 0; i < X__N; i++)
+		if (field_count(f[i], &v[i]) || v[i] > 100000000)
+			return LOAD_FAIL(c, line, maxtaxa_header[i],
+					 "'%s' is not a whole number", f[i]);
+	if (v[X_AR] < 1953 || v[X_AR] > 2199)
+		return LOAD_FAIL(c, line, "ar", "year %s outside 1953-2199", f[X_AR]);
+	if (v[X_MAXTAXA] != maxtaxa_formula(v[X_PBB]))
+		return LOAD_FAIL(c, line, "maxtaxa",
+				 "maxtaxa %s does not match 0.5392 x %s / 12 = %lld kr",
+				 f[X_MAXTAXA], f[X_PBB], (long long)maxtaxa_formula(v[X_PBB]));
+	for (int i = 0; i < t->n_maxtaxa; i++)
+		if (t->maxtaxa[i].year == (int)v[X_AR])
+			return LOAD_FAIL(c, line, "ar", "year %s twice (first on line %ld)",
+					 f[X_AR], t->maxtaxa[i].line);
+	int ret = grow((void **)&t->maxtaxa, &t->cap_maxtaxa, t->n_maxtaxa,
+		       sizeof(*t->maxtaxa));
+	if (ret)
+		return store_failure(c, line, ret);
+	t->maxtaxa[t->n_maxtaxa++] = (struct maxtaxa){
+		.year = (int)v[X_AR], .pbb = v[X_PBB], .kronor = v[X_MAXTAXA], .line = line,
+	};
+	return 0;
+}
+
+static int finish_maxtaxa(struct templates *t, const char *path, struct evb_error *err)
+{
+	if (t->n_maxtaxa == 0)
+		return evb_error_set(err, EVB_ETEMPLATE, path, 0, NULL, "no year in maxtaxa");
+	return 0;
+}
+
 /* ---- public ---------------------------------------------------------------------- */
 
 struct templates *templates_load(const char *dir, struct evb_error *err)
@@ -820,6 +969,8 @@ struct templates *templates_load(const char *dir, struct evb_error *err)
 		{ "skal.csv", skal_header, S__N, skal_row, finish_skal },
 		{ "texts.csv", text_header, 2, text_row, finish_texts },
 		{ "layouts.csv", layout_header, L__N, layout_row, finish_layouts },
+		{ "taxor.csv", taxa_header, T__N, taxa_row, NULL },
+		{ "maxtaxa.csv", maxtaxa_header, X__N, maxtaxa_row, finish_maxtaxa },
 	};
 	struct templates *t = calloc(1, sizeof(*t));
 	char *path = NULL;
@@ -841,7 +992,8 @@ struct templates *templates_load(const char *dir, struct evb_error *err)
 			.t = t, .path = path, .header = files[i].header,
 			.ncols = files[i].ncols, .row = files[i].row,
 		};
-		if ((ret = load_file(&c, err)) || (ret = files[i].finish(t, path, err)))
+		if ((ret = load_file(&c, err)) ||
+		    (files[i].finish && (ret = files[i].finish(t, path, err))))
 			goto out;
 		free(path);
 		path = NULL;
@@ -877,6 +1029,8 @@ void templates_free(struct templates *t)
 	free(t->skal_sorted);
 	free(t->texts);
 	free(t->layouts);
+	free(t->taxor);
+	free(t->maxtaxa);
 	free(t->xsd_path);
 	free(t->layouts_path);
 	free(t);
@@ -972,4 +1126,46 @@ int templates_layout(const struct templates *t, const char *book,
 const char *templates_xsd_path(const struct templates *t)
 {
 	return t->xsd_path;
+}
+
+/* The row of typ/code/enhet with the latest giltig_from on or before `on`. */
+static const struct taxa *taxa_find(const struct templates *t, int typ, int code,
+				    int enhet, evb_date on)
+{
+	const struct taxa *best = NULL;
+	for (int i = 0; i < t->n_taxor; i++) {
+		const struct taxa *x = &t->taxor[i];
+		if (x->typ == typ && x->code == code && x->enhet == enhet &&
+		    x->from <= on && (!best || x->from > best->from))
+			best = x;
+	}
+	return best;
+}
+
+int64_t templates_price_insats(const struct templates *t, int insats, int enhet,
+			       evb_date on)
+{
+	const struct taxa *x = NULL;
+	if (enhet != ENHET_NONE)
+		x = taxa_find(t, TAXA_INSATS, insats, enhet, on);
+	if (!x)
+		x = taxa_find(t, TAXA_INSATS, insats, ENHET_NONE, on);
+	return x ? x->ore : -1;
+}
+
+int64_t templates_price_maltid(const struct templates *t, int maltidstyp, evb_date on)
+{
+	const struct taxa *x = taxa_find(t, TAXA_MALTID, maltidstyp, ENHET_NONE, on);
+	return x ? x->ore : -1;
+}
+
+int64_t templates_maxtaxa(const struct templates *t, int year, int64_t *pbb)
+{
+	for (int i = 0; i < t->n_maxtaxa; i++)
+		if (t->maxtaxa[i].year == year) {
+			if (pbb)
+				*pbb = t->maxtaxa[i].pbb;
+			return t->maxtaxa[i].kronor;
+		}
+	return -1;
 }

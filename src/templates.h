@@ -7,6 +7,10 @@
  *                 reasons, check names, summary labels (key;text)
  *   layouts.csv   sheet names and column headers of every workbook
  *                 (book;sheet;column;text; column empty = the sheet's name)
+ *   taxor.csv     prices per insats and unit and per måltidstyp, each valid
+ *                 from a date (typ;kod;enhet;pris;giltig_from)
+ *   maxtaxa.csv   the maxtaxa per month and year (ar;prisbasbelopp;maxtaxa),
+ *                 checked against 0.5392 x prisbasbelopp / 12
  *   evb-export.xsd  the XML input format
  * All files are UTF-8, ';'-separated, with a header row; lines starting
  * with '#' are comments.
@@ -64,6 +68,18 @@ int templates_layout(const struct templates *t, const char *book,
 		     const char *sheet, const char *const *column_keys,
 		     int ncols, const char **name, const char **headers,
 		     struct evb_error *err);
+
+/* Price in öre of one unit of an insats (catalogue index) with an
+ * omfattning_enhet (enum enhet), valid on `on`: the row with the latest
+ * giltig_from on or before it, for that unit or else for every unit (empty
+ * enhet). -1 when taxor.csv has none. */
+int64_t templates_price_insats(const struct templates *t, int insats, int enhet,
+			       evb_date on);
+/* Price in öre of one meal of a maltidstyp valid on `on`; -1 if none. */
+int64_t templates_price_maltid(const struct templates *t, int maltidstyp, evb_date on);
+/* Maxtaxa per month in whole kronor for a year (and its prisbasbelopp when
+ * pbb is not NULL); -1 when maxtaxa.csv has no such year. */
+int64_t templates_maxtaxa(const struct templates *t, int year, int64_t *pbb);
 
 /* Path of the export XSD (owned by t). */
 const char *templates_xsd_path(const struct templates *t);

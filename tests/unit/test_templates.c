@@ -4,6 +4,8 @@
 #include <unistd.h>
 
 #include "testutil.h"
+#include "calendar.h"
+#include "model.h"
 #include "templates.h"
 #include "template_keys.h"
 
@@ -11,7 +13,8 @@
 #define FIXTURES "fixtures/templates"
 
 static const char *const template_files[] = {
-	"insatser.csv", "skal.csv", "texts.csv", "layouts.csv",
+	"insatser.csv", "skal.csv", "texts.csv", "layouts.csv", "taxor.csv",
+	"maxtaxa.csv",
 };
 
 /* ---- helpers --------------------------------------------------------------------- */
@@ -875,6 +878,122 @@ static void test_layout_key_charset(void **state)
 	tdir_remove(&d);
 }
 
+/* ---- taxor.csv and maxtaxa.csv ------------------------------------------------------- */
+
+static void test_real_prices(void **state)
+{
+	(void)state;
+	struct evb_error err = { 0 };
+	struct templates *t = templates_load(REAL_DIR, &err);
+	assert_non_null(t);
+	int hemtjanst = templates_insats_find(t, "SOL_HEMTJANST");
+	int lss = templates_insats_find(t, "LSS9_10");
+	/* 2025-12-01 is priced by the 2025 row, 2026-01-01 by the 2026 row */
+	assert_int_equal(templates_price_insats(t, hemtjanst, ENHET_TIM_MAN, D("2025-12-01")), 41200);
+	assert_int_equal(templates_price_insats(t, hemtjanst, ENHET_TIM_MAN, D("2026-01-01")), 42500);
+	/* before the first row there is no price */
+	assert_int_equal(templates_price_insats(t, hemtjanst, ENHET_TIM_MAN, D("2024-12-31")), -1);
+	/* hemtjänst has no per-day price and no row for every unit */
+	assert_int_equal(templates_price_insats(t, hemtjanst, ENHET_DYGN_MAN, D("2026-01-01")), -1);
+	/* LSS is free of charge for every unit, also with no unit */
+	assert_int_equal(templates_price_insats(t, lss, ENHET_TIM_VECKA, D("2026-10-01")), 0);
+	assert_int_equal(templates_price_insats(t, lss, ENHET_NONE, D("2026-10-01")), 0);
+	assert_int_equal(templates_price_maltid(t, MT_LUNCH, D("2026-10-01")), 6800);
+	assert_int_equal(templates_price_maltid(t, MT_LUNCH, D("2025-10-01")), 6500);
+	int64_t pbb = 0;
+	/* 0.5392 x 58 800 / 12 = 2 642.08 -> 2 642; 0.5392 x 59 200 / 12 = 2 660.05 -> 2 660 */
+	assert_int_equal(templates_maxtaxa(t, 2025, &pbb), 2642);
+	assert_int_equal(pbb, 58800);
+	assert_int_equal(templates_maxtaxa(t, 2026, NULL), 2660);
+	assert_int_equal(templates_maxtaxa(t, 2199, NULL), -1);
+	templates_free(t);
+}
+
+static void test_price_for_every_unit_and_exact_unit(void **state)
+{
+	(void)state;
+	struct tdir d;
+	tdir_make(&d);
+	/* a row for every unit from 2026-03-01 and an exact one from 2026-06-01 */
+	tdir_append_line(&d, "taxor.csv", "insats;SOL_HEMTJANST;;100;2026-03-01");
+	tdir_append_line(&d, "taxor.csv", "insats;SOL_HEMTJANST;dygn/man;7,5;2026-06-01");
+	struct evb_error err = { 0 };
+	struct templates *t = templates_load(d.path, &err);
+	assert_non_null(t);
+	int h = templates_insats_find(t, "SOL_HEMTJANST");
+	assert_int_equal(templates_price_insats(t, h, ENHET_DYGN_MAN, D("2026-02-28")), -1);
+	assert_int_equal(templates_price_insats(t, h, ENHET_DYGN_MAN, D("2026-03-01")), 10000);
+	/* "7,5" is 7.50 kr = 750 öre */
+	assert_int_equal(templates_price_insats(t, h, ENHET_DYGN_MAN, D("2026-06-01")), 750);
+	/* the exact unit wins over the row for every unit */
+	assert_int_equal(templates_price_insats(t, h, ENHET_TIM_MAN, D("2026-06-01")), 42500);
+	templates_free(t);
+	tdir_remove(&d);
+}
+
+static void test_taxa_rows_checked(void **state)
+{
+	(void)state;
+	static const struct {
+		const char *row, *column, *msg;
+	} bad[] = {
+		{ "insats;SOL_OKAND;tim/man;1;2026-01-01", "kod", "unknown insats code" },
+		{ "insats;SOL_HEMTJANST;tim/dag;1;2026-01-01", "enhet", "unknown omfattning_enhet" },
+		{ "maltid;brunch;;1;2026-01-01", "kod", "unknown maltidstyp" },
+		{ "maltid;lunch;st/man;1;2026-01-01", "enhet", "a meal price has no enhet" },
+		{ "avgift;lunch;;1;2026-01-01", "typ", "neither 'insats' nor 'maltid'" },
+		{ "maltid;lunch;;1,005;2026-01-01", "pris", "at most two decimals" },
+		{ "maltid;lunch;;-1;2026-01-01", "pris", "at most two decimals" },
+		{ "maltid;lunch;;;2026-01-01", "pris", "at most two decimals" },
+		{ "maltid;lunch;;1 000;2026-01-01", "pris", "at most two decimals" },
+		{ "maltid;lunch;;1;2026-02-30", "giltig_from", "not YYYY-MM-DD" },
+		{ "maltid;lunch;;1;20260101", "giltig_from", "not YYYY-MM-DD" },
+		{ "maltid;lunch;;70;2026-01-01", "giltig_from", "two prices for maltid lunch" },
+	};
+	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		struct tdir d;
+		tdir_make(&d);
+		long line = tdir_append_line(&d, "taxor.csv", bad[i].row);
+		expect_broken(&d, "taxor.csv", line, bad[i].msg);
+		struct evb_error err = { 0 };
+		assert_null(templates_load(d.path, &err));
+		assert_string_equal(err.column, bad[i].column);
+		tdir_remove(&d);
+	}
+}
+
+static void test_maxtaxa_checked_against_formula(void **state)
+{
+	(void)state;
+	struct tdir d;
+	tdir_make(&d);
+	/* 0.5392 x 60 000 / 12 = 2 696.00: 2 697 is wrong */
+	long line = tdir_append_line(&d, "maxtaxa.csv", "2027;60000;2697");
+	expect_broken(&d, "maxtaxa.csv", line, "does not match 0.5392 x 60000 / 12 = 2696 kr");
+	tdir_edit_line(&d, "maxtaxa.csv", "2027;", "2027;60000;2696");
+	struct evb_error err = { 0 };
+	struct templates *t = templates_load(d.path, &err);
+	assert_non_null(t);
+	assert_int_equal(templates_maxtaxa(t, 2027, NULL), 2696);
+	templates_free(t);
+	/* rounding to nearest: 0.5392 x 57 300 / 12 = 2 574.68 -> 2 575, not 2 574 */
+	line = tdir_edit_line(&d, "maxtaxa.csv", "2024;", "2024;57300;2574");
+	expect_broken(&d, "maxtaxa.csv", line, "= 2575 kr");
+	tdir_remove(&d);
+}
+
+static void test_maxtaxa_year_twice_and_bad_numbers(void **state)
+{
+	(void)state;
+	struct tdir d;
+	tdir_make(&d);
+	long line = tdir_append_line(&d, "maxtaxa.csv", "2026;59200;2660");
+	expect_broken(&d, "maxtaxa.csv", line, "year 2026 twice");
+	line = tdir_edit_line(&d, "maxtaxa.csv", "2026;59200;2660", "2026;59 200;2660");
+	expect_broken(&d, "maxtaxa.csv", line, "'59 200' is not a whole number");
+	tdir_remove(&d);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -923,6 +1042,11 @@ int main(void)
 		cmocka_unit_test(test_duplicate_sheet_name_in_book),
 		cmocka_unit_test(test_sheet_name_rules),
 		cmocka_unit_test(test_layout_key_charset),
+		cmocka_unit_test(test_real_prices),
+		cmocka_unit_test(test_price_for_every_unit_and_exact_unit),
+		cmocka_unit_test(test_taxa_rows_checked),
+		cmocka_unit_test(test_maxtaxa_checked_against_formula),
+		cmocka_unit_test(test_maxtaxa_year_twice_and_bad_numbers),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

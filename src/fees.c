@@ -1,0 +1,424 @@
+/* The monthly fee basis (SPEC 5.3): see fees.h. */
+#include "fees.h"
+
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "calendar.h"
+#include "cases.h"
+
+const char *const fees_check_keys[] = {
+	"check.avgift_fore_beslut", "check.verkstallighet_fore_bestallning",
+	"check.overlappande_verkstalligheter", "check.verkstallighet_efter_avslut",
+	"check.verkstallighet_utan_beslut", "check.taxa_saknas",
+	"check.omfattning_saknas", NULL,
+};
+
+/* ---- arithmetic ------------------------------------------------------------ */
+
+/* num / den rounded half away from zero; den > 0, |num| < INT64_MAX / 2. */
+static int64_t round_div(int64_t num, int64_t den)
+{
+	if (num < 0)
+		return -round_div(-num, den);
+	return (num + den / 2) / den;
+}
+
+int64_t fee_units(double omfattning, int enhet, int32_t days, int days_in_month)
+{
+	int64_t den;
+	switch (enhet) {
+	case ENHET_TIM_MAN: case ENHET_DYGN_MAN: case ENHET_ST_MAN:
+		den = days_in_month;
+		break;
+	case ENHET_TIM_VECKA: case ENHET_TILLF_VECKA:
+		den = 7;
+		break;
+	default:
+		return AMOUNT_UNKNOWN;
+	}
+	if (isnan(omfattning) || omfattning < 0 || omfattning > 1e6 || den <= 0 || days < 0)
+		return AMOUNT_UNKNOWN;
+	/* omfattning in ten-thousandths: exact for the decimals an export holds */
+	int64_t omf = llround(omfattning * 10000.0);
+	return round_div(omf * days, den * 100);
+}
+
+int64_t fee_amount(int64_t units, int64_t pris)
+{
+	int64_t product;
+	if (units == AMOUNT_UNKNOWN || pris == AMOUNT_UNKNOWN ||
+	    __builtin_mul_overflow(units, pris, &product))
+		return AMOUNT_UNKNOWN;
+	return round_div(product, 100);
+}
+
+int64_t fee_cap(int64_t omsorgsbelopp, int64_t maxtaxa, int64_t utrymme)
+{
+	int64_t fee = omsorgsbelopp < maxtaxa ? omsorgsbelopp : maxtaxa;
+	if (utrymme != AMOUNT_UNKNOWN) {
+		int64_t room = utrymme > 0 ? utrymme : 0;
+		if (room < fee)
+			fee = room;
+	}
+	return fee;
+}
+
+/* ---- the month's billing ------------------------------------------------------- */
+
+struct ctx {
+	struct model *m;
+	const struct templates *t;
+	struct fee_report *rep;
+	struct case_set cs;          /* facts as known on the month's last day */
+	struct delivery d;
+	int64_t *price;              /* per insats x enhet, AMOUNT_UNKNOWN + 1 = not looked up */
+};
+
+#define PRICE_UNSET (AMOUNT_UNKNOWN + 1)
+
+static int64_t price_of(struct ctx *c, const struct beslut *b)
+{
+	int64_t *p = &c->price[(size_t)b->insats * ENHET__N + b->omfattning_enhet];
+	if (*p == PRICE_UNSET) {
+		int64_t v = templates_price_insats(c->t, b->insats, b->omfattning_enhet,
+						   c->rep->first);
+		*p = v >= 0 ? v : AMOUNT_UNKNOWN;
+	}
+	return *p;
+}
+
+static bool in_month(const struct fee_report *rep, evb_date d)
+{
+	return d != DATE_NONE && d >= rep->first && d <= rep->last;
+}
+
+/* The execution's period touches the month (as exported, unclipped). */
+static bool touches_month(const struct fee_report *rep, const struct verkstallighet *v)
+{
+	return v->startdatum <= rep->last &&
+	       (v->slutdatum == DATE_NONE || v->slutdatum >= rep->first);
+}
+
+/* The utförare of the execution active on the last delivered day, else of
+ * its order. */
+static str_ref utforare_on(const struct model *m, const struct beslut *b, evb_date day)
+{
+	const struct verkstallighet *best = NULL;
+	for (uint32_t i = b->v_first; i < b->v_first + b->v_n; i++) {
+		const struct verkstallighet *v = &m->verkstalligheter.v[i];
+		if (v->startdatum <= day && (v->slutdatum == DATE_NONE || v->slutdatum >= day))
+			best = v;   /* sorted by start: the last one started latest */
+	}
+	if (!best)
+		return STR_NONE;
+	if (best->utforare != STR_NONE)
+		return best->utforare;
+	for (uint32_t i = b->o_first; i < b->o_first + b->o_n; i++)
+		if (m->bestallningar.v[i].id == best->bestallning_ref)
+			return m->bestallningar.v[i].utforare;
+	return STR_NONE;
+}
+
+/* "Avslutad": the decision's end A, or the last execution's slutdatum when
+ * every execution has ended (then none follows), if on or before the
+ * month's last day. Executions are taken as exported, also those starting
+ * after the month, so a change of utförare is not an end. */
+static evb_date avslutad(const struct ctx *c, uint32_t bi)
+{
+	const struct model *m = c->m;
+	const struct beslut *b = &m->beslut.v[bi];
+	evb_date a = c->cs.facts[bi].end;
+	if (a != DATE_NONE && a <= c->rep->last)
+		return a;
+	evb_date last_end = DATE_NONE;
+	for (uint32_t i = b->v_first; i < b->v_first + b->v_n; i++) {
+		const struct verkstallighet *v = &m->verkstalligheter.v[i];
+		if (v->slutdatum == DATE_NONE)
+			return DATE_NONE;
+		if (v->slutdatum > last_end)
+			last_end = v->slutdatum;
+	}
+	return last_end != DATE_NONE && last_end <= c->rep->last ? last_end : DATE_NONE;
+}
+
+static int bill_decision(struct ctx *c, uint32_t bi)
+{
+	struct model *m = c->m;
+	struct fee_report *rep = c->rep;
+	const struct beslut *b = &m->beslut.v[bi];
+	const struct beslut_facts *f = &c->cs.facts[bi];
+	evb_date lim = f->end != DATE_NONE ? f->end : rep->last;
+	if (lim < rep->first)
+		return 0;
+	int ret = delivery_compute(m, b, rep->last, lim, &c->d);
+	if (ret)
+		return ret;
+	int32_t days = spans_days_in(c->d.delivered.v, c->d.delivered.n, rep->first, rep->last);
+	if (days == 0)
+		return 0;
+	int32_t exec_days = spans_days_in(c->d.exec.v, c->d.exec.n, rep->first, rep->last);
+	evb_date last_day = DATE_NONE;
+	for (uint32_t i = 0; i < c->d.delivered.n; i++)
+		if (c->d.delivered.v[i].s <= rep->last)
+			last_day = c->d.delivered.v[i].e < rep->last ? c->d.delivered.v[i].e : rep->last;
+
+	struct fee_row *row = VEC_PUSH(rep->rows);
+	if (!row)
+		return EVB_ENOMEM;
+	row->beslut = bi;
+	row->person = b->person;
+	row->utforare = utforare_on(m, b, last_day);
+	row->verkstalld_fran = m->verkstalligheter.v[b->v_first].startdatum;
+	row->avslutad = avslutad(c, bi);
+	row->days = days;
+	row->pause_days = exec_days - days;
+	row->units = fee_units(b->omfattning, b->omfattning_enhet, days,
+			       days_in_month(rep->year, rep->month));
+	row->pris = price_of(c, b);
+	/* an insats without a fee costs nothing, whatever its omfattning */
+	row->belopp = row->pris == 0 ? 0 : fee_amount(row->units, row->pris);
+	if (in_month(rep, row->verkstalld_fran))
+		row->events |= FEE_NY | (f->replaced != IDX_NONE ? FEE_NYTT_BESLUT : 0);
+	if (row->pause_days > 0)
+		row->events |= FEE_AVBROTT;
+	if (in_month(rep, row->avslutad))
+		row->events |= FEE_AVSLUT;
+	if (row->events & (FEE_NY | FEE_NYTT_BESLUT | FEE_AVSLUT))
+		rep->new_or_ended++;
+
+	const char *code = templates_insats(c->t, b->insats)->code;
+	const char *unit = enhet_codes[b->omfattning_enhet];
+	if (row->pris == AMOUNT_UNKNOWN)
+		ret = model_add_finding(m, "check.taxa_saknas", b->src, K_BESLUT, b->id,
+					b->person, rep->first,
+					model_strf(m, "%s %s", code, unit));
+	else if (row->belopp == AMOUNT_UNKNOWN)
+		ret = model_add_finding(m, "check.omfattning_saknas", b->src, K_BESLUT, b->id,
+					b->person, rep->first,
+					model_strf(m, "%s %s", code, unit));
+	return ret;
+}
+
+/* ---- billing checks ------------------------------------------------------------------ */
+
+static evb_date order_day(const struct model *m, const struct beslut *b,
+			  const struct verkstallighet *v)
+{
+	/* the execution's own order, else the decision's first order */
+	const struct bestallning *o = NULL;
+	for (uint32_t i = b->o_first; i < b->o_first + b->o_n; i++) {
+		const struct bestallning *x = &m->bestallningar.v[i];
+		if (v->bestallning_ref != STR_NONE ? x->id == v->bestallning_ref
+						   : (!o || x->skickad < o->skickad))
+			o = x;
+	}
+	if (!o)
+		return DATE_NONE;
+	/* minutes since 1970 to days, rounding towards minus infinity */
+	int32_t min = o->skickad;
+	return (evb_date)(min >= 0 ? min / 1440 : -((-(int64_t)min + 1439) / 1440));
+}
+
+static int check_execution(struct ctx *c, uint32_t bi, uint32_t vi)
+{
+	struct model *m = c->m;
+	const struct fee_report *rep = c->rep;
+	const struct beslut *b = &m->beslut.v[bi];
+	const struct verkstallighet *v = &m->verkstalligheter.v[vi];
+	int ret = 0;
+#define FINDING(key, date, detail) \
+	model_add_finding(m, key, v->src, K_VERKSTALLIGHET, v->id, b->person, date, detail)
+	if (b->utfall == UTFALL_AVSLAG || b->beslutsdatum > rep->last)
+		return FINDING("check.verkstallighet_utan_beslut", v->startdatum, b->id);
+	if (v->startdatum < b->beslutsdatum &&
+	    (ret = FINDING("check.avgift_fore_beslut", v->startdatum, b->id)))
+		return ret;
+	evb_date sent = order_day(m, b, v);
+	if (sent != DATE_NONE && v->startdatum < sent &&
+	    (ret = FINDING("check.verkstallighet_fore_bestallning", v->startdatum,
+			   model_strf(m, "%s", date_format(sent, (char[11]){ 0 })))))
+		return ret;
+	/* going on after the end A, in this month */
+	const struct beslut_facts *f = &c->cs.facts[bi];
+	if (f->end != DATE_NONE && (v->slutdatum == DATE_NONE || v->slutdatum > f->end)) {
+		evb_date after = v->startdatum > f->end ? v->startdatum : f->end + 1;
+		if (after <= rep->last &&
+		    (ret = FINDING("check.verkstallighet_efter_avslut", f->end,
+				   model_strf(m, "%s", avslutsorsak_codes[f->orsak]))))
+			return ret;
+	}
+	/* overlapping an earlier execution of the decision, in this month */
+	for (uint32_t k = b->v_first; k < vi; k++) {
+		const struct verkstallighet *o = &m->verkstalligheter.v[k];
+		evb_date s = v->startdatum > o->startdatum ? v->startdatum : o->startdatum;
+		evb_date e = o->slutdatum == DATE_NONE ? v->slutdatum
+			     : v->slutdatum == DATE_NONE ? o->slutdatum
+			     : v->slutdatum < o->slutdatum ? v->slutdatum : o->slutdatum;
+		if (s < rep->first)
+			s = rep->first;
+		if (e == DATE_NONE || e > rep->last)
+			e = rep->last;
+		if (s <= e && (ret = FINDING("check.overlappande_verkstalligheter", s, o->id)))
+			return ret;
+	}
+#undef FINDING
+	return 0;
+}
+
+/* ---- rows in order, and the fee per person ---------------------------------------- */
+
+struct row_key {
+	uint32_t person_rank;
+	const char *beslut_id;
+	uint32_t row;
+};
+
+static int cmp_row_key(const void *a, const void *b)
+{
+	const struct row_key *x = a, *y = b;
+	if (x->person_rank != y->person_rank)
+		return x->person_rank < y->person_rank ? -1 : 1;
+	int r = strcmp(x->beslut_id, y->beslut_id);
+	return r ? r : (x->row < y->row ? -1 : x->row > y->row);
+}
+
+static int sort_rows(struct ctx *c, const uint32_t *rank)
+{
+	struct fee_report *rep = c->rep;
+	uint32_t n = rep->rows.n;
+	struct row_key *k = malloc(((size_t)n + 1) * sizeof(*k));
+	struct fee_row *sorted = malloc(((size_t)n + 1) * sizeof(*sorted));
+	if (!k || !sorted) {
+		free(k);
+		free(sorted);
+		return EVB_ENOMEM;
+	}
+	for (uint32_t i = 0; i < n; i++) {
+		const struct fee_row *r = &rep->rows.v[i];
+		k[i] = (struct row_key){ rank[r->person],
+					 str_get(c->m, c->m->beslut.v[r->beslut].id), i };
+	}
+	sort_array(k, n, sizeof(*k), cmp_row_key);
+	for (uint32_t i = 0; i < n; i++)
+		sorted[i] = rep->rows.v[k[i].row];
+	free(k);
+	free(rep->rows.v);
+	rep->rows.v = sorted;
+	rep->rows.cap = n + 1;
+	return 0;
+}
+
+/* One entry per person with rows or meals, in personnummer order. */
+static int per_person(struct ctx *c, const uint32_t *rank, const struct meal_report *meals)
+{
+	struct model *m = c->m;
+	struct fee_report *rep = c->rep;
+	uint32_t np = m->persons.n;
+	int64_t *care = calloc(np ? np : 1, sizeof(*care));
+	int64_t *food = meals_per_person(meals, np);
+	uint8_t *seen = calloc(np ? np : 1, 1);
+	uint32_t *order = malloc((np ? np : 1) * sizeof(*order));
+	int ret = 0;
+	if (!care || !food || !seen || !order) {
+		ret = EVB_ENOMEM;
+		goto out;
+	}
+	for (uint32_t i = 0; i < rep->rows.n; i++) {
+		const struct fee_row *r = &rep->rows.v[i];
+		seen[r->person] = 1;
+		if (r->belopp != AMOUNT_UNKNOWN)
+			care[r->person] += r->belopp;
+	}
+	for (uint32_t i = 0; i < meals->rows.n; i++)
+		seen[meals->rows.v[i].person] = 1;
+	for (uint32_t i = 0; i < np; i++)
+		order[rank[i]] = i;
+	for (uint32_t k = 0; k < np; k++) {
+		uint32_t i = order[k];
+		if (!seen[i])
+			continue;
+		struct fee_person *fp = VEC_PUSH(rep->persons);
+		if (!fp) {
+			ret = EVB_ENOMEM;
+			goto out;
+		}
+		double u = m->persons.v[i].avgiftsutrymme;
+		fp->person = i;
+		fp->omsorgsbelopp = care[i];
+		fp->utrymme = isnan(u) || fabs(u) > 1e12 ? AMOUNT_UNKNOWN : llround(u * 100.0);
+		fp->omsorgsavgift = fee_cap(care[i], rep->maxtaxa, fp->utrymme);
+		fp->maltider = food[i];
+		fp->summa = fp->omsorgsavgift + fp->maltider;
+		rep->sum_avgift += fp->omsorgsavgift;
+		rep->sum_maltider += fp->maltider;
+		rep->sum_total += fp->summa;
+	}
+out:
+	free(care);
+	free(food);
+	free(seen);
+	free(order);
+	return ret;
+}
+
+int fees_build(struct model *m, const struct templates *t, int year, int month,
+	       const struct meal_report *meals, struct fee_report *rep)
+{
+	struct ctx c = { .m = m, .t = t, .rep = rep };
+	uint32_t *rank = NULL;
+	int ret;
+	memset(rep, 0, sizeof(*rep));
+	rep->year = year;
+	rep->month = month;
+	rep->first = date_from_ymd(year, month, 1);
+	rep->last = date_from_ymd(year, month, days_in_month(year, month));
+	int64_t kronor = templates_maxtaxa(t, year, &rep->prisbasbelopp);
+	if (kronor < 0)
+		return EVB_EINVAL;
+	rep->maxtaxa = kronor * 100;
+
+	size_t nprice = (size_t)templates_insats_count(t) * ENHET__N;
+	if (!(c.price = malloc((nprice ? nprice : 1) * sizeof(*c.price))))
+		return EVB_ENOMEM;
+	for (size_t i = 0; i < nprice; i++)
+		c.price[i] = PRICE_UNSET;
+	if ((ret = cases_compute(m, t, rep->last, &c.cs)))
+		goto out;
+	for (uint32_t i = 0; i < m->beslut.n && !ret; i++) {
+		const struct beslut *b = &m->beslut.v[i];
+		for (uint32_t k = b->v_first; k < b->v_first + b->v_n && !ret; k++)
+			if (touches_month(rep, &m->verkstalligheter.v[k]))
+				ret = check_execution(&c, i, k);
+		if (!ret && b->utfall != UTFALL_AVSLAG && b->beslutsdatum <= rep->last &&
+		    b->v_n > 0)
+			ret = bill_decision(&c, i);
+	}
+	if (ret)
+		goto out;
+	if (!(rank = model_person_ranks(m))) {
+		ret = EVB_ENOMEM;
+		goto out;
+	}
+	if ((ret = sort_rows(&c, rank)) || (ret = per_person(&c, rank, meals)))
+		goto out;
+	if (m->strings.failed)
+		ret = EVB_ENOMEM;
+out:
+	free(rank);
+	free(c.price);
+	delivery_release(&c.d);
+	cases_release(&c.cs);
+	if (ret)
+		fees_release(rep);
+	return ret;
+}
+
+void fees_release(struct fee_report *rep)
+{
+	free(rep->rows.v);
+	free(rep->persons.v);
+	memset(rep, 0, sizeof(*rep));
+}
