@@ -55,7 +55,7 @@ build/evb: $(OBJS)
 	$(CC) $(CFLAGS) $^ -o $@ $(LDLIBS)
 build/asan/evb: $(SAN_OBJS)
 	$(CC) $(SAN) $^ -o $@ $(LDLIBS)
-build/asan/tests/%: tests/unit/%.c $(SAN_LIB) tests/unit/testutil.h | build/asan/tests
+build/asan/tests/%: tests/unit/%.c $(SAN_LIB) tests/unit/testutil.h tests/unit/modelutil.h | build/asan/tests
 	$(CC) $(WARN) $(DEFS) $(XML_CFLAGS) $(SAN) -Isrc $< $(SAN_LIB) -o $@ $(LDLIBS) -lcmocka
 
 build/obj build/asan/obj build/asan/tests out:

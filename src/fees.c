@@ -191,14 +191,11 @@ static int bill_decision(struct ctx *c, uint32_t bi)
 
 	const char *code = templates_insats(c->t, b->insats)->code;
 	const char *unit = enhet_codes[b->omfattning_enhet];
-	if (row->pris == AMOUNT_UNKNOWN)
-		ret = model_add_finding(m, "check.taxa_saknas", b->src, K_BESLUT, b->id,
-					b->person, rep->first,
-					model_strf(m, "%s %s", code, unit));
-	else if (row->belopp == AMOUNT_UNKNOWN)
-		ret = model_add_finding(m, "check.omfattning_saknas", b->src, K_BESLUT, b->id,
-					b->person, rep->first,
-					model_strf(m, "%s %s", code, unit));
+	if (row->belopp == AMOUNT_UNKNOWN)
+		ret = model_add_finding(m, row->units == AMOUNT_UNKNOWN ? "check.omfattning_saknas"
+							: "check.taxa_saknas",
+					b->src, K_BESLUT, b->id, b->person, rep->first,
+					model_strf(m, "%s%s%s", code, *unit ? " " : "", unit));
 	return ret;
 }
 

@@ -296,7 +296,8 @@ static int walk(struct ctx *c, const struct mrec *recs, uint32_t n, uint8_t *has
 					/* the same meal registered again: counted once */
 					ret = meal_finding(c, "check.maltid_dubblett", mt,
 							   model_strf(m, "%s:%u",
-								   m->files.v[prev->src.file].display,
+								   prev->src.file < m->files.n
+								   ? m->files.v[prev->src.file].display : "",
 								   prev->src.line));
 					if (mt->antal > prev->antal)
 						antal += mt->antal - prev->antal;

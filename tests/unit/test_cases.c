@@ -6,111 +6,16 @@
 #include <string.h>
 
 #include "testutil.h"
+#include "modelutil.h"
 #include "cases.h"
 #include "ivo.h"
 #include "templates.h"
-
-static struct templates *tpl;
-
-static int setup(void **state)
-{
-	(void)state;
-	struct evb_error err = { 0 };
-	tpl = templates_load("../templates", &err);
-	if (!tpl)
-		fprintf(stderr, "templates: %s:%ld: %s\n", err.file, err.line, err.message);
-	return tpl ? 0 : -1;
-}
-
-static int teardown(void **state)
-{
-	(void)state;
-	templates_free(tpl);
-	return 0;
-}
-
-/* ---- building a model by hand ---- */
-
-static struct model m;
-
-static void start(void)
-{
-	model_init(&m, D("2026-11-22"));
-}
-
-static uint32_t person(const char *pnr12, char kon, evb_date avliden)
-{
-	struct person *p = VEC_PUSH(m.persons);
-	assert_non_null(p);
-	p->pnr = intern_str(&m.strings, pnr12, strlen(pnr12));
-	int y = (pnr12[0] - '0') * 1000 + (pnr12[1] - '0') * 100 + (pnr12[2] - '0') * 10 + (pnr12[3] - '0');
-	int mo = (pnr12[4] - '0') * 10 + (pnr12[5] - '0');
-	int d = (pnr12[6] - '0') * 10 + (pnr12[7] - '0');
-	p->fodelsedatum = date_from_ymd(y, mo, d);
-	p->kon = kon;
-	p->avliden = avliden;
-	return m.persons.n - 1;
-}
-
-/* A decision of person 0 (created on demand) for the given insats code. */
-static uint32_t beslut(const char *id, const char *insats, evb_date d)
-{
-	if (m.persons.n == 0)
-		person("194501129876", 'K', DATE_NONE);
-	struct beslut *b = VEC_PUSH(m.beslut);
-	assert_non_null(b);
-	b->id = intern_str(&m.strings, id, strlen(id));
-	b->person = 0;
-	b->replaces = IDX_NONE;
-	b->beslutsdatum = d;
-	b->giltig_from = b->giltig_tom = b->avslutad_datum = DATE_NONE;
-	int ins = templates_insats_find(tpl, insats);
-	assert_true(ins >= 0);
-	b->insats = (uint16_t)ins;
-	b->utfall = UTFALL_BIFALL;
-	b->lagrum = strncmp(insats, "LSS", 3) == 0 ? LAGRUM_LSS : LAGRUM_SOL;
-	return m.beslut.n - 1;
-}
-
-/* Executions and avbrott must be added per decision in start order, and
- * the decisions' ranges set with finish(). */
-static void exec(uint32_t b, evb_date s, evb_date e)
-{
-	struct verkstallighet *v = VEC_PUSH(m.verkstalligheter);
-	assert_non_null(v);
-	v->beslut = b;
-	v->startdatum = s;
-	v->slutdatum = e;
-}
-
-static void paus(uint32_t b, evb_date s, evb_date e)
-{
-	struct avbrott *a = VEC_PUSH(m.avbrott);
-	assert_non_null(a);
-	a->beslut = b;
-	a->fran_datum = s;
-	a->till_datum = e;
-}
-
-static void finish(void)
-{
-	for (uint32_t i = 0; i < m.verkstalligheter.n; i++) {
-		struct beslut *b = &m.beslut.v[m.verkstalligheter.v[i].beslut];
-		if (b->v_n++ == 0)
-			b->v_first = i;
-	}
-	for (uint32_t i = 0; i < m.avbrott.n; i++) {
-		struct beslut *b = &m.beslut.v[m.avbrott.v[i].beslut];
-		if (b->a_n++ == 0)
-			b->a_first = i;
-	}
-}
 
 static struct case_set cs;
 
 static void compute(evb_date eval)
 {
-	finish();
+	mu_finish();
 	assert_int_equal(cases_compute(&m, tpl, eval, &cs), 0);
 }
 
@@ -140,9 +45,9 @@ static void test_three_months_clamps_to_month_end(void **state)
 	(void)state;
 	/* 2025-11-30 + 3 months = 2026-02-28 (no 30 February in 2026);
 	 * executed 2026-03-01 is one day late: a case with M1 2026-02-28 */
-	start();
-	uint32_t b = beslut("B1", "SOL_HEMTJANST", D("2025-11-30"));
-	exec(b, D("2026-03-01"), DATE_NONE);
+	mu_start();
+	uint32_t b = mu_beslut("B1", "SOL_HEMTJANST", D("2025-11-30"));
+	mu_exec(b, D("2026-03-01"), DATE_NONE);
 	compute(D("2026-03-31"));
 	const struct evb_case *c = only_case();
 	assert_string_equal(S(case_first_milestone(c)), "2026-02-28");
@@ -162,18 +67,18 @@ static void test_executed_on_t1_is_in_time(void **state)
 {
 	(void)state;
 	/* 2026-03-31 + 3 months = 2026-06-30; executed that very day: no case */
-	start();
-	uint32_t b = beslut("B1", "SOL_HEMTJANST", D("2026-03-31"));
-	exec(b, D("2026-06-30"), DATE_NONE);
+	mu_start();
+	uint32_t b = mu_beslut("B1", "SOL_HEMTJANST", D("2026-03-31"));
+	mu_exec(b, D("2026-06-30"), DATE_NONE);
 	compute(D("2026-09-30"));
 	assert_int_equal(cs.cases.n, 0);
 	assert_string_equal(S(cs.facts[0].first_delivered), "2026-06-30");
 	done();
 
 	/* one day later, 2026-07-01: a case */
-	start();
-	b = beslut("B1", "SOL_HEMTJANST", D("2026-03-31"));
-	exec(b, D("2026-07-01"), DATE_NONE);
+	mu_start();
+	b = mu_beslut("B1", "SOL_HEMTJANST", D("2026-03-31"));
+	mu_exec(b, D("2026-07-01"), DATE_NONE);
 	compute(D("2026-09-30"));
 	assert_int_equal(only_case()->kind, CASE_BESLUT);
 	assert_string_equal(S(only_case()->executed), "2026-07-01");
@@ -187,8 +92,8 @@ static void test_milestones_counted_from_decision_date(void **state)
 	 * T4 = add_months(D, 12) = 2026-05-31 - not 2026-05-28, which chaining
 	 * three months from 2026-02-28 would give. 2026Q2 = (2026-03-31,
 	 * 2026-06-30]: Återrapportering with 2026-05-31. */
-	start();
-	beslut("B1", "LSS9_9", D("2025-05-31"));
+	mu_start();
+	mu_beslut("B1", "LSS9_9", D("2025-05-31"));
 	compute(D("2026-06-30"));
 	struct case_row row;
 	assert_true(classify(D("2026-03-31"), D("2026-06-30"), &row));
@@ -210,8 +115,8 @@ static void test_classification_table(void **state)
 	 * Q2 (2026-03-31, 2026-06-30]: Ny 2026-04-20;
 	 * Q3 (2026-06-30, 2026-09-30]: Åter with T2 = 2026-07-20;
 	 * Q4 (2026-09-30, 2026-12-31]: Åter with T3 = 2026-10-20. */
-	start();
-	beslut("B1", "SOL_SARSKILT_BOENDE", D("2026-01-20"));
+	mu_start();
+	mu_beslut("B1", "SOL_SARSKILT_BOENDE", D("2026-01-20"));
 	compute(D("2026-12-31"));
 	struct case_row row;
 	assert_false(classify(D("2025-12-31"), D("2026-03-31"), &row));
@@ -234,9 +139,9 @@ static void test_slut_verkstallt_and_nothing_after(void **state)
 	 * Q3: M1 <= P = 2026-06-30, open at P, executed in (P, C]:
 	 * Slutrapportering, verkställt 2026-08-03, Tremånadersdatum = M1;
 	 * Q4: closed before P = 2026-09-30 -> no row. */
-	start();
-	uint32_t b = beslut("B1", "SOL_SARSKILT_BOENDE", D("2026-01-20"));
-	exec(b, D("2026-08-03"), DATE_NONE);
+	mu_start();
+	uint32_t b = mu_beslut("B1", "SOL_SARSKILT_BOENDE", D("2026-01-20"));
+	mu_exec(b, D("2026-08-03"), DATE_NONE);
 	compute(D("2026-12-31"));
 	struct case_row row;
 	assert_true(classify(D("2026-03-31"), D("2026-06-30"), &row));
@@ -256,8 +161,8 @@ static void test_slut_avslutat_with_orsak(void **state)
 	(void)state;
 	/* D = 2026-01-20, T1 = 2026-04-20; avslutad 2026-09-01 (flyttat):
 	 * Q3 -> Slutrapportering, avslutat 2026-09-01 */
-	start();
-	uint32_t b = beslut("B1", "SOL_SARSKILT_BOENDE", D("2026-01-20"));
+	mu_start();
+	uint32_t b = mu_beslut("B1", "SOL_SARSKILT_BOENDE", D("2026-01-20"));
 	m.beslut.v[b].avslutad_datum = D("2026-09-01");
 	m.beslut.v[b].avslutsorsak = ORSAK_FLYTTAT;
 	compute(D("2026-09-30"));
@@ -275,9 +180,9 @@ static void test_executed_before_cutoff_is_ny_with_date(void **state)
 	/* D = 2026-04-10, T1 = 2026-07-10 (Q3); executed 2026-09-15, before
 	 * the cut-off 2026-09-30: still Nyrapportering, carrying 2026-09-15
 	 * (the law: "not executed within three months") */
-	start();
-	uint32_t b = beslut("B1", "LSS9_10", D("2026-04-10"));
-	exec(b, D("2026-09-15"), DATE_NONE);
+	mu_start();
+	uint32_t b = mu_beslut("B1", "LSS9_10", D("2026-04-10"));
+	mu_exec(b, D("2026-09-15"), DATE_NONE);
 	compute(D("2026-09-30"));
 	struct case_row row;
 	assert_true(classify(D("2026-06-30"), D("2026-09-30"), &row));
@@ -292,10 +197,10 @@ static void test_executed_and_ended_same_quarter_earlier_wins(void **state)
 	(void)state;
 	/* D = 2026-01-20, T1 = 2026-04-20. Executed 2026-08-05 and ended
 	 * 2026-08-10 in Q3: the earlier, verkställt 2026-08-05 */
-	start();
-	uint32_t b = beslut("B1", "SOL_HEMTJANST", D("2026-01-20"));
+	mu_start();
+	uint32_t b = mu_beslut("B1", "SOL_HEMTJANST", D("2026-01-20"));
 	m.beslut.v[b].avslutad_datum = D("2026-08-10");
-	exec(b, D("2026-08-05"), DATE_NONE);
+	mu_exec(b, D("2026-08-05"), DATE_NONE);
 	compute(D("2026-09-30"));
 	struct case_row row;
 	assert_true(classify(D("2026-06-30"), D("2026-09-30"), &row));
@@ -305,11 +210,11 @@ static void test_executed_and_ended_same_quarter_earlier_wins(void **state)
 	done();
 
 	/* ended 2026-08-10 before an execution start 2026-08-20: avslutat */
-	start();
-	b = beslut("B1", "SOL_HEMTJANST", D("2026-01-20"));
+	mu_start();
+	b = mu_beslut("B1", "SOL_HEMTJANST", D("2026-01-20"));
 	m.beslut.v[b].avslutad_datum = D("2026-08-10");
 	m.beslut.v[b].avslutsorsak = ORSAK_BEHOV_UPPHORT;
-	exec(b, D("2026-08-20"), DATE_NONE);
+	mu_exec(b, D("2026-08-20"), DATE_NONE);
 	compute(D("2026-09-30"));
 	assert_true(classify(D("2026-06-30"), D("2026-09-30"), &row));
 	assert_int_equal(row.typ, RT_SLUT_AVSLUTAT);
@@ -317,10 +222,10 @@ static void test_executed_and_ended_same_quarter_earlier_wins(void **state)
 	done();
 
 	/* same day 2026-08-10: verkställt */
-	start();
-	b = beslut("B1", "SOL_HEMTJANST", D("2026-01-20"));
+	mu_start();
+	b = mu_beslut("B1", "SOL_HEMTJANST", D("2026-01-20"));
 	m.beslut.v[b].avslutad_datum = D("2026-08-10");
-	exec(b, D("2026-08-10"), DATE_NONE);
+	mu_exec(b, D("2026-08-10"), DATE_NONE);
 	compute(D("2026-09-30"));
 	assert_true(classify(D("2026-06-30"), D("2026-09-30"), &row));
 	assert_int_equal(row.typ, RT_SLUT_VERKSTALLT);
@@ -332,9 +237,9 @@ static void test_death_ends_decision(void **state)
 	(void)state;
 	/* D = 2026-01-20, T1 = 2026-04-20; the person dies 2026-07-14:
 	 * A = 2026-07-14, avslutsorsak avliden -> Q3 Slut avslutat */
-	start();
-	person("194501129876", 'K', D("2026-07-14"));
-	beslut("B1", "SOL_SARSKILT_BOENDE", D("2026-01-20"));
+	mu_start();
+	mu_person("194501129876", 'K', D("2026-07-14"));
+	mu_beslut("B1", "SOL_SARSKILT_BOENDE", D("2026-01-20"));
 	compute(D("2026-09-30"));
 	assert_string_equal(S(only_case()->ended), "2026-07-14");
 	assert_int_equal(only_case()->orsak, ORSAK_AVLIDEN);
@@ -344,9 +249,9 @@ static void test_death_ends_decision(void **state)
 	done();
 
 	/* a death before T1 (2026-03-01) means no case at all */
-	start();
-	person("194501129876", 'K', D("2026-03-01"));
-	beslut("B1", "SOL_SARSKILT_BOENDE", D("2026-01-20"));
+	mu_start();
+	mu_person("194501129876", 'K', D("2026-03-01"));
+	mu_beslut("B1", "SOL_SARSKILT_BOENDE", D("2026-01-20"));
 	compute(D("2026-09-30"));
 	assert_int_equal(cs.cases.n, 0);
 	done();
@@ -357,8 +262,8 @@ static void test_end_reason_order_on_equal_dates(void **state)
 	(void)state;
 	/* avslutad_datum and giltig_tom both 2026-06-30: the first in the
 	 * list (avslutad_datum, with its own orsak) gives the avslutsorsak */
-	start();
-	uint32_t b = beslut("B1", "SOL_HEMTJANST", D("2026-01-20"));
+	mu_start();
+	uint32_t b = mu_beslut("B1", "SOL_HEMTJANST", D("2026-01-20"));
 	m.beslut.v[b].avslutad_datum = D("2026-06-30");
 	m.beslut.v[b].avslutsorsak = ORSAK_ATERKALLAD;
 	m.beslut.v[b].giltig_tom = D("2026-06-30");
@@ -366,8 +271,8 @@ static void test_end_reason_order_on_equal_dates(void **state)
 	assert_int_equal(cs.facts[0].orsak, ORSAK_ATERKALLAD);
 	done();
 	/* giltig_tom alone: lopt_ut */
-	start();
-	b = beslut("B1", "SOL_HEMTJANST", D("2026-01-20"));
+	mu_start();
+	b = mu_beslut("B1", "SOL_HEMTJANST", D("2026-01-20"));
 	m.beslut.v[b].giltig_tom = D("2026-06-30");
 	compute(D("2026-09-30"));
 	assert_int_equal(cs.facts[0].orsak, ORSAK_LOPT_UT);
@@ -380,10 +285,10 @@ static void test_facts_after_evaluation_date_ignored(void **state)
 	(void)state;
 	/* D = 2026-04-10, T1 = 2026-07-10; executed 2026-10-05, after
 	 * E = 2026-09-30: open at E, Ny without a date */
-	start();
-	uint32_t b = beslut("B1", "LSS9_10", D("2026-04-10"));
-	exec(b, D("2026-10-05"), DATE_NONE);
-	beslut("B2", "LSS9_10", D("2026-10-01"));   /* D > E: does not exist */
+	mu_start();
+	uint32_t b = mu_beslut("B1", "LSS9_10", D("2026-04-10"));
+	mu_exec(b, D("2026-10-05"), DATE_NONE);
+	mu_beslut("B2", "LSS9_10", D("2026-10-01"));   /* D > E: does not exist */
 	compute(D("2026-09-30"));
 	const struct evb_case *c = only_case();
 	assert_int_equal(c->executed, DATE_NONE);
@@ -392,8 +297,8 @@ static void test_facts_after_evaluation_date_ignored(void **state)
 	done();
 
 	/* an end after E is not known yet either */
-	start();
-	b = beslut("B1", "LSS9_10", D("2026-04-10"));
+	mu_start();
+	b = mu_beslut("B1", "LSS9_10", D("2026-04-10"));
 	m.beslut.v[b].avslutad_datum = D("2026-10-02");
 	compute(D("2026-09-30"));
 	assert_int_equal(only_case()->ended, DATE_NONE);
@@ -404,10 +309,10 @@ static void test_out_of_scope_not_a_case(void **state)
 {
 	(void)state;
 	/* avslag is never reported */
-	start();
-	uint32_t b = beslut("B1", "SOL_HEMTJANST", D("2026-01-20"));
+	mu_start();
+	uint32_t b = mu_beslut("B1", "SOL_HEMTJANST", D("2026-01-20"));
 	m.beslut.v[b].utfall = UTFALL_AVSLAG;
-	b = beslut("B2", "SOL_HEMTJANST", D("2026-01-20"));
+	b = mu_beslut("B2", "SOL_HEMTJANST", D("2026-01-20"));
 	m.beslut.v[b].utfall = UTFALL_DELVIS_BIFALL;
 	compute(D("2026-09-30"));
 	assert_int_equal(cs.cases.n, 1);
@@ -422,19 +327,19 @@ static void test_gap_resumed_on_u1_in_time(void **state)
 	(void)state;
 	/* executed 2026-01-05..2026-02-14, resumed 2026-05-15:
 	 * B = 2026-02-15, U1 = 2026-05-15 -> resumed on U1: in time */
-	start();
-	uint32_t b = beslut("B1", "SOL_HEMTJANST", D("2026-01-02"));
-	exec(b, D("2026-01-05"), D("2026-02-14"));
-	exec(b, D("2026-05-15"), DATE_NONE);
+	mu_start();
+	uint32_t b = mu_beslut("B1", "SOL_HEMTJANST", D("2026-01-02"));
+	mu_exec(b, D("2026-01-05"), D("2026-02-14"));
+	mu_exec(b, D("2026-05-15"), DATE_NONE);
 	compute(D("2026-09-30"));
 	assert_int_equal(cs.cases.n, 0);
 	done();
 
 	/* resumed 2026-05-16, one day after U1: an interruption case */
-	start();
-	b = beslut("B1", "SOL_HEMTJANST", D("2026-01-02"));
-	exec(b, D("2026-01-05"), D("2026-02-14"));
-	exec(b, D("2026-05-16"), DATE_NONE);
+	mu_start();
+	b = mu_beslut("B1", "SOL_HEMTJANST", D("2026-01-02"));
+	mu_exec(b, D("2026-01-05"), D("2026-02-14"));
+	mu_exec(b, D("2026-05-16"), DATE_NONE);
 	compute(D("2026-09-30"));
 	const struct evb_case *c = only_case();
 	assert_int_equal(c->kind, CASE_AVBROTT);
@@ -455,10 +360,10 @@ static void test_explicit_avbrott_open(void **state)
 	/* execution from 2026-01-05 ongoing, avbrott from 2026-03-10 with no
 	 * end: B = 2026-03-10, U1 = 2026-06-10, open at 2026-09-30:
 	 * Q2 Ny avbrott 2026-06-10; Q3 Återrapportering U2 = 2026-09-10 */
-	start();
-	uint32_t b = beslut("B1", "SOL_HEMTJANST", D("2026-01-02"));
-	exec(b, D("2026-01-05"), DATE_NONE);
-	paus(b, D("2026-03-10"), DATE_NONE);
+	mu_start();
+	uint32_t b = mu_beslut("B1", "SOL_HEMTJANST", D("2026-01-02"));
+	mu_exec(b, D("2026-01-05"), DATE_NONE);
+	mu_paus(b, D("2026-03-10"), DATE_NONE);
 	compute(D("2026-09-30"));
 	struct case_row row;
 	assert_string_equal(S(only_case()->start), "2026-03-10");
@@ -477,10 +382,10 @@ static void test_paused_from_first_day_not_executed(void **state)
 	/* D = 2025-12-15, T1 = 2026-03-15; execution from 2026-01-01 paused
 	 * 2026-01-01..2026-05-01: the first delivered day S = 2026-05-02 >
 	 * T1 -> a non-execution case executed 2026-05-02, no interruption */
-	start();
-	uint32_t b = beslut("B1", "SOL_HEMTJANST", D("2025-12-15"));
-	exec(b, D("2026-01-01"), DATE_NONE);
-	paus(b, D("2026-01-01"), D("2026-05-01"));
+	mu_start();
+	uint32_t b = mu_beslut("B1", "SOL_HEMTJANST", D("2025-12-15"));
+	mu_exec(b, D("2026-01-01"), DATE_NONE);
+	mu_paus(b, D("2026-01-01"), D("2026-05-01"));
 	compute(D("2026-06-30"));
 	const struct evb_case *c = only_case();
 	assert_int_equal(c->kind, CASE_BESLUT);
@@ -494,10 +399,10 @@ static void test_gap_ending_with_decision_end(void **state)
 	/* executed 2026-01-05..2026-01-31, giltig_tom 2026-06-30:
 	 * B = 2026-02-01, U1 = 2026-05-01, A = 2026-06-30 > U1 -> a case that
 	 * ends at A, avslutsorsak lopt_ut */
-	start();
-	uint32_t b = beslut("B1", "SOL_HEMTJANST", D("2026-01-02"));
+	mu_start();
+	uint32_t b = mu_beslut("B1", "SOL_HEMTJANST", D("2026-01-02"));
 	m.beslut.v[b].giltig_tom = D("2026-06-30");
-	exec(b, D("2026-01-05"), D("2026-01-31"));
+	mu_exec(b, D("2026-01-05"), D("2026-01-31"));
 	compute(D("2026-09-30"));
 	const struct evb_case *c = only_case();
 	assert_int_equal(c->kind, CASE_AVBROTT);
@@ -507,10 +412,10 @@ static void test_gap_ending_with_decision_end(void **state)
 	done();
 
 	/* A = 2026-04-30 before U1 = 2026-05-01: no case */
-	start();
-	b = beslut("B1", "SOL_HEMTJANST", D("2026-01-02"));
+	mu_start();
+	b = mu_beslut("B1", "SOL_HEMTJANST", D("2026-01-02"));
 	m.beslut.v[b].giltig_tom = D("2026-04-30");
-	exec(b, D("2026-01-05"), D("2026-01-31"));
+	mu_exec(b, D("2026-01-05"), D("2026-01-31"));
 	compute(D("2026-09-30"));
 	assert_int_equal(cs.cases.n, 0);
 	done();
@@ -522,9 +427,9 @@ static void test_non_execution_then_interruption(void **state)
 	/* D = 2026-01-02, T1 = 2026-04-02; executed 2026-04-20..2026-04-30
 	 * (a case, executed 2026-04-20), then nothing: B = 2026-05-01,
 	 * U1 = 2026-08-01 < E 2026-09-30 -> a second, interruption case */
-	start();
-	uint32_t b = beslut("B1", "SOL_HEMTJANST", D("2026-01-02"));
-	exec(b, D("2026-04-20"), D("2026-04-30"));
+	mu_start();
+	uint32_t b = mu_beslut("B1", "SOL_HEMTJANST", D("2026-01-02"));
+	mu_exec(b, D("2026-04-20"), D("2026-04-30"));
 	compute(D("2026-09-30"));
 	assert_int_equal(cs.cases.n, 2);
 	assert_int_equal(cs.cases.v[0].kind, CASE_BESLUT);
@@ -540,14 +445,14 @@ static void test_preliminary_only_passed_milestones(void **state)
 	/* D = 2026-05-20, T1 = 2026-08-20. A preliminary run on 2026-08-15
 	 * (before the cut-off 2026-09-30) passes C = E = 2026-08-15: T1 has
 	 * not passed -> no row; on 2026-08-25 it has -> Ny */
-	start();
-	beslut("B1", "SOL_HEMTJANST", D("2026-05-20"));
+	mu_start();
+	mu_beslut("B1", "SOL_HEMTJANST", D("2026-05-20"));
 	compute(D("2026-08-15"));
 	struct case_row row;
 	assert_false(classify(D("2026-06-30"), D("2026-08-15"), &row));
 	done();
-	start();
-	beslut("B1", "SOL_HEMTJANST", D("2026-05-20"));
+	mu_start();
+	mu_beslut("B1", "SOL_HEMTJANST", D("2026-05-20"));
 	compute(D("2026-08-25"));
 	assert_true(classify(D("2026-06-30"), D("2026-08-25"), &row));
 	assert_int_equal(row.typ, RT_NY);
@@ -563,9 +468,9 @@ static void test_replaced_through_ersatter(void **state)
 	 * N: D = 2026-05-04, giltig_from 2026-05-05, ersätter O.
 	 * O ends 2026-05-04 (the day before N takes effect), nytt_beslut;
 	 * N's clock starts at 2026-05-04: T1 = 2026-08-04; N notes O. */
-	start();
-	uint32_t o = beslut("O1", "SOL_SARSKILT_BOENDE", D("2026-01-10"));
-	uint32_t n = beslut("N1", "SOL_SARSKILT_BOENDE", D("2026-05-04"));
+	mu_start();
+	uint32_t o = mu_beslut("O1", "SOL_SARSKILT_BOENDE", D("2026-01-10"));
+	uint32_t n = mu_beslut("N1", "SOL_SARSKILT_BOENDE", D("2026-05-04"));
 	m.beslut.v[n].giltig_from = D("2026-05-05");
 	m.beslut.v[n].replaces = o;
 	m.beslut.v[n].ersatter = m.beslut.v[o].id;
@@ -587,10 +492,10 @@ static void test_replaced_by_following_decision(void **state)
 	 * N: same person and insats, giltig_from 2026-05-01 (the day after
 	 * O's end): N notes O; O was a case (T1 = 2026-04-10 < A) and ends
 	 * 2026-04-30 lopt_ut */
-	start();
-	uint32_t o = beslut("O1", "LSS9_9", D("2026-01-10"));
+	mu_start();
+	uint32_t o = mu_beslut("O1", "LSS9_9", D("2026-01-10"));
 	m.beslut.v[o].giltig_tom = D("2026-04-30");
-	uint32_t n = beslut("N1", "LSS9_9", D("2026-04-28"));
+	uint32_t n = mu_beslut("N1", "LSS9_9", D("2026-04-28"));
 	m.beslut.v[n].giltig_from = D("2026-05-01");
 	compute(D("2026-09-30"));
 	assert_int_equal(cs.facts[n].previous, o);
@@ -598,11 +503,11 @@ static void test_replaced_by_following_decision(void **state)
 	done();
 
 	/* O executed: no note */
-	start();
-	o = beslut("O1", "LSS9_9", D("2026-01-10"));
+	mu_start();
+	o = mu_beslut("O1", "LSS9_9", D("2026-01-10"));
 	m.beslut.v[o].giltig_tom = D("2026-04-30");
-	exec(o, D("2026-02-01"), D("2026-04-30"));
-	n = beslut("N1", "LSS9_9", D("2026-04-28"));
+	mu_exec(o, D("2026-02-01"), D("2026-04-30"));
+	n = mu_beslut("N1", "LSS9_9", D("2026-04-28"));
 	m.beslut.v[n].giltig_from = D("2026-05-01");
 	compute(D("2026-09-30"));
 	assert_int_equal(cs.facts[n].previous, IDX_NONE);
@@ -715,5 +620,5 @@ int main(void)
 		cmocka_unit_test(test_quarters),
 		cmocka_unit_test(test_wait_classes),
 	};
-	return cmocka_run_group_tests(tests, setup, teardown);
+	return cmocka_run_group_tests(tests, mu_setup, mu_teardown);
 }
