@@ -5,6 +5,14 @@
 #include "calendar.h"
 #include "checks.h"
 
+const char *const checks_case_keys[] = {
+	"check.dubbla_beslut", "check.verkstallighet_fore_beslut",
+	"check.avbrott_utan_verkstallighet", "check.avslutat_fore_beslut",
+	"check.person_saknas", "check.ivo_id_kollision", "check.text_avkortad",
+	"check.okant_ersatt_beslut", "check.verkstallighet_utan_bestallning",
+	NULL,
+};
+
 size_t utf8_chars(const char *s)
 {
 	size_t n = 0;

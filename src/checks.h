@@ -7,6 +7,10 @@
 
 #include "model.h"
 
+/* The checks that bear on cases (shown in the IVO workbook and the working
+ * list), NULL-terminated. */
+extern const char *const checks_case_keys[];
+
 /* Runs every check on a finalised model. 0 or EVB_ENOMEM. */
 int checks_run(struct model *m);
 

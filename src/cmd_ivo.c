@@ -16,15 +16,6 @@ static const char usage[] =
 	"evb ivo --period YYYYQn [--as-of DATE] [--in DIR|FILE]... [--out DIR]\n"
 	"               [--config FILE] [--templates DIR] [--strict] [--quiet] [--csv]";
 
-/* Checks shown in the IVO workbook's "Kontroller" (SPEC 5.1, 5.5). */
-static const char *const ivo_checks[] = {
-	"check.dubbla_beslut", "check.verkstallighet_fore_beslut",
-	"check.avbrott_utan_verkstallighet", "check.avslutat_fore_beslut",
-	"check.person_saknas", "check.ivo_id_kollision", "check.text_avkortad",
-	"check.okant_ersatt_beslut", "check.verkstallighet_utan_bestallning",
-	NULL,
-};
-
 struct ivo_ctx {
 	struct run *r;
 	struct ivo_report rep;
@@ -69,39 +60,6 @@ static const char *cut_text(struct ivo_ctx *x, const char *s)
 	return x->text;
 }
 
-/* What the journal says about a decision up to E. */
-struct journal {
-	const struct handelse *skal, *erbjudande, *tackat_nej, *sammanfattning;
-	str_ref utforare;
-};
-
-static void journal_of(const struct model *m, const struct beslut *b,
-		       evb_date eval, struct journal *j)
-{
-	memset(j, 0, sizeof(*j));
-	/* handelser are sorted by date: the last one on or before E wins */
-	for (uint32_t i = 0; i < b->h_n; i++) {
-		const struct handelse *h = &m->handelser.v[b->h_first + i];
-		if (h->datum > eval)
-			break;
-		switch (h->typ) {
-		case HT_SKAL: j->skal = h; break;
-		case HT_ERBJUDANDE: j->erbjudande = h; break;
-		case HT_TACKAT_NEJ: j->tackat_nej = h; break;
-		case HT_SAMMANFATTNING: j->sammanfattning = h; break;
-		default: break;
-		}
-	}
-	/* orders are sorted by the time sent; minutes of E's last minute */
-	int64_t limit = ((int64_t)eval + 1) * 1440 - 1;
-	for (uint32_t i = 0; i < b->o_n; i++) {
-		const struct bestallning *o = &m->bestallningar.v[b->o_first + i];
-		if (o->skickad > limit)
-			break;
-		j->utforare = o->utforare;
-	}
-}
-
 static const char *const rapporttyp_keys[RT__N] = {
 	"rapporttyp.ny", "rapporttyp.ny_avbrott", "rapporttyp.ater",
 	"rapporttyp.slut_verkstallt", "rapporttyp.slut_avslutat",
@@ -136,7 +94,7 @@ static int write_individrapporter(struct ivo_ctx *x, struct book *bk)
 		const struct person *p = &m->persons.v[row->person];
 		const struct beslut_facts *f = &x->rep.cases.facts[row->beslut];
 		struct journal j;
-		journal_of(m, b, x->rep.eval, &j);
+		ivo_journal(m, b, x->rep.eval, &j);
 
 		struct row_texts t;
 		char ivo_id[14], orsak_key[48], previous[256] = "";
@@ -491,7 +449,7 @@ static int write_books(struct ivo_ctx *x)
 	if (!bk)
 		return EVB_EIO;
 	if (write_individrapporter(x, bk) || write_meddelanden(x, bk) ||
-	    write_ivo_summary(x, bk) || run_sheet_checks(r, bk, "ivo", ivo_checks) ||
+	    write_ivo_summary(x, bk) || run_sheet_checks(r, bk, "ivo", checks_case_keys) ||
 	    run_sheet_rejects(r, bk, "ivo", true)) {
 		book_abort(bk);
 		return EVB_EIO;

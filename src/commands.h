@@ -6,5 +6,6 @@ int cmd_check(int argc, char **argv);
 int cmd_ivo(int argc, char **argv);
 int cmd_meals(int argc, char **argv);
 int cmd_fees(int argc, char **argv);
+int cmd_due(int argc, char **argv);
 
 #endif

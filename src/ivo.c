@@ -20,6 +20,33 @@ const char *ivo_ansvarig(const struct insats_info *ins, bool externt)
 	       ? ins->ansvarig_externt : ins->ansvarig;
 }
 
+void ivo_journal(const struct model *m, const struct beslut *b, evb_date eval,
+		 struct journal *j)
+{
+	memset(j, 0, sizeof(*j));
+	/* handelser are sorted by date: the last one on or before E wins */
+	for (uint32_t i = 0; i < b->h_n; i++) {
+		const struct handelse *h = &m->handelser.v[b->h_first + i];
+		if (h->datum > eval)
+			break;
+		switch (h->typ) {
+		case HT_SKAL: j->skal = h; break;
+		case HT_ERBJUDANDE: j->erbjudande = h; break;
+		case HT_TACKAT_NEJ: j->tackat_nej = h; break;
+		case HT_SAMMANFATTNING: j->sammanfattning = h; break;
+		default: break;
+		}
+	}
+	/* orders are sorted by the time sent; minutes of E's last minute */
+	int64_t limit = ((int64_t)eval + 1) * 1440 - 1;
+	for (uint32_t i = 0; i < b->o_n; i++) {
+		const struct bestallning *o = &m->bestallningar.v[b->o_first + i];
+		if (o->skickad > limit)
+			break;
+		j->utforare = o->utforare;
+	}
+}
+
 static const char *const rapporttyp_keys[RT__N] = {
 	"rapporttyp.ny", "rapporttyp.ny_avbrott", "rapporttyp.ater",
 	"rapporttyp.slut_verkstallt", "rapporttyp.slut_avslutat",

@@ -43,6 +43,15 @@ void ivo_release(struct ivo_report *rep);
  * externally goes to the catalogue's ansvarig_externt). */
 const char *ivo_ansvarig(const struct insats_info *ins, bool externt);
 
+/* What the journal says about a decision up to E: the latest skäl, offer,
+ * declined offer and summary, and the utförare of the latest order. */
+struct journal {
+	const struct handelse *skal, *erbjudande, *tackat_nej, *sammanfattning;
+	str_ref utforare;
+};
+void ivo_journal(const struct model *m, const struct beslut *b, evb_date eval,
+		 struct journal *j);
+
 /* The message title of SPEC section 1 into buf; returns buf. */
 char *ivo_title(const struct templates *t, uint8_t typ, evb_date date,
 		bool forhandsbesked, const char *short_name, char *buf,

@@ -18,6 +18,7 @@ static const struct command commands[] = {
 	{ "ivo", cmd_ivo, "quarterly IVO report and statistics (ivo-YYYYQn/)" },
 	{ "meals", cmd_meals, "monthly meal report for the fee unit (maltider-YYYY-MM/)" },
 	{ "fees", cmd_fees, "monthly fee basis (avgift-YYYY-MM/)" },
+	{ "due", cmd_due, "working list: what is coming due (bevakning-DATE/)" },
 	{ "check", cmd_check, "validate an export set (kontroll-<date>.xlsx)" },
 };
 

@@ -149,6 +149,12 @@ const char *const template_required_texts[] = {
 	"summary.summa_omsorgsavgift",
 	"summary.summa_maltider",
 	"summary.summa",
+	"summary.antal_vantande",
+	"summary.antal_avbrott",
+	"summary.antal_bestallningar",
+	"summary.antal_uppehall",
+	"due.kontakt",
+	"due.sammanfattning",
 
 	"diagram.trend.titel",
 	"diagram.trend.kategori",
@@ -396,6 +402,8 @@ const char *const template_required_layouts[] = {
 	"bevakning/beslut/sammanfattning_senast",
 	"bevakning/beslut/meddelande_senast",
 	"bevakning/beslut/nasta_tremanadersdatum",
+	"bevakning/beslut/kvartal",
+	"bevakning/beslut/passerat",
 	"bevakning/beslut/utforare",
 	"bevakning/beslut/senaste_erbjudande",
 

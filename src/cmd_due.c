@@ -1,0 +1,226 @@
+/* evb due: bevakning-<date>.xlsx, the working list (SPEC 5.4). */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "calendar.h"
+#include "checks.h"
+#include "commands.h"
+#include "diag.h"
+#include "due.h"
+#include "ivo.h"
+#include "personnr.h"
+#include "run.h"
+
+static const char usage[] =
+	"evb due [--as-of DATE] [--in DIR|FILE]... [--out DIR] [--config FILE]\n"
+	"               [--templates DIR] [--strict] [--quiet] [--csv]";
+
+/* What every sheet shows of a decision's person. */
+struct who {
+	char pnr[14], name[512];
+	const struct insats_info *insats;
+};
+
+static void who_of(const struct run *r, uint32_t beslut, struct who *w)
+{
+	const struct model *m = &r->model;
+	const struct beslut *b = &m->beslut.v[beslut];
+	const struct person *p = &m->persons.v[b->person];
+	pnr_format_digits(str_get(m, p->pnr), w->pnr);
+	run_person_name(r, p, w->name, sizeof(w->name));
+	w->insats = templates_insats(r->templates, b->insats);
+}
+
+/* "YYYY-MM-DD HH:MM" of minutes since 1970 (local wall-clock time). */
+static const char *minute_text(int64_t minute, char buf[static 17])
+{
+	evb_date day = (evb_date)(minute >= 0 ? minute / 1440 : -((-minute + 1439) / 1440));
+	int mins = (int)(minute - (int64_t)day * 1440);
+	char date[11];
+	snprintf(buf, 17, "%s %02d:%02d", date_format(day, date), mins / 60, mins % 60);
+	return buf;
+}
+
+static int write_decisions(struct run *r, struct book *bk, const struct due_report *rep)
+{
+	static const char *const cols[] = {
+		"ansvarig", "handlaggare", "personnummer", "namn", "lagrum", "insats",
+		"beslut_id", "beslutsdatum", "avbrottsdatum", "vantetid_dagar", "kontakt_senast",
+		"sammanfattning_senast", "meddelande_senast", "nasta_tremanadersdatum", "kvartal",
+		"passerat", "utforare", "senaste_erbjudande",
+	};
+	enum { NCOLS = sizeof(cols) / sizeof(cols[0]) };
+	struct sheet *s = run_sheet(r, bk, "bevakning", "beslut", cols, NCOLS);
+	if (!s)
+		return EVB_ETEMPLATE;
+	const struct model *m = &r->model;
+	for (uint32_t i = 0; i < rep->rows.n; i++) {
+		const struct due_row *row = &rep->rows.v[i];
+		const struct beslut *b = &m->beslut.v[row->beslut];
+		struct who w;
+		struct journal j;
+		who_of(r, row->beslut, &w);
+		ivo_journal(m, b, rep->eval, &j);
+		int y, mo, d;
+		date_to_ymd(row->milestone, &y, &mo, &d);
+		char quarter[24], passed[128];
+		snprintf(quarter, sizeof(quarter), "%04dQ%d", y, (mo - 1) / 3 + 1);
+		snprintf(passed, sizeof(passed), "%s%s%s",
+			 row->passed & DUE_CONTACT_PASSED ? templates_text(r->templates, "due.kontakt") : "",
+			 row->passed == (DUE_CONTACT_PASSED | DUE_SUMMARY_PASSED) ? ", " : "",
+			 row->passed & DUE_SUMMARY_PASSED
+			 ? templates_text(r->templates, "due.sammanfattning") : "");
+		struct cell cells[NCOLS] = {
+			cell_text(ivo_ansvarig(w.insats, b->verkstalls_externt)),
+			cell_text(str_get(m, b->handlaggare)),
+			cell_text(w.pnr),
+			cell_text(w.name),
+			cell_text(b->lagrum == LAGRUM_LSS ? "LSS" : "SoL"),
+			cell_text(w.insats->name),
+			cell_text(str_get(m, b->id)),
+			cell_date(b->beslutsdatum),
+			cell_date(row->kind == CASE_AVBROTT ? row->start : DATE_NONE),
+			cell_int(rep->eval - row->start),
+			cell_date(row->contact),
+			cell_date(row->summary),
+			cell_date(row->message),
+			cell_date(row->milestone),
+			cell_text(quarter),
+			cell_text(passed),
+			cell_text(str_get(m, j.utforare)),
+			cell_date(j.erbjudande ? j.erbjudande->datum : DATE_NONE),
+		};
+		int ret = run_add_row(s, cells);
+		if (ret)
+			return ret;
+	}
+	return 0;
+}
+
+static int write_orders(struct run *r, struct book *bk, const struct due_report *rep)
+{
+	static const char *const cols[] = {
+		"bestallning_id", "beslut_id", "personnummer", "namn", "insats", "utforare",
+		"skickad", "bekraftas_senast", "bekraftad",
+	};
+	struct sheet *s = run_sheet(r, bk, "bevakning", "bestallningar", cols, 9);
+	if (!s)
+		return EVB_ETEMPLATE;
+	const struct model *m = &r->model;
+	for (uint32_t i = 0; i < rep->orders.n; i++) {
+		const struct due_order *x = &rep->orders.v[i];
+		const struct bestallning *o = &m->bestallningar.v[x->order];
+		struct who w;
+		char sent[17], due[17], conf[17] = "";
+		who_of(r, x->beslut, &w);
+		if (o->bekraftad != INT32_MIN && o->bekraftad < ((int64_t)rep->eval + 1) * 1440)
+			minute_text(o->bekraftad, conf);
+		struct cell cells[9] = {
+			cell_text(str_get(m, o->id)), cell_text(str_get(m, m->beslut.v[x->beslut].id)),
+			cell_text(w.pnr), cell_text(w.name), cell_text(w.insats->name),
+			cell_text(str_get(m, o->utforare)), cell_text(minute_text(o->skickad, sent)),
+			cell_text(minute_text(x->deadline, due)), cell_text(conf),
+		};
+		int ret = run_add_row(s, cells);
+		if (ret)
+			return ret;
+	}
+	return 0;
+}
+
+static int write_pauses(struct run *r, struct book *bk, const struct due_report *rep)
+{
+	static const char *const cols[] = {
+		"avbrott_id", "beslut_id", "personnummer", "namn", "insats", "fran_datum",
+		"registrerad_datum", "dagar_till_registrering",
+	};
+	struct sheet *s = run_sheet(r, bk, "bevakning", "uppehall", cols, 8);
+	if (!s)
+		return EVB_ETEMPLATE;
+	const struct model *m = &r->model;
+	for (uint32_t i = 0; i < rep->pauses.n; i++) {
+		const struct due_pause *x = &rep->pauses.v[i];
+		const struct avbrott *a = &m->avbrott.v[x->avbrott];
+		struct who w;
+		who_of(r, x->beslut, &w);
+		struct cell cells[8] = {
+			cell_text(str_get(m, a->id)), cell_text(str_get(m, m->beslut.v[x->beslut].id)),
+			cell_text(w.pnr), cell_text(w.name), cell_text(w.insats->name),
+			cell_date(a->fran_datum), cell_date(a->registrerad_datum), cell_int(x->days),
+		};
+		int ret = run_add_row(s, cells);
+		if (ret)
+			return ret;
+	}
+	return 0;
+}
+
+static int write_summary(struct run *r, struct book *bk, const struct due_report *rep)
+{
+	long waiting = 0, paused = 0;
+	for (uint32_t i = 0; i < rep->rows.n; i++)
+		if (rep->rows.v[i].kind == CASE_BESLUT)
+			waiting++;
+		else
+			paused++;
+	struct summary_item items[] = {
+		{ "summary.antal_vantande", NULL, cell_int(waiting) },
+		{ "summary.antal_avbrott", NULL, cell_int(paused) },
+		{ "summary.antal_bestallningar", NULL, cell_int(rep->orders.n) },
+		{ "summary.antal_uppehall", NULL, cell_int(rep->pauses.n) },
+		{ "summary.antal_avvisade", NULL, cell_int(r->model.rejects.n) },
+	};
+	return run_sheet_summary(r, bk, "bevakning", items, sizeof(items) / sizeof(items[0]));
+}
+
+int cmd_due(int argc, char **argv)
+{
+	struct run r;
+	struct due_report rep;
+	int status = EXIT_FATAL;
+	memset(&rep, 0, sizeof(rep));
+	if (run_parse(&r, "due", OPT_ASOF, argc, argv, usage))
+		goto out;
+	if (r.opts.help) {
+		printf("usage: %s\n\nWrites the working list (bevakning-DATE.xlsx): decisions not yet\n"
+		       "executed and interruptions not yet resumed with the routine's due dates,\n"
+		       "hemtjänst orders not confirmed within 24 working hours, and pauses\n"
+		       "registered more than seven days late.\n", usage);
+		status = EXIT_FINE;
+		goto out;
+	}
+	if (run_setup(&r, false) || run_load(&r))
+		goto out;
+	if (due_build(&r.model, r.templates, r.eval, &rep)) {
+		diag_msg("out of memory");
+		goto out;
+	}
+	run_print_summary(&r);
+	if (!r.opts.quiet)
+		printf("due: %u decisions and interruptions, %u orders, %u pauses\n", rep.rows.n,
+		       rep.orders.n, rep.pauses.n);
+	if (run_strict_stop(&r))
+		goto out;
+	char date[11], name[64];
+	snprintf(name, sizeof(name), "bevakning-%s", date_format(r.eval, date));
+	if (run_open_dir(&r, name))
+		goto out;
+	struct book *bk = run_book(&r, "bevakning", name);
+	if (!bk)
+		goto out;
+	if (write_decisions(&r, bk, &rep) || write_orders(&r, bk, &rep) ||
+	    write_pauses(&r, bk, &rep) || write_summary(&r, bk, &rep) ||
+	    run_sheet_checks(&r, bk, "bevakning", checks_case_keys) ||
+	    run_sheet_rejects(&r, bk, "bevakning", true)) {
+		book_abort(bk);
+		goto out;
+	}
+	if (run_close_book(&r, bk))
+		goto out;
+	status = run_finish(&r);
+out:
+	due_release(&rep);
+	run_release(&r);
+	return status;
+}
