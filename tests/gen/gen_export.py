@@ -6,7 +6,8 @@
 
 Writes personer.csv, beslut.csv, bestallningar.csv, verkstalligheter.csv,
 avbrott.csv, handelser.csv and maltider.csv (';'-separated, UTF-8; with
---cp1252-personer the persons file is Windows-1252). Rows are written as
+--cp1252-personer the persons file is Windows-1252). Meals cover the two
+months before the as-of month (see write_meals). Rows are written as
 they are generated, so a million decisions need little memory. The same
 arguments always give the same bytes: the only randomness is
 random.Random(seed).
@@ -94,6 +95,58 @@ class Writer:
         self.f.close()
 
 
+def meal_calendar(asof):
+    """The two months before the as-of month, once: [(YYYY-MM, [(date,
+    weekday, ISO text)])]."""
+    first = dt.date(asof.year, asof.month, 1)
+    m2 = (first - dt.timedelta(days=1)).replace(day=1)
+    m1 = (m2 - dt.timedelta(days=1)).replace(day=1)
+    months = []
+    for mf in (m1, m2):
+        days, x = [], mf
+        while x.month == mf.month:
+            days.append((x, x.weekday(), x.isoformat()))
+            x += dt.timedelta(days=1)
+        months.append(("%04d-%02d" % (mf.year, mf.month), days))
+    return months
+
+
+def write_meals(out, months, pnr, nb, vs, ve, pause, avliden):
+    """Meals of one dagverksamhet decision, without random numbers (so the
+    random stream of every other file does not depend on them): only on
+    delivered days - inside the execution [vs, ve], outside its avbrott,
+    not after a death. The unit follows the decision number: even numbers
+    go to ENHETER[0], which registers each meal per date (lunch on Mondays,
+    Wednesdays and Fridays; about every third guest, nb % 3 == 1, also a
+    mellanmål on Wednesdays); odd numbers go to ENHETER[1], which reports a
+    monthly count (column manad, empty datum) of lunches on Tuesdays and
+    Thursdays."""
+    last = ve
+    if avliden is not None and (last is None or avliden < last):
+        last = avliden
+    per_date = nb % 2 == 0
+    enhet = ENHETER[nb % 2]
+    mellanmal = nb % 3 == 1
+    for manad, days in months:
+        if days[-1][0] < vs or (last is not None and days[0][0] > last):
+            continue
+        n = 0
+        for md, wd, iso in days:
+            if md < vs or (last is not None and md > last):
+                continue
+            if pause is not None and md >= pause[0] and (pause[1] is None or md <= pause[1]):
+                continue
+            if per_date:
+                if wd == 0 or wd == 2 or wd == 4:
+                    out.row(pnr, enhet, iso, "", "lunch", 1)
+                    if wd == 2 and mellanmal:
+                        out.row(pnr, enhet, iso, "", "mellanmal", 1)
+            elif wd == 1 or wd == 3:
+                n += 1
+        if n:
+            out.row(pnr, enhet, "", manad, "lunch", n)
+
+
 def generate(args):
     rnd = random.Random(args.seed)
     asof = dt.date.fromisoformat(args.asof)
@@ -114,9 +167,10 @@ def generate(args):
                     "verkstallighet_id", "till_datum", "orsak", "registrerad_datum"]),
         "h": Writer(args.out, "handelser.csv", ["handelse_id", "beslut_id", "datum", "typ",
                     "skal_kategori", "skal_orsak", "text"]),
-        "m": Writer(args.out, "maltider.csv", ["person_id", "enhet", "datum", "maltidstyp",
-                    "antal"]),
+        "m": Writer(args.out, "maltider.csv", ["person_id", "enhet", "datum", "manad",
+                    "maltidstyp", "antal"]),
     }
+    meal_months = meal_calendar(asof)
     start = asof - dt.timedelta(days=730)
     span = (asof - start).days
     nb = 0
@@ -177,12 +231,14 @@ def generate(args):
                 # an execution ends because the need ended
                 brow[9] = d(ve)
                 brow[10] = rnd.choice(["behov_upphort", "flyttat", "annat"])
+            pause = None
             if rnd.random() < 0.08:
                 af = vs + dt.timedelta(days=rnd.randrange(10, 200))
                 if af <= asof and (ve is None or af <= ve):
                     at = af + dt.timedelta(days=rnd.randrange(5, 160))
                     w["a"].row("A" + bid[1:], bid, d(af), vid, d(at if at <= asof else None),
                                "sjukhusvistelse", d(af + dt.timedelta(days=rnd.randrange(0, 12))))
+                    pause = (af, at if at <= asof else None)
             if delay > 92:
                 k, o = rnd.choice(SKAL)
                 w["h"].row("H" + bid[1:] + "s", bid, d(bd + dt.timedelta(days=70)), "skal",
@@ -190,10 +246,7 @@ def generate(args):
                 w["h"].row("H" + bid[1:] + "e", bid, d(bd + dt.timedelta(days=40)),
                            "erbjudande", "", "", "Erbjudande om plats skickat")
             if code == "SOL_DAGVERKSAMHET":
-                for day in range(1, 29, 2):
-                    md = dt.date(asof.year, asof.month, 1) - dt.timedelta(days=31 - day)
-                    if md >= vs and (ve is None or md <= ve) and md.weekday() < 5:
-                        w["m"].row(pnr, ENHETER[nb % 2], d(md), "lunch", 1)
+                write_meals(w["m"], meal_months, pnr, nb, vs, ve, pause, avliden)
         for brow in beslut_rows:
             w["b"].row(*brow)
     for x in w.values():

@@ -6,7 +6,9 @@
 Writes export_tillagg.xml (records of several kinds, one scenario each)
 and errata.csv-style bad rows appended to the CSV files, so that every rule
 of the IVO computation and every check happens at least once for 2026Q3
-evaluated as of 2026-11-22. KEY is the sample ivo_key: it is needed to find
+evaluated as of 2026-11-22, and every Händelse and check of the fee basis
+(evb fees --month 2026-10, and 2026-09) and the meal report (evb meals
+--month 2026-10) at least once. KEY is the sample ivo_key: it is needed to find
 two persons whose IVO-ids collide.
 """
 import argparse
@@ -16,9 +18,35 @@ import hmac
 import os
 from xml.sax.saxutils import escape
 
-from gen_export import personnummer
+from gen_export import ENHETER, personnummer
 
 D = dt.date.fromisoformat
+SOLROSEN, ANGEN = ENHETER
+
+# The fee and meal scenarios' persons: name, birth, serial, woman, first
+# name, surname, extra person fields (samples/SCENARIOS.md).
+FEE_PERSON_ROWS = [
+    ("F1", "1946-03-12", 214, True, "Elin", "Bergqvist", {}),
+    ("F2", "1939-07-21", 335, False, "Gunnar", "Lövgren", {}),
+    ("F3", "1943-01-09", 148, True, "Ingegerd", "Svärd", {}),
+    ("F4", "1937-11-02", 571, False, "Harald", "Fors", {}),
+    ("F5", "1951-05-27", 262, True, "Vera", "Ståhl", {}),
+    ("F6", "1968-02-14", 439, False, "Mats", "Hedin", {}),
+    ("F7", "1940-08-30", 186, True, "Sonja", "Ek", {}),
+    ("F8", "1945-12-05", 653, False, "Torsten", "Alm", {}),
+    ("F9", "1933-04-18", 328, True, "Dagny", "Rask", {}),
+    ("F10", "1949-09-23", 717, False, "Leif", "Borg", {"avgiftsutrymme": "1200,00"}),
+    ("F11", "1947-06-11", 402, True, "Majken", "Vall", {"avgiftsutrymme": "-350,00"}),
+    ("F12", "1941-10-29", 559, False, "Stig", "Ros", {"avliden_datum": "2026-10-18"}),
+    ("F13", "1958-03-03", 244, True, "Inga", "Mo", {}),
+    ("F14", "1974-01-16", 893, False, "Kjell", "Ås", {}),
+    ("F15", "1952-11-20", 176, True, "Ulla", "Strand", {}),
+    ("M1", "1938-02-08", 624, True, "Ruth", "Hägg", {}),
+    ("M2", "1944-05-15", 381, False, "Arne", "Sjö", {}),
+    ("M3", "1936-12-01", 508, True, "Elsy", "Björk", {}),
+    ("M4", "1942-07-04", 295, False, "Folke", "Ljung", {}),
+]
+FEE_PERSONS = [(n, b, s, w) for n, b, s, w, _, _, _ in FEE_PERSON_ROWS]
 
 
 def candidate(key, pnr, man):
@@ -79,14 +107,16 @@ def main():
         out.append(el("beslut", beslut_id=bid, person_id=P[n], lagrum=lagrum, insats=insats,
                       beslutsdatum=bd, utfall=kw.pop("utfall", "bifall"), **kw))
 
-    def order(bid, sent, utf="Omsorg i Väst AB"):
-        out.append(el("bestallning", bestallning_id="O" + bid, beslut_id=bid, utforare=utf,
-                      skickad=sent))
+    def order(bid, sent, utf="Omsorg i Väst AB", oid=None):
+        out.append(el("bestallning", bestallning_id=oid or ("O" + bid), beslut_id=bid,
+                      utforare=utf, skickad=sent))
 
     def execu(vid, bid, start, end=None, order_id=True, utf="Omsorg i Väst AB"):
+        """order_id: True = the decision's order "O" + bid, False = none, or
+        the id of another order."""
+        oid = ("O" + bid if order_id is True else order_id) if order_id else None
         out.append(el("verkstallighet", verkstallighet_id=vid, beslut_id=bid, startdatum=start,
-                      bestallning_id=("O" + bid) if order_id else None, utforare=utf,
-                      slutdatum=end))
+                      bestallning_id=oid, utforare=utf, slutdatum=end))
 
     def event(hid, bid, datum, typ, **kw):
         out.append(el("handelse", handelse_id=hid, beslut_id=bid, datum=datum, typ=typ, **kw))
@@ -162,6 +192,140 @@ def main():
            avslutsorsak="aterkallad")
     # S12: a person missing from personer (decision only)
     beslut("S12-B", "S12", "SOL_MATDISTRIBUTION", "2026-09-01")
+
+    # ---- fees (evb fees --month 2026-10, some also 2026-09) and meals
+    # (evb meals --month 2026-10). Written after the IVO scenarios so that
+    # their line numbers stay; every decision is dated after 2026-06-30, so
+    # none of them reaches its three months by the 2026Q3 cut-off.
+    P.update({n: personnummer(D(b), s, w) for n, b, s, w in FEE_PERSONS})
+    for n, _, _, w, fn, en, extra in FEE_PERSON_ROWS:
+        out.append(el("person", person_id=P[n], fornamn=fn, efternamn=en,
+                      kon="K" if w else "M", **extra))
+    # F1: hemtjänst 30 tim/man from Mon 2026-09-28: September 3 of 30 days,
+    # Ny; October the whole month, capped by the maxtaxa
+    beslut("F1-B", "F1", "SOL_HEMTJANST", "2026-09-21", omfattning=30,
+           omfattning_enhet="tim/man")
+    order("F1-B", "2026-09-22 10:15", "Hemtjänst Norr")
+    execu("F1-V", "F1-B", "2026-09-28", utf="Hemtjänst Norr")
+    # F2: hemtjänst 6 tim/man, hospital stay 2026-10-12..21 (10 days)
+    beslut("F2-B", "F2", "SOL_HEMTJANST", "2026-07-08", omfattning=6,
+           omfattning_enhet="tim/man")
+    order("F2-B", "2026-07-09 09:00", "Hemtjänst Söder")
+    execu("F2-V", "F2-B", "2026-07-14", utf="Hemtjänst Söder")
+    out.append(el("avbrott", avbrott_id="F2-A", beslut_id="F2-B", fran_datum="2026-10-12",
+                  verkstallighet_id="F2-V", till_datum="2026-10-21", orsak="sjukhusvistelse",
+                  registrerad_datum="2026-10-12"))
+    # F3: hemtjänst 10 tim/man ended 2026-10-15 (moved): slutfaktura
+    beslut("F3-B", "F3", "SOL_HEMTJANST", "2026-07-15", omfattning=10,
+           omfattning_enhet="tim/man", avslutad_datum="2026-10-15", avslutsorsak="flyttat")
+    order("F3-B", "2026-07-16 11:00", "Hemtjänst Norr")
+    execu("F3-V", "F3-B", "2026-07-27", "2026-10-15", utf="Hemtjänst Norr")
+    # F4: hemtjänst 5 tim/man moving from Norr to Söder with a week of
+    # overlap (2026-10-14..20): the days are billed once
+    beslut("F4-B", "F4", "SOL_HEMTJANST", "2026-08-03", omfattning=5,
+           omfattning_enhet="tim/man")
+    order("F4-B", "2026-08-04 09:30", "Hemtjänst Norr")
+    execu("F4-V1", "F4-B", "2026-08-10", "2026-10-20", utf="Hemtjänst Norr")
+    order("F4-B", "2026-10-09 14:00", "Hemtjänst Söder", oid="OF4-B2")
+    execu("F4-V2", "F4-B", "2026-10-14", order_id="OF4-B2", utf="Hemtjänst Söder")
+    # F5: trygghetslarm installed 2026-10-01 on an urgent order, decision
+    # written 2026-10-05: billed from the decision date
+    beslut("F5-B", "F5", "SOL_TRYGGHETSLARM", "2026-10-05", omfattning=1,
+           omfattning_enhet="st/man")
+    order("F5-B", "2026-10-01 08:30", "Omsorg i Väst AB")
+    execu("F5-V", "F5-B", "2026-10-01")
+    # F6: ledsagning started 2026-09-07, the order was sent 2026-09-10
+    beslut("F6-B", "F6", "SOL_LEDSAGNING", "2026-09-01", omfattning=6,
+           omfattning_enhet="tim/man")
+    order("F6-B", "2026-09-10 09:00")
+    execu("F6-V", "F6-B", "2026-09-07")
+    # F7: hemtjänst 12 tim/man replaced through ersatter_beslut_id by 24
+    # tim/man from 2026-10-01: O ends 2026-09-30 (slutfaktura in September),
+    # N is Ny, Nytt beslut in October
+    beslut("F7-O", "F7", "SOL_HEMTJANST", "2026-07-06", giltig_from="2026-07-06",
+           omfattning=12, omfattning_enhet="tim/man")
+    order("F7-O", "2026-07-07 08:45", "Hemtjänst Söder")
+    execu("F7-V1", "F7-O", "2026-07-13", "2026-09-30", utf="Hemtjänst Söder")
+    beslut("F7-N", "F7", "SOL_HEMTJANST", "2026-09-24", giltig_from="2026-10-01",
+           ersatter_beslut_id="F7-O", omfattning=24, omfattning_enhet="tim/man")
+    order("F7-N", "2026-09-25 13:00", "Hemtjänst Söder")
+    execu("F7-V2", "F7-N", "2026-10-01", utf="Hemtjänst Söder")
+    # F8: korttidsvistelse 6 dygn/man valid to 2026-09-30, followed by a
+    # decision of 10 dygn/man from 2026-10-01 (no ersatter_beslut_id: the
+    # same person and insats, giltig_from = the old end + 1)
+    beslut("F8-O", "F8", "SOL_KORTTIDSVISTELSE", "2026-07-20", giltig_from="2026-07-20",
+           giltig_tom="2026-09-30", omfattning=6, omfattning_enhet="dygn/man")
+    order("F8-O", "2026-07-21 10:30", "Korttidsboendet Eken")
+    execu("F8-V1", "F8-O", "2026-08-01", "2026-09-30", utf="Korttidsboendet Eken")
+    beslut("F8-N", "F8", "SOL_KORTTIDSVISTELSE", "2026-09-22", giltig_from="2026-10-01",
+           omfattning=10, omfattning_enhet="dygn/man")
+    order("F8-N", "2026-09-23 10:30", "Korttidsboendet Eken")
+    execu("F8-V2", "F8-N", "2026-10-01", utf="Korttidsboendet Eken")
+    # F9: särskilt boende 30 dygn/man: 2 670 kr, 10 kr over the maxtaxa
+    beslut("F9-B", "F9", "SOL_SARSKILT_BOENDE", "2026-07-22", omfattning=30,
+           omfattning_enhet="dygn/man")
+    order("F9-B", "2026-07-23 09:00", "Vårdboendet Linden")
+    execu("F9-V", "F9-B", "2026-08-03", utf="Vårdboendet Linden")
+    # F10: avgiftsutrymme 1 200 kr below the fee; F11: negative avgiftsutrymme
+    beslut("F10-B", "F10", "SOL_HEMTJANST", "2026-07-27", omfattning=8,
+           omfattning_enhet="tim/man")
+    order("F10-B", "2026-07-28 10:00", "Hemtjänst Norr")
+    execu("F10-V", "F10-B", "2026-08-03", utf="Hemtjänst Norr")
+    beslut("F11-B", "F11", "SOL_TRYGGHETSLARM", "2026-08-11", omfattning=1,
+           omfattning_enhet="st/man")
+    order("F11-B", "2026-08-12 08:15")
+    execu("F11-V", "F11-B", "2026-08-17")
+    # F12: died 2026-10-18, the execution was never closed
+    beslut("F12-B", "F12", "SOL_HEMTJANST", "2026-07-28", omfattning=6,
+           omfattning_enhet="tim/man")
+    order("F12-B", "2026-07-29 09:20", "Hemtjänst Söder")
+    execu("F12-V", "F12-B", "2026-08-03", utf="Hemtjänst Söder")
+    # F13: an execution on a decision that was avslag
+    beslut("F13-B", "F13", "SOL_HEMTJANST", "2026-08-17", utfall="avslag", omfattning=8,
+           omfattning_enhet="tim/man")
+    order("F13-B", "2026-08-18 10:00", "Hemtjänst Norr")
+    execu("F13-V", "F13-B", "2026-09-01", utf="Hemtjänst Norr")
+    # F14: ledsagning in tim/vecka, a unit taxor.csv has no price for
+    beslut("F14-B", "F14", "SOL_LEDSAGNING", "2026-08-05", omfattning=2,
+           omfattning_enhet="tim/vecka")
+    order("F14-B", "2026-08-06 13:30")
+    execu("F14-V", "F14-B", "2026-08-12")
+    # F15: hemtjänst in tim/man without omfattning
+    beslut("F15-B", "F15", "SOL_HEMTJANST", "2026-08-24", omfattning_enhet="tim/man")
+    order("F15-B", "2026-08-25 09:00", "Hemtjänst Söder")
+    execu("F15-V", "F15-B", "2026-09-01", utf="Hemtjänst Söder")
+
+    def maltid(n, enhet, typ="lunch", antal=1, datum=None, manad=None):
+        out.append(el("maltid", person_id=P[n], enhet=enhet, datum=datum, manad=manad,
+                      maltidstyp=typ, antal=antal))
+
+    def dagverksamhet(n, bd, sent, start, omf, enhet):
+        bid = n + "-B"
+        beslut(bid, n, "SOL_DAGVERKSAMHET", bd, omfattning=omf,
+               omfattning_enhet="tillf/vecka", enhet=enhet)
+        order(bid, sent, enhet)
+        execu(n + "-V", bid, start, utf=enhet)
+
+    # M1: meals without any dagverksamhet (per date at Solrosen, a monthly
+    # count at Ängen)
+    maltid("M1", SOLROSEN, datum="2026-10-07")
+    maltid("M1", SOLROSEN, datum="2026-10-14")
+    maltid("M1", ANGEN, manad="2026-10", antal=4)
+    # M2: dagverksamhet at Solrosen, lunch every Tuesday and Thursday of
+    # September and October (9 each); 2026-10-13 is registered a second
+    # time in maltider.csv
+    dagverksamhet("M2", "2026-08-06", "2026-08-07 09:00", "2026-08-17", 2, SOLROSEN)
+    for day in ("09-01", "09-03", "09-08", "09-10", "09-15", "09-17", "09-22", "09-24",
+                "09-29", "10-01", "10-06", "10-08", "10-13", "10-15", "10-20", "10-22",
+                "10-27", "10-29"):
+        maltid("M2", SOLROSEN, datum="2026-" + day)
+    # M3: dagverksamhet at Ängen, 12 lunches a month as the monthly count,
+    # and one lunch on 2026-10-21 also given per date (in maltider.csv)
+    dagverksamhet("M3", "2026-08-12", "2026-08-13 10:00", "2026-08-24", 3, ANGEN)
+    maltid("M3", ANGEN, manad="2026-09", antal=12)
+    maltid("M3", ANGEN, manad="2026-10", antal=12)
+    # M4: dagverksamhet at Solrosen and no meals registered
+    dagverksamhet("M4", "2026-09-03", "2026-09-04 11:00", "2026-09-14", 2, SOLROSEN)
     out.append("</evb-export>\n")
     with open(os.path.join(args.out, "export_tillagg.xml"), "w", encoding="utf-8") as f:
         f.write("".join(out))
@@ -175,6 +339,9 @@ def main():
                 % P["S10"])
     with open(os.path.join(args.out, "verkstalligheter.csv"), "a", encoding="utf-8", newline="") as f:
         f.write("E4-V;B9999999;2026-03-01;;Hemtjänst Norr;\r\n")
+    with open(os.path.join(args.out, "maltider.csv"), "a", encoding="utf-8", newline="") as f:
+        f.write("%s;%s;2026-10-13;;lunch;1\r\n" % (P["M2"], SOLROSEN))
+        f.write("%s;%s;2026-10-21;;lunch;1\r\n" % (P["M3"], ANGEN))
     with open(os.path.join(args.out, "handelser.csv"), "a", encoding="utf-8", newline="") as f:
         f.write("E5-H;S2-B;2026-06-01;kontakt;;;Samtal med dottern\r\n")
         f.write("E5-H;S2-B;2026-06-01;kontakt;;;Samtal med dottern\r\n")
