@@ -470,42 +470,53 @@ static int write_books(struct ivo_ctx *x)
 	return run_close_book(r, bk) ? EVB_EIO : 0;
 }
 
+int ivo_load_run(struct run *r, int argc, char **argv, struct ivo_report *rep)
+{
+	int year = 0, quarter = 0;
+	memset(rep, 0, sizeof(*rep));
+	if (run_parse(r, "ivo", OPT_PERIOD | OPT_ASOF, argc, argv, usage))
+		return EXIT_FATAL;
+	if (r->opts.help) {
+		printf("usage: %s\n\nWrites the quarterly report of ej verkställda beslut to IVO\n"
+		       "(ivo-YYYYQn.xlsx) and the de-identified statistics for the council\n"
+		       "(statistik-YYYYQn.xlsx).\n", usage);
+		return -1;
+	}
+	if (!r->opts.period || quarter_parse(r->opts.period, &year, &quarter)) {
+		diag_msg("%s '%s' (use e.g. --period 2026Q3)",
+			 r->opts.period ? "invalid --period" : "missing --period",
+			 r->opts.period ? r->opts.period : "");
+		fprintf(stderr, "usage: %s\n", usage);
+		return EXIT_FATAL;
+	}
+	r->eval = ivo_eval_date(year, quarter, r->opts.asof);
+	if (run_setup(r, true) || run_load(r))
+		return EXIT_FATAL;
+	int ret = ivo_build(&r->model, r->templates, year, quarter, r->opts.asof,
+			    r->config.ivo_key, r->config.ivo_key_len, rep);
+	if (ret) {
+		diag_msg("%s", ret == EVB_ENOMEM ? "out of memory"
+			 : "cannot compute IVO-ids (crypto library error)");
+		return EXIT_FATAL;
+	}
+	return 0;
+}
+
 int cmd_ivo(int argc, char **argv)
 {
 	struct run r;
 	struct ivo_ctx x;
-	int status = EXIT_FATAL, year = 0, quarter = 0;
+	int status = EXIT_FATAL;
 	memset(&x, 0, sizeof(x));
 	x.r = &r;
-	if (run_parse(&r, "ivo", OPT_PERIOD | OPT_ASOF, argc, argv, usage))
-		goto out;
-	if (r.opts.help) {
-		printf("usage: %s\n\nWrites the quarterly report of ej verkställda beslut to IVO\n"
-		       "(ivo-YYYYQn.xlsx) and the de-identified statistics for the council\n"
-		       "(statistik-YYYYQn.xlsx).\n", usage);
-		status = EXIT_FINE;
+	int ret = ivo_load_run(&r, argc, argv, &x.rep);
+	if (ret) {
+		status = ret < 0 ? EXIT_FINE : EXIT_FATAL;
 		goto out;
 	}
-	if (!r.opts.period || quarter_parse(r.opts.period, &year, &quarter)) {
-		diag_msg("%s '%s' (use e.g. --period 2026Q3)",
-			 r.opts.period ? "invalid --period" : "missing --period",
-			 r.opts.period ? r.opts.period : "");
-		fprintf(stderr, "usage: %s\n", usage);
-		goto out;
-	}
-	snprintf(x.period, sizeof(x.period), "%04dQ%d", year, quarter);
-	r.eval = ivo_eval_date(year, quarter, r.opts.asof);
-	if (run_setup(&r, true) || run_load(&r))
-		goto out;
+	snprintf(x.period, sizeof(x.period), "%04dQ%d", x.rep.year, x.rep.quarter);
 	if (!(x.text = malloc((size_t)EVB_MAX_TEXT * 4 + 1))) {
 		diag_msg("out of memory");
-		goto out;
-	}
-	int ret = ivo_build(&r.model, r.templates, year, quarter, r.opts.asof,
-			    r.config.ivo_key, r.config.ivo_key_len, &x.rep);
-	if (ret) {
-		diag_msg("%s", ret == EVB_ENOMEM ? "out of memory"
-			 : "cannot compute IVO-ids (crypto library error)");
 		goto out;
 	}
 	run_print_summary(&r);

@@ -7,5 +7,25 @@ int cmd_ivo(int argc, char **argv);
 int cmd_meals(int argc, char **argv);
 int cmd_fees(int argc, char **argv);
 int cmd_due(int argc, char **argv);
+int cmd_verify(int argc, char **argv);
+int cmd_diff(int argc, char **argv);
+
+struct run;
+struct ivo_report;
+/* The loading half of evb ivo (also for evb diff): parses the arguments,
+ * loads configuration, templates and the export, and builds the report.
+ * 0, -1 after printing --help, or EXIT_FATAL after printing why. */
+int ivo_load_run(struct run *r, int argc, char **argv, struct ivo_report *rep);
+
+struct command {
+	const char *name;
+	int (*fn)(int argc, char **argv);
+	const char *help;
+};
+
+/* The command table, ended by an entry with name NULL. */
+extern const struct command commands[];
+/* The command of that name, NULL if none. */
+const struct command *command_find(const char *name);
 
 #endif

@@ -755,7 +755,31 @@ static const char *base_name(const char *path)
 	return s ? s + 1 : path;
 }
 
-static int read_file(struct loader *ld, const char *path, struct evb_error *err)
+static int cmp_str_ptr(const void *a, const void *b)
+{
+	return strcmp(*(const char *const *)a, *(const char *const *)b);
+}
+
+/* Whether the files' names (without folders) are all different. Then
+ * reports name inputs by file name only, so that the same export gives
+ * the same reports wherever it is stored (an archive moved elsewhere). */
+static bool names_unique(char **files, size_t n)
+{
+	const char **names = malloc((n ? n : 1) * sizeof(*names));
+	if (!names)
+		return false;
+	for (size_t i = 0; i < n; i++)
+		names[i] = base_name(files[i]);
+	qsort(names, n, sizeof(*names), cmp_str_ptr);
+	bool unique = true;
+	for (size_t i = 1; i < n && unique; i++)
+		unique = strcmp(names[i - 1], names[i]) != 0;
+	free(names);
+	return unique;
+}
+
+static int read_file(struct loader *ld, const char *path, const char *display,
+		     struct evb_error *err)
 {
 	struct model *m = ld->m;
 	if (m->files.n >= UINT16_MAX - 1)
@@ -766,7 +790,7 @@ static int read_file(struct loader *ld, const char *path, struct evb_error *err)
 		return EVB_ENOMEM;
 	ld->file = (uint16_t)(m->files.n - 1);
 	f->kind = -1;
-	if (!(f->path = strdup(path)) || !(f->display = strdup(path)))
+	if (!(f->path = strdup(path)) || !(f->display = strdup(display)))
 		return EVB_ENOMEM;
 	bool utf8;
 	int ret = hash_file(path, f->sha256, &f->size, &utf8, err);
@@ -1064,8 +1088,9 @@ int export_read(struct model *m, const struct templates *t,
 
 	for (int i = 0; i < ninputs && !ret; i++)
 		ret = collect(inputs[i], &files, &n, &cap, err);
+	bool by_name = !ret && names_unique(files, n);
 	for (size_t i = 0; i < n && !ret; i++)
-		ret = read_file(&ld, files[i], err);
+		ret = read_file(&ld, files[i], by_name ? base_name(files[i]) : files[i], err);
 	if (!ret)
 		ret = finalize(&ld);
 	if (ret == EVB_ENOMEM)

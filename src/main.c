@@ -8,26 +8,12 @@
 #include "evb.h"
 #include "xml_in.h"
 
-struct command {
-	const char *name;
-	int (*fn)(int argc, char **argv);
-	const char *help;
-};
-
-static const struct command commands[] = {
-	{ "ivo", cmd_ivo, "quarterly IVO report and statistics (ivo-YYYYQn/)" },
-	{ "meals", cmd_meals, "monthly meal report for the fee unit (maltider-YYYY-MM/)" },
-	{ "fees", cmd_fees, "monthly fee basis (avgift-YYYY-MM/)" },
-	{ "due", cmd_due, "working list: what is coming due (bevakning-DATE/)" },
-	{ "check", cmd_check, "validate an export set (kontroll-<date>.xlsx)" },
-};
-
 static void usage(FILE *f)
 {
 	fputs("usage: evb <command> [options]\n"
 	      "       evb --version | --help | <command> --help\n\ncommands:\n", f);
-	for (size_t i = 0; i < sizeof(commands) / sizeof(commands[0]); i++)
-		fprintf(f, "  %-8s %s\n", commands[i].name, commands[i].help);
+	for (const struct command *c = commands; c->name; c++)
+		fprintf(f, "  %-8s %s\n", c->name, c->help);
 	fputs("\ncommon options: --in DIR|FILE (repeatable) --out DIR --config FILE\n"
 	      "                --templates DIR --strict --quiet --csv\n", f);
 }
@@ -46,10 +32,7 @@ int main(int argc, char **argv)
 		usage(stdout);
 		status = 0;
 	} else {
-		const struct command *cmd = NULL;
-		for (size_t i = 0; i < sizeof(commands) / sizeof(commands[0]); i++)
-			if (strcmp(argv[1], commands[i].name) == 0)
-				cmd = &commands[i];
+		const struct command *cmd = command_find(argv[1]);
 		if (!cmd) {
 			diag_msg("unknown command '%s'", argv[1]);
 			usage(stderr);

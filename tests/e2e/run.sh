@@ -5,7 +5,8 @@
 #   cmd          the arguments (one line; run inside the case folder, with
 #                --out pointing at a fresh temporary folder)
 #   input/       the export files (any layout the cmd refers to)
-#   prepare.sh   optional: makes inputs too big to keep in git (*_generated.*)
+#   prepare.sh   optional, run with the binary as $1: makes inputs too big to
+#                keep in git, or earlier runs a command needs (*_generated*)
 #   expected/    status (exit code), stdout, stderr, and the --csv outputs of
 #                every workbook (<run>/<book>.<sheet>.csv), compared byte for
 #                byte; the temporary folder's path is shown as OUT.
@@ -34,7 +35,7 @@ for dir in "$root"/tests/cases/*/; do
 	name=$(basename "$dir")
 	[ -f "$dir/cmd" ] || continue
 	# a case may generate big inputs at test time: prepare.sh (exit 0 = fine)
-	if [ -x "$dir/prepare.sh" ] && ! (cd "$dir" && ./prepare.sh); then
+	if [ -x "$dir/prepare.sh" ] && ! (cd "$dir" && ./prepare.sh "$bin"); then
 		fail=$((fail + 1))
 		failed+=("$name")
 		echo "[FAIL] $name: prepare.sh failed"
