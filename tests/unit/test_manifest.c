@@ -1,0 +1,162 @@
+/* Unit tests: reading manifest.json back (src/manifest.c). */
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "testutil.h"
+#include "manifest.h"
+
+static char dir[64];
+
+static const char sha_a[] = "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa";
+
+static void write_text(const char *name, const char *text)
+{
+	char p[256];
+	snprintf(p, sizeof(p), "%s/%s", dir, name);
+	FILE *f = fopen(p, "w");
+	assert_non_null(f);
+	assert_true(fputs(text, f) >= 0);
+	assert_int_equal(fclose(f), 0);
+}
+
+/* A manifest like run.c writes, with the given arguments JSON. */
+static void write_manifest(const char *name, const char *args)
+{
+	char text[2048];
+	snprintf(text, sizeof(text),
+		 "{\"program\": \"evb\", \"version\": \"0.1.0\", \"command\": \"ivo\",\n"
+		 " \"arguments\": %s, \"evaluation_date\": \"2026-09-30\",\n"
+		 " \"inputs\": [{\"file\": \"beslut.csv\", \"size\": 3, \"sha256\": \"%s\"}],\n"
+		 " \"records\": {},\n"
+		 " \"outputs\": [{\"file\": \"ivo-2026Q3.xlsx\", \"size\": 9, \"sha256\": \"%s\"}]}\n",
+		 args, sha_a, sha_a);
+	write_text(name, text);
+}
+
+static int setup(void **state)
+{
+	(void)state;
+	return tmpdir_make(dir, "manifest");
+}
+
+static int teardown(void **state)
+{
+	(void)state;
+	return tmpdir_remove(dir);
+}
+
+static void test_reads_what_run_writes(void **state)
+{
+	(void)state;
+	write_manifest("m.json", "[\"--period\", \"2026Q3\", \"--in\", \"export\", \"--csv\"]");
+	char p[256];
+	snprintf(p, sizeof(p), "%s/m.json", dir);
+	struct manifest mf;
+	struct evb_error err = { 0 };
+	assert_int_equal(manifest_read(p, &mf, &err), 0);
+	assert_string_equal(mf.command, "ivo");
+	assert_int_equal(mf.nargs, 5);
+	assert_string_equal(S(mf.eval), "2026-09-30");
+	assert_int_equal(mf.ninputs, 1);
+	assert_string_equal(mf.inputs[0].file, "beslut.csv");
+	assert_string_equal(mf.outputs[0].sha256, sha_a);
+	assert_string_equal(mf.dir, dir);
+	assert_string_equal(manifest_option(&mf, "--period"), "2026Q3");
+	assert_null(manifest_option(&mf, "--as-of"));
+	manifest_release(&mf);
+}
+
+static void test_broken_manifests(void **state)
+{
+	(void)state;
+	static const struct {
+		const char *text, *msg;
+	} bad[] = {
+		{ "not json", "cannot read the manifest" },
+		{ "{\"program\": \"other\"}", "not a manifest of evb" },
+		{ "{\"program\": \"evb\", \"command\": \"ivo\", \"arguments\": [],"
+		  " \"evaluation_date\": \"2026-02-30\"}", "lacks its command" },
+		{ "{\"program\": \"evb\", \"command\": \"ivo\", \"arguments\": [1],"
+		  " \"evaluation_date\": \"2026-09-30\"}", "argument 1 is not a string" },
+		{ "{\"program\": \"evb\", \"command\": \"ivo\", \"arguments\": [],"
+		  " \"evaluation_date\": \"2026-09-30\", \"inputs\": [{\"file\": \"a\","
+		  " \"sha256\": \"xyz\"}], \"outputs\": []}", "entry 1 of 'inputs'" },
+		{ "{\"program\": \"evb\", \"command\": \"ivo\", \"arguments\": [],"
+		  " \"evaluation_date\": \"2026-09-30\", \"inputs\": []}", "'outputs' is missing" },
+		{ "{\"program\": \"evb\", \"program\": \"evb\"}", "cannot read the manifest" },
+	};
+	char p[256];
+	snprintf(p, sizeof(p), "%s/bad.json", dir);
+	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		write_text("bad.json", bad[i].text);
+		struct manifest mf;
+		struct evb_error err = { 0 };
+		assert_int_not_equal(manifest_read(p, &mf, &err), 0);
+		if (!strstr(err.message, bad[i].msg))
+			fail_msg("case %zu: got '%s', expected '%s'", i, err.message, bad[i].msg);
+	}
+	struct manifest mf;
+	struct evb_error err = { 0 };
+	snprintf(p, sizeof(p), "%s/none.json", dir);
+	assert_int_not_equal(manifest_read(p, &mf, &err), 0);
+}
+
+static void test_input_paths(void **state)
+{
+	(void)state;
+	char exp[128], p[256];
+	snprintf(exp, sizeof(exp), "%s/export", dir);
+	assert_int_equal(mkdir(exp, 0700), 0);
+	write_text("export/beslut.csv", "x\n");
+	char args[256];
+	snprintf(args, sizeof(args), "[\"--in=%s\", \"--period\", \"2026Q3\"]", exp);
+	write_manifest("m2.json", args);
+	snprintf(p, sizeof(p), "%s/m2.json", dir);
+	struct manifest mf;
+	struct evb_error err = { 0 };
+	assert_int_equal(manifest_read(p, &mf, &err), 0);
+	/* found through the recorded --in folder */
+	char *got = manifest_input_path(&mf, &mf.inputs[0], NULL);
+	snprintf(p, sizeof(p), "%s/beslut.csv", exp);
+	assert_string_equal(got, p);
+	free(got);
+	/* --in DIR of verify wins */
+	got = manifest_input_path(&mf, &mf.inputs[0], "/arkiv/2026Q3");
+	assert_string_equal(got, "/arkiv/2026Q3/beslut.csv");
+	free(got);
+
+	/* the re-run: --in replaced, --as-of from the evaluation date, --quiet */
+	char input[] = "/arkiv/beslut.csv";
+	char *inputs[] = { input };
+	int argc;
+	char **argv;
+	assert_int_equal(manifest_rerun_argv(&mf, inputs, 1, "/tmp/x", "evb.conf", NULL,
+					     &argc, &argv), 0);
+	const char *want[] = { "ivo", "--period", "2026Q3", "--in", "/arkiv/beslut.csv",
+			       "--out", "/tmp/x", "--config", "evb.conf", "--as-of",
+			       "2026-09-30", "--quiet" };
+	assert_int_equal(argc, 12);
+	for (int i = 0; i < argc; i++)
+		assert_string_equal(argv[i], want[i]);
+	assert_null(argv[argc]);
+	manifest_free_argv(argc, argv);
+
+	/* checking: the recorded SHA-256 is not the file's */
+	char **paths;
+	assert_int_equal(manifest_check_inputs(&mf, NULL, &paths), 1);
+	manifest_free_paths(paths, mf.ninputs);
+	assert_int_equal(manifest_check_inputs(&mf, "/nonexistent", &paths), 2);
+	manifest_free_paths(paths, mf.ninputs);
+	manifest_release(&mf);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_reads_what_run_writes),
+		cmocka_unit_test(test_broken_manifests),
+		cmocka_unit_test(test_input_paths),
+	};
+	return cmocka_run_group_tests(tests, setup, teardown);
+}
