@@ -9,6 +9,15 @@ static const char usage[] =
 	"evb check [--as-of DATE] [--in DIR|FILE]... [--out DIR] [--config FILE]\n"
 	"                 [--templates DIR] [--strict] [--quiet] [--csv]";
 
+static int fill(struct run *r, struct book *b, const void *ctx)
+{
+	(void)ctx;
+	return run_sheet_summary(r, b, "kontroll", NULL, 0) ||
+	       run_sheet_inputs(r, b, "kontroll") ||
+	       run_sheet_rejects(r, b, "kontroll", true) ||
+	       run_sheet_checks(r, b, "kontroll", NULL);
+}
+
 int cmd_check(int argc, char **argv)
 {
 	struct run r;
@@ -30,21 +39,7 @@ int cmd_check(int argc, char **argv)
 	char date[11], name[64];
 	date_format(r.eval, date);
 	snprintf(name, sizeof(name), "kontroll-%s", date);
-	if (run_open_dir(&r, name))
-		goto out;
-	struct book *b = run_book(&r, "kontroll", name);
-	if (!b)
-		goto out;
-	if (run_sheet_summary(&r, b, "kontroll", NULL, 0) ||
-	    run_sheet_inputs(&r, b, "kontroll") ||
-	    run_sheet_rejects(&r, b, "kontroll", true) ||
-	    run_sheet_checks(&r, b, "kontroll", NULL)) {
-		book_abort(b);
-		goto out;
-	}
-	if (run_close_book(&r, b))
-		goto out;
-	status = run_finish(&r);
+	status = run_write_book(&r, "kontroll", name, fill, NULL);
 out:
 	run_release(&r);
 	return status;

@@ -207,7 +207,7 @@ static void print_changes(const struct diff *d)
 	       d->n[ONLY_OLD], d->n[ONLY_NEW], d->n[CHANGED]);
 }
 
-static int write_changes(struct diff *d, struct run *out, struct book *bk)
+static int write_changes(const struct diff *d, struct run *out, struct book *bk)
 {
 	static const char *const cols[] = {
 		"andring", "beslut_id", "personnummer", "namn", "insats", "arendetyp",
@@ -255,7 +255,7 @@ static int write_changes(struct diff *d, struct run *out, struct book *bk)
 	return 0;
 }
 
-static int write_summary(struct diff *d, struct run *out, struct book *bk)
+static int write_summary(const struct diff *d, struct run *out, struct book *bk)
 {
 	struct summary_item items[] = {
 		{ "summary.period", NULL, cell_text(out->opts.period) },
@@ -266,6 +266,13 @@ static int write_summary(struct diff *d, struct run *out, struct book *bk)
 		{ "summary.antal_andrade", NULL, cell_int(d->n[CHANGED]) },
 	};
 	return run_sheet_summary(out, bk, "diff", items, sizeof(items) / sizeof(items[0]));
+}
+
+static int fill(struct run *out, struct book *bk, const void *ctx)
+{
+	const struct diff *d = ctx;
+	return write_changes(d, out, bk) || write_summary(d, out, bk) ||
+	       run_sheet_rejects(out, bk, "diff", true);
 }
 
 /* The workbook goes through the new run's set-up (templates, its export's
@@ -281,19 +288,7 @@ static int write_book(struct diff *d, int argc, char **argv)
 	out->opts.quiet = d->quiet;
 	char name[64];
 	snprintf(name, sizeof(name), "diff-%s", out->opts.period);
-	if (run_open_dir(out, name))
-		return EXIT_FATAL;
-	struct book *bk = run_book(out, "diff", name);
-	if (!bk)
-		return EXIT_FATAL;
-	if (write_changes(d, out, bk) || write_summary(d, out, bk) ||
-	    run_sheet_rejects(out, bk, "diff", true)) {
-		book_abort(bk);
-		return EXIT_FATAL;
-	}
-	if (run_close_book(out, bk))
-		return EXIT_FATAL;
-	return run_finish(out);
+	return run_write_book(out, "diff", name, fill, d);
 }
 
 static int parse(struct diff *d, int argc, char **argv)

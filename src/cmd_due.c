@@ -174,6 +174,15 @@ static int write_summary(struct run *r, struct book *bk, const struct due_report
 	return run_sheet_summary(r, bk, "bevakning", items, sizeof(items) / sizeof(items[0]));
 }
 
+static int fill(struct run *r, struct book *bk, const void *ctx)
+{
+	const struct due_report *rep = ctx;
+	return write_decisions(r, bk, rep) || write_orders(r, bk, rep) ||
+	       write_pauses(r, bk, rep) || write_summary(r, bk, rep) ||
+	       run_sheet_checks(r, bk, "bevakning", checks_case_keys) ||
+	       run_sheet_rejects(r, bk, "bevakning", true);
+}
+
 int cmd_due(int argc, char **argv)
 {
 	struct run r;
@@ -204,21 +213,7 @@ int cmd_due(int argc, char **argv)
 		goto out;
 	char date[11], name[64];
 	snprintf(name, sizeof(name), "bevakning-%s", date_format(r.eval, date));
-	if (run_open_dir(&r, name))
-		goto out;
-	struct book *bk = run_book(&r, "bevakning", name);
-	if (!bk)
-		goto out;
-	if (write_decisions(&r, bk, &rep) || write_orders(&r, bk, &rep) ||
-	    write_pauses(&r, bk, &rep) || write_summary(&r, bk, &rep) ||
-	    run_sheet_checks(&r, bk, "bevakning", checks_case_keys) ||
-	    run_sheet_rejects(&r, bk, "bevakning", true)) {
-		book_abort(bk);
-		goto out;
-	}
-	if (run_close_book(&r, bk))
-		goto out;
-	status = run_finish(&r);
+	status = run_write_book(&r, "bevakning", name, fill, &rep);
 out:
 	due_release(&rep);
 	run_release(&r);

@@ -134,6 +134,17 @@ static int write_summary(struct run *r, struct book *b, const struct fee_report 
 	return run_sheet_summary(r, b, "avgift", items, sizeof(items) / sizeof(items[0]));
 }
 
+static int fill(struct run *r, struct book *b, const void *ctx)
+{
+	const struct fee_report *rep = ctx;
+	return write_fee_rows(r, b, rep, "avgiftsunderlag", false) ||
+	       write_per_person(r, b, rep) ||
+	       write_fee_rows(r, b, rep, "nya_och_avslutade", true) ||
+	       run_sheet_checks(r, b, "avgift", fees_check_keys) ||
+	       write_summary(r, b, rep) ||
+	       run_sheet_rejects(r, b, "avgift", true);
+}
+
 int cmd_fees(int argc, char **argv)
 {
 	struct run r;
@@ -176,23 +187,7 @@ int cmd_fees(int argc, char **argv)
 		goto out;
 	char name[64];
 	snprintf(name, sizeof(name), "avgift-%s", r.opts.month);
-	if (run_open_dir(&r, name))
-		goto out;
-	struct book *b = run_book(&r, "avgift", name);
-	if (!b)
-		goto out;
-	if (write_fee_rows(&r, b, &rep, "avgiftsunderlag", false) ||
-	    write_per_person(&r, b, &rep) ||
-	    write_fee_rows(&r, b, &rep, "nya_och_avslutade", true) ||
-	    run_sheet_checks(&r, b, "avgift", fees_check_keys) ||
-	    write_summary(&r, b, &rep) ||
-	    run_sheet_rejects(&r, b, "avgift", true)) {
-		book_abort(b);
-		goto out;
-	}
-	if (run_close_book(&r, b))
-		goto out;
-	status = run_finish(&r);
+	status = run_write_book(&r, "avgift", name, fill, &rep);
 out:
 	fees_release(&rep);
 	meals_release(&meals);

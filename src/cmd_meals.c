@@ -74,6 +74,14 @@ out:
 	return ret;
 }
 
+static int fill(struct run *r, struct book *b, const void *ctx)
+{
+	const struct meal_report *rep = ctx;
+	return write_rows(r, b, rep) || write_summary(r, b, rep) ||
+	       run_sheet_checks(r, b, "maltider", meals_check_keys) ||
+	       run_sheet_rejects(r, b, "maltider", true);
+}
+
 int cmd_meals(int argc, char **argv)
 {
 	struct run r;
@@ -102,20 +110,7 @@ int cmd_meals(int argc, char **argv)
 		goto out;
 	char name[64];
 	snprintf(name, sizeof(name), "maltider-%s", r.opts.month);
-	if (run_open_dir(&r, name))
-		goto out;
-	struct book *b = run_book(&r, "maltider", name);
-	if (!b)
-		goto out;
-	if (write_rows(&r, b, &rep) || write_summary(&r, b, &rep) ||
-	    run_sheet_checks(&r, b, "maltider", meals_check_keys) ||
-	    run_sheet_rejects(&r, b, "maltider", true)) {
-		book_abort(b);
-		goto out;
-	}
-	if (run_close_book(&r, b))
-		goto out;
-	status = run_finish(&r);
+	status = run_write_book(&r, "maltider", name, fill, &rep);
 out:
 	meals_release(&rep);
 	run_release(&r);

@@ -540,6 +540,23 @@ int run_sheet_checks(struct run *r, struct book *b, const char *book,
 	return ret;
 }
 
+int run_write_book(struct run *r, const char *book, const char *name,
+		   int (*fill)(struct run *r, struct book *b, const void *ctx), const void *ctx)
+{
+	if (run_open_dir(r, name))
+		return EXIT_FATAL;
+	struct book *b = run_book(r, book, name);
+	if (!b)
+		return EXIT_FATAL;
+	if (fill(r, b, ctx)) {
+		book_abort(b);
+		return EXIT_FATAL;
+	}
+	if (run_close_book(r, b))
+		return EXIT_FATAL;
+	return run_finish(r);
+}
+
 int run_close_book(struct run *r, struct book *b)
 {
 	struct evb_error err = { 0 };

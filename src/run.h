@@ -98,6 +98,11 @@ int run_sheet_rejects(struct run *r, struct book *b, const char *book,
 /* Findings whose check key is in keys (NULL-terminated); all when NULL. */
 int run_sheet_checks(struct run *r, struct book *b, const char *book,
 		     const char *const *keys);
+/* A run with one workbook: creates the run folder <out>/<name>, writes
+ * <name>.xlsx of `book` with the sheets fill() adds (nothing is left when
+ * it fails), then manifest.json. Returns the exit status. */
+int run_write_book(struct run *r, const char *book, const char *name,
+		   int (*fill)(struct run *r, struct book *b, const void *ctx), const void *ctx);
 /* Closes the book into r->outputs; on error prints and returns < 0. */
 int run_close_book(struct run *r, struct book *b);
 /* Writes manifest.json and returns the exit status for a completed run. */
