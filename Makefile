@@ -88,18 +88,19 @@ unit: $(TESTS)
 e2e: build/asan/evb
 	@tests/e2e/run.sh build/asan/evb
 
-# A deterministic synthetic export set (BENCH_PERSONS persons, about 1.5
-# decisions each) and a timed IVO run on it: wall time and peak memory.
-BENCH_PERSONS ?= 670000
+# Deterministic synthetic export sets of BENCH_SIZES decisions (generated
+# once into build/bench/data-<size>/), evb check, ivo, fees and meals timed
+# against the parse floor (libcsv alone over the same files): a table, the
+# ratios and the targets. BENCH_RUNS runs per command, the median shown.
+BENCH_SIZES ?= 1000000 5000000
+BENCH_RUNS  ?= 3
 bench: deps
-	$(MAKE) build/evb
-	@if [ ! -f build/bench/$(BENCH_PERSONS)/beslut.csv ]; then \
-	  /usr/bin/python3 tests/gen/gen_export.py --out build/bench/$(BENCH_PERSONS) \
-	    --persons $(BENCH_PERSONS) --seed 7; fi
-	@rm -rf build/bench/out
-	/usr/bin/time -f 'bench: %e s wall, %M KiB peak memory' build/evb ivo --quiet \
-	  --period $(RUN_PERIOD) --as-of $(RUN_ASOF) --in build/bench/$(BENCH_PERSONS) \
-	  --config samples/evb.conf --out build/bench/out
+	$(MAKE) build/evb build/bench/parse_floor
+	tests/bench/bench.sh build/evb build/bench/parse_floor "$(BENCH_SIZES)" $(BENCH_RUNS)
+
+build/bench/parse_floor: tests/bench/parse_floor.c
+	@mkdir -p build/bench
+	$(CC) -O2 -std=c11 -Wall -Wextra -Werror $< -o $@ -lcsv
 
 clean:
 	rm -rf build
