@@ -513,9 +513,13 @@ int run_sheet_checks(struct run *r, struct book *b, const char *book,
 	if (!list)
 		return EVB_ENOMEM;
 	size_t n = 0;
-	for (uint32_t i = 0; i < m->findings.n; i++)
-		if (key_listed(keys, m->findings.v[i].check_key))
-			list[n++] = &m->findings.v[i];
+	/* facts dated after the evaluation date do not exist for the run
+	 * (SPEC 3), so neither do findings about them */
+	for (uint32_t i = 0; i < m->findings.n; i++) {
+		const struct finding *f = &m->findings.v[i];
+		if (key_listed(keys, f->check_key) && (f->datum == DATE_NONE || f->datum <= r->eval))
+			list[n++] = f;
+	}
 	qsort(list, n, sizeof(*list), cmp_finding);
 	int ret = 0;
 	for (size_t i = 0; i < n && !ret; i++) {

@@ -95,7 +95,8 @@ int run_sheet_inputs(struct run *r, struct book *b, const char *book);
  * workbooks (a rejected value may name a person). */
 int run_sheet_rejects(struct run *r, struct book *b, const char *book,
 		      bool with_values);
-/* Findings whose check key is in keys (NULL-terminated); all when NULL. */
+/* Findings whose check key is in keys (NULL-terminated; all when NULL),
+ * except those dated after the evaluation date. */
 int run_sheet_checks(struct run *r, struct book *b, const char *book,
 		     const char *const *keys);
 /* A run with one workbook: creates the run folder <out>/<name>, writes
