@@ -55,12 +55,21 @@
 /* Integers beyond 2^53 lose digits as doubles: they are written as text. */
 #define MAX_EXACT_INT 9007199254740992LL
 
+/* A sheet longer than Excel's 1 048 576 rows goes on in continuation
+ * sheets "<name> (2)", "<name> (3)" ... each with the header row; its csv
+ * twin stays one file. */
+#define MAX_PARTS 16
+
 struct sheet {
 	struct book *b;
-	lxw_worksheet *ws;
+	lxw_worksheet *ws;            /* the part being written */
+	lxw_worksheet *parts[MAX_PARTS];
+	uint32_t part_rows[MAX_PARTS];/* rows of the finished parts */
+	int nparts;
 	char *name;
+	char **headers;               /* copies, for continuation sheets */
 	int ncols;
-	uint32_t row;                 /* rows written, header included */
+	uint32_t row;                 /* rows written to the current part, header included */
 	unsigned char width[MAX_COLS]; /* longest value in characters, capped */
 	FILE *csv;
 	char *csv_tmp, *csv_final;
@@ -71,6 +80,7 @@ struct book {
 	lxw_format *bold, *date, *integer, *number[5];
 	char *dir, *name, *tmp, *final;
 	bool csv, streaming, failed;
+	uint32_t row_limit;           /* rows per sheet part: Excel's limit */
 	struct sheet *sheets[MAX_SHEETS];
 	int nsheets;
 	char *xbuf, *cbuf;            /* cleaned cell text: workbook, csv */
@@ -396,6 +406,9 @@ static void free_book(struct book *b)
 		if (s->csv_tmp)
 			unlink(s->csv_tmp);
 		free(s->name);
+		for (int c = 0; s->headers && c < s->ncols; c++)
+			free(s->headers[c]);
+		free(s->headers);
 		free(s->csv_tmp);
 		free(s->csv_final);
 		free(s);
@@ -438,6 +451,7 @@ static struct book *open_book(const char *dir, const char *name, const char *tit
 	}
 	b->csv = csv;
 	b->streaming = streaming;
+	b->row_limit = LXW_ROW_MAX;
 	b->dir = strdup(dir);
 	b->name = strdup(name);
 	b->final = path_join(dir, "", name, ".xlsx");
@@ -618,6 +632,8 @@ out:
 	return ret;
 }
 
+static int write_header(struct sheet *s, bool to_csv, struct evb_error *err);
+
 struct sheet *book_add_sheet(struct book *b, const char *name,
 			     const char *const *headers, int ncols,
 			     struct evb_error *err)
@@ -660,7 +676,26 @@ struct sheet *book_add_sheet(struct book *b, const char *name,
 	}
 	s->b = b;
 	s->ncols = ncols;
+	if (!(s->headers = calloc((size_t)ncols, sizeof(*s->headers)))) {
+		free(s->name);
+		free(s);
+		oom(err);
+		return NULL;
+	}
+	for (int i = 0; i < ncols; i++)
+		if (!(s->headers[i] = strdup(headers[i] ? headers[i] : ""))) {
+			for (int k = 0; k < i; k++)
+				free(s->headers[k]);
+			free(s->headers);
+			free(s->name);
+			free(s);
+			oom(err);
+			return NULL;
+		}
 	if (!(s->ws = workbook_add_worksheet(b->wb, name))) {
+		for (int i = 0; i < ncols; i++)
+			free(s->headers[i]);
+		free(s->headers);
 		free(s->name);
 		free(s);
 		evb_error_set(err, EVB_EINVAL, NULL, 0, NULL, "cannot add sheet '%s'", name);
@@ -668,15 +703,13 @@ struct sheet *book_add_sheet(struct book *b, const char *name,
 	}
 	/* the workbook now holds the sheet: a failure from here on spoils it */
 	b->sheets[b->nsheets++] = s;
+	s->parts[s->nparts++] = s->ws;
 	worksheet_freeze_panes(s->ws, 1, 0);
 	if (b->csv && sheet_csv_open(b, s, err)) {
 		b->failed = true;
 		return NULL;
 	}
-	struct cell cells[MAX_COLS];
-	for (int i = 0; i < ncols; i++)
-		cells[i] = cell_text(headers[i]);
-	if (sheet_add_row(s, cells, err))
+	if (write_header(s, true, err))
 		return NULL;
 	return s;
 }
@@ -696,15 +729,11 @@ static void widen(struct sheet *s, int col, size_t chars)
 		s->width[col] = (unsigned char)chars;
 }
 
-int sheet_add_row(struct sheet *s, const struct cell *cells, struct evb_error *err)
+/* One row into the current part, and into the csv twin when to_csv. */
+static int write_row(struct sheet *s, const struct cell *cells, bool to_csv,
+		     struct evb_error *err)
 {
 	struct book *b = s->b;
-	if (b->failed)
-		return evb_error_set(err, EVB_EIO, b->final, 0, NULL, "an earlier write failed");
-	if (s->row >= LXW_ROW_MAX)
-		return evb_error_set(err, EVB_ETOOBIG, b->final, 0, NULL,
-				     "sheet '%s' would have more than %u rows", s->name,
-				     (unsigned)LXW_ROW_MAX);
 	lxw_format *head = s->row == 0 ? b->bold : NULL;
 	for (int c = 0; c < s->ncols; c++) {
 		const struct cell *cl = &cells[c];
@@ -762,20 +791,77 @@ int sheet_add_row(struct sheet *s, const struct cell *cells, struct evb_error *e
 		if (e)
 			return lxw_fail(b, e, "cannot write a cell", err);
 		widen(s, c, chars);
-		if (s->csv && ((c > 0 && putc(';', s->csv) == EOF) ||
+		if (s->csv && to_csv && ((c > 0 && putc(';', s->csv) == EOF) ||
 			       csv_field(s->csv, csvtext, text) == EOF)) {
 			b->failed = true;
 			return evb_error_set(err, EVB_EIO, s->csv_tmp, 0, NULL, "cannot write: %s",
 					     strerror(errno));
 		}
 	}
-	if (s->csv && fputs("\r\n", s->csv) == EOF) {
+	if (s->csv && to_csv && fputs("\r\n", s->csv) == EOF) {
 		b->failed = true;
 		return evb_error_set(err, EVB_EIO, s->csv_tmp, 0, NULL, "cannot write: %s",
 				     strerror(errno));
 	}
 	s->row++;
 	return 0;
+}
+
+static int write_header(struct sheet *s, bool to_csv, struct evb_error *err)
+{
+	struct cell cells[MAX_COLS];
+	for (int i = 0; i < s->ncols; i++)
+		cells[i] = cell_text(s->headers[i]);
+	return write_row(s, cells, to_csv, err);
+}
+
+/* Starts the next continuation sheet "<name> (k)": the name cut on a
+ * character boundary to fit Excel's 31 characters. */
+static int next_part(struct sheet *s, struct evb_error *err)
+{
+	struct book *b = s->b;
+	if (s->nparts >= MAX_PARTS || b->nsheets + s->nparts >= MAX_SHEETS * 2)
+		return evb_error_set(err, EVB_ETOOBIG, b->final, 0, NULL,
+				     "sheet '%s' would have more than %d x %u rows", s->name,
+				     MAX_PARTS, (unsigned)LXW_ROW_MAX);
+	char suffix[16], name[160];
+	snprintf(suffix, sizeof(suffix), " (%d)", s->nparts + 1);
+	size_t keep = 0, chars = 0, limit = 31 - strlen(suffix);
+	while (s->name[keep] && chars < limit) {
+		keep++;
+		while ((s->name[keep] & 0xC0) == 0x80)
+			keep++;
+		chars++;
+	}
+	snprintf(name, sizeof(name), "%.*s%s", (int)keep, s->name, suffix);
+	for (int i = 0; i < b->nsheets; i++)
+		if (same_name(b->sheets[i]->name, name))
+			return evb_error_set(err, EVB_ETEMPLATE, b->final, 0, NULL,
+					     "continuation sheet '%s' clashes with a sheet", name);
+	lxw_worksheet *ws = workbook_add_worksheet(b->wb, name);
+	if (!ws) {
+		b->failed = true;
+		return evb_error_set(err, EVB_EIO, b->final, 0, NULL, "cannot add sheet '%s'", name);
+	}
+	s->part_rows[s->nparts - 1] = s->row;
+	s->parts[s->nparts++] = ws;
+	s->ws = ws;
+	s->row = 0;
+	worksheet_freeze_panes(ws, 1, 0);
+	return write_header(s, false, err);
+}
+
+int sheet_add_row(struct sheet *s, const struct cell *cells, struct evb_error *err)
+{
+	struct book *b = s->b;
+	if (b->failed)
+		return evb_error_set(err, EVB_EIO, b->final, 0, NULL, "an earlier write failed");
+	if (s->row >= b->row_limit) {
+		int ret = next_part(s, err);
+		if (ret)
+			return ret;
+	}
+	return write_row(s, cells, true, err);
 }
 
 /* Chart texts: libxlsxwriter takes a text starting with '=' for a
@@ -845,6 +931,11 @@ static void discard_workbook(struct book *b)
 	b->wb = NULL;
 }
 
+void book_set_rows_per_sheet(struct book *b, uint32_t rows)
+{
+	b->row_limit = rows >= 2 && rows <= LXW_ROW_MAX ? rows : LXW_ROW_MAX;
+}
+
 void book_abort(struct book *b)
 {
 	if (!b)
@@ -858,18 +949,21 @@ static int finish_sheets(struct book *b, struct evb_error *err)
 {
 	for (int i = 0; i < b->nsheets; i++) {
 		struct sheet *s = b->sheets[i];
-		for (int c = 0; c < s->ncols; c++) {
-			unsigned w = s->width[c] + WIDTH_PAD;
-			w = w < MIN_WIDTH ? MIN_WIDTH : w > MAX_WIDTH ? MAX_WIDTH : w;
-			lxw_error e = worksheet_set_column(s->ws, (lxw_col_t)c, (lxw_col_t)c,
-							   (double)w, NULL);
+		s->part_rows[s->nparts - 1] = s->row;
+		for (int p = 0; p < s->nparts; p++) {
+			for (int c = 0; c < s->ncols; c++) {
+				unsigned w = s->width[c] + WIDTH_PAD;
+				w = w < MIN_WIDTH ? MIN_WIDTH : w > MAX_WIDTH ? MAX_WIDTH : w;
+				lxw_error e = worksheet_set_column(s->parts[p], (lxw_col_t)c,
+								   (lxw_col_t)c, (double)w, NULL);
+				if (e)
+					return lxw_fail(b, e, "cannot set a column width", err);
+			}
+			lxw_error e = worksheet_autofilter(s->parts[p], 0, 0, s->part_rows[p] - 1,
+							   (lxw_col_t)(s->ncols - 1));
 			if (e)
-				return lxw_fail(b, e, "cannot set a column width", err);
+				return lxw_fail(b, e, "cannot set the autofilter", err);
 		}
-		lxw_error e = worksheet_autofilter(s->ws, 0, 0, s->row - 1,
-						   (lxw_col_t)(s->ncols - 1));
-		if (e)
-			return lxw_fail(b, e, "cannot set the autofilter", err);
 		if (s->csv) {
 			FILE *f = s->csv;
 			s->csv = NULL;

@@ -63,7 +63,10 @@ struct book *book_open_small(const char *dir, const char *name, const char *titl
 struct sheet *book_add_sheet(struct book *b, const char *name,
 			     const char *const *headers, int ncols,
 			     struct evb_error *err);
-/* Adds one data row of ncols cells. Strings over 32767 characters are cut. */
+/* Adds one data row of ncols cells. Strings over 32767 characters are cut.
+ * A sheet longer than Excel's 1 048 576 rows goes on in continuation
+ * sheets "<name> (2)", "<name> (3)" ... (up to 16), each with the header
+ * row; the csv twin stays one file. */
 int sheet_add_row(struct sheet *s, const struct cell *cells, struct evb_error *err);
 /* A column chart of the sheet's rows written so far: categories from
  * category_col, values from value_col, placed right of the data. */
@@ -74,6 +77,10 @@ struct chart_spec {
 };
 int sheet_add_chart(struct sheet *s, const struct chart_spec *spec,
 		    struct evb_error *err);
+
+/* Rows per sheet before a continuation sheet starts: Excel's limit unless
+ * set lower (tests). */
+void book_set_rows_per_sheet(struct book *b, uint32_t rows);
 
 /* Writes everything, renames temporary files into place, appends the final
  * paths to outs (may be NULL). Always frees b. On failure nothing is left

@@ -87,8 +87,21 @@ def check_chart(path):
     assert ws["B4"].value == 30
 
 
+def check_parts(path):
+    wb = openpyxl.load_workbook(path)
+    # 3 rows per part, header included: 5 data rows in three parts
+    assert wb.sheetnames == ["Ett mycket långt namn på bladet",
+                             "Ett mycket långt namn på bl (2)",
+                             "Ett mycket långt namn på bl (3)"], wb.sheetnames
+    rows = [[c.value for c in r] for ws in wb for r in ws.iter_rows()]
+    assert rows == [["Nr"], [1], [2], ["Nr"], [3], [4], ["Nr"], [5]], rows
+    for ws in wb:
+        assert ws.freeze_panes == "A2" and ws["A1"].font.b
+    assert wb.worksheets[2].auto_filter.ref == "A1:A2", wb.worksheets[2].auto_filter.ref
+
+
 CHECKS = {"main": check_main, "long": check_long, "dates": check_dates,
-          "interleaved": check_interleaved, "chart": check_chart}
+          "interleaved": check_interleaved, "chart": check_chart, "parts": check_parts}
 
 if __name__ == "__main__":
     try:

@@ -511,9 +511,37 @@ static void test_atomic_file(void **state)
 	output_list_release(&outs);   /* released twice is harmless */
 }
 
+/* A sheet over the row limit goes on in "<name> (2)", "(3)": each part
+ * with the header, the name cut to 31 characters; one csv twin. */
+static void test_continuation_sheets(void **state)
+{
+	(void)state;
+	struct evb_error err = { 0 };
+	struct output_list outs = { 0 };
+	static const char *const h[] = { "Nr" };
+	struct book *b = book_open(dir, "parts", "Test", D("2026-09-30"), true, &err);
+	assert_non_null(b);
+	book_set_rows_per_sheet(b, 3);
+	struct sheet *s = book_add_sheet(b, "Ett mycket långt namn på bladet", h, 1, &err);
+	assert_non_null(s);
+	for (int i = 1; i <= 5; i++) {
+		struct cell c[1] = { cell_int(i) };
+		assert_int_equal(sheet_add_row(s, c, &err), 0);
+	}
+	assert_int_equal(book_close(b, &outs, &err), 0);
+	assert_int_equal(outs.n, 2);
+	size_t len;
+	const char *csv = slurp(outs.paths[1], &len);
+	assert_non_null(csv);
+	assert_string_equal(csv, "\xEF\xBB\xBFNr\r\n1\r\n2\r\n3\r\n4\r\n5\r\n");
+	client_check(outs.paths[0], "parts");
+	output_list_release(&outs);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_continuation_sheets),
 		cmocka_unit_test(test_csv_twin_and_modes),
 		cmocka_unit_test(test_mode_0600_despite_umask),
 		cmocka_unit_test(test_csv_numbers_like_excel),
