@@ -7,6 +7,7 @@
 CC       ?= gcc
 PKGS     := libxlsxwriter-dev libcsv-dev libxml2-dev libcmocka-dev libssl-dev \
             libjansson-dev pkg-config libxml2-utils python3-openpyxl time valgrind
+FUZZ_PKGS := clang libclang-rt-14-dev
 WARN     := -std=c11 -Wall -Wextra -Werror -Wstrict-prototypes -Wvla \
             -Wwrite-strings -Werror=implicit-function-declaration
 DEFS     := -D_POSIX_C_SOURCE=200809L
@@ -26,11 +27,17 @@ LIB_OBJS  := $(LIB_SRCS:src/%.c=build/obj/%.o)
 SAN_OBJS  := $(SRCS:src/%.c=build/asan/obj/%.o)
 SAN_LIB   := $(LIB_SRCS:src/%.c=build/asan/obj/%.o)
 TESTS     := $(patsubst tests/unit/%.c,build/asan/tests/%,$(wildcard tests/unit/test_*.c))
+FUZZERS   := csv xml field config templates
+REPLAYS   := $(FUZZERS:%=build/asan/fuzz/replay_%)
+FUZZ_CC   ?= clang
+FUZZ_SAN  := -g -O1 -fno-omit-frame-pointer -fno-sanitize-recover=all
+FUZZ_OBJS := $(LIB_SRCS:src/%.c=build/fuzz/obj/%.o)
+FUZZ_SECONDS ?= 60
 
 RUN_PERIOD ?= 2026Q3
 RUN_ASOF   ?= 2026-11-22
 
-.PHONY: all deps run test unit e2e bench clean
+.PHONY: all deps fuzz-deps run test unit e2e replay bench fuzz clean
 all: build/evb
 
 # Installs the Debian packages the build and tests need, when missing.
@@ -58,7 +65,19 @@ build/asan/evb: $(SAN_OBJS)
 build/asan/tests/%: tests/unit/%.c $(SAN_LIB) tests/unit/testutil.h tests/unit/modelutil.h | build/asan/tests
 	$(CC) $(WARN) $(DEFS) $(XML_CFLAGS) $(SAN) -Isrc $< $(SAN_LIB) -o $@ $(LDLIBS) -lcmocka
 
-build/obj build/asan/obj build/asan/tests out:
+# Fuzz harnesses: with libFuzzer (clang) for `make fuzz`, and replayed on
+# their saved inputs with gcc and the sanitizers in `make test`.
+build/fuzz/obj/%.o: src/%.c $(wildcard src/*.h) | build/fuzz/obj
+	$(FUZZ_CC) -std=c11 $(DEFS) $(XML_CFLAGS) $(FUZZ_SAN) \
+	  -fsanitize=fuzzer-no-link,address,undefined -c $< -o $@
+build/fuzz/fuzz_%: tests/fuzz/fuzz_%.c tests/fuzz/fuzz.h $(FUZZ_OBJS)
+	$(FUZZ_CC) -std=c11 $(DEFS) $(XML_CFLAGS) $(FUZZ_SAN) -fsanitize=fuzzer,address,undefined \
+	  -Isrc -DEVB_SOURCE_DIR='"$(CURDIR)"' $< $(FUZZ_OBJS) -o $@ $(LDLIBS)
+build/asan/fuzz/replay_%: tests/fuzz/fuzz_%.c tests/fuzz/fuzz.h tests/fuzz/driver.c $(SAN_LIB) | build/asan/fuzz
+	$(CC) $(WARN) $(DEFS) $(XML_CFLAGS) $(SAN) -Isrc -DEVB_SOURCE_DIR='"$(CURDIR)"' \
+	  $< tests/fuzz/driver.c $(SAN_LIB) -o $@ $(LDLIBS)
+
+build/obj build/asan/obj build/asan/tests build/asan/fuzz build/fuzz/obj out:
 	mkdir -p $@
 
 # The quarterly IVO report and statistics for the samples. Exit status 1
@@ -70,8 +89,25 @@ run: deps
 	  --config samples/evb.conf --out out || [ $$? -eq 1 ]
 
 test: deps
-	$(MAKE) build/evb build/asan/evb $(TESTS)
-	$(MAKE) unit e2e
+	$(MAKE) build/evb build/asan/evb $(TESTS) $(REPLAYS)
+	$(MAKE) unit replay e2e
+
+# Every saved fuzz input (tests/fuzz/regress: inputs that once crashed;
+# tests/fuzz/seeds) through its harness, under the sanitizers.
+replay: $(REPLAYS)
+	@total=0; for f in $(FUZZERS); do \
+	  files=$$(find tests/fuzz/regress/$$f tests/fuzz/seeds/$$f -type f 2>/dev/null | sort); \
+	  [ -n "$$files" ] || continue; \
+	  n=$$(build/asan/fuzz/replay_$$f $$files) || { echo "fuzz replay $$f: FAILED"; exit 1; }; \
+	  total=$$((total + n)); \
+	done; echo "fuzz replays: $$total passed"
+
+# Runs every harness for FUZZ_SECONDS (default 60) with libFuzzer.
+fuzz-deps:
+	@$(MAKE) deps PKGS="$(FUZZ_PKGS)"
+fuzz: deps fuzz-deps
+	$(MAKE) $(FUZZERS:%=build/fuzz/fuzz_%)
+	tests/fuzz/run.sh $(FUZZ_SECONDS) $(FUZZERS)
 
 unit: $(TESTS)
 	@pass=0; fail=0; failed=""; \
