@@ -264,9 +264,37 @@ enum { DUP_NEW, DUP_MERGED, DUP_CONFLICT };
  * equal for an exact duplicate (the record up to its src). Returns DUP_NEW
  * (and registers the id for index `next`), DUP_MERGED or DUP_CONFLICT.
  */
+/* The id -> index map of a kind, built from the records stored so far
+ * (every record array starts with its id; duplicates are never stored). */
+static int build_ids(struct loader *ld, int kind, const void *arr, size_t elem, uint32_t n)
+{
+	for (uint32_t i = 0; i < n; i++) {
+		str_ref id = *(const str_ref *)((const char *)arr + (size_t)i * elem);
+		if (u32map_put(&ld->ids[kind], id, i))
+			return EVB_ENOMEM;
+	}
+	return 0;
+}
+
 static int dup_check(struct loader *ld, int kind, str_ref id, const void *rec,
 		     const void *arr, size_t elem, size_t cmp_len, uint32_t next)
 {
+	/* Most ids occur once: the string's flags say whether a record of
+	 * this kind used it before, and the map is only built (and then kept)
+	 * for a kind once a duplicate turns up. Persons keep their map: it
+	 * also tells the persons listed in personer from the implied ones. */
+	if (kind != K_PERSON && id != STR_NONE) {
+		uint8_t *flags = intern_flags(&ld->m->strings, id);
+		uint8_t bit = (uint8_t)(1u << kind);
+		if (!(*flags & bit)) {
+			*flags |= bit;
+			if (ld->ids[kind].nslots && u32map_put(&ld->ids[kind], id, next))
+				return EVB_ENOMEM;
+			return DUP_NEW;
+		}
+		if (!ld->ids[kind].nslots && build_ids(ld, kind, arr, elem, next))
+			return EVB_ENOMEM;
+	}
 	uint32_t prev = u32map_get(&ld->ids[kind], id);
 	if (prev == IDX_NONE) {
 		if (u32map_put(&ld->ids[kind], id, next))

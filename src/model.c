@@ -132,11 +132,13 @@ str_ref intern_str(struct intern *in, const char *s, size_t len)
 			return in->slots[j];
 		j = (j + 1) & (in->nslots - 1);
 	}
-	if (in->len + len + 1 > INTERN_MAX_BYTES)
+	/* each string is stored as a flags byte, its bytes and a NUL */
+	size_t need = len + 2;
+	if (in->len + need > INTERN_MAX_BYTES)
 		return intern_fail(in);
-	if (in->len + len + 1 > in->cap) {
+	if (in->len + need > in->cap) {
 		size_t ncap = in->cap;
-		while (in->len + len + 1 > ncap)
+		while (in->len + need > ncap)
 			ncap *= 2;
 		if (ncap > INTERN_MAX_BYTES)
 			ncap = INTERN_MAX_BYTES;
@@ -146,10 +148,11 @@ str_ref intern_str(struct intern *in, const char *s, size_t len)
 		in->buf = nb;
 		in->cap = ncap;
 	}
-	uint32_t off = (uint32_t)in->len;
+	in->buf[in->len] = 0;
+	uint32_t off = (uint32_t)in->len + 1;
 	memcpy(in->buf + off, s, len);
 	in->buf[off + len] = '\0';
-	in->len += len + 1;
+	in->len += need;
 	in->slots[j] = off;
 	in->used++;
 	return off;

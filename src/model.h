@@ -24,7 +24,8 @@ typedef uint32_t str_ref;
 #define IDX_NONE UINT32_MAX
 
 struct intern {
-	char *buf;            /* NUL-terminated strings back to back; offset 0 is "" */
+	char *buf;            /* NUL-terminated strings back to back, each after a
+			       * flags byte (intern_flags); offset 0 is "" */
 	size_t len, cap;
 	uint32_t *slots;      /* open addressing: offsets, 0 = empty */
 	size_t nslots, used;
@@ -216,6 +217,13 @@ void model_init(struct model *m, evb_date asof);
 void model_release(struct model *m);
 
 str_ref intern_str(struct intern *in, const char *s, size_t len);
+/* A byte of flags that belongs to an interned string (r != STR_NONE),
+ * zero when the string is first interned; export.c marks in it the kinds
+ * of record that use the string as their id. */
+static inline uint8_t *intern_flags(struct intern *in, str_ref r)
+{
+	return (uint8_t *)in->buf + r - 1;
+}
 static inline const char *str_get(const struct model *m, str_ref r)
 {
 	return r != STR_NONE ? m->strings.buf + r : "";
