@@ -135,6 +135,31 @@ static void test_duplicates(void **state)
 	model_release(&m);
 }
 
+/* One string as the id of records of different kinds is no duplicate;
+ * a duplicate found late is still found (the kind's id map is built from
+ * the records stored so far only when the first duplicate turns up). */
+static void test_same_id_in_two_kinds(void **state)
+{
+	(void)state;
+	struct model m;
+	struct evb_error err = { 0 };
+	clear();
+	put("beslut.csv", BESLUT_HEAD
+	    "X1;19121212-1212;SoL;SOL_HEMTJANST;2026-01-05;bifall;;;;\n"
+	    "X2;19121212-1212;SoL;SOL_HEMTJANST;2026-01-06;bifall;;;;\n"
+	    "X3;19121212-1212;SoL;SOL_HEMTJANST;2026-01-07;bifall;;;;\n"
+	    "X2;19121212-1212;SoL;SOL_HEMTJANST;2026-01-06;bifall;;;;\n");
+	put("verkstalligheter.csv", "verkstallighet_id;beslut_id;startdatum\n"
+	    "X1;X1;2026-02-01\nX3;X3;2026-02-01\nX1;X1;2026-02-01\n");
+	assert_int_equal(load(&m, &err), 0);
+	assert_int_equal(m.beslut.n, 3);
+	assert_int_equal(m.merged[K_BESLUT], 1);
+	assert_int_equal(m.verkstalligheter.n, 2);
+	assert_int_equal(m.merged[K_VERKSTALLIGHET], 1);
+	assert_int_equal(m.rejects.n, 0);
+	model_release(&m);
+}
+
 static void test_references(void **state)
 {
 	(void)state;
@@ -202,6 +227,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_values_validated),
 		cmocka_unit_test(test_duplicates),
+		cmocka_unit_test(test_same_id_in_two_kinds),
 		cmocka_unit_test(test_references),
 		cmocka_unit_test(test_fatal_missing_column),
 		cmocka_unit_test(test_maltider_datum_or_manad),
