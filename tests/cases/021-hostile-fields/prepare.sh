@@ -3,6 +3,7 @@
 # records, and an execution file whose records hold NUL bytes (the full
 # sizes - 10 million delimiters - were run by hand; see the README).
 set -e
+mkdir -p input
 {
 	printf 'beslut_id;person_id;lagrum;insats;beslutsdatum;utfall\n'
 	printf 'B1;191212121212;SoL;SOL_HEMTJANST;2026-01-10;bifall\n'

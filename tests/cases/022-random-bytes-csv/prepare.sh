@@ -2,6 +2,7 @@
 # 2 MB of (deterministic) random bytes in a file named like a decision
 # export; the full size (1 GB) was run by hand.
 set -e
+mkdir -p input
 /usr/bin/python3 -c '
 import random, sys
 r = random.Random(7)

@@ -1,6 +1,7 @@
 #!/bin/sh
 # XML nested 100 000 elements deep inside a record.
 set -e
+mkdir -p input
 {
 	printf '<?xml version="1.0" encoding="UTF-8"?>\n<evb-export version="1"><beslut>'
 	i=0
