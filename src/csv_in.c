@@ -1,11 +1,13 @@
 /*
  * CSV reader on libcsv (strict mode). The file is read in 64 KiB blocks
  * and fed to the parser one physical line at a time (a long line in
- * pieces), so every record knows its first line and every value the line
- * it starts on. Memory stays bounded: a field that grows past
+ * pieces, and a lone CR, where libcsv also ends a record, ends a piece),
+ * so every record knows its first line and every value the line it
+ * starts on. Memory stays bounded: a field that grows past
  * EVB_MAX_FIELD stops the parser, and the rest of its record is skipped by
  * tracking quotes until the record ends. A misplaced quote (libcsv's
- * strict error) loses its record; reading resumes at the next line.
+ * strict error) loses its record; reading resumes at the next line (or
+ * after a lone CR).
  */
 #include "csv_in.h"
 
@@ -255,10 +257,11 @@ static int lose_record(struct engine *e)
 	return ret;
 }
 
-/* Feeds one piece of one physical line (ending with '\n' or not). */
+/* Feeds one piece of one physical line (see piece_len). */
 static int feed(struct engine *e, const char *s, size_t len)
 {
-	bool line_ended = len && s[len - 1] == '\n';
+	/* a record can end here (libcsv ends one at '\n' and at '\r') */
+	bool line_ended = len && (s[len - 1] == '\n' || s[len - 1] == '\r');
 	if (e->skip_line) {
 		e->skip_line = !line_ended;
 		return 0;
@@ -324,6 +327,24 @@ static bool comment_line(const char *s, size_t len)
 	return i < len && s[i] == '#';
 }
 
+/*
+ * Length of the next piece of s[0..n): up to and including its first
+ * '\n', or a '\r' not followed by '\n', where libcsv ends a record too, or
+ * all of s. So a record can only end at the end of a piece, where feed()
+ * and run_file() see it: a record starting after a lone CR in the middle
+ * of a piece was taken for no record, and its fields escaped the size
+ * limit (memory grew with the field).
+ */
+static size_t piece_len(const char *s, size_t n)
+{
+	const char *nl = memchr(s, '\n', n);
+	size_t len = nl ? (size_t)(nl - s) + 1 : n;
+	const char *cr = memchr(s, '\r', len);
+	if (cr && !(cr + 1 < s + n && cr[1] == '\n'))
+		return (size_t)(cr - s) + 1;
+	return len;
+}
+
 /* End of the file: flush the last record. */
 static int finish(struct engine *e)
 {
@@ -368,8 +389,7 @@ static int run_file(struct engine *e, FILE *f)
 		}
 		while (!ret && pos < n) {
 			const char *s = block + pos;
-			const char *nl = memchr(s, '\n', n - pos);
-			size_t len = nl ? (size_t)(nl - s) + 1 : n - pos;
+			size_t len = piece_len(s, n - pos);
 			if (line_start) {
 				e->line++;
 				comment = e->table && e->between && !e->skipping &&
@@ -387,7 +407,7 @@ static int run_file(struct engine *e, FILE *f)
 			}
 			if (!comment)
 				ret = feed(e, s, len);
-			line_start = nl != NULL;
+			line_start = s[len - 1] == '\n';
 			pos += len;
 		}
 	}
