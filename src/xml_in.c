@@ -36,12 +36,16 @@
 
 #include "xml_in.h"
 
+#include "hash.h"
+
 #define PARSE_OPTIONS (XML_PARSE_NONET | XML_PARSE_NOCDATA | XML_PARSE_BIG_LINES)
 #define XSD_MAX_BYTES (4u << 20)    /* a larger schema file is refused */
 #define RECORD_MAX_ELEMENTS 64       /* elements copied per record (24 columns at most) */
 #define SHORT_MAX 80                 /* values shown in rejects, in bytes */
 #define NAME_MAX_BYTES 63            /* element names shown in rejects */
 #define TEXT_COPY_BYTES 64           /* stray text copied for the schema's message */
+/* read while libxml2 does not move (io_read): a value, and a block */
+#define UNPARSED_MAX (EVB_MAX_FIELD + (64u << 10))
 
 struct xml_in {
 	xmlSchemaPtr schema;
@@ -95,6 +99,8 @@ struct rd {
 	FILE *f;
 	int io_errno;
 	size_t io_bytes;         /* bytes read so far */
+	int parser_line, parser_col; /* where libxml2 was at the last read */
+	size_t parser_moved_at;  /* io_bytes when that last changed */
 	bool bom;
 	size_t bom_bytes;        /* bytes of a UTF-8 BOM matched so far */
 	bool sniffed;            /* the first significant byte has been seen */
@@ -157,6 +163,23 @@ static void copy_utf8(char *dst, size_t max, const char *src, size_t len)
 	dst[n] = '\0';
 }
 
+/* Replaces every byte that does not begin a valid UTF-8 sequence with '?':
+ * libxml2 quotes the input in some messages cut at a byte count ("Comment
+ * not terminated <!-- ...Ekstr\xC3"). */
+static void utf8_repair(char *s)
+{
+	size_t len = strlen(s);
+	for (size_t i = 0; i < len;) {
+		unsigned char c = (unsigned char)s[i];
+		size_t n = c < 0x80 ? 1 : c >= 0xF0 ? 4 : c >= 0xE0 ? 3 : 2;
+		if (n <= len - i && utf8_valid(s + i, n)) {
+			i += n;
+		} else {
+			s[i++] = '?';
+		}
+	}
+}
+
 static void copy_name(char *dst, const xmlChar *name)
 {
 	const char *s = name ? (const char *)name : "";
@@ -215,6 +238,7 @@ static void msg_copy(struct xml_msg *m, const xmlError *e, const char *path)
 	while (n > 0 && is_ws(s[n - 1]))
 		n--;
 	copy_utf8(m->text, sizeof(m->text) - 1, s, n);
+	utf8_repair(m->text);
 	for (char *p = m->text; *p; p++)
 		if (*p == '\n' || *p == '\r' || *p == '\t')
 			*p = ' ';
@@ -303,6 +327,8 @@ static int io_read(void *ctx, char *buffer, int len)
 	struct rd *rd = ctx;
 	if (len <= 0)
 		return 0;
+	if (rd->perr.set)
+		return 0;       /* the document is lost: fatal_parse says why */
 	size_t n = fread(buffer, 1, (size_t)len, rd->f);
 	if (n == 0 && ferror(rd->f)) {
 		rd->io_errno = errno ? errno : EIO;
@@ -328,6 +354,31 @@ static int io_read(void *ctx, char *buffer, int len)
 		rd->looks_xml = c == '<';
 	}
 	rd->io_bytes += n;
+	/* libxml2 (2.9.14) under xmlTextReader parses pushed 512-byte chunks
+	 * and waits for the end of a tag, comment, CDATA section or reference
+	 * before it parses one; for a reference it looks for the ';' again
+	 * with every chunk: quadratic (an '&' never followed by ';' and 10 MB
+	 * of text took 100 s). Text is parsed as it comes, and no markup of an
+	 * export is longer than a value: when the parser has not moved while
+	 * UNPARSED_MAX bytes were read, the input ends here */
+	if (rd->r) {
+		int pl = xmlTextReaderGetParserLineNumber(rd->r);
+		int pc = xmlTextReaderGetParserColumnNumber(rd->r);
+		if (pl != rd->parser_line || pc != rd->parser_col) {
+			rd->parser_line = pl;
+			rd->parser_col = pc;
+			rd->parser_moved_at = rd->io_bytes;
+		} else if (rd->io_bytes - rd->parser_moved_at > UNPARSED_MAX) {
+			struct xml_msg *m = &rd->perr;
+			m->set = m->in_main = true;
+			m->line = pl;
+			m->col = pc;
+			snprintf(m->text, sizeof(m->text),
+				 "markup over 1 MiB long (a tag, comment or CDATA section "
+				 "never closed, or an '&' without ';')");
+			return 0;
+		}
+	}
 	return (int)n;
 }
 
@@ -496,18 +547,22 @@ static int copy_elem(struct rd *rd, const xmlNode *n, xmlNodePtr parent, long li
 
 static void entity_problem(struct rd *rd, const xmlNode *n, const char *column)
 {
+	char name[NAME_MAX_BYTES + 1];
+	copy_name(name, n->name);
 	problem(rd, PROB_ENTITY, "reject.entity", rd->line, column, "", 0,
-		"entity reference '&%.60s;' in %s: entities are never expanded",
-		n->name ? (const char *)n->name : "",
+		"entity reference '&%s;' in %s: entities are never expanded", name,
 		schema_kind((enum kind)rd->kind)->element);
 }
 
 static void attr_entity_problem(struct rd *rd, const xmlNode *n, const xmlAttr *a,
 				long line, const char *column)
 {
+	char attr[NAME_MAX_BYTES + 1], elem[NAME_MAX_BYTES + 1];
+	copy_name(attr, a->name);
+	copy_name(elem, n->name);
 	problem(rd, PROB_ENTITY, "reject.entity", line, column, "", 0,
-		"entity reference in attribute '%.60s' of '%.60s': entities are never expanded",
-		(const char *)a->name, (const char *)n->name);
+		"entity reference in attribute '%s' of '%s': entities are never expanded",
+		attr, elem);
 }
 
 static int record_begin(struct rd *rd, const xmlNode *n, int kind)
@@ -733,15 +788,21 @@ static int root_begin(struct rd *rd, const xmlNode *n, struct evb_error *err)
 	if (strcmp(name, "evb-export") != 0)
 		return evb_error_set(err, EVB_EPARSE, rd->display, line, NULL,
 				     "root element is '%s', expected 'evb-export'", name);
-	if (n->ns)
+	if (n->ns) {
+		char href[SHORT_MAX + 1];
+		const char *h = n->ns->href ? (const char *)n->ns->href : "";
+		copy_utf8(href, SHORT_MAX, h, strlen(h));
 		return evb_error_set(err, EVB_EPARSE, rd->display, line, NULL,
-				     "root element 'evb-export' is in namespace '%.100s', expected none",
-				     n->ns->href ? (const char *)n->ns->href : "");
+				     "root element 'evb-export' is in namespace '%s', expected none",
+				     href);
+	}
 	const xmlAttr *a = attr_with_entity(n);
-	if (a)
+	if (a) {
+		copy_name(name, a->name);
 		return evb_error_set(err, EVB_EPARSE, rd->display, line, NULL,
-				     "entity reference in attribute '%.60s' of 'evb-export': "
-				     "entities are never expanded", (const char *)a->name);
+				     "entity reference in attribute '%s' of 'evb-export': "
+				     "entities are never expanded", name);
+	}
 	const xmlAttr *version = NULL;
 	for (a = n->properties; a; a = a->next)
 		if (!a->ns && strcmp((const char *)a->name, "version") == 0)
@@ -828,10 +889,11 @@ static int between_records(struct rd *rd, int type, const xmlNode *n, bool *skip
 		return 0;
 	}
 	case XML_READER_TYPE_ENTITY_REFERENCE: {
-		char reason[160];
+		char name[NAME_MAX_BYTES + 1], reason[160];
+		copy_name(name, n->name);
 		snprintf(reason, sizeof(reason),
-			 "entity reference '&%.60s;' outside a record: entities are never expanded",
-			 n->name ? (const char *)n->name : "");
+			 "entity reference '&%s;' outside a record: entities are never expanded",
+			 name);
 		return emit_reject(rd, -1, line, NULL, "", "reject.entity", reason);
 	}
 	default:
