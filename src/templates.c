@@ -666,7 +666,8 @@ static int finish_skal(struct templates *t, const char *path, struct evb_error *
 
 static int finish_texts(struct templates *t, const char *path, struct evb_error *err)
 {
-	qsort(t->texts, (size_t)t->n_texts, sizeof(*t->texts), cmp_text);
+	if (t->n_texts > 0)     /* t->texts is NULL for a file without rows */
+		qsort(t->texts, (size_t)t->n_texts, sizeof(*t->texts), cmp_text);
 	/* report the duplicate that comes first in the file */
 	const struct text_entry *dup = NULL;
 	long first = 0;
@@ -760,7 +761,8 @@ static enum layout_problem layout_problem(const struct templates *t, int i,
 
 static int finish_layouts(struct templates *t, const char *path, struct evb_error *err)
 {
-	qsort(t->layouts, (size_t)t->n_layouts, sizeof(*t->layouts), cmp_layout);
+	if (t->n_layouts > 0)   /* t->layouts is NULL for a file without rows */
+		qsort(t->layouts, (size_t)t->n_layouts, sizeof(*t->layouts), cmp_layout);
 	/* report the problem that comes first in the file */
 	enum layout_problem why = LP_NONE;
 	const struct layout_entry *bad = NULL;
