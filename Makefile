@@ -6,8 +6,8 @@
 
 CC       ?= gcc
 PKGS     := libxlsxwriter-dev libcsv-dev libxml2-dev libcmocka-dev libssl-dev \
-            libjansson-dev pkg-config libxml2-utils python3-openpyxl time valgrind
-FUZZ_PKGS := clang libclang-rt-14-dev
+            libjansson-dev pkg-config libxml2-utils python3-openpyxl time valgrind \
+            clang libclang-rt-14-dev
 WARN     := -std=c11 -Wall -Wextra -Werror -Wstrict-prototypes -Wvla \
             -Wwrite-strings -Werror=implicit-function-declaration
 DEFS     := -D_POSIX_C_SOURCE=200809L
@@ -33,11 +33,12 @@ FUZZ_CC   ?= clang
 FUZZ_SAN  := -g -O1 -fno-omit-frame-pointer -fno-sanitize-recover=all
 FUZZ_OBJS := $(LIB_SRCS:src/%.c=build/fuzz/obj/%.o)
 FUZZ_SECONDS ?= 60
+FUZZ_JOBS    ?= 1
 
 RUN_PERIOD ?= 2026Q3
 RUN_ASOF   ?= 2026-11-22
 
-.PHONY: all deps fuzz-deps run test unit e2e replay bench fuzz clean
+.PHONY: all deps run test unit e2e replay bench fuzz clean
 all: build/evb
 
 # Installs the Debian packages the build and tests need, when missing.
@@ -65,14 +66,17 @@ build/asan/evb: $(SAN_OBJS)
 build/asan/tests/%: tests/unit/%.c $(SAN_LIB) tests/unit/testutil.h tests/unit/modelutil.h | build/asan/tests
 	$(CC) $(WARN) $(DEFS) $(XML_CFLAGS) $(SAN) -Isrc $< $(SAN_LIB) -o $@ $(LDLIBS) -lcmocka
 
-# Fuzz harnesses: with libFuzzer (clang) for `make fuzz`, and replayed on
-# their saved inputs with gcc and the sanitizers in `make test`.
+# Fuzz harnesses (tests/fuzz/fuzz_<name>.c): with libFuzzer (clang) for
+# `make fuzz`, and with gcc, the sanitizers and tests/fuzz/driver.c for the
+# replays of `make test`, which so do not need clang.
 build/fuzz/obj/%.o: src/%.c $(wildcard src/*.h) | build/fuzz/obj
 	$(FUZZ_CC) -std=c11 $(DEFS) $(XML_CFLAGS) $(FUZZ_SAN) \
 	  -fsanitize=fuzzer-no-link,address,undefined -c $< -o $@
 build/fuzz/fuzz_%: tests/fuzz/fuzz_%.c tests/fuzz/fuzz.h $(FUZZ_OBJS)
 	$(FUZZ_CC) -std=c11 $(DEFS) $(XML_CFLAGS) $(FUZZ_SAN) -fsanitize=fuzzer,address,undefined \
 	  -Isrc -DEVB_SOURCE_DIR='"$(CURDIR)"' $< $(FUZZ_OBJS) -o $@ $(LDLIBS)
+# (kept: make would delete them as intermediate files of the pattern rule)
+.SECONDARY: $(FUZZ_OBJS)
 build/asan/fuzz/replay_%: tests/fuzz/fuzz_%.c tests/fuzz/fuzz.h tests/fuzz/driver.c $(SAN_LIB) | build/asan/fuzz
 	$(CC) $(WARN) $(DEFS) $(XML_CFLAGS) $(SAN) -Isrc -DEVB_SOURCE_DIR='"$(CURDIR)"' \
 	  $< tests/fuzz/driver.c $(SAN_LIB) -o $@ $(LDLIBS)
@@ -92,22 +96,28 @@ test: deps
 	$(MAKE) build/evb build/asan/evb $(TESTS) $(REPLAYS)
 	$(MAKE) unit replay e2e
 
-# Every saved fuzz input (tests/fuzz/regress: inputs that once crashed;
-# tests/fuzz/seeds) through its harness, under the sanitizers.
+# Every input that once crashed a harness (tests/fuzz/regress/<harness>/)
+# and every hand-made seed (tests/fuzz/seeds/<harness>/), replayed through
+# the gcc build of its harness under ASan and UBSan (leaks included).
 replay: $(REPLAYS)
-	@total=0; for f in $(FUZZERS); do \
-	  files=$$(find tests/fuzz/regress/$$f tests/fuzz/seeds/$$f -type f 2>/dev/null | sort); \
-	  [ -n "$$files" ] || continue; \
-	  n=$$(build/asan/fuzz/replay_$$f $$files) || { echo "fuzz replay $$f: FAILED"; exit 1; }; \
-	  total=$$((total + n)); \
-	done; echo "fuzz replays: $$total passed"
+	@export TMPDIR=$(CURDIR)/build/asan/fuzz/tmp; rm -rf "$$TMPDIR"; mkdir -p "$$TMPDIR"; \
+	regress=0; seeds=0; for f in $(FUZZERS); do \
+	  for d in regress seeds; do \
+	    files=$$(find tests/fuzz/$$d/$$f -type f 2>/dev/null | sort); \
+	    [ -n "$$files" ] || continue; \
+	    n=$$(build/asan/fuzz/replay_$$f $$files) || { echo "fuzz $$d of $$f: FAILED"; \
+	      for x in $$files; do build/asan/fuzz/replay_$$f $$x >/dev/null 2>&1 || \
+	        echo "  failing input: $$x"; done; exit 1; }; \
+	    if [ $$d = regress ]; then regress=$$((regress + n)); else seeds=$$((seeds + n)); fi; \
+	  done; \
+	done; rm -rf "$$TMPDIR"; echo "fuzz regressions: $$regress passed (and $$seeds seeds)"
 
-# Runs every harness for FUZZ_SECONDS (default 60) with libFuzzer.
-fuzz-deps:
-	@$(MAKE) deps PKGS="$(FUZZ_PKGS)"
-fuzz: deps fuzz-deps
+# Builds every harness with libFuzzer and runs each for FUZZ_SECONDS
+# (default 60; FUZZ_JOBS at a time, default 1), -rss_limit_mb=2048,
+# -timeout=10. Fails when a harness finds a crash, naming the saved input.
+fuzz: deps
 	$(MAKE) $(FUZZERS:%=build/fuzz/fuzz_%)
-	tests/fuzz/run.sh $(FUZZ_SECONDS) $(FUZZERS)
+	FUZZ_JOBS=$(FUZZ_JOBS) tests/fuzz/run.sh $(FUZZ_SECONDS) $(FUZZERS)
 
 unit: $(TESTS)
 	@pass=0; fail=0; failed=""; \

@@ -2,6 +2,7 @@
  * templates/ is made once; the first byte chooses the file the rest of the
  * input replaces, which is put back afterwards. */
 #include "fuzz.h"
+#include "calendar.h"
 #include "templates.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
@@ -57,6 +58,21 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	fuzz_file(files[which], data + 1, size - 1);
 	struct evb_error err = { 0 };
 	struct templates *t = templates_load(fuzz_scratch(), &err);
+	if (!t && (!err.code || !err.message[0]))
+		abort();        /* a broken template says why */
+	if (t) {
+		/* what the reports ask of a loaded set */
+		for (int i = 0; i < templates_insats_count(t); i++) {
+			const struct insats_info *ii = templates_insats(t, i);
+			if (templates_insats_find(t, ii->code) != i)
+				abort();
+			(void)templates_price_insats(t, i, 1, date_from_ymd(2026, 10, 1));
+		}
+		(void)templates_price_maltid(t, 0, date_from_ymd(2026, 10, 1));
+		(void)templates_maxtaxa(t, 2026, NULL);
+		(void)templates_skal_find(t, "kommunen", "saknar_plats");
+		(void)templates_text(t, "reject.field_count");
+	}
 	templates_free(t);
 	fuzz_file(files[which], (const uint8_t *)original[which], original_size[which]);
 	return 0;
