@@ -44,8 +44,11 @@
 #define SHORT_MAX 80                 /* values shown in rejects, in bytes */
 #define NAME_MAX_BYTES 63            /* element names shown in rejects */
 #define TEXT_COPY_BYTES 64           /* stray text copied for the schema's message */
-/* read while libxml2 does not move (io_read): a value, and a block */
-#define UNPARSED_MAX (EVB_MAX_FIELD + (64u << 10))
+/* read while libxml2 does not move (io_read). Text moves it as it comes;
+ * markup holds it (a tag, a comment, a CDATA section, a reference), and no
+ * markup of an export comes near this. Kept small: libxml2 scans what it
+ * holds again with every chunk, so the cost grows with its square. */
+#define UNPARSED_MAX (256u << 10)
 
 struct xml_in {
 	xmlSchemaPtr schema;
@@ -355,11 +358,10 @@ static int io_read(void *ctx, char *buffer, int len)
 	}
 	rd->io_bytes += n;
 	/* libxml2 (2.9.14) under xmlTextReader parses pushed 512-byte chunks
-	 * and waits for the end of a tag, comment, CDATA section or reference
-	 * before it parses one; for a reference it looks for the ';' again
-	 * with every chunk: quadratic (an '&' never followed by ';' and 10 MB
-	 * of text took 100 s). Text is parsed as it comes, and no markup of an
-	 * export is longer than a value: when the parser has not moved while
+	 * and waits for the end of a tag, comment or reference before it
+	 * parses one, looking for it again with every chunk: quadratic (an '&'
+	 * never followed by ';' and 10 MB of text took 100 s; 1 MiB of blanks
+	 * inside an end tag 1.2 s). When the parser has not moved while
 	 * UNPARSED_MAX bytes were read, the input ends here */
 	if (rd->r) {
 		int pl = xmlTextReaderGetParserLineNumber(rd->r);
@@ -374,8 +376,8 @@ static int io_read(void *ctx, char *buffer, int len)
 			m->line = pl;
 			m->col = pc;
 			snprintf(m->text, sizeof(m->text),
-				 "markup over 1 MiB long (a tag, comment or CDATA section "
-				 "never closed, or an '&' without ';')");
+				 "markup over 256 KiB long (a tag, comment or CDATA "
+				 "section never closed, or an '&' without ';')");
 			return 0;
 		}
 	}

@@ -2,7 +2,7 @@
 # An '&' that starts no reference (no ';' follows), then a value of 10 MB
 # of blanks. libxml2 2.9.14 waits for the ';' and searches for it again
 # with every 512-byte chunk: quadratic, this file took 100 s (found by
-# fuzz_xml, tests/fuzz/regress/xml/). evb stops reading after 1 MiB in
+# fuzz_xml, tests/fuzz/regress/xml/). evb stops reading after 256 KiB in
 # which libxml2 does not move.
 set -e
 mkdir -p input
