@@ -28,6 +28,8 @@ struct loader {
 	/* id -> record index, and ids seen with conflicting content, per kind */
 	struct u32map ids[K__COUNT];
 	struct u32map conflicts[K__COUNT];
+	struct u32map person_by_pnr;   /* str_ref -> person index */
+	struct u32map beslut_by_id;    /* str_ref -> beslut index */
 	int fatal;               /* EVB_ENOMEM once memory ran out */
 };
 
@@ -237,7 +239,7 @@ static int get_person(struct loader *ld, const struct row *r, int c, uint32_t *i
 	str_ref key = intern_str(&m->strings, p.digits, 12);
 	if (m->strings.failed)
 		return EVB_ENOMEM;
-	*idx = u32map_get(&m->person_by_pnr, key);
+	*idx = u32map_get(&ld->person_by_pnr, key);
 	if (*idx != IDX_NONE)
 		return 0;
 	struct person *ps = VEC_PUSH(m->persons);
@@ -251,7 +253,7 @@ static int get_person(struct loader *ld, const struct row *r, int c, uint32_t *i
 	ps->samordning = p.samordning;
 	ps->src = (struct src){ line_of(r, c), ld->file };
 	*idx = m->persons.n - 1;
-	return u32map_put(&m->person_by_pnr, key, *idx);
+	return u32map_put(&ld->person_by_pnr, key, *idx);
 }
 
 /* ---- duplicates ----------------------------------------------------------- */
@@ -276,14 +278,31 @@ static int build_ids(struct loader *ld, int kind, const void *arr, size_t elem, 
 	return 0;
 }
 
+/* A record whose id was seen before (old): DUP_MERGED when it is the
+ * same record and no conflict was seen for the id, else DUP_CONFLICT. */
+static int same_record(struct loader *ld, int kind, str_ref id, const void *rec,
+		       const void *old, size_t cmp_len)
+{
+	if (u32map_get(&ld->conflicts[kind], id) == IDX_NONE &&
+	    memcmp(old, rec, cmp_len) == 0)
+		return DUP_MERGED;
+	if (u32map_put(&ld->conflicts[kind], id, 1))
+		return EVB_ENOMEM;
+	return DUP_CONFLICT;
+}
+
 static int dup_check(struct loader *ld, int kind, str_ref id, const void *rec,
 		     const void *arr, size_t elem, size_t cmp_len, uint32_t next)
 {
+	/* A person comes here only when listed before: load_person passes
+	 * that person's index as `next` (person_by_pnr finds it). */
+	if (kind == K_PERSON)
+		return same_record(ld, kind, id, rec, (const char *)arr + (size_t)next * elem,
+				   cmp_len);
 	/* Most ids occur once: the string's flags say whether a record of
 	 * this kind used it before, and the map is only built (and then kept)
-	 * for a kind once a duplicate turns up. Persons keep their map: it
-	 * also tells the persons listed in personer from the implied ones. */
-	if (kind != K_PERSON && id != STR_NONE) {
+	 * for a kind once a duplicate turns up. */
+	if (id != STR_NONE) {
 		uint8_t *flags = intern_flags(&ld->m->strings, id);
 		uint8_t bit = (uint8_t)(1u << kind);
 		if (!(*flags & bit)) {
@@ -301,13 +320,7 @@ static int dup_check(struct loader *ld, int kind, str_ref id, const void *rec,
 			return EVB_ENOMEM;
 		return DUP_NEW;
 	}
-	const char *old = (const char *)arr + (size_t)prev * elem;
-	if (u32map_get(&ld->conflicts[kind], id) == IDX_NONE &&
-	    memcmp(old, rec, cmp_len) == 0)
-		return DUP_MERGED;
-	if (u32map_put(&ld->conflicts[kind], id, 1))
-		return EVB_ENOMEM;
-	return DUP_CONFLICT;
+	return same_record(ld, kind, id, rec, (const char *)arr + (size_t)prev * elem, cmp_len);
 }
 
 /* Stores a new record after its duplicate check. Returns 0 used, 1 rejected,
@@ -388,7 +401,7 @@ static int load_person(struct loader *ld, const struct row *r)
 		return EVB_ENOMEM;
 
 	m->has_personer = true;
-	uint32_t idx = u32map_get(&m->person_by_pnr, ps.pnr);
+	uint32_t idx = u32map_get(&ld->person_by_pnr, ps.pnr);
 	if (idx != IDX_NONE && m->persons.v[idx].listed) {
 		int d = dup_check(ld, K_PERSON, ps.pnr, &ps, m->persons.v,
 				  sizeof(ps), offsetof(struct person, src), idx);
@@ -403,15 +416,13 @@ static int load_person(struct loader *ld, const struct row *r)
 	} else if (idx != IDX_NONE) {
 		/* implied by an earlier decision or meal: now described */
 		m->persons.v[idx] = ps;
-		TRY(u32map_put(&ld->ids[K_PERSON], ps.pnr, idx));
 	} else {
 		struct person *np = VEC_PUSH(m->persons);
 		if (!np)
 			return EVB_ENOMEM;
 		*np = ps;
 		idx = m->persons.n - 1;
-		TRY(u32map_put(&m->person_by_pnr, ps.pnr, idx));
-		TRY(u32map_put(&ld->ids[K_PERSON], ps.pnr, idx));
+		TRY(u32map_put(&ld->person_by_pnr, ps.pnr, idx));
 	}
 	count(ld, K_PERSON, m->files.v[ld->file].used, m->used);
 	return 0;
@@ -483,7 +494,6 @@ static int load_bestallning(struct loader *ld, const struct row *r)
 	memset(&o, 0, sizeof(o));
 	TRY(get_str(ld, r, O_BESTALLNING_ID, true, &o.id));
 	TRY(get_str(ld, r, O_BESLUT_ID, true, &o.beslut_ref));
-	o.beslut = IDX_NONE;
 	TRY(get_str(ld, r, O_UTFORARE, true, &o.utforare));
 	TRY(get_datetime(ld, r, O_SKICKAD, true, &o.skickad));
 	TRY(get_datetime(ld, r, O_BEKRAFTAD, false, &o.bekraftad));
@@ -504,7 +514,6 @@ static int load_verkstallighet(struct loader *ld, const struct row *r)
 	memset(&v, 0, sizeof(v));
 	TRY(get_str(ld, r, V_VERKSTALLIGHET_ID, true, &v.id));
 	TRY(get_str(ld, r, V_BESLUT_ID, true, &v.beslut_ref));
-	v.beslut = IDX_NONE;
 	TRY(get_date(ld, r, V_STARTDATUM, true, &v.startdatum));
 	TRY(get_str(ld, r, V_BESTALLNING_ID, false, &v.bestallning_ref));
 	TRY(get_str(ld, r, V_UTFORARE, false, &v.utforare));
@@ -526,7 +535,6 @@ static int load_avbrott(struct loader *ld, const struct row *r)
 	memset(&a, 0, sizeof(a));
 	TRY(get_str(ld, r, A_AVBROTT_ID, true, &a.id));
 	TRY(get_str(ld, r, A_BESLUT_ID, true, &a.beslut_ref));
-	a.beslut = IDX_NONE;
 	TRY(get_date(ld, r, A_FRAN_DATUM, true, &a.fran_datum));
 	TRY(get_str(ld, r, A_VERKSTALLIGHET_ID, false, &a.verkstallighet_ref));
 	TRY(get_date(ld, r, A_TILL_DATUM, false, &a.till_datum));
@@ -548,7 +556,6 @@ static int load_handelse(struct loader *ld, const struct row *r)
 	memset(&h, 0, sizeof(h));
 	TRY(get_str(ld, r, H_HANDELSE_ID, true, &h.id));
 	TRY(get_str(ld, r, H_BESLUT_ID, true, &h.beslut_ref));
-	h.beslut = IDX_NONE;
 	TRY(get_date(ld, r, H_DATUM, true, &h.datum));
 	TRY(get_code(ld, r, H_TYP, handelse_typ_codes, HT__N, -1, &h.typ));
 	const char *kat = val(r, H_SKAL_KATEGORI), *ors = val(r, H_SKAL_ORSAK);
@@ -941,7 +948,7 @@ static int resolve(struct loader *ld, int kind, void *arr, uint32_t *n,
 		char *rec = (char *)arr + (size_t)i * elem;
 		str_ref ref;
 		memcpy(&ref, rec + ref_off, sizeof(ref));
-		uint32_t b = u32map_get(&m->beslut_by_id, ref);
+		uint32_t b = u32map_get(&ld->beslut_by_id, ref);
 		if (b == IDX_NONE) {
 			struct src src;
 			memcpy(&src, rec + src_off, sizeof(src));
@@ -1004,23 +1011,96 @@ static int cmp_o(const void *a, const void *b)
 	return CMP(x->id, y->id);
 }
 
-/* Sets each decision's [first, first + n) range into a sorted array whose
- * element's beslut index is at beslut_off. */
-static void index_ranges(struct model *m, const void *arr, uint32_t n,
-			 size_t elem, size_t beslut_off, size_t first_off,
-			 size_t n_off)
+/* Moves element i of arr to place dest[i], for every i (dest a permutation,
+ * used up: every dest[i] ends as i); tmp holds one element. */
+static void permute(char *arr, uint32_t *dest, uint32_t n, size_t elem, char *tmp)
 {
 	for (uint32_t i = 0; i < n; i++) {
-		uint32_t b;
-		memcpy(&b, (const char *)arr + (size_t)i * elem + beslut_off, sizeof(b));
-		char *bp = (char *)&m->beslut.v[b];
-		uint32_t cnt;
-		memcpy(&cnt, bp + n_off, sizeof(cnt));
-		if (cnt == 0)
-			memcpy(bp + first_off, &i, sizeof(i));
-		cnt++;
-		memcpy(bp + n_off, &cnt, sizeof(cnt));
+		while (dest[i] != i) {
+			uint32_t j = dest[i];
+			memcpy(tmp, arr + (size_t)j * elem, elem);
+			memcpy(arr + (size_t)j * elem, arr + (size_t)i * elem, elem);
+			memcpy(arr + (size_t)i * elem, tmp, elem);
+			dest[i] = dest[j];
+			dest[j] = j;
+		}
 	}
+}
+
+/* Sorts arr[0..n) with cmp: insertion sort, as a run is short and nearly in
+ * order; qsort for a long one. */
+static void sort_run(char *arr, uint32_t n, size_t elem, char *tmp,
+		     int (*cmp)(const void *, const void *))
+{
+	if (n > 32) {
+		qsort(arr, n, elem, cmp);
+		return;
+	}
+	for (uint32_t i = 1; i < n; i++) {
+		uint32_t j = i;
+		if (cmp(arr + (size_t)(j - 1) * elem, arr + (size_t)i * elem) <= 0)
+			continue;
+		memcpy(tmp, arr + (size_t)i * elem, elem);
+		while (j > 0 && cmp(arr + (size_t)(j - 1) * elem, tmp) > 0) {
+			memcpy(arr + (size_t)j * elem, arr + (size_t)(j - 1) * elem, elem);
+			j--;
+		}
+		memcpy(arr + (size_t)j * elem, tmp, elem);
+	}
+}
+
+/*
+ * Sorts the records related to decisions (whose beslut index is at
+ * beslut_off) by cmp, which orders by decision first, and sets each
+ * decision's range [first, first + n). A counting sort by decision, in
+ * place, then each decision's run by cmp: linear, and it needs 4 bytes per
+ * record and per decision where qsort copies the whole array.
+ */
+static int sort_by_beslut(struct model *m, void *arr, uint32_t n, size_t elem,
+			  size_t beslut_off, size_t first_off, size_t n_off,
+			  int (*cmp)(const void *, const void *))
+{
+	uint32_t nb = m->beslut.n;
+	uint32_t *start = calloc((size_t)nb + 1, sizeof(*start));
+	uint32_t *dest = malloc((size_t)(n ? n : 1) * sizeof(*dest));
+	char *tmp = malloc(elem);
+	int ret = EVB_ENOMEM;
+	if (!start || !dest || !tmp)
+		goto out;
+	char *a = arr;
+	for (uint32_t i = 0; i < n; i++) {
+		uint32_t b;
+		memcpy(&b, a + (size_t)i * elem + beslut_off, sizeof(b));
+		start[b + 1]++;
+	}
+	for (uint32_t b = 0; b < nb; b++) {
+		char *bp = (char *)&m->beslut.v[b];
+		memcpy(bp + first_off, &start[b], sizeof(uint32_t));
+		memcpy(bp + n_off, &start[b + 1], sizeof(uint32_t));
+		start[b + 1] += start[b];
+	}
+	/* start[b] is now where decision b's run begins: the place of each
+	 * record, in reading order within its decision */
+	for (uint32_t i = 0; i < n; i++) {
+		uint32_t b;
+		memcpy(&b, a + (size_t)i * elem + beslut_off, sizeof(b));
+		dest[i] = start[b]++;
+	}
+	permute(a, dest, n, elem, tmp);
+	for (uint32_t b = 0; b < nb; b++) {
+		const char *bp = (const char *)&m->beslut.v[b];
+		uint32_t first, cnt;
+		memcpy(&first, bp + first_off, sizeof(first));
+		memcpy(&cnt, bp + n_off, sizeof(cnt));
+		if (cnt > 1)
+			sort_run(a + (size_t)first * elem, cnt, elem, tmp, cmp);
+	}
+	ret = 0;
+out:
+	free(start);
+	free(dest);
+	free(tmp);
+	return ret;
 }
 
 #define FILTER(ld, K, vec, T, idcol, fn) \
@@ -1030,10 +1110,22 @@ static void index_ranges(struct model *m, const void *arr, uint32_t n,
 	resolve((ld), (K), (vec).v, &(vec).n, sizeof(struct T), \
 		offsetof(struct T, src), offsetof(struct T, beslut_ref), \
 		offsetof(struct T, beslut), (refcol))
-#define INDEX(m, vec, T, f) \
-	index_ranges((m), (vec).v, (vec).n, sizeof(struct T), \
-		     offsetof(struct T, beslut), offsetof(struct beslut, f##_first), \
-		     offsetof(struct beslut, f##_n))
+#define SORT(m, vec, T, f, cmp) \
+	sort_by_beslut((m), (vec).v, (vec).n, sizeof(struct T), \
+		       offsetof(struct T, beslut), offsetof(struct beslut, f##_first), \
+		       offsetof(struct beslut, f##_n), (cmp))
+
+/* Frees the loader's id maps; beslut_by_id too when `all`. */
+static void release_maps(struct loader *ld, bool all)
+{
+	for (int k = 0; k < K__COUNT; k++) {
+		u32map_release(&ld->ids[k]);
+		u32map_release(&ld->conflicts[k]);
+	}
+	u32map_release(&ld->person_by_pnr);
+	if (all)
+		u32map_release(&ld->beslut_by_id);
+}
 
 static int finalize(struct loader *ld)
 {
@@ -1071,8 +1163,11 @@ static int finalize(struct loader *ld)
 	    (ret = FILTER(ld, K_HANDELSE, m->handelser, handelse, H_HANDELSE_ID, keep_handelse)))
 		return ret;
 
+	/* what is looked up by id from here on is a decision: the other maps
+	 * go before the big arrays are sorted */
+	release_maps(ld, false);
 	for (uint32_t i = 0; i < m->beslut.n; i++)
-		if ((ret = u32map_put(&m->beslut_by_id, m->beslut.v[i].id, i)))
+		if ((ret = u32map_put(&ld->beslut_by_id, m->beslut.v[i].id, i)))
 			return ret;
 
 	if ((ret = RESOLVE(ld, K_BESTALLNING, m->bestallningar, bestallning, O_BESLUT_ID)) ||
@@ -1085,21 +1180,19 @@ static int finalize(struct loader *ld)
 		struct beslut *b = &m->beslut.v[i];
 		if (b->ersatter == STR_NONE)
 			continue;
-		b->replaces = u32map_get(&m->beslut_by_id, b->ersatter);
+		b->replaces = u32map_get(&ld->beslut_by_id, b->ersatter);
 		if (b->replaces == IDX_NONE &&
 		    (ret = model_add_finding(m, "check.okant_ersatt_beslut", b->src, K_BESLUT,
 					     b->id, b->person, b->beslutsdatum, b->ersatter)))
 			return ret;
 	}
+	release_maps(ld, true);
 
-	sort_array(m->verkstalligheter.v, m->verkstalligheter.n, sizeof(struct verkstallighet), cmp_v);
-	sort_array(m->avbrott.v, m->avbrott.n, sizeof(struct avbrott), cmp_a);
-	sort_array(m->handelser.v, m->handelser.n, sizeof(struct handelse), cmp_h);
-	sort_array(m->bestallningar.v, m->bestallningar.n, sizeof(struct bestallning), cmp_o);
-	INDEX(m, m->verkstalligheter, verkstallighet, v);
-	INDEX(m, m->avbrott, avbrott, a);
-	INDEX(m, m->handelser, handelse, h);
-	INDEX(m, m->bestallningar, bestallning, o);
+	if ((ret = SORT(m, m->verkstalligheter, verkstallighet, v, cmp_v)) ||
+	    (ret = SORT(m, m->avbrott, avbrott, a, cmp_a)) ||
+	    (ret = SORT(m, m->handelser, handelse, h, cmp_h)) ||
+	    (ret = SORT(m, m->bestallningar, bestallning, o, cmp_o)))
+		return ret;
 	return 0;
 }
 
@@ -1127,10 +1220,7 @@ int export_read(struct model *m, const struct templates *t,
 	for (size_t i = 0; i < n; i++)
 		free(files[i]);
 	free(files);
-	for (int k = 0; k < K__COUNT; k++) {
-		u32map_release(&ld.ids[k]);
-		u32map_release(&ld.conflicts[k]);
-	}
+	release_maps(&ld, true);
 	xml_in_free(ld.xml);
 	return ret;
 }

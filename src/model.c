@@ -81,31 +81,45 @@ static int intern_setup(struct intern *in)
 	in->buf = malloc(in->cap);
 	in->nslots = 1 << 12;
 	in->slots = calloc(in->nslots, sizeof(*in->slots));
-	if (!in->buf || !in->slots)
+	in->tags = malloc(in->nslots);
+	if (!in->buf || !in->slots || !in->tags)
 		return EVB_ENOMEM;
 	in->buf[0] = '\0';
 	in->len = 1;
 	return 0;
 }
 
+static uint8_t hash_tag(uint64_t h)
+{
+	return (uint8_t)(h >> 56);      /* the slot index uses the low bits */
+}
+
 static bool intern_rehash(struct intern *in)
 {
 	size_t n = in->nslots * 2;
 	uint32_t *ns = calloc(n, sizeof(*ns));
-	if (!ns)
+	uint8_t *nt = malloc(n);
+	if (!ns || !nt) {
+		free(ns);
+		free(nt);
 		return false;
+	}
 	for (size_t i = 0; i < in->nslots; i++) {
 		uint32_t off = in->slots[i];
 		if (!off)
 			continue;
 		const char *s = in->buf + off;
-		size_t j = hash_bytes(s, strlen(s)) & (n - 1);
+		uint64_t h = hash_bytes(s, strlen(s));
+		size_t j = h & (n - 1);
 		while (ns[j])
 			j = (j + 1) & (n - 1);
 		ns[j] = off;
+		nt[j] = hash_tag(h);
 	}
 	free(in->slots);
+	free(in->tags);
 	in->slots = ns;
+	in->tags = nt;
 	in->nslots = n;
 	return true;
 }
@@ -116,20 +130,27 @@ static str_ref intern_fail(struct intern *in)
 	return STR_NONE;
 }
 
-/* Returns STR_NONE for ""; on ENOMEM also STR_NONE, with in->failed set. */
+/* Returns STR_NONE for ""; on ENOMEM also STR_NONE, with in->failed set.
+ * The table is kept at most three quarters full. */
 str_ref intern_str(struct intern *in, const char *s, size_t len)
 {
 	if (len == 0)
 		return STR_NONE;
 	if (!in->buf && intern_setup(in) != 0)
 		return intern_fail(in);
-	if (in->used * 2 >= in->nslots && !intern_rehash(in))
+	if (in->used * 4 >= in->nslots * 3 && !intern_rehash(in))
 		return intern_fail(in);
-	size_t j = hash_bytes(s, len) & (in->nslots - 1);
+	uint64_t h = hash_bytes(s, len);
+	uint8_t tag = hash_tag(h);
+	size_t j = h & (in->nslots - 1);
 	while (in->slots[j]) {
-		const char *t = in->buf + in->slots[j];
-		if (strncmp(t, s, len) == 0 && t[len] == '\0')
-			return in->slots[j];
+		/* a string of len bytes ends before in->len: then memcmp reads
+		 * inside the buffer (s holds no NUL) */
+		uint32_t off = in->slots[j];
+		const char *t = in->buf + off;
+		if (in->tags[j] == tag && off + len < in->len &&
+		    memcmp(t, s, len) == 0 && t[len] == '\0')
+			return off;
 		j = (j + 1) & (in->nslots - 1);
 	}
 	/* each string is stored as a flags byte, its bytes and a NUL */
@@ -154,6 +175,7 @@ str_ref intern_str(struct intern *in, const char *s, size_t len)
 	in->buf[off + len] = '\0';
 	in->len += need;
 	in->slots[j] = off;
+	in->tags[j] = tag;
 	in->used++;
 	return off;
 }
@@ -186,7 +208,7 @@ int u32map_put(struct u32map *map, uint32_t key, uint32_t value)
 {
 	if (key == 0)
 		return EVB_EINVAL;
-	if ((map->used + 1) * 2 > map->nslots && !u32map_rehash(map))
+	if ((map->used + 1) * 4 > map->nslots * 3 && !u32map_rehash(map))
 		return EVB_ENOMEM;
 	size_t j = hash_u32(key) & (map->nslots - 1);
 	while (map->slots[j]) {
@@ -306,9 +328,8 @@ void model_release(struct model *m)
 	free(m->maltider.v);
 	free(m->rejects.v);
 	free(m->findings.v);
-	u32map_release(&m->person_by_pnr);
-	u32map_release(&m->beslut_by_id);
 	free(m->strings.buf);
 	free(m->strings.slots);
+	free(m->strings.tags);
 	memset(m, 0, sizeof(*m));
 }

@@ -28,6 +28,8 @@ struct intern {
 			       * flags byte (intern_flags); offset 0 is "" */
 	size_t len, cap;
 	uint32_t *slots;      /* open addressing: offsets, 0 = empty */
+	uint8_t *tags;        /* 8 bits of each slot's hash: most probes that
+			       * miss need not read the string */
 	size_t nslots, used;
 	bool failed;          /* an allocation failed: the run must stop */
 };
@@ -104,8 +106,10 @@ struct beslut {
 
 struct bestallning {
 	str_ref id;
-	str_ref beslut_ref;     /* as given */
-	uint32_t beslut;        /* resolved */
+	union {                 /* beslut_id as given while export.c loads; */
+		str_ref beslut_ref;
+		uint32_t beslut;  /* the decision's index once it resolved it */
+	};
 	str_ref utforare;
 	int32_t skickad, bekraftad;   /* minutes since epoch; bekraftad INT32_MIN = none */
 	evb_date avslutad_datum;
@@ -114,8 +118,10 @@ struct bestallning {
 
 struct verkstallighet {
 	str_ref id;
-	str_ref beslut_ref;
-	uint32_t beslut;
+	union {                 /* beslut_id as given while export.c loads; */
+		str_ref beslut_ref;
+		uint32_t beslut;  /* the decision's index once it resolved it */
+	};
 	str_ref bestallning_ref;  /* STR_NONE when not given */
 	str_ref utforare;
 	evb_date startdatum, slutdatum;   /* slutdatum DATE_NONE = ongoing */
@@ -125,8 +131,10 @@ struct verkstallighet {
 
 struct avbrott {
 	str_ref id;
-	str_ref beslut_ref;
-	uint32_t beslut;
+	union {                 /* beslut_id as given while export.c loads; */
+		str_ref beslut_ref;
+		uint32_t beslut;  /* the decision's index once it resolved it */
+	};
 	str_ref verkstallighet_ref;
 	str_ref orsak;
 	evb_date fran_datum, till_datum, registrerad_datum;
@@ -135,8 +143,10 @@ struct avbrott {
 
 struct handelse {
 	str_ref id;
-	str_ref beslut_ref;
-	uint32_t beslut;
+	union {                 /* beslut_id as given while export.c loads; */
+		str_ref beslut_ref;
+		uint32_t beslut;  /* the decision's index once it resolved it */
+	};
 	evb_date datum;
 	uint8_t typ;
 	str_ref skal_kategori, skal_orsak;   /* validated against skal.csv */
@@ -205,8 +215,6 @@ struct model {
 	VEC(struct maltid) maltider;
 	VEC(struct reject) rejects;
 	VEC(struct finding) findings;
-	struct u32map person_by_pnr;   /* str_ref -> person index */
-	struct u32map beslut_by_id;    /* str_ref -> beslut index */
 	/* per-kind counts over all files */
 	long read[K__COUNT], used[K__COUNT], rejected[K__COUNT], merged[K__COUNT];
 	bool has_personer;             /* some personer records were read */

@@ -185,6 +185,58 @@ static void test_references(void **state)
 	model_release(&m);
 }
 
+/* The journal events of each decision, in order of (date, file, line, id)
+ * whatever order they are read in: B2's events come first in the file,
+ * two of B1's share a date (the earlier line first), a decision without
+ * events has an empty range, and B3's 40 events (a run long enough for
+ * qsort) are read newest first. */
+static void test_related_order(void **state)
+{
+	(void)state;
+	struct model m;
+	struct evb_error err = { 0 };
+	clear();
+	put("beslut.csv", BESLUT_HEAD
+	    "B1;19121212-1212;SoL;SOL_HEMTJANST;2026-01-05;bifall;;;;\n"
+	    "B2;19121212-1212;SoL;SOL_HEMTJANST;2026-01-06;bifall;;;;\n"
+	    "B0;19121212-1212;SoL;SOL_HEMTJANST;2026-01-07;bifall;;;;\n"
+	    "B3;19121212-1212;SoL;SOL_HEMTJANST;2026-01-08;bifall;;;;\n");
+	char text[4096] = "handelse_id;beslut_id;datum;typ\n"
+			  "H9;B2;2026-03-01;kontakt\n"
+			  "H8;B1;2026-02-10;kontakt\n"
+			  "H7;B2;2026-02-01;kontakt\n"
+			  "H6;B1;2026-02-01;kontakt\n"
+			  "H5;B1;2026-02-01;erbjudande\n";
+	for (int i = 40; i >= 1; i--) {
+		size_t len = strlen(text);
+		snprintf(text + len, sizeof(text) - len, "E%02d;B3;2026-03-%02d;kontakt\n", i,
+			 i <= 31 ? i : 31);
+	}
+	put("handelser.csv", text);
+	assert_int_equal(load(&m, &err), 0);
+	assert_int_equal(m.handelser.n, 45);
+	const struct beslut *b1 = &m.beslut.v[0], *b2 = &m.beslut.v[1];
+	const struct beslut *b0 = &m.beslut.v[2], *b3 = &m.beslut.v[3];
+	assert_int_equal(b0->h_n, 0);
+	assert_int_equal(b1->h_n, 3);
+	assert_int_equal(b2->h_n, 2);
+	assert_int_equal(b3->h_n, 40);
+	/* B1: 02-01 (line 5, H6), 02-01 (line 6, H5), 02-10 */
+	assert_string_equal(str_get(&m, m.handelser.v[b1->h_first].id), "H6");
+	assert_string_equal(str_get(&m, m.handelser.v[b1->h_first + 1].id), "H5");
+	assert_string_equal(str_get(&m, m.handelser.v[b1->h_first + 2].id), "H8");
+	assert_string_equal(str_get(&m, m.handelser.v[b2->h_first].id), "H7");
+	assert_string_equal(str_get(&m, m.handelser.v[b2->h_first + 1].id), "H9");
+	/* B3: E01..E30 by date, then E40..E31 all on 03-31 by line (E40 first) */
+	for (uint32_t i = 0; i < 40; i++) {
+		char want[8];
+		snprintf(want, sizeof(want), "E%02u", i < 30 ? i + 1 : 70 - i);
+		assert_string_equal(str_get(&m, m.handelser.v[b3->h_first + i].id), want);
+		assert_int_equal(m.handelser.v[b3->h_first + i].beslut, 3);
+	}
+	model_release(&m);
+}
+
 static void test_fatal_missing_column(void **state)
 {
 	(void)state;
@@ -228,6 +280,7 @@ int main(void)
 		cmocka_unit_test(test_values_validated),
 		cmocka_unit_test(test_duplicates),
 		cmocka_unit_test(test_same_id_in_two_kinds),
+		cmocka_unit_test(test_related_order),
 		cmocka_unit_test(test_references),
 		cmocka_unit_test(test_fatal_missing_column),
 		cmocka_unit_test(test_maltider_datum_or_manad),
