@@ -1011,22 +1011,6 @@ static int cmp_o(const void *a, const void *b)
 	return CMP(x->id, y->id);
 }
 
-/* Moves element i of arr to place dest[i], for every i (dest a permutation,
- * used up: every dest[i] ends as i); tmp holds one element. */
-static void permute(char *arr, uint32_t *dest, uint32_t n, size_t elem, char *tmp)
-{
-	for (uint32_t i = 0; i < n; i++) {
-		while (dest[i] != i) {
-			uint32_t j = dest[i];
-			memcpy(tmp, arr + (size_t)j * elem, elem);
-			memcpy(arr + (size_t)j * elem, arr + (size_t)i * elem, elem);
-			memcpy(arr + (size_t)i * elem, tmp, elem);
-			dest[i] = dest[j];
-			dest[j] = j;
-		}
-	}
-}
-
 /* Sorts arr[0..n) with cmp: insertion sort, as a run is short and nearly in
  * order; qsort for a long one. */
 static void sort_run(char *arr, uint32_t n, size_t elem, char *tmp,
@@ -1086,7 +1070,7 @@ static int sort_by_beslut(struct model *m, void *arr, uint32_t n, size_t elem,
 		memcpy(&b, a + (size_t)i * elem + beslut_off, sizeof(b));
 		dest[i] = start[b]++;
 	}
-	permute(a, dest, n, elem, tmp);
+	array_permute(a, dest, n, elem, tmp);
 	for (uint32_t b = 0; b < nb; b++) {
 		const char *bp = (const char *)&m->beslut.v[b];
 		uint32_t first, cnt;

@@ -282,15 +282,16 @@ static int cmp_row_key(const void *a, const void *b)
 	return r ? r : (x->row < y->row ? -1 : x->row > y->row);
 }
 
+/* The rows by personnummer and beslut-id, in place. */
 static int sort_rows(struct ctx *c, const uint32_t *rank)
 {
 	struct fee_report *rep = c->rep;
 	uint32_t n = rep->rows.n;
 	struct row_key *k = malloc(((size_t)n + 1) * sizeof(*k));
-	struct fee_row *sorted = malloc(((size_t)n + 1) * sizeof(*sorted));
-	if (!k || !sorted) {
+	uint32_t *dest = malloc(((size_t)n + 1) * sizeof(*dest));
+	if (!k || !dest) {
 		free(k);
-		free(sorted);
+		free(dest);
 		return EVB_ENOMEM;
 	}
 	for (uint32_t i = 0; i < n; i++) {
@@ -300,11 +301,11 @@ static int sort_rows(struct ctx *c, const uint32_t *rank)
 	}
 	sort_array(k, n, sizeof(*k), cmp_row_key);
 	for (uint32_t i = 0; i < n; i++)
-		sorted[i] = rep->rows.v[k[i].row];
+		dest[k[i].row] = i;
 	free(k);
-	free(rep->rows.v);
-	rep->rows.v = sorted;
-	rep->rows.cap = n + 1;
+	struct fee_row tmp;
+	array_permute(rep->rows.v, dest, n, sizeof(tmp), &tmp);
+	free(dest);
 	return 0;
 }
 

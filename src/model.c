@@ -49,6 +49,21 @@ bool vec_grow(void *pv, uint32_t *cap, uint32_t n, size_t elem)
 	return true;
 }
 
+void array_permute(void *arr, uint32_t *dest, uint32_t n, size_t elem, void *tmp)
+{
+	char *a = arr;
+	for (uint32_t i = 0; i < n; i++) {
+		while (dest[i] != i) {
+			uint32_t j = dest[i];
+			memcpy(tmp, a + (size_t)j * elem, elem);
+			memcpy(a + (size_t)j * elem, a + (size_t)i * elem, elem);
+			memcpy(a + (size_t)i * elem, tmp, elem);
+			dest[i] = dest[j];
+			dest[j] = j;
+		}
+	}
+}
+
 /* ---- hashing ---------------------------------------------------------- */
 
 static uint64_t hash_bytes(const char *s, size_t len)

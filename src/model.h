@@ -261,6 +261,11 @@ bool vec_grow(void *pv, uint32_t *cap, uint32_t n, size_t elem);
 	(((vec).n < (vec).cap || vec_grow(&(vec).v, &(vec).cap, (vec).n, sizeof(*(vec).v))) \
 	 ? memset(&(vec).v[(vec).n++], 0, sizeof(*(vec).v)) : NULL)
 
+/* Moves element i of arr (n elements of elem bytes) to place dest[i], for
+ * every i, in place; dest must be a permutation and is used up (every
+ * dest[i] ends as i); tmp holds one element. */
+void array_permute(void *arr, uint32_t *dest, uint32_t n, size_t elem, void *tmp);
+
 /* qsort that accepts an empty (NULL) array. */
 static inline void sort_array(void *base, size_t n, size_t size,
 			      int (*cmp)(const void *, const void *))
