@@ -132,13 +132,13 @@ int delivery_compute(const struct model *m, const struct beslut *b,
 	evb_date s, e;
 	sc->exec.n = sc->pause.n = sc->delivered.n = 0;
 	/* executions and avbrott are sorted by start, and clipping keeps that */
-	for (uint32_t i = 0; i < b->v_n; i++) {
+	for (uint32_t i = 0; i < beslut_v_n(m, b); i++) {
 		const struct verkstallighet *v = &m->verkstalligheter.v[b->v_first + i];
 		clip(v->startdatum, v->slutdatum, eval, b->beslutsdatum, lim, &s, &e);
 		if ((ret = push_span(&sc->exec, s, e)))
 			return ret;
 	}
-	for (uint32_t i = 0; i < b->a_n; i++) {
+	for (uint32_t i = 0; i < beslut_a_n(m, b); i++) {
 		const struct avbrott *a = &m->avbrott.v[b->a_first + i];
 		clip(a->fran_datum, a->till_datum, eval, b->beslutsdatum, lim, &s, &e);
 		if ((ret = push_span(&sc->pause, s, e)))

@@ -99,11 +99,11 @@ static int check_dubbla_beslut(struct model *m)
 
 static bool has_order(const struct model *m, const struct beslut *b, str_ref ref)
 {
-	if (b->o_n == 0)
+	if (beslut_o_n(m, b) == 0)
 		return false;
 	if (ref == STR_NONE)
 		return true;
-	for (uint32_t i = b->o_first; i < b->o_first + b->o_n; i++)
+	for (uint32_t i = b->o_first; i < b->o_first + beslut_o_n(m, b); i++)
 		if (m->bestallningar.v[i].id == ref)
 			return true;
 	return false;
@@ -112,7 +112,7 @@ static bool has_order(const struct model *m, const struct beslut *b, str_ref ref
 static bool inside_execution(const struct model *m, const struct beslut *b,
 			     evb_date d)
 {
-	for (uint32_t i = b->v_first; i < b->v_first + b->v_n; i++) {
+	for (uint32_t i = b->v_first; i < b->v_first + beslut_v_n(m, b); i++) {
 		const struct verkstallighet *v = &m->verkstalligheter.v[i];
 		if (v->startdatum <= d && (v->slutdatum == DATE_NONE || d <= v->slutdatum))
 			return true;
@@ -129,7 +129,7 @@ int checks_run(struct model *m)
 			ret = model_add_finding(m, "check.avslutat_fore_beslut", b->src,
 						K_BESLUT, b->id, b->person,
 						b->avslutad_datum, STR_NONE);
-		for (uint32_t j = b->v_first; j < b->v_first + b->v_n && !ret; j++) {
+		for (uint32_t j = b->v_first; j < b->v_first + beslut_v_n(m, b) && !ret; j++) {
 			const struct verkstallighet *v = &m->verkstalligheter.v[j];
 			if (v->startdatum < b->beslutsdatum)
 				ret = model_add_finding(m, "check.verkstallighet_fore_beslut",
@@ -140,14 +140,14 @@ int checks_run(struct model *m)
 							v->src, K_VERKSTALLIGHET, v->id,
 							b->person, v->startdatum, b->id);
 		}
-		for (uint32_t j = b->a_first; j < b->a_first + b->a_n && !ret; j++) {
+		for (uint32_t j = b->a_first; j < b->a_first + beslut_a_n(m, b) && !ret; j++) {
 			const struct avbrott *a = &m->avbrott.v[j];
 			if (!inside_execution(m, b, a->fran_datum))
 				ret = model_add_finding(m, "check.avbrott_utan_verkstallighet",
 							a->src, K_AVBROTT, a->id, b->person,
 							a->fran_datum, b->id);
 		}
-		for (uint32_t j = b->h_first; j < b->h_first + b->h_n && !ret; j++) {
+		for (uint32_t j = b->h_first; j < b->h_first + beslut_h_n(m, b) && !ret; j++) {
 			const struct handelse *h = &m->handelser.v[j];
 			if (h->text != STR_NONE &&
 			    utf8_chars(m->strings.buf + h->text) > EVB_MAX_TEXT)

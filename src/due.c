@@ -140,7 +140,7 @@ static int waiting(const struct model *m, const struct case_set *cs, struct due_
 static bool executed_after(const struct model *m, const struct beslut *b,
 			   const struct bestallning *o, evb_date eval)
 {
-	for (uint32_t i = b->v_first; i < b->v_first + b->v_n; i++) {
+	for (uint32_t i = b->v_first; i < b->v_first + beslut_v_n(m, b); i++) {
 		const struct verkstallighet *v = &m->verkstalligheter.v[i];
 		if (v->startdatum <= eval &&
 		    (v->bestallning_ref == o->id || v->startdatum >= day_of(o->skickad)))

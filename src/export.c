@@ -1036,12 +1036,12 @@ static void sort_run(char *arr, uint32_t n, size_t elem, char *tmp,
 /*
  * Sorts the records related to decisions (whose beslut index is at
  * beslut_off) by cmp, which orders by decision first, and sets each
- * decision's range [first, first + n). A counting sort by decision, in
- * place, then each decision's run by cmp: linear, and it needs 4 bytes per
- * record and per decision where qsort copies the whole array.
+ * decision's x_first (at first_off). A counting sort by decision, in place,
+ * then each decision's run by cmp: linear, and it needs 4 bytes per record
+ * and per decision where qsort copies the whole array.
  */
 static int sort_by_beslut(struct model *m, void *arr, uint32_t n, size_t elem,
-			  size_t beslut_off, size_t first_off, size_t n_off,
+			  size_t beslut_off, size_t first_off,
 			  int (*cmp)(const void *, const void *))
 {
 	uint32_t nb = m->beslut.n;
@@ -1058,26 +1058,21 @@ static int sort_by_beslut(struct model *m, void *arr, uint32_t n, size_t elem,
 		start[b + 1]++;
 	}
 	for (uint32_t b = 0; b < nb; b++) {
-		char *bp = (char *)&m->beslut.v[b];
-		memcpy(bp + first_off, &start[b], sizeof(uint32_t));
-		memcpy(bp + n_off, &start[b + 1], sizeof(uint32_t));
 		start[b + 1] += start[b];
+		memcpy((char *)&m->beslut.v[b] + first_off, &start[b], sizeof(uint32_t));
 	}
-	/* start[b] is now where decision b's run begins: the place of each
-	 * record, in reading order within its decision */
+	/* the place of each record, in reading order within its decision;
+	 * start[b] moves on to the end of decision b's run */
 	for (uint32_t i = 0; i < n; i++) {
 		uint32_t b;
 		memcpy(&b, a + (size_t)i * elem + beslut_off, sizeof(b));
 		dest[i] = start[b]++;
 	}
 	array_permute(a, dest, n, elem, tmp);
-	for (uint32_t b = 0; b < nb; b++) {
-		const char *bp = (const char *)&m->beslut.v[b];
-		uint32_t first, cnt;
-		memcpy(&first, bp + first_off, sizeof(first));
-		memcpy(&cnt, bp + n_off, sizeof(cnt));
-		if (cnt > 1)
-			sort_run(a + (size_t)first * elem, cnt, elem, tmp, cmp);
+	for (uint32_t b = 0, first = 0; b < nb; b++) {
+		if (start[b] - first > 1)
+			sort_run(a + (size_t)first * elem, start[b] - first, elem, tmp, cmp);
+		first = start[b];
 	}
 	ret = 0;
 out:
@@ -1096,8 +1091,7 @@ out:
 		offsetof(struct T, beslut), (refcol))
 #define SORT(m, vec, T, f, cmp) \
 	sort_by_beslut((m), (vec).v, (vec).n, sizeof(struct T), \
-		       offsetof(struct T, beslut), offsetof(struct beslut, f##_first), \
-		       offsetof(struct beslut, f##_n), (cmp))
+		       offsetof(struct T, beslut), offsetof(struct beslut, f##_first), (cmp))
 
 /* Frees the loader's id maps; beslut_by_id too when `all`. */
 static void release_maps(struct loader *ld, bool all)

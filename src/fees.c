@@ -107,7 +107,7 @@ static bool touches_month(const struct fee_report *rep, const struct verkstallig
 static str_ref utforare_on(const struct model *m, const struct beslut *b, evb_date day)
 {
 	const struct verkstallighet *best = NULL;
-	for (uint32_t i = b->v_first; i < b->v_first + b->v_n; i++) {
+	for (uint32_t i = b->v_first; i < b->v_first + beslut_v_n(m, b); i++) {
 		const struct verkstallighet *v = &m->verkstalligheter.v[i];
 		if (v->startdatum <= day && (v->slutdatum == DATE_NONE || v->slutdatum >= day))
 			best = v;   /* sorted by start: the last one started latest */
@@ -116,7 +116,7 @@ static str_ref utforare_on(const struct model *m, const struct beslut *b, evb_da
 		return STR_NONE;
 	if (best->utforare != STR_NONE)
 		return best->utforare;
-	for (uint32_t i = b->o_first; i < b->o_first + b->o_n; i++)
+	for (uint32_t i = b->o_first; i < b->o_first + beslut_o_n(m, b); i++)
 		if (m->bestallningar.v[i].id == best->bestallning_ref)
 			return m->bestallningar.v[i].utforare;
 	return STR_NONE;
@@ -134,7 +134,7 @@ static evb_date avslutad(const struct ctx *c, uint32_t bi)
 	if (a != DATE_NONE && a <= c->rep->last)
 		return a;
 	evb_date last_end = DATE_NONE;
-	for (uint32_t i = b->v_first; i < b->v_first + b->v_n; i++) {
+	for (uint32_t i = b->v_first; i < b->v_first + beslut_v_n(m, b); i++) {
 		const struct verkstallighet *v = &m->verkstalligheter.v[i];
 		if (v->slutdatum == DATE_NONE)
 			return DATE_NONE;
@@ -206,7 +206,7 @@ static evb_date order_day(const struct model *m, const struct beslut *b,
 {
 	/* the execution's own order, else the decision's first order */
 	const struct bestallning *o = NULL;
-	for (uint32_t i = b->o_first; i < b->o_first + b->o_n; i++) {
+	for (uint32_t i = b->o_first; i < b->o_first + beslut_o_n(m, b); i++) {
 		const struct bestallning *x = &m->bestallningar.v[i];
 		if (v->bestallning_ref != STR_NONE ? x->id == v->bestallning_ref
 						   : (!o || x->skickad < o->skickad))
@@ -387,11 +387,11 @@ int fees_build(struct model *m, const struct templates *t, int year, int month,
 		goto out;
 	for (uint32_t i = 0; i < m->beslut.n && !ret; i++) {
 		const struct beslut *b = &m->beslut.v[i];
-		for (uint32_t k = b->v_first; k < b->v_first + b->v_n && !ret; k++)
+		for (uint32_t k = b->v_first; k < b->v_first + beslut_v_n(m, b) && !ret; k++)
 			if (touches_month(rep, &m->verkstalligheter.v[k]))
 				ret = check_execution(&c, i, k);
 		if (!ret && b->utfall != UTFALL_AVSLAG && b->beslutsdatum <= rep->last &&
-		    b->v_n > 0)
+		    beslut_v_n(m, b) > 0)
 			ret = bill_decision(&c, i);
 	}
 	if (ret)

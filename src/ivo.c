@@ -25,7 +25,7 @@ void ivo_journal(const struct model *m, const struct beslut *b, evb_date eval,
 {
 	memset(j, 0, sizeof(*j));
 	/* handelser are sorted by date: the last one on or before E wins */
-	for (uint32_t i = 0; i < b->h_n; i++) {
+	for (uint32_t i = 0; i < beslut_h_n(m, b); i++) {
 		const struct handelse *h = &m->handelser.v[b->h_first + i];
 		if (h->datum > eval)
 			break;
@@ -39,7 +39,7 @@ void ivo_journal(const struct model *m, const struct beslut *b, evb_date eval,
 	}
 	/* orders are sorted by the time sent; minutes of E's last minute */
 	int64_t limit = ((int64_t)eval + 1) * 1440 - 1;
-	for (uint32_t i = 0; i < b->o_n; i++) {
+	for (uint32_t i = 0; i < beslut_o_n(m, b); i++) {
 		const struct bestallning *o = &m->bestallningar.v[b->o_first + i];
 		if (o->skickad > limit)
 			break;

@@ -96,13 +96,22 @@ struct beslut {
 	uint16_t insats;        /* index into the catalogue */
 	uint8_t lagrum, utfall, avslutsorsak, omfattning_enhet;
 	bool forhandsbesked, verkstalls_externt;
-	/* filled by model_finalize: executions, avbrott, handelser, orders of
-	 * this decision are the ranges [x_first, x_first + n_x) of the sorted
-	 * arrays */
+	/* filled by export.c once every file is read: executions, avbrott,
+	 * handelser and orders are sorted by decision, and this decision's
+	 * begin at x_first; the next decision's x_first (or the array's end)
+	 * ends them: beslut_v_n() and the like count them */
 	uint32_t v_first, a_first, h_first, o_first;
-	uint32_t v_n, a_n, h_n, o_n;
 	struct src src;
 };
+
+/* How many executions (v), avbrott (a), handelser (h) and orders (o)
+ * decision b, a pointer into m->beslut.v, has. */
+#define BESLUT_COUNT(x, vec) \
+static inline uint32_t beslut_##x##_n(const struct model *m, const struct beslut *b) \
+{ \
+	uint32_t end = b + 1 < m->beslut.v + m->beslut.n ? b[1].x##_first : m->vec.n; \
+	return end - b->x##_first; \
+}
 
 struct bestallning {
 	str_ref id;
@@ -220,6 +229,12 @@ struct model {
 	bool has_personer;             /* some personer records were read */
 	evb_date asof;                 /* evaluation date used for parsing */
 };
+
+BESLUT_COUNT(v, verkstalligheter)
+BESLUT_COUNT(a, avbrott)
+BESLUT_COUNT(h, handelser)
+BESLUT_COUNT(o, bestallningar)
+#undef BESLUT_COUNT
 
 void model_init(struct model *m, evb_date asof);
 void model_release(struct model *m);

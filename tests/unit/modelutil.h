@@ -3,8 +3,8 @@
  * the real templates, one model, and records added the way export.c would
  * leave them after model_finalize. Include after testutil.h.
  *
- * Executions, avbrott and orders must be added per decision in start order,
- * then the decisions' ranges are set with mu_finish().
+ * Executions, avbrott and orders must be added in decision order, each
+ * decision's in start order; then mu_finish() sets the decisions' ranges.
  */
 #ifndef EVB_MODELUTIL_H
 #define EVB_MODELUTIL_H
@@ -149,23 +149,26 @@ static inline void mu_meal(uint32_t person, const char *enhet, evb_date datum, i
 	mt->src = (struct src){ m.maltider.n + 1, 0 };
 }
 
+/* Sets each decision's range in a related array, as export.c leaves them:
+ * the records must have been added in decision order. */
+#define MU_RANGES(vec, f) do { \
+	for (uint32_t i = 0; i < m.vec.n; i++) \
+		assert_true(i == 0 || m.vec.v[i - 1].beslut <= m.vec.v[i].beslut); \
+	uint32_t k = 0; \
+	for (uint32_t b = 0; b < m.beslut.n; b++) { \
+		m.beslut.v[b].f##_first = k; \
+		while (k < m.vec.n && m.vec.v[k].beslut == b) \
+			k++; \
+	} \
+	assert_int_equal(k, m.vec.n); \
+} while (0)
+
 static inline void mu_finish(void)
 {
-	for (uint32_t i = 0; i < m.verkstalligheter.n; i++) {
-		struct beslut *b = &m.beslut.v[m.verkstalligheter.v[i].beslut];
-		if (b->v_n++ == 0)
-			b->v_first = i;
-	}
-	for (uint32_t i = 0; i < m.avbrott.n; i++) {
-		struct beslut *b = &m.beslut.v[m.avbrott.v[i].beslut];
-		if (b->a_n++ == 0)
-			b->a_first = i;
-	}
-	for (uint32_t i = 0; i < m.bestallningar.n; i++) {
-		struct beslut *b = &m.beslut.v[m.bestallningar.v[i].beslut];
-		if (b->o_n++ == 0)
-			b->o_first = i;
-	}
+	MU_RANGES(verkstalligheter, v);
+	MU_RANGES(avbrott, a);
+	MU_RANGES(handelser, h);
+	MU_RANGES(bestallningar, o);
 }
 
 /* How many findings of a check the model holds. */

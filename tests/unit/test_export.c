@@ -176,7 +176,7 @@ static void test_references(void **state)
 	assert_non_null(find_reject(&m, "reject.unknown_beslut"));
 	/* executions indexed per decision, sorted by start */
 	const struct beslut *b = &m.beslut.v[0];
-	assert_int_equal(b->v_n, 2);
+	assert_int_equal(beslut_v_n(&m, b), 2);
 	assert_string_equal(S(m.verkstalligheter.v[b->v_first].startdatum), "2026-02-01");
 	bool unknown_file = false;
 	for (uint32_t i = 0; i < m.findings.n; i++)
@@ -217,10 +217,10 @@ static void test_related_order(void **state)
 	assert_int_equal(m.handelser.n, 45);
 	const struct beslut *b1 = &m.beslut.v[0], *b2 = &m.beslut.v[1];
 	const struct beslut *b0 = &m.beslut.v[2], *b3 = &m.beslut.v[3];
-	assert_int_equal(b0->h_n, 0);
-	assert_int_equal(b1->h_n, 3);
-	assert_int_equal(b2->h_n, 2);
-	assert_int_equal(b3->h_n, 40);
+	assert_int_equal(beslut_h_n(&m, b0), 0);
+	assert_int_equal(beslut_h_n(&m, b1), 3);
+	assert_int_equal(beslut_h_n(&m, b2), 2);
+	assert_int_equal(beslut_h_n(&m, b3), 40);
 	/* B1: 02-01 (line 5, H6), 02-01 (line 6, H5), 02-10 */
 	assert_string_equal(str_get(&m, m.handelser.v[b1->h_first].id), "H6");
 	assert_string_equal(str_get(&m, m.handelser.v[b1->h_first + 1].id), "H5");

@@ -78,7 +78,7 @@ static void test_vec_push_zeroes_and_grows(void **state)
 		struct beslut *b = VEC_PUSH(m.beslut);
 		assert_non_null(b);
 		assert_int_equal(b->id, 0);
-		assert_int_equal(b->v_n, 0);
+		assert_int_equal(b->v_first, 0);
 		b->id = (str_ref)i + 1;
 	}
 	assert_int_equal(m.beslut.n, 1000);
