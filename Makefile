@@ -14,7 +14,7 @@ DEFS     := -D_POSIX_C_SOURCE=200809L
 XML_CFLAGS = $(shell pkg-config --cflags libxml-2.0 2>/dev/null || echo -I/usr/include/libxml2)
 CFLAGS   ?= -O2 -g
 ALL_CFLAGS = $(WARN) $(DEFS) $(XML_CFLAGS) $(CFLAGS)
-LDLIBS   := -lxlsxwriter -lz -lcsv -lxml2 -lcrypto -ljansson -lm
+LDLIBS   := -lxlsxwriter -lz -lcsv -lxml2 -lcrypto -ljansson -lm -pthread
 SAN      := -O1 -g -fno-omit-frame-pointer -fsanitize=address,undefined \
             -fno-sanitize-recover=all
 export ASAN_OPTIONS  := detect_leaks=1:abort_on_error=1:strict_string_checks=1

@@ -813,8 +813,9 @@ static bool names_unique(char **files, size_t n)
 	return unique;
 }
 
-static int read_file(struct loader *ld, const char *path, const char *display,
-		     struct evb_error *err)
+/* Reads file i of the export (path), hashed ahead by hq. */
+static int read_file(struct loader *ld, struct hash_queue *hq, size_t i,
+		     const char *path, const char *display, struct evb_error *err)
 {
 	struct model *m = ld->m;
 	if (m->files.n >= UINT16_MAX - 1)
@@ -828,7 +829,7 @@ static int read_file(struct loader *ld, const char *path, const char *display,
 	if (!(f->path = strdup(path)) || !(f->display = strdup(display)))
 		return EVB_ENOMEM;
 	bool utf8;
-	int ret = hash_file(path, f->sha256, &f->size, &utf8, err);
+	int ret = hash_queue_get(hq, i, f->sha256, &f->size, &utf8, err);
 	if (ret)
 		return ret;
 	const char *base = base_name(path);
@@ -1188,8 +1189,13 @@ int export_read(struct model *m, const struct templates *t,
 	for (int i = 0; i < ninputs && !ret; i++)
 		ret = collect(inputs[i], &files, &n, &cap, err);
 	bool by_name = !ret && names_unique(files, n);
+	/* the next file is hashed while one is parsed */
+	struct hash_queue *hq = NULL;
+	if (!ret && n && !(hq = hash_queue_start((const char *const *)files, n)))
+		ret = EVB_ENOMEM;
 	for (size_t i = 0; i < n && !ret; i++)
-		ret = read_file(&ld, files[i], by_name ? base_name(files[i]) : files[i], err);
+		ret = read_file(&ld, hq, i, files[i], by_name ? base_name(files[i]) : files[i], err);
+	hash_queue_free(hq);
 	if (!ret)
 		ret = finalize(&ld);
 	if (ret == EVB_ENOMEM)

@@ -3,6 +3,7 @@
 
 #include <errno.h>
 #include <limits.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -40,6 +41,16 @@ bool utf8_check_feed(struct utf8_check *c, const void *data, size_t len)
 {
 	const unsigned char *s = data;
 	for (size_t i = 0; i < len && !c->bad; i++) {
+		/* ASCII, the most of an export, eight bytes at a time */
+		while (!c->need && len - i >= 8) {
+			uint64_t w;
+			memcpy(&w, s + i, 8);
+			if (w & 0x8080808080808080ULL)
+				break;
+			i += 8;
+		}
+		if (i == len)
+			break;
 		unsigned char b = s[i];
 		if (c->need) {
 			if (b < c->lo || b > c->hi) {
@@ -172,4 +183,118 @@ int hash_hmac_sha256(const void *key, size_t keylen, const void *msg,
 	    !HMAC(EVP_sha256(), key, (int)keylen, msg, msglen, out, &len) || len != 32)
 		return EVB_EINVAL;
 	return 0;
+}
+
+/* ---- hashing ahead ------------------------------------------------------ */
+
+struct hash_result {
+	char hex[SHA256_HEX_LEN + 1];
+	uint64_t size;
+	bool utf8;
+	int ret;
+	struct evb_error err;
+};
+
+struct hash_queue {
+	const char *const *paths;
+	size_t n;
+	struct hash_result *res;
+	pthread_t thread;
+	bool threaded;
+	pthread_mutex_t mu;
+	pthread_cond_t cv;
+	size_t done;            /* results ready: res[0..done) */
+	bool stop;
+};
+
+/* A default mutex fails only on a programming error: stop there. */
+static void must(int rc)
+{
+	if (rc != 0)
+		abort();
+}
+
+static void *hash_queue_run(void *arg)
+{
+	struct hash_queue *q = arg;
+	for (size_t i = 0; i < q->n; i++) {
+		struct hash_result *r = &q->res[i];
+		r->ret = hash_file(q->paths[i], r->hex, &r->size, &r->utf8, &r->err);
+		must(pthread_mutex_lock(&q->mu));
+		q->done = i + 1;
+		bool stop = q->stop;
+		must(pthread_cond_signal(&q->cv));
+		must(pthread_mutex_unlock(&q->mu));
+		if (stop)
+			break;
+	}
+	return NULL;
+}
+
+struct hash_queue *hash_queue_start(const char *const *paths, size_t n)
+{
+	struct hash_queue *q = calloc(1, sizeof(*q));
+	if (!q)
+		return NULL;
+	q->paths = paths;
+	q->n = n;
+	if (!(q->res = calloc(n ? n : 1, sizeof(*q->res)))) {
+		free(q);
+		return NULL;
+	}
+	if (pthread_mutex_init(&q->mu, NULL) != 0) {
+		free(q->res);
+		free(q);
+		return NULL;
+	}
+	if (pthread_cond_init(&q->cv, NULL) != 0) {
+		pthread_mutex_destroy(&q->mu);
+		free(q->res);
+		free(q);
+		return NULL;
+	}
+	/* without a thread, hash_queue_get hashes each file itself */
+	q->threaded = pthread_create(&q->thread, NULL, hash_queue_run, q) == 0;
+	return q;
+}
+
+int hash_queue_get(struct hash_queue *q, size_t i, char hex[static SHA256_HEX_LEN + 1],
+		   uint64_t *size, bool *valid_utf8, struct evb_error *err)
+{
+	struct hash_result *r = &q->res[i];
+	if (!q->threaded) {
+		r->ret = hash_file(q->paths[i], r->hex, &r->size, &r->utf8, &r->err);
+	} else {
+		must(pthread_mutex_lock(&q->mu));
+		while (q->done <= i)
+			must(pthread_cond_wait(&q->cv, &q->mu));
+		must(pthread_mutex_unlock(&q->mu));
+	}
+	if (r->ret) {
+		if (err)
+			*err = r->err;
+		return r->ret;
+	}
+	memcpy(hex, r->hex, sizeof(r->hex));
+	if (size)
+		*size = r->size;
+	if (valid_utf8)
+		*valid_utf8 = r->utf8;
+	return 0;
+}
+
+void hash_queue_free(struct hash_queue *q)
+{
+	if (!q)
+		return;
+	if (q->threaded) {
+		must(pthread_mutex_lock(&q->mu));
+		q->stop = true;
+		must(pthread_mutex_unlock(&q->mu));
+		must(pthread_join(q->thread, NULL));
+	}
+	must(pthread_cond_destroy(&q->cv));
+	must(pthread_mutex_destroy(&q->mu));
+	free(q->res);
+	free(q);
 }

@@ -15,6 +15,21 @@
  * NUL. size and valid_utf8 may be NULL. */
 int hash_file(const char *path, char hex[static SHA256_HEX_LEN + 1],
 	      uint64_t *size, bool *valid_utf8, struct evb_error *err);
+/*
+ * Hashing ahead: hash_file over paths[0..n), in order, on a thread of its
+ * own, so that a file is hashed while the one before it is parsed (the
+ * parser needs to know whether a file is UTF-8 before it starts). paths
+ * must outlive the queue. hash_queue_get waits for file i and gives what
+ * hash_file would; without a thread (pthread_create failed) it hashes the
+ * file itself. hash_queue_free stops after the file in hand and joins.
+ * NULL on ENOMEM.
+ */
+struct hash_queue;
+struct hash_queue *hash_queue_start(const char *const *paths, size_t n);
+int hash_queue_get(struct hash_queue *q, size_t i, char hex[static SHA256_HEX_LEN + 1],
+		   uint64_t *size, bool *valid_utf8, struct evb_error *err);
+void hash_queue_free(struct hash_queue *q);
+
 /* SHA-256 of a memory buffer as hex. */
 int hash_buffer(const void *data, size_t len, char hex[static SHA256_HEX_LEN + 1]);
 /* HMAC-SHA-256(key, msg) -> 32 bytes. */

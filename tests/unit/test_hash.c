@@ -181,6 +181,28 @@ static void test_utf8_check_split_everywhere(void **state)
 	assert_false(utf8_check_feed(&c, "ok", 2));
 }
 
+/* The ASCII fast path (eight bytes at a time) finds a bad byte and keeps
+ * a sequence whole at every position in a run of ASCII. */
+static void test_utf8_check_ascii_runs(void **state)
+{
+	(void)state;
+	for (size_t at = 0; at < 20; at++) {
+		char buf[24];
+		memset(buf, 'x', sizeof(buf));
+		buf[at] = '\xE5';                         /* Windows-1252 'å' */
+		struct utf8_check c;
+		utf8_check_init(&c);
+		assert_false(utf8_check_feed(&c, buf, sizeof(buf)));
+		memcpy(buf + at, "\xE2\x82\xAC", 3);     /* € */
+		utf8_check_init(&c);
+		assert_true(utf8_check_feed(&c, buf, sizeof(buf)));
+		assert_true(utf8_check_done(&c));
+		buf[at + 2] = 'x';                          /* € cut short */
+		utf8_check_init(&c);
+		assert_false(utf8_check_feed(&c, buf, sizeof(buf)));
+	}
+}
+
 /* ---- files ---- */
 
 /* A file of `n` bytes of 'a' with `seq` written at `at`. Checks
@@ -253,6 +275,51 @@ static void test_file_missing(void **state)
 	assert_string_equal(err.file, "/nonexistent/evb");
 }
 
+/* Hashing ahead gives, file by file, what hash_file gives, and an error
+ * (a missing file) at its own index only. */
+static void test_hash_queue(void **state)
+{
+	(void)state;
+	char paths[4][128];
+	const char *list[4];
+	const char *text[4] = { "abc", NULL, "\xC5sa\n", "" };
+	for (int i = 0; i < 4; i++) {
+		snprintf(paths[i], sizeof(paths[i]), "%s/q%d.csv", dir, i);
+		list[i] = paths[i];
+		if (!text[i])
+			continue;       /* q1.csv is never written */
+		FILE *f = fopen(paths[i], "wb");
+		assert_non_null(f);
+		assert_int_equal(fputs(text[i], f) >= 0 || !*text[i], 1);
+		assert_int_equal(fclose(f), 0);
+	}
+	struct hash_queue *q = hash_queue_start(list, 4);
+	assert_non_null(q);
+	for (size_t i = 0; i < 4; i++) {
+		char hex[65], want[65];
+		uint64_t size = 99, want_size = 98;
+		bool utf8 = false, want_utf8 = true;
+		struct evb_error err = { 0 }, want_err = { 0 };
+		int ret = hash_queue_get(q, i, hex, &size, &utf8, &err);
+		assert_int_equal(ret, hash_file(list[i], want, &want_size, &want_utf8, &want_err));
+		if (ret) {
+			assert_int_equal(i, 1);
+			assert_int_equal(err.code, EVB_EIO);
+			assert_string_equal(err.file, list[i]);
+			continue;
+		}
+		assert_string_equal(hex, want);
+		assert_int_equal(size, want_size);
+		assert_int_equal(utf8, want_utf8);
+	}
+	hash_queue_free(q);
+	/* freed before every file was asked for: the thread stops and joins */
+	q = hash_queue_start(list, 4);
+	assert_non_null(q);
+	hash_queue_free(q);
+	hash_queue_free(NULL);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -269,6 +336,8 @@ int main(void)
 		cmocka_unit_test(test_file_sequences_across_chunks),
 		cmocka_unit_test(test_file_bom_and_empty),
 		cmocka_unit_test(test_file_missing),
+		cmocka_unit_test(test_utf8_check_ascii_runs),
+		cmocka_unit_test(test_hash_queue),
 	};
 	return cmocka_run_group_tests(tests, setup, teardown);
 }
