@@ -6,8 +6,8 @@
 
 CC       ?= gcc
 PKGS     := libxlsxwriter-dev libcsv-dev libxml2-dev libcmocka-dev libssl-dev \
-            libjansson-dev pkg-config libxml2-utils python3-openpyxl time valgrind \
-            clang libclang-rt-14-dev
+            libjansson-dev pkg-config libxml2-utils python3-openpyxl time valgrind
+FUZZ_PKGS := clang libclang-rt-14-dev
 WARN     := -std=c11 -Wall -Wextra -Werror -Wstrict-prototypes -Wvla \
             -Wwrite-strings -Werror=implicit-function-declaration
 DEFS     := -D_POSIX_C_SOURCE=200809L
@@ -115,7 +115,8 @@ replay: $(REPLAYS)
 # Builds every harness with libFuzzer and runs each for FUZZ_SECONDS
 # (default 60; FUZZ_JOBS at a time, default 1), -rss_limit_mb=2048,
 # -timeout=10. Fails when a harness finds a crash, naming the saved input.
-fuzz: deps
+fuzz:
+	@$(MAKE) --no-print-directory deps PKGS="$(PKGS) $(FUZZ_PKGS)"
 	$(MAKE) $(FUZZERS:%=build/fuzz/fuzz_%)
 	FUZZ_JOBS=$(FUZZ_JOBS) tests/fuzz/run.sh $(FUZZ_SECONDS) $(FUZZERS)
 

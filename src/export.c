@@ -29,6 +29,10 @@ struct loader {
 	struct u32map ids[K__COUNT];
 	struct u32map conflicts[K__COUNT];
 	struct u32map person_by_pnr;   /* str_ref -> person index */
+	/* the string each column of each kind had last: related records come
+	 * in runs (one decision's events, one provider's executions), and a
+	 * value equal to the last one needs no look-up */
+	str_ref last[K__COUNT][SCHEMA_MAX_COLUMNS];
 	struct u32map beslut_by_id;    /* str_ref -> beslut index */
 	int fatal;               /* EVB_ENOMEM once memory ran out */
 };
@@ -148,7 +152,12 @@ static int get_str(struct loader *ld, const struct row *r, int c, bool required,
 	if (ret)
 		return ret;
 	const char *s = val(r, c);
-	*out = intern_str(&ld->m->strings, s, strlen(s));
+	str_ref *last = &ld->last[r->kind][c];
+	if (*last != STR_NONE && strcmp(str_get(ld->m, *last), s) == 0) {
+		*out = *last;
+		return 0;
+	}
+	*out = *last = intern_str(&ld->m->strings, s, strlen(s));
 	return ld->m->strings.failed ? EVB_ENOMEM : 0;
 }
 
