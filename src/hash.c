@@ -8,8 +8,9 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <openssl/core_names.h>
 #include <openssl/evp.h>
-#include <openssl/hmac.h>
+#include <openssl/params.h>
 
 #define CHUNK (64u * 1024u)
 
@@ -169,20 +170,61 @@ int hash_buffer(const void *data, size_t len, char hex[static SHA256_HEX_LEN + 1
 	return 0;
 }
 
+struct hmac {
+	EVP_MAC *mac;
+	EVP_MAC_CTX *ctx;
+};
+
+/* OpenSSL wants non-NULL pointers even for empty inputs */
+static const unsigned char no_bytes[1];
+
+struct hmac *hmac_new(const void *key, size_t keylen)
+{
+	struct hmac *h = calloc(1, sizeof(*h));
+	if (!h)
+		return NULL;
+	OSSL_PARAM params[] = {
+		OSSL_PARAM_construct_utf8_string(OSSL_MAC_PARAM_DIGEST, (char *)"SHA256", 0),
+		OSSL_PARAM_construct_end(),
+	};
+	if (!(h->mac = EVP_MAC_fetch(NULL, "HMAC", NULL)) ||
+	    !(h->ctx = EVP_MAC_CTX_new(h->mac)) ||
+	    EVP_MAC_init(h->ctx, key ? key : no_bytes, keylen, params) != 1) {
+		hmac_free(h);
+		return NULL;
+	}
+	return h;
+}
+
+int hmac_run(struct hmac *h, const void *msg, size_t msglen, unsigned char out[static 32])
+{
+	size_t len = 0;
+	/* a NULL key starts again with the key already set */
+	if (EVP_MAC_init(h->ctx, NULL, 0, NULL) != 1 ||
+	    EVP_MAC_update(h->ctx, msg ? msg : no_bytes, msglen) != 1 ||
+	    EVP_MAC_final(h->ctx, out, &len, 32) != 1 || len != 32)
+		return EVB_EINVAL;
+	return 0;
+}
+
+void hmac_free(struct hmac *h)
+{
+	if (!h)
+		return;
+	EVP_MAC_CTX_free(h->ctx);       /* cleanses the key */
+	EVP_MAC_free(h->mac);
+	free(h);
+}
+
 int hash_hmac_sha256(const void *key, size_t keylen, const void *msg,
 		     size_t msglen, unsigned char out[static 32])
 {
-	static const unsigned char none[1];
-	unsigned len = 0;
-	/* OpenSSL wants non-NULL pointers even for empty inputs */
-	if (!key)
-		key = none;
-	if (!msg)
-		msg = none;
-	if (keylen > (size_t)INT_MAX ||
-	    !HMAC(EVP_sha256(), key, (int)keylen, msg, msglen, out, &len) || len != 32)
+	struct hmac *h = hmac_new(key, keylen);
+	if (!h)
 		return EVB_EINVAL;
-	return 0;
+	int ret = hmac_run(h, msg, msglen, out);
+	hmac_free(h);
+	return ret;
 }
 
 /* ---- hashing ahead ------------------------------------------------------ */

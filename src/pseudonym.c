@@ -16,15 +16,14 @@
  * impossible in practice; the bound keeps the loop finite. */
 #define MAX_CANDIDATES 5000
 
-int pseudonym_candidate(const void *key, size_t keylen, const char *digits12,
-			char sex, unsigned n, uint16_t *out)
+static int candidate(struct hmac *h, const char *digits12, char sex, unsigned n,
+		     uint16_t *out)
 {
 	char msg[32];
 	int len = n ? snprintf(msg, sizeof(msg), "%.12s:%u", digits12, n)
 		    : snprintf(msg, sizeof(msg), "%.12s", digits12);
 	unsigned char mac[32];
-	if (len < 0 || (size_t)len >= sizeof(msg) ||
-	    hash_hmac_sha256(key, keylen, msg, (size_t)len, mac))
+	if (len < 0 || (size_t)len >= sizeof(msg) || hmac_run(h, msg, (size_t)len, mac))
 		return EVB_EINVAL;
 	uint32_t v = (uint32_t)mac[0] << 24 | (uint32_t)mac[1] << 16 |
 		     (uint32_t)mac[2] << 8 | mac[3];
@@ -32,6 +31,17 @@ int pseudonym_candidate(const void *key, size_t keylen, const char *digits12,
 		 c = (v / 50) % 10;
 	*out = (uint16_t)(a * 100 + b * 10 + c);
 	return 0;
+}
+
+int pseudonym_candidate(const void *key, size_t keylen, const char *digits12,
+			char sex, unsigned n, uint16_t *out)
+{
+	struct hmac *h = hmac_new(key, keylen);
+	if (!h)
+		return EVB_EINVAL;
+	int ret = candidate(h, digits12, sex, n, out);
+	hmac_free(h);
+	return ret;
 }
 
 char *pseudonym_format(evb_date birth, uint16_t digits, char buf[static 14])
@@ -66,10 +76,15 @@ int pseudonym_assign(struct model *m, const void *key, size_t keylen,
 	uint16_t *ids = malloc((n ? n : 1) * sizeof(*ids));
 	uint32_t *order = malloc((n ? n : 1) * sizeof(*order));
 	struct u32map taken = { 0 };
+	struct hmac *h = hmac_new(key, keylen);
 	int ret = 0;
 
 	if (!ids || !order) {
 		ret = EVB_ENOMEM;
+		goto out;
+	}
+	if (!h) {
+		ret = EVB_EINVAL;
 		goto out;
 	}
 	for (uint32_t i = 0; i < n; i++)
@@ -89,7 +104,7 @@ int pseudonym_assign(struct model *m, const void *key, size_t keylen,
 				ret = EVB_EINVAL;
 				goto out;
 			}
-			if ((ret = pseudonym_candidate(key, keylen, digits, p->kon, c, &cand)))
+			if ((ret = candidate(h, digits, p->kon, c, &cand)))
 				goto out;
 			if (c == 0)
 				first = cand;
@@ -118,6 +133,7 @@ int pseudonym_assign(struct model *m, const void *key, size_t keylen,
 		}
 	}
 out:
+	hmac_free(h);
 	free(order);
 	u32map_release(&taken);
 	if (ret) {

@@ -88,6 +88,18 @@ static void test_hmac_rfc4231_case2(void **state)
 		0x9d, 0xec, 0x58, 0xb9, 0x64, 0xec, 0x38, 0x43 };
 	assert_int_equal(hash_hmac_sha256("Jefe", 4, "what do ya want for nothing?", 28, out), 0);
 	assert_memory_equal(out, tc2, 32);
+	/* one key, many messages: each as if alone */
+	struct hmac *h = hmac_new("Jefe", 4);
+	assert_non_null(h);
+	unsigned char other[32], again[32];
+	assert_int_equal(hmac_run(h, "something else", 14, other), 0);
+	assert_int_equal(hmac_run(h, "what do ya want for nothing?", 28, out), 0);
+	assert_memory_equal(out, tc2, 32);
+	assert_int_equal(hash_hmac_sha256("Jefe", 4, "something else", 14, again), 0);
+	assert_memory_equal(other, again, 32);
+	assert_memory_not_equal(other, tc2, 32);
+	hmac_free(h);
+	hmac_free(NULL);
 }
 
 static void test_hmac_rfc4231_case6_long_key(void **state)
