@@ -257,6 +257,18 @@ static int lose_record(struct engine *e)
 	return ret;
 }
 
+/* Whether s[0..len) holds an odd number of '"' (most lines hold none). */
+static bool odd_quotes(const char *s, size_t len)
+{
+	bool odd = false;
+	const char *end = s + len, *q;
+	while ((q = memchr(s, '"', (size_t)(end - s)))) {
+		odd = !odd;
+		s = q + 1;
+	}
+	return odd;
+}
+
 /* Feeds one piece of one physical line (see piece_len). */
 static int feed(struct engine *e, const char *s, size_t len)
 {
@@ -269,18 +281,14 @@ static int feed(struct engine *e, const char *s, size_t len)
 	if (e->skipping) {
 		/* drop bytes until the over-long record ends: at a newline
 		 * outside quotes (pieces end at newlines) */
-		for (size_t i = 0; i < len; i++)
-			if (s[i] == '"')
-				e->in_quote = !e->in_quote;
+		e->in_quote ^= odd_quotes(s, len);
 		if (line_ended && !e->in_quote) {
 			e->skipping = false;
 			return lose_record(e);
 		}
 		return 0;
 	}
-	for (size_t i = 0; i < len; i++)
-		if (s[i] == '"')
-			e->in_quote = !e->in_quote;
+	e->in_quote ^= odd_quotes(s, len);
 	size_t done = csv_parse(&e->p, s, len, cb_field, cb_record, e);
 	if (e->stop)
 		return e->stop;
