@@ -172,6 +172,8 @@ int cmd_fees(int argc, char **argv)
 	}
 	if (run_load(&r))
 		goto out;
+	/* the journal is checked by now and bills nothing */
+	model_drop(&r.model, K_HANDELSE);
 	int ret = meals_build(&r.model, r.templates, r.opts.year, r.opts.mon, &meals);
 	if (!ret)
 		ret = fees_build(&r.model, r.templates, r.opts.year, r.opts.mon, &meals, &rep);

@@ -457,6 +457,15 @@ static int write_books(struct ivo_ctx *x)
 	if (run_close_book(r, bk))
 		return EVB_EIO;
 
+	/* the statistics read the cases, decisions and persons only, and
+	 * libxlsxwriter holds that workbook in memory (for the chart): the
+	 * related records go first */
+	model_drop(&r->model, K_BESTALLNING);
+	model_drop(&r->model, K_VERKSTALLIGHET);
+	model_drop(&r->model, K_AVBROTT);
+	model_drop(&r->model, K_HANDELSE);
+	model_drop(&r->model, K_MALTID);
+
 	/* de-identified: rejected records without their values */
 	snprintf(name, sizeof(name), "statistik-%s", x->period);
 	if (!(bk = run_book_small(r, "statistik", name)))

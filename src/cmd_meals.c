@@ -98,6 +98,9 @@ int cmd_meals(int argc, char **argv)
 	}
 	if (run_setup(&r, false) || run_load(&r))
 		goto out;
+	/* checked by now, and a meal report reads neither */
+	model_drop(&r.model, K_HANDELSE);
+	model_drop(&r.model, K_BESTALLNING);
 	if (meals_build(&r.model, r.templates, r.opts.year, r.opts.mon, &rep)) {
 		diag_msg("out of memory");
 		goto out;

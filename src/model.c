@@ -321,6 +321,32 @@ uint32_t *model_person_ranks(const struct model *m)
 
 /* ---- model -------------------------------------------------------------- */
 
+#define DROP(vec, f) do { \
+	free(m->vec.v); \
+	m->vec.v = NULL; \
+	m->vec.n = m->vec.cap = 0; \
+	for (uint32_t i = 0; i < m->beslut.n; i++) \
+		m->beslut.v[i].f##_first = 0; \
+} while (0)
+
+void model_drop(struct model *m, enum kind kind)
+{
+	switch (kind) {
+	case K_BESTALLNING: DROP(bestallningar, o); break;
+	case K_VERKSTALLIGHET: DROP(verkstalligheter, v); break;
+	case K_AVBROTT: DROP(avbrott, a); break;
+	case K_HANDELSE: DROP(handelser, h); break;
+	case K_MALTID:
+		free(m->maltider.v);
+		m->maltider.v = NULL;
+		m->maltider.n = m->maltider.cap = 0;
+		break;
+	default:
+		break;  /* persons and decisions are read to the end */
+	}
+}
+#undef DROP
+
 void model_init(struct model *m, evb_date asof)
 {
 	memset(m, 0, sizeof(*m));

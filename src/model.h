@@ -236,6 +236,12 @@ BESLUT_COUNT(h, handelser)
 BESLUT_COUNT(o, bestallningar)
 #undef BESLUT_COUNT
 
+/* Gives back the records of kind K_BESTALLNING, K_VERKSTALLIGHET,
+ * K_AVBROTT, K_HANDELSE or K_MALTID once the rest of a run reads them no
+ * more (the checks and counts are done by then): the array is freed and
+ * every decision's range of that kind is empty. */
+void model_drop(struct model *m, enum kind kind);
+
 void model_init(struct model *m, evb_date asof);
 void model_release(struct model *m);
 

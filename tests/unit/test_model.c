@@ -86,6 +86,70 @@ static void test_vec_push_zeroes_and_grows(void **state)
 	model_release(&m);
 }
 
+/* Strings that share a prefix, a hash slot's neighbourhood or a tag are
+ * told apart, also a string that is a prefix of the last one stored (the
+ * look-up never reads past the buffer). */
+static void test_intern_prefixes_and_many(void **state)
+{
+	(void)state;
+	struct model m;
+	model_init(&m, DATE_NONE);
+	str_ref longer = intern_str(&m.strings, "H0000001k", 9);
+	str_ref shorter = intern_str(&m.strings, "H0000001", 8);
+	assert_int_not_equal(longer, shorter);
+	assert_int_equal(intern_str(&m.strings, "H0000001k", 9), longer);
+	str_ref refs[20000];
+	char buf[16];
+	for (int i = 0; i < 20000; i++) {
+		snprintf(buf, sizeof(buf), "V%07d", i);
+		refs[i] = intern_str(&m.strings, buf, strlen(buf));
+	}
+	/* at most three quarters full, through every growth */
+	assert_true(m.strings.used * 4 <= m.strings.nslots * 3);
+	for (int i = 0; i < 20000; i++) {
+		snprintf(buf, sizeof(buf), "V%07d", i);
+		assert_int_equal(intern_str(&m.strings, buf, strlen(buf)), refs[i]);
+		assert_string_equal(str_get(&m, refs[i]), buf);
+	}
+	assert_false(m.strings.failed);
+	model_release(&m);
+}
+
+/* A dropped kind is gone, every decision's range of it is empty, and the
+ * other kinds keep theirs: B0 has executions 0-1 and event 0, B1
+ * execution 2 and events 1-2. */
+static void test_drop(void **state)
+{
+	(void)state;
+	struct model m;
+	model_init(&m, DATE_NONE);
+	static const uint32_t exec_of[] = { 0, 0, 1 }, event_of[] = { 0, 1, 1 };
+	for (int i = 0; i < 2; i++)
+		assert_non_null(VEC_PUSH(m.beslut));
+	for (int i = 0; i < 3; i++) {
+		struct verkstallighet *v = VEC_PUSH(m.verkstalligheter);
+		struct handelse *h = VEC_PUSH(m.handelser);
+		assert_non_null(v);
+		assert_non_null(h);
+		v->beslut = exec_of[i];
+		h->beslut = event_of[i];
+	}
+	m.beslut.v[1].v_first = 2;
+	m.beslut.v[1].h_first = 1;
+	assert_int_equal(beslut_h_n(&m, &m.beslut.v[0]), 1);
+	assert_int_equal(beslut_h_n(&m, &m.beslut.v[1]), 2);
+	model_drop(&m, K_HANDELSE);
+	assert_null(m.handelser.v);
+	assert_int_equal(m.handelser.n, 0);
+	assert_int_equal(beslut_h_n(&m, &m.beslut.v[0]), 0);
+	assert_int_equal(beslut_h_n(&m, &m.beslut.v[1]), 0);
+	assert_int_equal(beslut_v_n(&m, &m.beslut.v[0]), 2);
+	assert_int_equal(beslut_v_n(&m, &m.beslut.v[1]), 1);
+	model_drop(&m, K_BESLUT);       /* not a related kind: kept */
+	assert_int_equal(m.beslut.n, 2);
+	model_release(&m);
+}
+
 static void test_code_lookup(void **state)
 {
 	(void)state;
@@ -104,6 +168,8 @@ int main(void)
 		cmocka_unit_test(test_intern_survives_growth),
 		cmocka_unit_test(test_u32map_put_get_overwrite),
 		cmocka_unit_test(test_vec_push_zeroes_and_grows),
+		cmocka_unit_test(test_intern_prefixes_and_many),
+		cmocka_unit_test(test_drop),
 		cmocka_unit_test(test_code_lookup),
 	};
 	return cmocka_run_group_tests_name("model", tests, NULL, NULL);
