@@ -1120,6 +1120,10 @@ static int finalize(struct loader *ld)
 	struct model *m = ld->m;
 	int ret;
 
+	/* every string a record holds is in: what comes now is reasons and
+	 * details to show */
+	intern_seal(&m->strings);
+
 	/* persons whose personer rows conflicted fall back to what their
 	 * personnummer says; their rows were rejected as they came in, the
 	 * first copy is rejected here */

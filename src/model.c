@@ -145,30 +145,10 @@ static str_ref intern_fail(struct intern *in)
 	return STR_NONE;
 }
 
-/* Returns STR_NONE for ""; on ENOMEM also STR_NONE, with in->failed set.
- * The table is kept at most three quarters full. */
-str_ref intern_str(struct intern *in, const char *s, size_t len)
+/* Stores s[0..len) (len > 0) after the last string: a flags byte, its
+ * bytes and a NUL. */
+static str_ref intern_append(struct intern *in, const char *s, size_t len)
 {
-	if (len == 0)
-		return STR_NONE;
-	if (!in->buf && intern_setup(in) != 0)
-		return intern_fail(in);
-	if (in->used * 4 >= in->nslots * 3 && !intern_rehash(in))
-		return intern_fail(in);
-	uint64_t h = hash_bytes(s, len);
-	uint8_t tag = hash_tag(h);
-	size_t j = h & (in->nslots - 1);
-	while (in->slots[j]) {
-		/* a string of len bytes ends before in->len: then memcmp reads
-		 * inside the buffer (s holds no NUL) */
-		uint32_t off = in->slots[j];
-		const char *t = in->buf + off;
-		if (in->tags[j] == tag && off + len < in->len &&
-		    memcmp(t, s, len) == 0 && t[len] == '\0')
-			return off;
-		j = (j + 1) & (in->nslots - 1);
-	}
-	/* each string is stored as a flags byte, its bytes and a NUL */
 	size_t need = len + 2;
 	if (in->len + need > INTERN_MAX_BYTES)
 		return intern_fail(in);
@@ -189,10 +169,51 @@ str_ref intern_str(struct intern *in, const char *s, size_t len)
 	memcpy(in->buf + off, s, len);
 	in->buf[off + len] = '\0';
 	in->len += need;
-	in->slots[j] = off;
-	in->tags[j] = tag;
-	in->used++;
 	return off;
+}
+
+/* Returns STR_NONE for ""; on ENOMEM also STR_NONE, with in->failed set.
+ * The table is kept at most three quarters full. */
+str_ref intern_str(struct intern *in, const char *s, size_t len)
+{
+	if (len == 0)
+		return STR_NONE;
+	if (!in->buf && intern_setup(in) != 0)
+		return intern_fail(in);
+	if (in->sealed)
+		return intern_append(in, s, len);
+	if (in->used * 4 >= in->nslots * 3 && !intern_rehash(in))
+		return intern_fail(in);
+	uint64_t h = hash_bytes(s, len);
+	uint8_t tag = hash_tag(h);
+	size_t j = h & (in->nslots - 1);
+	while (in->slots[j]) {
+		/* a string of len bytes ends before in->len: then memcmp reads
+		 * inside the buffer (s holds no NUL) */
+		uint32_t off = in->slots[j];
+		const char *t = in->buf + off;
+		if (in->tags[j] == tag && off + len < in->len &&
+		    memcmp(t, s, len) == 0 && t[len] == '\0')
+			return off;
+		j = (j + 1) & (in->nslots - 1);
+	}
+	str_ref off = intern_append(in, s, len);
+	if (off != STR_NONE) {
+		in->slots[j] = off;
+		in->tags[j] = tag;
+		in->used++;
+	}
+	return off;
+}
+
+void intern_seal(struct intern *in)
+{
+	free(in->slots);
+	free(in->tags);
+	in->slots = NULL;
+	in->tags = NULL;
+	in->nslots = in->used = 0;
+	in->sealed = true;
 }
 
 /* ---- u32 map ------------------------------------------------------------ */

@@ -31,6 +31,7 @@ struct intern {
 	uint8_t *tags;        /* 8 bits of each slot's hash: most probes that
 			       * miss need not read the string */
 	size_t nslots, used;
+	bool sealed;          /* intern_seal: no table, new strings appended */
 	bool failed;          /* an allocation failed: the run must stop */
 };
 
@@ -72,12 +73,12 @@ struct src {
 	uint16_t file;
 };
 
-struct person {
+struct person {           /* 40 bytes: no padding */
+	double avgiftsutrymme;  /* kr/month; NAN when unknown */
 	str_ref pnr;            /* normalised 12 digits */
 	str_ref fornamn, efternamn;
 	evb_date fodelsedatum;  /* from personer, else from the personnummer */
 	evb_date avliden;
-	double avgiftsutrymme;  /* kr/month; NAN when unknown */
 	char kon;               /* 'K' / 'M' */
 	bool skyddad;
 	bool listed;            /* has a record in personer */
@@ -246,6 +247,11 @@ void model_init(struct model *m, evb_date asof);
 void model_release(struct model *m);
 
 str_ref intern_str(struct intern *in, const char *s, size_t len);
+/* Gives the look-up table back once the export is read: the strings the
+ * records compare by reference are all in. A string interned after this
+ * is a text to show (a reason, a detail): it is appended, not looked up,
+ * so it may equal an older string under another reference. */
+void intern_seal(struct intern *in);
 /* A byte of flags that belongs to an interned string (r != STR_NONE),
  * zero when the string is first interned; export.c marks in it the kinds
  * of record that use the string as their id. */

@@ -115,6 +115,27 @@ static void test_intern_prefixes_and_many(void **state)
 	model_release(&m);
 }
 
+/* Sealed: the table is gone, what was interned stays readable, and a new
+ * string is appended (an equal one under a new reference). */
+static void test_intern_seal(void **state)
+{
+	(void)state;
+	struct model m;
+	model_init(&m, DATE_NONE);
+	str_ref a = intern_str(&m.strings, "B17", 3);
+	intern_seal(&m.strings);
+	assert_null(m.strings.slots);
+	assert_int_equal(m.strings.nslots, 0);
+	assert_string_equal(str_get(&m, a), "B17");
+	str_ref b = intern_str(&m.strings, "B17", 3);
+	assert_int_not_equal(b, a);
+	assert_true(b > a);
+	assert_string_equal(str_get(&m, b), "B17");
+	assert_int_equal(intern_str(&m.strings, "", 0), STR_NONE);
+	assert_false(m.strings.failed);
+	model_release(&m);
+}
+
 /* A dropped kind is gone, every decision's range of it is empty, and the
  * other kinds keep theirs: B0 has executions 0-1 and event 0, B1
  * execution 2 and events 1-2. */
@@ -169,6 +190,7 @@ int main(void)
 		cmocka_unit_test(test_u32map_put_get_overwrite),
 		cmocka_unit_test(test_vec_push_zeroes_and_grows),
 		cmocka_unit_test(test_intern_prefixes_and_many),
+		cmocka_unit_test(test_intern_seal),
 		cmocka_unit_test(test_drop),
 		cmocka_unit_test(test_code_lookup),
 	};
