@@ -113,9 +113,7 @@ static int write_individrapporter(struct ivo_ctx *x, struct book *bk)
 				 (long)(wait_end - f->chain_first));
 		}
 		const struct skal_info *skal = j.skal
-			? templates_skal_find(r->templates, str_get(m, j.skal->skal_kategori),
-					      str_get(m, j.skal->skal_orsak))
-			: NULL;
+			? templates_skal(r->templates, j.skal->skal - 1) : NULL;
 		const char *summary = j.sammanfattning
 			? cut_text(x, str_get(m, j.sammanfattning->text)) : "";
 		const char *orsak_text = "";

@@ -571,13 +571,13 @@ static int load_handelse(struct loader *ld, const struct row *r)
 	if (h.typ == HT_SKAL || *kat || *ors) {
 		if (h.typ == HT_SKAL)
 			TRY(need(ld, r, *kat ? H_SKAL_ORSAK : H_SKAL_KATEGORI));
-		if (!templates_skal_find(ld->t, kat, ors))
+		int row = templates_skal_index(ld->t, kat, ors);
+		if (row < 0 || row >= UINT16_MAX - 1)
 			return rej(ld, r, *kat ? H_SKAL_ORSAK : H_SKAL_KATEGORI,
 				   "reject.unknown_skal",
 				   "unknown skal_kategori/skal_orsak pair (see templates/skal.csv)");
+		h.skal = (uint16_t)(row + 1);
 	}
-	TRY(get_str(ld, r, H_SKAL_KATEGORI, false, &h.skal_kategori));
-	TRY(get_str(ld, r, H_SKAL_ORSAK, false, &h.skal_orsak));
 	TRY(get_str(ld, r, H_TEXT, false, &h.text));
 	h.src = (struct src){ (uint32_t)r->line, ld->file };
 	if (m->strings.failed)

@@ -158,9 +158,10 @@ struct handelse {
 		uint32_t beslut;  /* the decision's index once it resolved it */
 	};
 	evb_date datum;
-	uint8_t typ;
-	str_ref skal_kategori, skal_orsak;   /* validated against skal.csv */
 	str_ref text;
+	uint8_t typ;
+	uint16_t skal;          /* the skal_kategori/skal_orsak pair: its row
+				 * in templates/skal.csv + 1, 0 = none */
 	struct src src;
 };
 

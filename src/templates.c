@@ -1089,6 +1089,17 @@ const struct skal_info *templates_skal_find(const struct templates *t,
 	return NULL;
 }
 
+int templates_skal_index(const struct templates *t, const char *kategori, const char *code)
+{
+	const struct skal_info *s = templates_skal_find(t, kategori, code);
+	return s ? (int)(s - t->skal) : -1;
+}
+
+const struct skal_info *templates_skal(const struct templates *t, int idx)
+{
+	return idx >= 0 && idx < t->n_skal ? &t->skal[idx] : NULL;
+}
+
 const char *templates_kategori_text(const struct templates *t, const char *kategori)
 {
 	int k = kategori_index(kategori);

@@ -51,6 +51,10 @@ int templates_insats_find(const struct templates *t, const char *code);
 /* NULL if the pair is unknown. */
 const struct skal_info *templates_skal_find(const struct templates *t,
 					    const char *kategori, const char *code);
+/* The row of the pair in skal.csv (0-based), -1 if unknown; templates_skal
+ * gives it back. */
+int templates_skal_index(const struct templates *t, const char *kategori, const char *code);
+const struct skal_info *templates_skal(const struct templates *t, int idx);
 /* Text of a kategori code, NULL if unknown. */
 const char *templates_kategori_text(const struct templates *t, const char *kategori);
 

@@ -291,6 +291,13 @@ static void test_skal_catalogue(void **state)
 	assert_string_equal(templates_kategori_text(t, "utanfor_kommunen"), "Utanför kommunen");
 	assert_string_equal(templates_kategori_text(t, "den_enskilde"), "Hos den enskilde");
 	assert_null(templates_kategori_text(t, "Hos kommunen"));
+	/* a pair's row gives the pair back (records keep the row) */
+	int row = templates_skal_index(t, "utanfor_kommunen", "annat");
+	assert_true(row >= 0);
+	assert_ptr_equal(templates_skal(t, row), a2);
+	assert_int_equal(templates_skal_index(t, "kommunen", "nej_annat"), -1);
+	assert_null(templates_skal(t, -1));
+	assert_null(templates_skal(t, 100000));
 	templates_free(t);
 }
 
