@@ -90,13 +90,22 @@ static uint64_t hash_u32(uint32_t k)
 
 #define INTERN_MAX_BYTES ((size_t)UINT32_MAX - 1)
 
+/*
+ * The intern table: a slot is a string's offset, and beside it a tag of 7
+ * bits of its hash (odd, so 0 marks an empty slot). A probe reads the tags
+ * alone until one matches, so the table can be four fifths full; it grows
+ * by half (any size: the slot is taken from the hash's high bits by a
+ * multiplication), which leaves less of it unused than doubling would.
+ */
+#define INTERN_FIRST_SLOTS 4096
+
 static int intern_setup(struct intern *in)
 {
 	in->cap = 1 << 16;
 	in->buf = malloc(in->cap);
-	in->nslots = 1 << 12;
-	in->slots = calloc(in->nslots, sizeof(*in->slots));
-	in->tags = malloc(in->nslots);
+	in->nslots = INTERN_FIRST_SLOTS;
+	in->slots = malloc(in->nslots * sizeof(*in->slots));
+	in->tags = calloc(in->nslots, 1);
 	if (!in->buf || !in->slots || !in->tags)
 		return EVB_ENOMEM;
 	in->buf[0] = '\0';
@@ -106,30 +115,37 @@ static int intern_setup(struct intern *in)
 
 static uint8_t hash_tag(uint64_t h)
 {
-	return (uint8_t)(h >> 56);      /* the slot index uses the low bits */
+	return (uint8_t)(h | 1);        /* the slot comes from the high bits */
+}
+
+static size_t hash_slot(uint64_t h, size_t nslots)
+{
+	return (size_t)(((h >> 32) * (uint64_t)nslots) >> 32);
 }
 
 static bool intern_rehash(struct intern *in)
 {
-	size_t n = in->nslots * 2;
-	uint32_t *ns = calloc(n, sizeof(*ns));
-	uint8_t *nt = malloc(n);
+	size_t n = in->nslots + in->nslots / 2;
+	if (n > UINT32_MAX)
+		return false;
+	uint32_t *ns = malloc(n * sizeof(*ns));
+	uint8_t *nt = calloc(n, 1);
 	if (!ns || !nt) {
 		free(ns);
 		free(nt);
 		return false;
 	}
 	for (size_t i = 0; i < in->nslots; i++) {
-		uint32_t off = in->slots[i];
-		if (!off)
+		if (!in->tags[i])
 			continue;
+		uint32_t off = in->slots[i];
 		const char *s = in->buf + off;
 		uint64_t h = hash_bytes(s, strlen(s));
-		size_t j = h & (n - 1);
-		while (ns[j])
-			j = (j + 1) & (n - 1);
+		size_t j = hash_slot(h, n);
+		while (nt[j])
+			j = j + 1 == n ? 0 : j + 1;
 		ns[j] = off;
-		nt[j] = hash_tag(h);
+		nt[j] = in->tags[i];
 	}
 	free(in->slots);
 	free(in->tags);
@@ -172,8 +188,7 @@ static str_ref intern_append(struct intern *in, const char *s, size_t len)
 	return off;
 }
 
-/* Returns STR_NONE for ""; on ENOMEM also STR_NONE, with in->failed set.
- * The table is kept at most three quarters full. */
+/* Returns STR_NONE for ""; on ENOMEM also STR_NONE, with in->failed set. */
 str_ref intern_str(struct intern *in, const char *s, size_t len)
 {
 	if (len == 0)
@@ -182,20 +197,20 @@ str_ref intern_str(struct intern *in, const char *s, size_t len)
 		return intern_fail(in);
 	if (in->sealed)
 		return intern_append(in, s, len);
-	if (in->used * 4 >= in->nslots * 3 && !intern_rehash(in))
+	if (in->used * 5 >= in->nslots * 4 && !intern_rehash(in))
 		return intern_fail(in);
 	uint64_t h = hash_bytes(s, len);
 	uint8_t tag = hash_tag(h);
-	size_t j = h & (in->nslots - 1);
-	while (in->slots[j]) {
+	size_t j = hash_slot(h, in->nslots);
+	for (; in->tags[j]; j = j + 1 == in->nslots ? 0 : j + 1) {
+		if (in->tags[j] != tag)
+			continue;
 		/* a string of len bytes ends before in->len: then memcmp reads
 		 * inside the buffer (s holds no NUL) */
 		uint32_t off = in->slots[j];
 		const char *t = in->buf + off;
-		if (in->tags[j] == tag && off + len < in->len &&
-		    memcmp(t, s, len) == 0 && t[len] == '\0')
+		if (off + len < in->len && memcmp(t, s, len) == 0 && t[len] == '\0')
 			return off;
-		j = (j + 1) & (in->nslots - 1);
 	}
 	str_ref off = intern_append(in, s, len);
 	if (off != STR_NONE) {

@@ -27,9 +27,9 @@ struct intern {
 	char *buf;            /* NUL-terminated strings back to back, each after a
 			       * flags byte (intern_flags); offset 0 is "" */
 	size_t len, cap;
-	uint32_t *slots;      /* open addressing: offsets, 0 = empty */
-	uint8_t *tags;        /* 8 bits of each slot's hash: most probes that
-			       * miss need not read the string */
+	uint32_t *slots;      /* open addressing: offsets where tags[] is set */
+	uint8_t *tags;        /* 7 bits of each slot's hash, odd; 0 = empty:
+			       * a probe reads no string until a tag matches */
 	size_t nslots, used;
 	bool sealed;          /* intern_seal: no table, new strings appended */
 	bool failed;          /* an allocation failed: the run must stop */
