@@ -323,16 +323,31 @@ int model_add_finding(struct model *m, const char *check_key, struct src src,
 /* ---- person order ------------------------------------------------------- */
 
 struct pnr_key {
-	const char *pnr;
+	uint64_t num;           /* the 12 digits as a number */
 	uint32_t person;
 };
+
+/* A personnummer's 12 digits as a number: ordered as the strings are, and
+ * compared without reading them again (a sort of millions of persons by
+ * strcmp went to memory for nearly every comparison). export.c stores
+ * every person's personnummer as 12 digits; anything else would sort
+ * last, by person. */
+static uint64_t pnr_number(const char *s)
+{
+	uint64_t v = 0;
+	for (int i = 0; i < 12; i++) {
+		if (s[i] < '0' || s[i] > '9')
+			return UINT64_MAX;
+		v = v * 10 + (uint64_t)(s[i] - '0');
+	}
+	return s[12] == '\0' ? v : UINT64_MAX;
+}
 
 static int cmp_pnr_key(const void *a, const void *b)
 {
 	const struct pnr_key *x = a, *y = b;
-	int c = strcmp(x->pnr, y->pnr);
-	if (c)
-		return c;
+	if (x->num != y->num)
+		return x->num < y->num ? -1 : 1;
 	return x->person < y->person ? -1 : x->person > y->person;
 }
 
@@ -347,7 +362,7 @@ uint32_t *model_person_ranks(const struct model *m)
 		return NULL;
 	}
 	for (uint32_t i = 0; i < n; i++)
-		keys[i] = (struct pnr_key){ str_get(m, m->persons.v[i].pnr), i };
+		keys[i] = (struct pnr_key){ pnr_number(str_get(m, m->persons.v[i].pnr)), i };
 	sort_array(keys, n, sizeof(*keys), cmp_pnr_key);
 	for (uint32_t i = 0; i < n; i++)
 		rank[keys[i].person] = i;

@@ -53,15 +53,6 @@ char *pseudonym_format(evb_date birth, uint16_t digits, char buf[static 14])
 	return buf;
 }
 
-static const struct model *sort_model;
-
-static int cmp_pnr(const void *a, const void *b)
-{
-	const struct person *x = &sort_model->persons.v[*(const uint32_t *)a];
-	const struct person *y = &sort_model->persons.v[*(const uint32_t *)b];
-	return strcmp(str_get(sort_model, x->pnr), str_get(sort_model, y->pnr));
-}
-
 /* Key of (birth date, digits) in the taken-set: birth dates 1900-2199 are
  * day numbers -25567..84000, so this fits 32 bits and is never 0. */
 static uint32_t taken_key(evb_date birth, uint16_t digits)
@@ -87,11 +78,14 @@ int pseudonym_assign(struct model *m, const void *key, size_t keylen,
 		ret = EVB_EINVAL;
 		goto out;
 	}
+	uint32_t *rank = model_person_ranks(m);
+	if (!rank) {
+		ret = EVB_ENOMEM;
+		goto out;
+	}
 	for (uint32_t i = 0; i < n; i++)
-		order[i] = i;
-	sort_model = m;
-	qsort(order, n, sizeof(*order), cmp_pnr);
-	sort_model = NULL;
+		order[rank[i]] = i;
+	free(rank);
 
 	for (uint32_t k = 0; k < n; k++) {
 		uint32_t pi = order[k];
