@@ -171,6 +171,28 @@ static void test_drop(void **state)
 	model_release(&m);
 }
 
+/* Persons ranked by personnummer, whatever order they were added in:
+ * 194501129876 < 198112189876 < 200001012380. */
+static void test_person_ranks(void **state)
+{
+	(void)state;
+	struct model m;
+	model_init(&m, DATE_NONE);
+	const char *pnr[] = { "200001012380", "194501129876", "198112189876" };
+	for (int i = 0; i < 3; i++) {
+		struct person *p = VEC_PUSH(m.persons);
+		assert_non_null(p);
+		p->pnr = intern_str(&m.strings, pnr[i], 12);
+	}
+	uint32_t *rank = model_person_ranks(&m);
+	assert_non_null(rank);
+	assert_int_equal(rank[0], 2);
+	assert_int_equal(rank[1], 0);
+	assert_int_equal(rank[2], 1);
+	free(rank);
+	model_release(&m);
+}
+
 static void test_code_lookup(void **state)
 {
 	(void)state;
@@ -192,6 +214,7 @@ int main(void)
 		cmocka_unit_test(test_intern_prefixes_and_many),
 		cmocka_unit_test(test_intern_seal),
 		cmocka_unit_test(test_drop),
+		cmocka_unit_test(test_person_ranks),
 		cmocka_unit_test(test_code_lookup),
 	};
 	return cmocka_run_group_tests_name("model", tests, NULL, NULL);
