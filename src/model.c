@@ -191,7 +191,7 @@ static str_ref intern_append(struct intern *in, const char *s, size_t len)
 /* Returns STR_NONE for ""; on ENOMEM also STR_NONE, with in->failed set. */
 str_ref intern_str(struct intern *in, const char *s, size_t len)
 {
-	if (len == 0)
+	if (len == 0 || in->failed)     /* after a failure the table may be partial */
 		return STR_NONE;
 	if (!in->buf && intern_setup(in) != 0)
 		return intern_fail(in);
