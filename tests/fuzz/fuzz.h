@@ -177,6 +177,22 @@ FUZZ_HELPER void fuzz_check_text(const char *s)
 		abort();
 }
 
+/* After a reader ran (between fuzz_heap_begin and here): it held at most
+ * `bound` bytes of heap at once, and a fatal error (ret != 0) says what
+ * went wrong, in valid UTF-8. */
+FUZZ_HELPER void fuzz_check_read(const char *harness, int ret, const struct evb_error *err,
+				 size_t bound)
+{
+	size_t heap = fuzz_heap_peak();
+	if (heap > bound) {
+		fprintf(stderr, "%s: the reader held %zu bytes at once\n", harness, heap);
+		abort();
+	}
+	if (ret && (!err->code || !err->message[0]))
+		abort();
+	fuzz_check_text(err->message);
+}
+
 FUZZ_HELPER int fuzz_row(void *ctx, const struct row *r)
 {
 	(void)ctx;

@@ -35,14 +35,6 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	struct input_info info = { 0 };
 	fuzz_heap_begin();
 	int ret = xml_in_read(reader, path, "export.xml", &fuzz_sink, &info, &err);
-	size_t heap = fuzz_heap_peak();
-	if (heap > HEAP_BOUND) {
-		fprintf(stderr, "fuzz_xml: the reader held %zu bytes at once\n", heap);
-		abort();
-	}
-	/* a fatal error always says what went wrong */
-	if (ret && (!err.code || !err.message[0]))
-		abort();
-	fuzz_check_text(err.message);
+	fuzz_check_read("fuzz_xml", ret, &err, HEAP_BOUND);
 	return 0;
 }
