@@ -585,6 +585,7 @@ static int export_record(struct engine *e)
 		if (c < 0)
 			continue;
 		row.val[c] = r->buf + r->off[i];
+		row.vlen[c] = (i + 1 < r->n ? r->off[i + 1] : r->len) - r->off[i] - 1;
 		row.vline[c] = r->line[i];
 	}
 	x->info->records++;
