@@ -35,6 +35,10 @@ struct loader {
 	 * value equal to the last one needs no look-up */
 	str_ref last[K__COUNT][SCHEMA_MAX_COLUMNS];
 	struct u32map beslut_by_id;    /* str_ref -> beslut index */
+	/* the personnummer text get_person saw last, and its person */
+	char last_pnr[32];
+	size_t last_pnr_len;           /* 0: none (an empty text is no person) */
+	uint32_t last_person;
 	int fatal;               /* EVB_ENOMEM once memory ran out */
 };
 
@@ -246,6 +250,13 @@ static int get_person(struct loader *ld, const struct row *r, int c, uint32_t *i
 	int ret = need(ld, r, c);
 	if (ret)
 		return ret;
+	/* a person's records come one after the other: the same text is the
+	 * same person, without parsing and looking it up again */
+	size_t len = r->vlen[c];
+	if (len == ld->last_pnr_len && memcmp(ld->last_pnr, val(r, c), len) == 0) {
+		*idx = ld->last_person;
+		return 0;
+	}
 	struct pnr p;
 	int e = pnr_parse(val(r, c), m->asof, &p);
 	if (e)
@@ -254,20 +265,27 @@ static int get_person(struct loader *ld, const struct row *r, int c, uint32_t *i
 	if (m->strings.failed)
 		return EVB_ENOMEM;
 	*idx = u32map_get(&ld->person_by_pnr, key);
-	if (*idx != IDX_NONE)
-		return 0;
-	struct person *ps = VEC_PUSH(m->persons);
-	if (!ps)
-		return EVB_ENOMEM;
-	ps->pnr = key;
-	ps->fodelsedatum = p.birth;
-	ps->avliden = DATE_NONE;
-	ps->avgiftsutrymme = NAN;
-	ps->kon = p.sex;
-	ps->samordning = p.samordning;
-	ps->src = (struct src){ line_of(r, c), ld->file };
-	*idx = m->persons.n - 1;
-	return u32map_put(&ld->person_by_pnr, key, *idx);
+	if (*idx == IDX_NONE) {
+		struct person *ps = VEC_PUSH(m->persons);
+		if (!ps)
+			return EVB_ENOMEM;
+		ps->pnr = key;
+		ps->fodelsedatum = p.birth;
+		ps->avliden = DATE_NONE;
+		ps->avgiftsutrymme = NAN;
+		ps->kon = p.sex;
+		ps->samordning = p.samordning;
+		ps->src = (struct src){ line_of(r, c), ld->file };
+		*idx = m->persons.n - 1;
+		if (u32map_put(&ld->person_by_pnr, key, *idx))
+			return EVB_ENOMEM;
+	}
+	if (len < sizeof(ld->last_pnr)) {
+		memcpy(ld->last_pnr, val(r, c), len);
+		ld->last_pnr_len = len;
+		ld->last_person = *idx;
+	}
+	return 0;
 }
 
 /* ---- duplicates ----------------------------------------------------------- */

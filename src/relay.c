@@ -107,19 +107,24 @@ static char *put_str(char *at, const char *s)
 	return s ? put(at, s, n + 1) : at;
 }
 
+/* A row: kind, file, line, the mask of present values, the mask of
+ * values starting on the row's line, the mask of other lines given; then
+ * per column, the value (length, bytes, NUL) and the other line. */
 static int relay_row(void *ctx, const struct row *r)
 {
 	struct relay *rl = ctx;
 	if (rl->seen_stop)
 		return rl->seen_stop;
-	uint32_t present = 0, lines = 0;
-	size_t need = 1 + sizeof(int) + sizeof(r->file) + sizeof(r->line) + 2 * sizeof(uint32_t);
+	uint32_t present = 0, same = 0, lines = 0;
+	size_t need = 1 + sizeof(int) + sizeof(r->file) + sizeof(r->line) + 3 * sizeof(uint32_t);
 	for (int c = 0; c < SCHEMA_MAX_COLUMNS; c++) {
 		if (r->val[c]) {
 			present |= 1u << c;
 			need += sizeof(size_t) + r->vlen[c] + 1;
 		}
-		if (r->vline[c]) {
+		if (r->vline[c] == r->line) {
+			same |= 1u << c;
+		} else if (r->vline[c]) {
 			lines |= 1u << c;
 			need += sizeof(long);
 		}
@@ -133,8 +138,10 @@ static int relay_row(void *ctx, const struct row *r)
 	at = put(at, &r->file, sizeof(r->file));
 	at = put(at, &r->line, sizeof(r->line));
 	at = put(at, &present, sizeof(present));
+	at = put(at, &same, sizeof(same));
 	at = put(at, &lines, sizeof(lines));
-	for (int c = 0; c < SCHEMA_MAX_COLUMNS; c++) {
+	for (uint32_t m = present | lines; m; m &= m - 1) {
+		int c = __builtin_ctz(m);
 		if (present & 1u << c) {
 			at = put(at, &r->vlen[c], sizeof(size_t));
 			at = put(at, r->val[c], r->vlen[c]);
@@ -224,16 +231,18 @@ static const char *get_str(const char **at)
 /* Decodes a row event (after its tag) into row; returns the next event. */
 static const char *decode_row(const char *at, struct row *row)
 {
-	uint32_t present, lines;
+	uint32_t present, same, lines;
 	int kind;
 	memset(row, 0, sizeof(*row));
 	get(&at, &kind, sizeof(kind));
 	get(&at, &row->file, sizeof(row->file));
 	get(&at, &row->line, sizeof(row->line));
 	get(&at, &present, sizeof(present));
+	get(&at, &same, sizeof(same));
 	get(&at, &lines, sizeof(lines));
 	row->kind = (enum kind)kind;
-	for (int c = 0; c < SCHEMA_MAX_COLUMNS; c++) {
+	for (uint32_t m = present | lines; m; m &= m - 1) {
+		int c = __builtin_ctz(m);
 		if (present & 1u << c) {
 			get(&at, &row->vlen[c], sizeof(size_t));
 			row->val[c] = at;
@@ -242,6 +251,8 @@ static const char *decode_row(const char *at, struct row *row)
 		if (lines & 1u << c)
 			get(&at, &row->vline[c], sizeof(long));
 	}
+	for (; same; same &= same - 1)
+		row->vline[__builtin_ctz(same)] = row->line;
 	return at;
 }
 
