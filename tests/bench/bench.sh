@@ -20,7 +20,11 @@
 # limit = read floor + write floor; the targets are those of the speed
 # issue: wall <= 1.5 x limit, read phase <= 2 x read floor, peak memory
 # <= 400 bytes a decision, time at the largest size / time at the smallest
-# <= 5.3 x for 5 times the decisions.
+# <= 5.3 x for 5 times the decisions. The table is printed by table.awk
+# from build/bench/results.txt (run it again to print it again); each
+# command's phase times (EVB_PHASES=1) are kept in
+# build/bench/phases-<size>-<format>-<command>.txt and the shape of what it
+# wrote in build/bench/shape-<size>-<format>-<command>.txt.
 set -eu
 evb=$1 bin=$2 sizes=$3 runs=$4
 root=$(cd "$(dirname "$0")/../.." && pwd)
@@ -47,7 +51,7 @@ gen() {
 	fi
 }
 
-# floor_read FORMAT SIZE: median seconds of the read floor
+# floor_read FORMAT SIZE: appends "size format floor median_s"
 floor_read() {
 	local fmt=$1 size=$2 times=() i
 	for ((i = 0; i < runs; i++)); do
@@ -59,7 +63,7 @@ floor_read() {
 		fi
 		times+=("$(cat "$work/time.txt")")
 	done
-	printf '%s\n' "${times[@]}" | median
+	echo "$size $fmt floor $(printf '%s\n' "${times[@]}" | median)" >>"$results"
 }
 
 # measure FORMAT SIZE NAME ARGS...: RUNS runs of evb and of the write floor;
@@ -79,6 +83,7 @@ measure() {
 		walls+=("$t")
 		[ "$m" -gt "$peak" ] && peak=$m
 		reads+=("$(awk '$2 == "phase" && $3 == "read" {print $4}' "$work/stderr.txt")")
+		grep -E '^evb: (phase|read cpu)' "$work/stderr.txt" >"$work/phases-$size-$fmt-$name.txt"
 		# the workbooks in the order evb wrote them
 		mapfile -t books < <(ls -tr "$work"/out/*/*.xlsx)
 		"$bin/write_floor" "$work/floor" "${books[@]}" >"$work/floor.txt"
@@ -98,7 +103,7 @@ for size in $sizes; do
 	for fmt in csv xml; do
 		# every run reads the input from the page cache, the first too
 		if [ "$fmt" = csv ]; then cat "$work/data-$size"/*.csv >/dev/null; else cat "$work/xml-$size/export.xml" >/dev/null; fi
-		echo "$size $fmt floor $(floor_read "$fmt" "$size")" >>"$results"
+		floor_read "$fmt" "$size"
 		measure "$fmt" "$size" check --as-of 2026-11-22
 		measure "$fmt" "$size" ivo --period 2026Q3 --as-of 2026-11-22
 		measure "$fmt" "$size" fees --month 2026-10
@@ -107,43 +112,5 @@ for size in $sizes; do
 	done
 done
 
-awk -v runs="$runs" -v cores="$(nproc)" -v load="$(cut -d' ' -f1-3 /proc/loadavg)" '
-$2 == "decisions" { n[$1] = $3; order[++k] = $1; next }
-$3 == "floor" { rf[$1, $2] = $4; next }
-{ t[$1, $2, $3] = $4; m[$1, $2, $3] = $5; rd[$1, $2, $3] = $6; wf[$1, $2, $3] = $7 }
-function mark(ok) { return ok ? "" : " *" }
-END {
-	split("check ivo fees meals due", cmds, " ")
-	printf "\n%-9s %-4s %-6s %8s %8s %8s %8s %8s %10s %9s %8s %8s\n", "decisions", "in", "command",
-		"wall s", "read s", "r.floor", "w.floor", "limit", "wall/lim", "read/rf", "MiB", "B/dec"
-	for (i = 1; i <= k; i++) {
-		s = order[i]
-		for (f = 1; f <= 2; f++) {
-			fmt = f == 1 ? "csv" : "xml"
-			for (j = 1; j <= 5; j++) {
-				c = cmds[j]
-				lim = rf[s, fmt] + wf[s, fmt, c]
-				r1 = t[s, fmt, c] / lim; r2 = rd[s, fmt, c] / rf[s, fmt]
-				b = m[s, fmt, c] * 1024 / n[s]
-				printf "%-9d %-4s %-6s %8.2f %8.2f %8.2f %8.2f %8.2f %8.2f%-2s %7.2f%-2s %8.1f %6.0f%-2s\n",
-					n[s], fmt, c, t[s, fmt, c], rd[s, fmt, c], rf[s, fmt], wf[s, fmt, c], lim,
-					r1, mark(r1 <= 1.5), r2, mark(r2 <= 2.0), m[s, fmt, c] / 1024, b, mark(b <= 400)
-			}
-		}
-	}
-	if (k > 1) {
-		a = order[1]; z = order[k]
-		printf "\ntime at %d / time at %d decisions (target <= 5.3):\n", n[z], n[a]
-		for (f = 1; f <= 2; f++) {
-			fmt = f == 1 ? "csv" : "xml"
-			printf "  %-4s", fmt
-			for (j = 1; j <= 5; j++) {
-				c = cmds[j]; r = t[z, fmt, c] / t[a, fmt, c]
-				printf "  %s %.2f%s", c, r, mark(r <= 5.3)
-			}
-			printf "\n"
-		}
-	}
-	printf "\n(median of %d runs; peak memory the largest of them; * = target not met;\n", runs
-	printf " %d cores, load average at the end %s)\n", cores, load
-}' "$results"
+tests/bench/table.awk -v runs="$runs" -v cores="$(nproc)" \
+	-v load="$(cut -d' ' -f1-3 /proc/loadavg)" "$results"
