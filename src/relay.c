@@ -117,7 +117,10 @@ static int relay_row(void *ctx, const struct row *r)
 		return rl->seen_stop;
 	uint32_t present = 0, same = 0, lines = 0;
 	size_t need = 1 + sizeof(int) + sizeof(r->file) + sizeof(r->line) + 3 * sizeof(uint32_t);
-	for (int c = 0; c < SCHEMA_MAX_COLUMNS; c++) {
+	/* a kind's values are in its columns only */
+	const struct kind_info *ki = schema_kind(r->kind);
+	int ncolumns = ki ? ki->ncolumns : SCHEMA_MAX_COLUMNS;
+	for (int c = 0; c < ncolumns; c++) {
 		if (r->val[c]) {
 			present |= 1u << c;
 			need += sizeof(size_t) + r->vlen[c] + 1;
