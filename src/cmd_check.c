@@ -15,7 +15,7 @@ static int fill(struct run *r, struct book *b, const void *ctx)
 	return run_sheet_summary(r, b, "kontroll", NULL, 0) ||
 	       run_sheet_inputs(r, b, "kontroll") ||
 	       run_sheet_rejects(r, b, "kontroll", true) ||
-	       run_sheet_checks(r, b, "kontroll", NULL);
+	       run_sheet_checks(r, b, "kontroll", NULL, NULL);
 }
 
 int cmd_check(int argc, char **argv)

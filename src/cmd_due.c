@@ -236,7 +236,7 @@ static int fill(struct run *r, struct book *bk, const void *ctx)
 	const struct due_report *rep = ctx;
 	return write_decisions(r, bk, rep) || write_orders(r, bk, rep) ||
 	       write_pauses(r, bk, rep) || write_summary(r, bk, rep) ||
-	       run_sheet_checks(r, bk, "bevakning", checks_case_keys) ||
+	       run_sheet_checks(r, bk, "bevakning", checks_case_keys, NULL) ||
 	       run_sheet_rejects(r, bk, "bevakning", true);
 }
 

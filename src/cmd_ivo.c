@@ -27,6 +27,7 @@ struct ivo_ctx {
 	char period[8];
 	char *body;             /* a message body (MESSAGE_MAX bytes) */
 	char (*ev)[EVENT_MAX];  /* texts of events, one per handelse typ */
+	struct finding_scope scope;   /* what "Kontroller" lists */
 };
 
 static const char *txt(const struct ivo_ctx *x, const char *key)
@@ -304,17 +305,25 @@ static int period_items(struct ivo_ctx *x, struct summary_item *items)
 	return n;
 }
 
-/* "Sammanfattning" of the IVO workbook: counts per rapporttyp and insats. */
+/* "Sammanfattning" of the IVO workbook: counts per rapporttyp and insats,
+ * messages per ansvarig, and the findings left out of "Kontroller" per
+ * check. */
 static int write_ivo_summary(struct ivo_ctx *x, struct book *bk)
 {
 	struct run *r = x->r;
 	int ninsats = templates_insats_count(r->templates);
+	size_t nkeys = 0;
+	while (checks_case_keys[nkeys])
+		nkeys++;
+	/* one label per count: rapporttyp x insats, rapporttyp totals,
+	 * ansvariga (at most one per insats and routing), checks */
+	size_t nlabels = (size_t)ninsats * RT__N + RT__N + (size_t)ninsats * 2 + nkeys + 1;
 	long *counts = calloc((size_t)ninsats * RT__N + 1, sizeof(*counts));
-	struct summary_item *items = calloc((size_t)ninsats * RT__N + RT__N + 16,
-					    sizeof(*items));
-	char (*labels)[160] = calloc((size_t)ninsats * RT__N + RT__N + 1, sizeof(*labels));
+	long *outside = calloc(nkeys + 1, sizeof(*outside));
+	struct summary_item *items = calloc(nlabels + 16, sizeof(*items));
+	char (*labels)[160] = calloc(nlabels, sizeof(*labels));
 	int ret = EVB_ENOMEM;
-	if (!counts || !items || !labels)
+	if (!counts || !outside || !items || !labels)
 		goto out;
 	for (uint32_t i = 0; i < x->rep.rows.n; i++) {
 		const struct ivo_row *row = &x->rep.rows.v[i];
@@ -344,9 +353,34 @@ static int write_ivo_summary(struct ivo_ctx *x, struct book *bk)
 			items[n++] = (struct summary_item){ NULL, labels[nl++], cell_int(c) };
 		}
 	}
+	/* messages per ansvarig: they are sorted by ansvarig */
+	for (uint32_t i = 0, j; i < x->rep.messages.n && (size_t)nl < nlabels; i = j) {
+		const char *a = x->rep.messages.v[i].ansvarig;
+		for (j = i; j < x->rep.messages.n && strcmp(x->rep.messages.v[j].ansvarig, a) == 0; j++)
+			;
+		snprintf(labels[nl], sizeof(labels[nl]), "%s, %s", txt(x, "summary.meddelanden"), a);
+		items[n++] = (struct summary_item){ NULL, labels[nl++], cell_int(j - i) };
+	}
+	const struct model *m = &r->model;
+	for (uint32_t i = 0; i < m->findings.n; i++) {
+		const struct finding *f = &m->findings.v[i];
+		if (!run_finding_shown(r, f, checks_case_keys) || run_finding_in_scope(f, &x->scope))
+			continue;
+		for (size_t k = 0; k < nkeys; k++)
+			if (strcmp(checks_case_keys[k], f->check_key) == 0)
+				outside[k]++;
+	}
+	for (size_t k = 0; k < nkeys; k++) {
+		if (!outside[k])
+			continue;
+		snprintf(labels[nl], sizeof(labels[nl]), "%s: %s", txt(x, "summary.ovriga_kontroller"),
+			 txt(x, checks_case_keys[k]));
+		items[n++] = (struct summary_item){ NULL, labels[nl++], cell_int(outside[k]) };
+	}
 	ret = run_sheet_summary(r, bk, "ivo", items, n);
 out:
 	free(counts);
+	free(outside);
 	free(items);
 	free(labels);
 	return ret;
@@ -546,6 +580,55 @@ static int write_stat_summary(struct ivo_ctx *x, struct book *bk)
 	return run_sheet_summary(x->r, bk, "statistik", items, n);
 }
 
+/* What the IVO "Kontroller" lists (SPEC 5.1): findings about the
+ * decisions and persons in "Individrapporter", and "Dokumentation saknas"
+ * for a reported case without a skal event in [start, E] or, for
+ * Återrapportering, without a sammanfattning after the previous
+ * milestone. */
+static const char *const person_checks[] = {
+	"check.ivo_id_kollision", "check.text_avkortad", NULL,
+};
+
+static int ivo_scope(struct ivo_ctx *x)
+{
+	struct model *m = &x->r->model;
+	uint8_t *beslut = calloc((size_t)m->beslut.n + 1, 1);
+	uint8_t *person = calloc((size_t)m->persons.n + 1, 1);
+	x->scope = (struct finding_scope){ beslut, person, person_checks };
+	if (!beslut || !person)
+		return EVB_ENOMEM;
+	for (uint32_t i = 0; i < x->rep.rows.n; i++) {
+		const struct ivo_row *row = &x->rep.rows.v[i];
+		const struct beslut *b = &m->beslut.v[row->beslut];
+		beslut[row->beslut] = person[row->person] = 1;
+		struct journal j;
+		ivo_journal(m, b, row->start, x->rep.eval, &j);
+		bool no_skal = !j.last[HT_SKAL], no_summary = false;
+		if (row->r.typ == RT_ATER) {
+			/* the milestone before this quarter's one */
+			int k = 2;
+			while (add_months(row->start, 3 * k) < row->r.milestone)
+				k++;
+			evb_date prev = add_months(row->start, 3 * (k - 1));
+			const struct handelse *sum = j.last[HT_SAMMANFATTNING];
+			no_summary = !sum || sum->datum <= prev;
+		}
+		if (!no_skal && !no_summary)
+			continue;
+		struct finding *f = model_add_beslut_finding(m, "check.dokumentation_saknas", b->src,
+							     K_BESLUT, STR_NONE, row->beslut,
+							     row->r.title_date);
+		if (!f)
+			return EVB_ENOMEM;
+		f->detail = model_strf(m, "%s%s%s", no_skal ? txt(x, "dokumentation.skal") : "",
+				       no_skal && no_summary ? "; " : "",
+				       no_summary ? txt(x, "dokumentation.sammanfattning") : "");
+		if (m->strings.failed)
+			return EVB_ENOMEM;
+	}
+	return 0;
+}
+
 static int write_books(struct ivo_ctx *x)
 {
 	struct run *r = x->r;
@@ -554,8 +637,9 @@ static int write_books(struct ivo_ctx *x)
 	struct book *bk = run_book(r, "ivo", name);
 	if (!bk)
 		return EVB_EIO;
-	if (write_individrapporter(x, bk) || write_meddelanden(x, bk) ||
-	    write_ivo_summary(x, bk) || run_sheet_checks(r, bk, "ivo", checks_case_keys) ||
+	if (ivo_scope(x) || write_individrapporter(x, bk) || write_meddelanden(x, bk) ||
+	    write_ivo_summary(x, bk) ||
+	    run_sheet_checks(r, bk, "ivo", checks_case_keys, &x->scope) ||
 	    run_sheet_rejects(r, bk, "ivo", true)) {
 		book_abort(bk);
 		return EVB_EIO;
@@ -649,6 +733,8 @@ out:
 	ivo_release(&x.rep);
 	free(x.body);
 	free(x.ev);
+	free((void *)x.scope.beslut);
+	free((void *)x.scope.person);
 	run_release(&r);
 	return status;
 }
