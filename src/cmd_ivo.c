@@ -347,9 +347,9 @@ static int write_ivo_summary(struct ivo_ctx *x, struct book *bk)
 			long c = counts[(size_t)t * ninsats + k];
 			if (!c)
 				continue;
-			snprintf(labels[nl], sizeof(labels[nl]), "%s, %s",
-				 txt(x, rapporttyp_keys[t]),
-				 templates_insats(r->templates, k)->name);
+			snprintf(labels[nl], sizeof(labels[nl]), "%s, %s (%s)",
+				 txt(x, rapporttyp_keys[t]), templates_insats(r->templates, k)->name,
+				 templates_insats(r->templates, k)->lagrum);
 			items[n++] = (struct summary_item){ NULL, labels[nl++], cell_int(c) };
 		}
 	}

@@ -218,6 +218,11 @@ const char *const template_required_layouts[] = {
 	"kontroll/sammanfattning/uppgift",
 	"kontroll/sammanfattning/varde",
 
+	"kontroll/oversikt",
+	"kontroll/oversikt/kontroll",
+	"kontroll/oversikt/allvar",
+	"kontroll/oversikt/antal",
+
 	"kontroll/inlasning",
 	"kontroll/inlasning/fil",
 	"kontroll/inlasning/typ",
