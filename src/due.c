@@ -115,6 +115,8 @@ static int cmp_key(const void *a, const void *b)
 /* Reorders n elements of `size` bytes at v by keys (filled for each). */
 static int reorder(void *v, uint32_t n, size_t size, struct key *keys)
 {
+	if (n == 0)         /* v may be NULL */
+		return 0;
 	sort_array(keys, n, sizeof(*keys), cmp_key);
 	char *copy = malloc((size_t)n * size + 1);
 	if (!copy)
