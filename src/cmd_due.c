@@ -32,16 +32,6 @@ static void who_of(const struct run *r, uint32_t beslut, struct who *w)
 	w->insats = templates_insats(r->templates, b->insats);
 }
 
-/* "YYYY-MM-DD HH:MM" of minutes since 1970 (local wall-clock time). */
-static const char *minute_text(int64_t minute, char buf[static 17])
-{
-	evb_date day = (evb_date)(minute >= 0 ? minute / 1440 : -((-minute + 1439) / 1440));
-	int mins = (int)(minute - (int64_t)day * 1440);
-	char date[11];
-	snprintf(buf, 17, "%s %02d:%02d", date_format(day, date), mins / 60, mins % 60);
-	return buf;
-}
-
 /* A step of the cycle (SPEC 5.4): its date, with " (sen)" when after the
  * due date; "Saknas" when missing after the due date; else empty. */
 static void step_text(const struct run *r, evb_date done, evb_date due, bool missing,
@@ -144,6 +134,15 @@ static int write_decisions(struct run *r, struct book *bk, const struct due_repo
 		if (ret)
 			return ret;
 	}
+	/* the rows with a step missing after its due date stand out */
+	struct evb_error err = { 0 };
+	int status_col = 0;
+	while (strcmp(cols[status_col], "status") != 0)
+		status_col++;
+	if (sheet_highlight_rows(s, status_col, templates_text(r->templates, "due.saknas"), &err)) {
+		diag_error(&err);
+		return EVB_EIO;
+	}
 	return 0;
 }
 
@@ -162,19 +161,17 @@ static int write_orders(struct run *r, struct book *bk, const struct due_report 
 		const struct due_order *x = &rep->orders.v[i];
 		const struct bestallning *o = &m->bestallningar.v[x->order];
 		struct who w;
-		char sent[17], due[17], conf[17] = "";
 		who_of(r, x->beslut, &w);
 		bool confirmed = o->bekraftad != INT32_MIN &&
 				 o->bekraftad < ((int64_t)rep->eval + 1) * 1440;
-		if (confirmed)
-			minute_text(o->bekraftad, conf);
 		/* hours late, a started hour counted whole */
 		int64_t late = confirmed ? (o->bekraftad - x->deadline + 59) / 60 : 0;
 		struct cell cells[NCOLS] = {
 			cell_text(str_get(m, o->id)), cell_text(str_get(m, m->beslut.v[x->beslut].id)),
 			cell_text(w.pnr), cell_text(w.name), cell_text(w.insats->name),
-			cell_text(str_get(m, o->utforare)), cell_text(minute_text(o->skickad, sent)),
-			cell_text(minute_text(x->deadline, due)), cell_text(conf),
+			cell_text(str_get(m, o->utforare)), cell_datetime(o->skickad),
+			cell_datetime(x->deadline),
+			confirmed ? cell_datetime(o->bekraftad) : cell_blank(),
 			cell_text(templates_text(r->templates, confirmed ? "due.bekraftad_sent"
 									 : "due.ej_bekraftad")),
 			confirmed ? cell_int(late) : cell_blank(),
