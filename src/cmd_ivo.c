@@ -596,7 +596,7 @@ static int ivo_scope(struct ivo_ctx *x)
 	uint8_t *person = calloc((size_t)m->persons.n + 1, 1);
 	x->scope = (struct finding_scope){ beslut, person, person_checks };
 	if (!beslut || !person)
-		return EVB_ENOMEM;
+		goto enomem;
 	for (uint32_t i = 0; i < x->rep.rows.n; i++) {
 		const struct ivo_row *row = &x->rep.rows.v[i];
 		const struct beslut *b = &m->beslut.v[row->beslut];
@@ -619,14 +619,17 @@ static int ivo_scope(struct ivo_ctx *x)
 							     K_BESLUT, STR_NONE, row->beslut,
 							     row->r.title_date);
 		if (!f)
-			return EVB_ENOMEM;
+			goto enomem;
 		f->detail = model_strf(m, "%s%s%s", no_skal ? txt(x, "dokumentation.skal") : "",
 				       no_skal && no_summary ? "; " : "",
 				       no_summary ? txt(x, "dokumentation.sammanfattning") : "");
 		if (m->strings.failed)
-			return EVB_ENOMEM;
+			goto enomem;
 	}
 	return 0;
+enomem:
+	diag_msg("out of memory");
+	return EVB_ENOMEM;
 }
 
 static int write_books(struct ivo_ctx *x)

@@ -3,7 +3,7 @@
  * data: every decision in scope not yet executed and every interruption
  * not yet resumed on the evaluation date E, with the routine's due dates of
  * the current three-month cycle; hemtjänst orders not confirmed within 24
- * working hours (still unconfirmed on E and not executed, or confirmed late
+ * hours of working days (still unconfirmed on E and not executed, or confirmed late
  * within the last DUE_LOOKBACK_MONTHS); temporary pauses registered more
  * than seven days after they began (registered within the look-back).
  * cmd_due.c writes it.
