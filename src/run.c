@@ -305,6 +305,11 @@ int run_open_dir(struct run *r, const char *name)
 
 /* ---- books and common sheets -------------------------------------------------- */
 
+static const char *txt(const struct run *r, const char *key)
+{
+	return templates_text(r->templates, key);
+}
+
 static struct book *open_run_book(struct run *r, const char *book, const char *name,
 				  bool small)
 {
@@ -315,8 +320,25 @@ static struct book *open_run_book(struct run *r, const char *book, const char *n
 	struct book *b = small
 		? book_open_small(r->dir, name, title, r->eval, r->opts.csv, &err)
 		: book_open(r->dir, name, title, r->eval, r->opts.csv, &err);
-	if (!b)
+	if (!b) {
 		diag_error(&err);
+		return NULL;
+	}
+	/* printed pages: municipality, report and period; evaluation date */
+	char date[11], head[512], foot[160];
+	date_format(r->eval, date);
+	const char *period = r->opts.period ? r->opts.period : r->opts.month ? r->opts.month : date;
+	snprintf(head, sizeof(head), "%s %s", title, period);
+	snprintf(foot, sizeof(foot), "%s %s", txt(r, "summary.utvarderingsdatum"), date);
+	struct page_texts pt = {
+		.head_left = r->config.municipality, .head_center = head, .foot_left = foot,
+		.page = txt(r, "utskrift.sida"), .of = txt(r, "utskrift.av"),
+	};
+	if (book_set_page_texts(b, &pt, &err)) {
+		diag_error(&err);
+		book_abort(b);
+		return NULL;
+	}
 	return b;
 }
 
@@ -335,12 +357,14 @@ struct sheet *run_sheet(struct run *r, struct book *b, const char *book,
 {
 	struct evb_error err = { 0 };
 	const char *name, *headers[64];
+	struct sheet_look look;
 	if (ncols > 64 || templates_layout(r->templates, book, sheet, keys, ncols,
-					   &name, headers, &err)) {
+					   &name, headers, &err) ||
+	    templates_look(r->templates, book, sheet, keys, ncols, &look, &err)) {
 		diag_error(&err);
 		return NULL;
 	}
-	struct sheet *s = book_add_sheet(b, name, headers, ncols, &err);
+	struct sheet *s = book_add_sheet_look(b, name, headers, ncols, &look, &err);
 	if (!s)
 		diag_error(&err);
 	return s;
@@ -353,11 +377,6 @@ int run_add_row(struct sheet *s, const struct cell *cells)
 	if (ret)
 		diag_error(&err);
 	return ret;
-}
-
-static const char *txt(const struct run *r, const char *key)
-{
-	return templates_text(r->templates, key);
 }
 
 static const char *kind_text(const struct run *r, int kind)

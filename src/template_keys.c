@@ -11,6 +11,8 @@ const char *const template_required_texts[] = {
 	"title.avgift",
 	"title.bevakning",
 	"title.diff",
+	"utskrift.sida",
+	"utskrift.av",
 
 	"titel.prefix",
 

@@ -13,7 +13,7 @@
 #define FIXTURES "fixtures/templates"
 
 static const char *const template_files[] = {
-	"insatser.csv", "skal.csv", "texts.csv", "layouts.csv", "taxor.csv",
+	"insatser.csv", "skal.csv", "texts.csv", "layouts.csv", "looks.csv", "taxor.csv",
 	"maxtaxa.csv",
 };
 
