@@ -161,9 +161,9 @@ int cmd_fees(int argc, char **argv)
 	if (run_parse(&r, "fees", OPT_MONTH, argc, argv, usage))
 		goto out;
 	if (r.opts.help) {
-		printf("usage: %s\n\nWrites the month's fee basis for the fee unit (avgift-YYYY-MM.xlsx):\n"
-		       "billable days and omfattning per decision, the fee per person under the\n"
-		       "maxtaxa and avgiftsutrymme, and the meals on top.\n", usage);
+		command_help("fees", usage, "Writes the month's fee basis for the fee unit (avgift-YYYY-MM.xlsx):\n"
+			     "billable days and omfattning per decision, the fee per person under the\n"
+			     "maxtaxa and avgiftsutrymme, and the meals on top.");
 		status = EXIT_FINE;
 		goto out;
 	}

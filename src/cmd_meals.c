@@ -91,8 +91,8 @@ int cmd_meals(int argc, char **argv)
 	if (run_parse(&r, "meals", OPT_MONTH, argc, argv, usage))
 		goto out;
 	if (r.opts.help) {
-		printf("usage: %s\n\nWrites the month's meals per enhet, person and måltidstyp with\n"
-		       "prices from templates/taxor.csv (maltider-YYYY-MM.xlsx).\n", usage);
+		command_help("meals", usage, "Writes the month's meals per enhet, person and måltidstyp with\n"
+			     "prices from templates/taxor.csv (maltider-YYYY-MM.xlsx).");
 		status = EXIT_FINE;
 		goto out;
 	}

@@ -35,6 +35,7 @@ struct loader {
 	str_ref last[K__COUNT][SCHEMA_MAX_COLUMNS];
 	struct u32map beslut_by_id;    /* str_ref -> beslut index */
 	int fatal;               /* EVB_ENOMEM once memory ran out */
+	char reason[160];        /* a reject reason naming its value */
 };
 
 /* ---- small helpers ------------------------------------------------------ */
@@ -170,7 +171,7 @@ static int get_date(struct loader *ld, const struct row *r, int c, bool required
 		return required ? need(ld, r, c) : 0;
 	int e = field_date(s, out);
 	if (e)
-		return rej(ld, r, c, "reject.invalid_date", "%s", field_strerror(e));
+		return rej(ld, r, c, "reject.invalid_date", "%s: '%.40s'", field_strerror(e), s);
 	return 0;
 }
 
@@ -184,9 +185,10 @@ static int get_datetime(struct loader *ld, const struct row *r, int c,
 	int64_t minutes;
 	int e = field_datetime(s, &minutes);
 	if (e)
-		return rej(ld, r, c, "reject.invalid_datetime", "%s", field_strerror(e));
+		return rej(ld, r, c, "reject.invalid_datetime", "%s: '%.40s'", field_strerror(e), s);
 	if (minutes <= INT32_MIN || minutes > INT32_MAX)
-		return rej(ld, r, c, "reject.invalid_datetime", "date and time out of range");
+		return rej(ld, r, c, "reject.invalid_datetime", "date and time out of range: '%.40s'",
+			   s);
 	*out = (int32_t)minutes;
 	return 0;
 }
@@ -230,7 +232,7 @@ static int get_code(struct loader *ld, const struct row *r, int c,
 			return 0;
 		}
 	}
-	return rej(ld, r, c, "reject.unknown_value", "unknown value for '%s'",
+	return rej(ld, r, c, "reject.unknown_value", "unknown value '%.40s' for '%s'", s,
 		   column_name(r->kind, c));
 }
 
@@ -855,6 +857,7 @@ static int read_file(struct loader *ld, struct hash_queue *hq, size_t i,
 		f->bom = info.bom;
 		f->delimiter = info.delimiter;
 		if (!ret && f->cp1252) {
+			/* said once, here; the summary's Inläsning sheet shows it too */
 			diag_at(f->display, 0, NULL,
 				"not valid UTF-8: read as Windows-1252 and converted");
 			ret = model_add_finding(m, "check.teckenkodning", src, f->kind,
@@ -926,11 +929,13 @@ static int filter(struct loader *ld, int kind, void *arr, uint32_t *n,
 static const char *keep_unconflicted(struct model *m, void *rec, struct loader *ld,
 				     const char **reason, int kind, str_ref id)
 {
-	(void)m;
 	(void)rec;
 	if (u32map_get(&ld->conflicts[kind], id) == IDX_NONE)
 		return NULL;
-	*reason = "id occurs again with other content: every copy is rejected";
+	snprintf(ld->reason, sizeof(ld->reason),
+		 "id '%.60s' occurs again with other content: every copy is rejected",
+		 str_get(m, id));
+	*reason = ld->reason;
 	return "reject.duplicate_conflict";
 }
 

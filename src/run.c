@@ -119,13 +119,15 @@ int run_parse(struct run *r, const char *command, unsigned allowed, int argc,
 	r->eval = o->asof;
 	if (allowed & OPT_MONTH) {
 		/* a monthly report is evaluated on the month's last day */
-		if (!o->month)
+		if (!o->month || !*o->month)
 			return usage_error(usage, "%s", "missing --month (use e.g. --month 2026-10)");
 		if (field_month(o->month, &o->year, &o->mon) || o->year < 1953)
 			return usage_error(usage, "invalid --month '%s' (use YYYY-MM, e.g. 2026-10)",
 					   o->month);
 		r->eval = date_from_ymd(o->year, o->mon, days_in_month(o->year, o->mon));
 	}
+	if ((allowed & OPT_PERIOD) && (!o->period || !*o->period))
+		return usage_error(usage, "%s", "missing --period (use e.g. --period 2026Q3)");
 	if (o->ninputs == 0)
 		return usage_error(usage, "%s", "no input: give --in DIR or --in FILE");
 	return 0;
@@ -264,13 +266,11 @@ void run_print_summary(const struct run *r)
 		printf("%-17s %8ld read = %8ld used + %6ld rejected",
 		       schema_kind(k)->name, m->read[k], m->used[k], m->rejected[k]);
 		if (m->merged[k])
-			printf(" (%ld exact duplicates merged)", m->merged[k]);
+			printf(" (%ld exact duplicate%s merged)", m->merged[k],
+			       m->merged[k] == 1 ? "" : "s");
 		putchar('\n');
 	}
-	for (uint32_t i = 0; i < m->files.n; i++)
-		if (m->files.v[i].cp1252)
-			printf("%s: read as Windows-1252 (not valid UTF-8)\n",
-			       m->files.v[i].display);
+	/* a file read as Windows-1252 was said on stderr while reading */
 }
 
 bool run_strict_stop(const struct run *r)
@@ -762,6 +762,26 @@ int run_finish(struct run *r)
 		return EXIT_FATAL;
 	if (!r->opts.quiet)
 		printf("report written to %s/\n", r->dir);
+	if (!r->opts.quiet && m->rejects.n) {
+		/* how many were rejected and where they are listed */
+		const char *sheet = "";
+		struct evb_error err = { 0 };
+		if (templates_layout(r->templates, "kontroll", "avvisade", NULL, 0, &sheet, NULL,
+				     &err))
+			diag_error(&err);   /* a required layout: cannot happen */
+		printf("%u record%s rejected: listed in the sheet '%s' of", m->rejects.n,
+		       m->rejects.n == 1 ? "" : "s", sheet);
+		const char *sep = " ";
+		for (size_t i = 0; i < r->outputs.n; i++) {
+			const char *f = base_name(r->outputs.paths[i]);
+			size_t n = strlen(f);
+			if (n > 5 && strcmp(f + n - 5, ".xlsx") == 0) {
+				printf("%s%s", sep, f);
+				sep = ", ";
+			}
+		}
+		printf("\n");
+	}
 	if (fflush(stdout) != 0) {
 		diag_msg("cannot write to standard output: %s", strerror(errno));
 		return EXIT_FATAL;
