@@ -367,6 +367,7 @@ static int write_stat_antal(struct ivo_ctx *x, struct book *bk)
 		}
 	}
 	if (!ret) {
+		sheet_end_filter(s);   /* the totals row stays out of the filter */
 		struct cell cells[9] = {
 			cell_text(txt(x, "summary.totalt")), cell_blank(), cell_blank(),
 			cell_int(total.open[0]), cell_int(total.open[1]), cell_int(total.open[2]),
