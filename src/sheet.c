@@ -60,8 +60,8 @@
  * its substitute for Calibri (8 columns of width 12 fit a landscape page,
  * 9 do not), which is wider than Excel's 7 pixels (5.25 pt) a character.
  * A sheet that fits one page wide at READABLE_SCALE or more is fitted to
- * one page wide; a wider one is printed at READABLE_SCALE with its
- * identifying columns repeated on every page, pages across then down.
+ * one page wide; a wider one keeps its scale (100 %) and repeats its
+ * identifying columns on every page, pages across then down.
  */
 #define PORTRAIT_PT 494.0
 #define LANDSCAPE_PT 741.0
@@ -723,6 +723,12 @@ out:
 
 static int write_header(struct sheet *s, bool to_csv, struct evb_error *err);
 
+/* Columns frozen on screen: up to the last identifying one. */
+static int frozen_cols(const struct sheet *s)
+{
+	return s->look.nid ? s->look.id_first + s->look.nid : 0;
+}
+
 /* Lines of text t wrapped at width characters, words kept whole where
  * they fit (as a spreadsheet program wraps them). */
 static unsigned wrap_lines(const char *t, unsigned width)
@@ -819,9 +825,11 @@ struct sheet *book_add_sheet_look(struct book *b, const char *name,
 			      "more than %d sheets in one workbook", MAX_SHEETS);
 		return NULL;
 	}
-	if (look && (look->nid < 0 || look->nid >= ncols)) {
+	if (look && (look->nid < 0 || look->id_first < 0 ||
+		     look->id_first + look->nid >= ncols)) {
 		evb_error_set(err, EVB_ETEMPLATE, NULL, 0, NULL,
-			      "sheet '%s': %d identifying columns of %d", name, look->nid, ncols);
+			      "sheet '%s': identifying columns %d to %d of %d", name,
+			      look->id_first + 1, look->id_first + look->nid, ncols);
 		return NULL;
 	}
 	for (int i = 0; look && i < ncols; i++)
@@ -881,7 +889,7 @@ struct sheet *book_add_sheet_look(struct book *b, const char *name,
 	/* the workbook now holds the sheet: a failure from here on spoils it */
 	b->sheets[b->nsheets++] = s;
 	s->parts[s->nparts++] = s->ws;
-	worksheet_freeze_panes(s->ws, 1, (lxw_col_t)s->look.nid);
+	worksheet_freeze_panes(s->ws, 1, (lxw_col_t)frozen_cols(s));
 	for (int i = 0; i < ncols; i++) {
 		unsigned w = head_width(s->headers[i]);
 		s->head[i] = (unsigned char)w;
@@ -907,8 +915,9 @@ static void widen(struct sheet *s, int col, size_t chars)
 {
 	if (s->row == 0)   /* the header wraps: its width is s->head */
 		return;
-	if (chars > MAX_WIDTH)
-		chars = MAX_WIDTH;
+	size_t max = s->look.wrap[col] > MAX_WIDTH ? s->look.wrap[col] : MAX_WIDTH;
+	if (chars > max)
+		chars = max;
 	if (chars > s->width[col])
 		s->width[col] = (unsigned char)chars;
 }
@@ -1052,7 +1061,7 @@ static int next_part(struct sheet *s, struct evb_error *err)
 	s->parts[s->nparts++] = ws;
 	s->ws = ws;
 	s->row = 0;
-	worksheet_freeze_panes(ws, 1, (lxw_col_t)s->look.nid);
+	worksheet_freeze_panes(ws, 1, (lxw_col_t)frozen_cols(s));
 	return write_header(s, false, err);
 }
 
@@ -1195,10 +1204,11 @@ static int finish_part(struct sheet *s, int p, struct evb_error *err)
 		worksheet_set_landscape(ws);
 	if (total <= (total <= PORTRAIT_PT ? PORTRAIT_PT : LANDSCAPE_PT) * 100.0 / READABLE_SCALE) {
 		worksheet_fit_to_pages(ws, 1, 0);
-	} else {
-		worksheet_set_print_scale(ws, READABLE_SCALE);
+	} else {   /* keeps its scale (100 %) */
 		if (s->look.nid > 0) {
-			lxw_error e = worksheet_repeat_columns(ws, 0, (lxw_col_t)(s->look.nid - 1));
+			lxw_error e = worksheet_repeat_columns(ws, (lxw_col_t)s->look.id_first,
+							       (lxw_col_t)(s->look.id_first +
+									   s->look.nid - 1));
 			if (e)
 				return lxw_fail(b, e, "cannot repeat the identifying columns", err);
 		}

@@ -64,16 +64,17 @@ struct book *book_open_small(const char *dir, const char *name, const char *titl
 			     evb_date eval_date, bool csv, struct evb_error *err);
 /*
  * How a sheet is worked from, on screen and on paper (templates/looks.csv):
- * key_value sheets (label and value) carry no autofilter; the first nid
- * columns identify a row: they stay frozen with the header and, when the
- * sheet is too wide to print one page wide at a readable scale, are
- * repeated on every printed page; a column with wrap[c] > 0 is at most
- * that many characters wide and its texts wrap, the row heights following.
+ * key_value sheets (label and value) carry no autofilter; the nid columns
+ * from id_first on identify a row: they stay frozen with the header (and
+ * so every column left of them) and, when the sheet is too wide to print
+ * one page wide at a readable scale, are repeated on every printed page; a
+ * column with wrap[c] > 0 is at most that many characters wide and its
+ * texts wrap, the row heights following.
  */
 #define SHEET_MAX_COLS 256
 struct sheet_look {
 	bool key_value;
-	int nid;
+	int id_first, nid;
 	unsigned char wrap[SHEET_MAX_COLS];
 };
 #define SHEET_WRAP_MIN 8

@@ -1282,21 +1282,25 @@ int templates_look(const struct templates *t, const char *book, const char *shee
 				     SHEET_MAX_COLS);
 	const struct look_entry *e = look_find(t, book, sheet, "");
 	look->key_value = e && e->look == LOOK_NYCKELVARDE;
-	bool ids = true;   /* still in the identifying columns */
+	int last_id = -1;
 	for (int i = 0; i < ncols; i++) {
 		e = column_keys[i] ? look_find(t, book, sheet, column_keys[i]) : NULL;
-		bool id = e && e->look == LOOK_ID;
-		if (id && !ids)
-			return evb_error_set(err, EVB_ETEMPLATE, t->looks_path, e->line, "look",
-					     "identifying column '%s' of '%s/%s' does not follow "
-					     "the other identifying columns (they come first)",
-					     column_keys[i], book, sheet);
-		ids = id;
-		look->nid += id;
 		look->wrap[i] = e ? (unsigned char)e->width : 0;
+		if (!e || e->look != LOOK_ID)
+			continue;
+		if (last_id >= 0 && last_id != i - 1)
+			return evb_error_set(err, EVB_ETEMPLATE, t->looks_path, e->line, "look",
+					     "identifying column '%s' of '%s/%s' is not next to "
+					     "the other identifying columns", column_keys[i], book,
+					     sheet);
+		if (last_id < 0)
+			look->id_first = i;
+		last_id = i;
+		look->nid++;
 	}
-	if (look->nid >= ncols && ncols > 0)
+	if (look->nid && last_id == ncols - 1)
 		return evb_error_set(err, EVB_ETEMPLATE, t->looks_path, 0, NULL,
-				     "every column of '%s/%s' is identifying", book, sheet);
+				     "the last column of '%s/%s' is identifying: nothing is "
+				     "left to scroll", book, sheet);
 	return 0;
 }

@@ -77,15 +77,19 @@ def check_sheet(book, ws, municipality):
     nid = openpyxl.utils.cell.column_index_from_string(re.match(r"[A-Z]+", frozen).group()) - 1
     title_cols = (ws.print_title_cols or "").replace("$", "")
     title_rows = (ws.print_title_rows or "").replace("$", "")
+    ids = [get_column_letter(i + 1) for i, h in enumerate(headers)
+           if h in ("Personnummer", "Namn", "Beslut-id", "Enhet", "Fil", "Rad", "Kontroll")]
     if total <= page / 0.70:
         # fitToWidth 1 is the default, which openpyxl reads as None
         if not fit or str(ps.fitToWidth or 1) != "1" or str(ps.fitToHeight) != "0":
             fail(where, "fits one page wide at >= 70 %% but is not fitted (%s %s %s)"
                  % (fit, ps.fitToWidth, ps.fitToHeight))
     else:
-        if fit or str(ps.scale) != "70":
+        if fit or str(ps.scale or 100) != "100":
             fail(where, "too wide to fit at 70 %% but fit %s scale %s" % (fit, ps.scale))
-        if nid == 0 or title_cols != "A:%s" % get_column_letter(nid):
+        first, _, last = title_cols.partition(":")
+        if not first or not ids or first not in ids or last not in ids or \
+                openpyxl.utils.cell.column_index_from_string(last) > nid:
             fail(where, "wide sheet without its identifying columns repeated (%s, frozen %s)"
                  % (title_cols, frozen))
     if ps.pageOrder != "overThenDown":
