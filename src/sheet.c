@@ -67,6 +67,7 @@
 #define LANDSCAPE_PT 741.0
 #define PT_PER_CHAR 7.0
 #define READABLE_SCALE 70
+#define WIDE_SCALE 70
 #define PAPER_A4 9
 #define HEADER_MAX 250          /* characters of a page header or footer */
 
@@ -1204,7 +1205,8 @@ static int finish_part(struct sheet *s, int p, struct evb_error *err)
 		worksheet_set_landscape(ws);
 	if (total <= (total <= PORTRAIT_PT ? PORTRAIT_PT : LANDSCAPE_PT) * 100.0 / READABLE_SCALE) {
 		worksheet_fit_to_pages(ws, 1, 0);
-	} else {   /* keeps its scale (100 %) */
+	} else {
+		worksheet_set_print_scale(ws, WIDE_SCALE);
 		if (s->look.nid > 0) {
 			lxw_error e = worksheet_repeat_columns(ws, (lxw_col_t)s->look.id_first,
 							       (lxw_col_t)(s->look.id_first +

@@ -85,7 +85,7 @@ def check_sheet(book, ws, municipality):
             fail(where, "fits one page wide at >= 70 %% but is not fitted (%s %s %s)"
                  % (fit, ps.fitToWidth, ps.fitToHeight))
     else:
-        if fit or str(ps.scale or 100) != "100":
+        if fit or str(ps.scale) != "70":
             fail(where, "too wide to fit at 70 %% but fit %s scale %s" % (fit, ps.scale))
         first, _, last = title_cols.partition(":")
         if not first or not ids or first not in ids or last not in ids or \
