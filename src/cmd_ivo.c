@@ -366,8 +366,10 @@ static int write_stat_antal(struct ivo_ctx *x, struct book *bk)
 			}
 		}
 	}
+	struct evb_error err = { 0 };
+	if (!ret && (ret = sheet_end_filter(s, &err)))   /* the totals row stays out */
+		diag_error(&err);
 	if (!ret) {
-		sheet_end_filter(s);   /* the totals row stays out of the filter */
 		struct cell cells[9] = {
 			cell_text(txt(x, "summary.totalt")), cell_blank(), cell_blank(),
 			cell_int(total.open[0]), cell_int(total.open[1]), cell_int(total.open[2]),

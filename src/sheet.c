@@ -1146,10 +1146,22 @@ static void discard_workbook(struct book *b)
 	b->wb = NULL;
 }
 
-void sheet_end_filter(struct sheet *s)
+int sheet_end_filter(struct sheet *s, struct evb_error *err)
 {
+	struct book *b = s->b;
+	if (b->failed)
+		return evb_error_set(err, EVB_EIO, b->final, 0, NULL, "an earlier write failed");
+	if (s->filter_rows)
+		return evb_error_set(err, EVB_EINVAL, b->final, 0, NULL,
+				     "sheet '%s': the filtered rows end twice", s->name);
 	s->filter_rows = s->row;
 	s->filter_part = s->nparts - 1;
+	if (s->look.key_value)
+		return 0;
+	/* now: constant_memory mode takes no range ending before the row
+	 * being written */
+	lxw_error e = worksheet_autofilter(s->ws, 0, 0, s->row - 1, (lxw_col_t)(s->ncols - 1));
+	return e ? lxw_fail(b, e, "cannot set the autofilter", err) : 0;
 }
 
 void book_set_rows_per_sheet(struct book *b, uint32_t rows)
@@ -1191,9 +1203,7 @@ static int finish_part(struct sheet *s, int p, struct evb_error *err)
 			return lxw_fail(b, e, "cannot set a column width", err);
 	}
 	uint32_t rows = s->part_rows[p];
-	if (s->filter_rows && p == s->filter_part)
-		rows = s->filter_rows;
-	if (!s->look.key_value) {
+	if (!s->look.key_value && !(s->filter_rows && p == s->filter_part)) {
 		lxw_error e = worksheet_autofilter(ws, 0, 0, rows - 1, (lxw_col_t)(s->ncols - 1));
 		if (e)
 			return lxw_fail(b, e, "cannot set the autofilter", err);

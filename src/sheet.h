@@ -100,8 +100,8 @@ struct sheet *book_add_sheet_look(struct book *b, const char *name,
 				  const char *const *headers, int ncols,
 				  const struct sheet_look *look, struct evb_error *err);
 /* Ends the filtered range at the rows written so far: rows added after
- * (a totals row) stay outside the autofilter. */
-void sheet_end_filter(struct sheet *s);
+ * (a totals row) stay outside the autofilter. At most once a sheet. */
+int sheet_end_filter(struct sheet *s, struct evb_error *err);
 /* Adds one data row of ncols cells. Strings over 32767 characters are cut.
  * A sheet longer than Excel's 1 048 576 rows goes on in continuation
  * sheets "<name> (2)", "<name> (3)" ... (up to 16), each with the header
