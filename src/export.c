@@ -13,6 +13,7 @@
 #include "csv_in.h"
 #include "diag.h"
 #include "export.h"
+#include "progress.h"
 #include "field.h"
 #include "hash.h"
 #include "personnr.h"
@@ -850,8 +851,10 @@ static int read_file(struct loader *ld, struct hash_queue *hq, size_t i,
 	struct src src = { 0, ld->file };
 	if (has_suffix(base, ".csv") && schema_kind_from_filename(base) >= 0) {
 		f->kind = schema_kind_from_filename(base);
+		progress_start("reading", f->display, f->size);
 		ret = csv_in_read(path, f->display, (enum kind)f->kind, !utf8, &sink,
 				  &info, err);
+		progress_end();
 		f = &m->files.v[ld->file];
 		f->cp1252 = info.cp1252 || !utf8;
 		f->bom = info.bom;
@@ -867,7 +870,9 @@ static int read_file(struct loader *ld, struct hash_queue *hq, size_t i,
 		f->xml = true;
 		if (!ld->xml && !(ld->xml = xml_in_new(templates_xsd_path(ld->t), err)))
 			return err && err->code ? err->code : EVB_ETEMPLATE;
+		progress_start("reading", f->display, f->size);
 		ret = xml_in_read(ld->xml, path, f->display, &sink, &info, err);
+		progress_end();
 	} else {
 		diag_at(f->display, 0, NULL, "unknown kind of file: ignored");
 		ret = model_add_finding(m, "check.okand_fil", src, -1, STR_NONE,

@@ -17,6 +17,7 @@
 #include "field.h"
 #include "hash.h"
 #include "personnr.h"
+#include "progress.h"
 #include "run.h"
 
 #define REJECTS_SHOWN 50   /* rejected records printed on stderr */
@@ -114,6 +115,7 @@ int run_parse(struct run *r, const char *command, unsigned allowed, int argc,
 	if (o->help)
 		return 0;
 	diag_set_quiet(o->quiet);
+	progress_enable(!o->quiet);
 	if (o->asof == DATE_NONE && (o->asof = today()) == DATE_NONE)
 		return usage_error(usage, "%s", "cannot read today's date: give --as-of");
 	r->eval = o->asof;
@@ -339,6 +341,7 @@ static struct book *open_run_book(struct run *r, const char *book, const char *n
 		book_abort(b);
 		return NULL;
 	}
+	progress_start("writing", name, 0);
 	return b;
 }
 
@@ -584,6 +587,7 @@ int run_close_book(struct run *r, struct book *b)
 {
 	struct evb_error err = { 0 };
 	int ret = book_close(b, &r->outputs, &err);
+	progress_end();
 	if (ret)
 		diag_error(&err);
 	return ret;

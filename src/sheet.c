@@ -23,6 +23,7 @@
 #include "sheet.h"
 
 #include "calendar.h"
+#include "progress.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -115,6 +116,7 @@ struct book {
 	char *dir, *name, *tmp, *final;
 	bool csv, streaming, failed;
 	uint32_t row_limit;           /* rows per sheet part: Excel's limit */
+	uint64_t rows;                /* data rows of all sheets, for progress */
 	struct sheet *sheets[MAX_SHEETS];
 	int nsheets;
 	char *xbuf, *cbuf;            /* cleaned cell text: workbook, csv */
@@ -1076,6 +1078,8 @@ int sheet_add_row(struct sheet *s, const struct cell *cells, struct evb_error *e
 		if (ret)
 			return ret;
 	}
+	if (++b->rows % 4096 == 0)
+		progress_at(0, b->rows);
 	return write_row(s, cells, true, err);
 }
 
