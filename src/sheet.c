@@ -552,6 +552,8 @@ static struct book *open_book(const char *dir, const char *name, const char *tit
 			      b->money };
 	for (size_t i = 0; i < sizeof(all) / sizeof(all[0]); i++)
 		format_set_align(all[i], LXW_ALIGN_VERTICAL_TOP);
+	/* a date does not touch the text of the next column */
+	format_set_align(b->date, LXW_ALIGN_CENTER);
 out:
 	free(tmp);
 	if (ret) {
