@@ -330,7 +330,8 @@ static struct book *open_run_book(struct run *r, const char *book, const char *n
 	char date[11], head[512], foot[160];
 	date_format(r->eval, date);
 	const char *period = r->opts.period ? r->opts.period : r->opts.month ? r->opts.month : date;
-	snprintf(head, sizeof(head), "%s %s", title, period);
+	snprintf(key, sizeof(key), "utskrift.titel.%s", book);
+	snprintf(head, sizeof(head), "%s %s", txt(r, key), period);
 	snprintf(foot, sizeof(foot), "%s %s", txt(r, "summary.utvarderingsdatum"), date);
 	struct page_texts pt = {
 		.head_left = r->config.municipality, .head_center = head, .foot_left = foot,

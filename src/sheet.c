@@ -602,6 +602,7 @@ int book_set_page_texts(struct book *b, const struct page_texts *t, struct evb_e
 	page_text_put(head, sizeof(head), t->head_left, 60);
 	strcat(head, "&C");
 	page_text_put(head, sizeof(head), t->head_center, 60);
+	strcat(head, "&R&A");   /* the sheet's name */
 	strcpy(foot, "&L");
 	page_text_put(foot, sizeof(foot), t->foot_left, 60);
 	strcat(foot, "&R");

@@ -80,9 +80,10 @@ struct sheet_look {
 #define SHEET_WRAP_MIN 8
 #define SHEET_WRAP_MAX 120
 
-/* What every printed page of a book shows: header left (the municipality)
- * and centre (the report's name and period), footer left (the evaluation
- * date) and right `<page> n <of> m`. Texts are copied; NULL = nothing. */
+/* What every printed page of a book shows: header left (the municipality),
+ * centre (the report's name and period) and right (the sheet's name),
+ * footer left (the evaluation date) and right `<page> n <of> m`. Texts are
+ * copied; NULL = nothing. */
 struct page_texts {
 	const char *head_left, *head_center, *foot_left, *page, *of;
 };

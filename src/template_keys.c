@@ -11,6 +11,13 @@ const char *const template_required_texts[] = {
 	"title.avgift",
 	"title.bevakning",
 	"title.diff",
+	"utskrift.titel.kontroll",
+	"utskrift.titel.ivo",
+	"utskrift.titel.statistik",
+	"utskrift.titel.maltider",
+	"utskrift.titel.avgift",
+	"utskrift.titel.bevakning",
+	"utskrift.titel.diff",
 	"utskrift.sida",
 	"utskrift.av",
 

@@ -97,8 +97,11 @@ def check_sheet(book, ws, municipality):
     if title_rows != "1:1":
         fail(where, "header row not repeated: %s" % title_rows)
     head, foot = ws.oddHeader, ws.oddFooter
-    if head.left.text != municipality or not head.center.text:
-        fail(where, "page header %r / %r" % (head.left.text, head.center.text))
+    if head.left.text != municipality or not re.search(r" (\d{4}Q\d|\d{4}-\d\d(-\d\d)?)$",
+                                                       head.center.text or "") or \
+            head.right.text != "&A":
+        fail(where, "page header %r / %r / %r" % (head.left.text, head.center.text,
+                                                  head.right.text))
     if not (foot.left.text or "").startswith("Utvärderingsdatum ") or \
             foot.right.text != "Sida &P av &N":
         fail(where, "page footer %r / %r" % (foot.left.text, foot.right.text))

@@ -70,6 +70,7 @@ def sheet_heads(path):
     for ws in openpyxl.load_workbook(path):
         words.update((ws.oddHeader.left.text or "").split())
         words.update((ws.oddHeader.center.text or "").split())
+        words.update(ws.title.split())   # the header's right part: &A
         headers = [c.value for c in ws[1]]
         cols = (ws.print_title_cols or "").replace("$", "")
         if cols:

@@ -115,6 +115,7 @@ def check_look(path):
     # spreadsheet program prints one '&')
     assert ws.oddHeader.left.text == "Ö && Co kommun", ws.oddHeader.left.text
     assert ws.oddHeader.center.text == "Rapport 2026Q3"
+    assert ws.oddHeader.right.text == "&A"   # the sheet's name
     assert ws.oddFooter.left.text == "Utvärderingsdatum 2026-09-30"
     assert ws.oddFooter.right.text == "Sida &P av &N", ws.oddFooter.right.text
     # C wraps at 10 characters (+2): rows of 1, 2 (two words a line),
