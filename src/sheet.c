@@ -61,14 +61,15 @@
  * its substitute for Calibri (8 columns of width 12 fit a landscape page,
  * 9 do not), which is wider than Excel's 7 pixels (5.25 pt) a character.
  * A sheet that fits one page wide at READABLE_SCALE or more is fitted to
- * one page wide; a wider one keeps its scale (100 %) and repeats its
- * identifying columns on every page, pages across then down.
+ * one page wide; a wider one is not shrunk further: it prints at
+ * READABLE_SCALE (at 100 % the samples' wide sheets took twice the pages,
+ * see README) and repeats its identifying columns on every page, pages
+ * across then down.
  */
 #define PORTRAIT_PT 494.0
 #define LANDSCAPE_PT 741.0
 #define PT_PER_CHAR 7.0
 #define READABLE_SCALE 70
-#define WIDE_SCALE 70
 #define PAPER_A4 9
 #define HEADER_MAX 250          /* characters of a page header or footer */
 
@@ -1223,7 +1224,7 @@ static int finish_part(struct sheet *s, int p, struct evb_error *err)
 	if (total <= (total <= PORTRAIT_PT ? PORTRAIT_PT : LANDSCAPE_PT) * 100.0 / READABLE_SCALE) {
 		worksheet_fit_to_pages(ws, 1, 0);
 	} else {
-		worksheet_set_print_scale(ws, WIDE_SCALE);
+		worksheet_set_print_scale(ws, READABLE_SCALE);
 		if (s->look.nid > 0) {
 			lxw_error e = worksheet_repeat_columns(ws, (lxw_col_t)s->look.id_first,
 							       (lxw_col_t)(s->look.id_first +
