@@ -11,8 +11,11 @@
  * Streaming: book_open() uses constant_memory mode. That mode needs rows in
  * ascending order per worksheet only; each worksheet streams to its own
  * temporary file, so sheets may be filled interleaved without buffering
- * (tested). Column widths and the autofilter are set at close, which the
- * library allows in that mode because they are written before the rows.
+ * (tested). Column widths, the autofilter and the print set-up are set at
+ * close, which the library allows in that mode because they are written
+ * before the rows; row heights and an autofilter that ends before the last
+ * row (sheet_end_filter) are set while their row is the current one, the
+ * only row that mode can still change.
  *
  * Text: invalid UTF-8 and the non-characters U+FFFE/U+FFFF become U+FFFD,
  * texts are cut to 32767 characters on a character boundary, and in the

@@ -4,8 +4,12 @@
  * sheet (UTF-8 with BOM, ';'-separated, dates as YYYY-MM-DD).
  *
  * Rules every report gets from here: bold frozen header row, autofilter over
- * the data, column widths fitted to the longest value, dates as real Excel
- * dates formatted yyyy-mm-dd, numbers as numbers, strings always as text
+ * the data, column widths fitted to the longest value, the sheet's look
+ * (struct sheet_look: identifying columns, wrapped texts with row heights,
+ * no filter on key/value sheets) and print set-up (A4, orientation, fit
+ * to width or repeated identifying columns, page header and footer),
+ * dates as real Excel dates formatted yyyy-mm-dd, money as kronor with a
+ * thousands separator, numbers as numbers, strings always as text
  * (never formulas; CSV cells starting with = + - @ are prefixed with '),
  * files written to a temporary name in the same folder and renamed when
  * complete, created with mode 0600, workbook metadata dates derived from the
