@@ -46,6 +46,22 @@ static const char *val(const struct row *r, int c)
 	return r->val[c] ? r->val[c] : "";
 }
 
+/* A value as a message shows it: at most SHOWN_MAX bytes, cut before a
+ * character, not inside it. */
+#define SHOWN_MAX 40
+static const char *shown(const char *s, char buf[static SHOWN_MAX + 1])
+{
+	size_t n = strlen(s);
+	if (n <= SHOWN_MAX)
+		return s;
+	n = SHOWN_MAX;
+	while (n > 0 && ((unsigned char)s[n] & 0xC0) == 0x80)
+		n--;
+	memcpy(buf, s, n);
+	buf[n] = '\0';
+	return buf;
+}
+
 static uint32_t line_of(const struct row *r, int c)
 {
 	long l = (c >= 0 && r->vline[c] > 0) ? r->vline[c] : r->line;
@@ -171,8 +187,11 @@ static int get_date(struct loader *ld, const struct row *r, int c, bool required
 	if (!*s)
 		return required ? need(ld, r, c) : 0;
 	int e = field_date(s, out);
-	if (e)
-		return rej(ld, r, c, "reject.invalid_date", "%s: '%.40s'", field_strerror(e), s);
+	if (e) {
+		char b[SHOWN_MAX + 1];
+		return rej(ld, r, c, "reject.invalid_date", "%s: '%s'", field_strerror(e),
+			   shown(s, b));
+	}
 	return 0;
 }
 
@@ -185,11 +204,16 @@ static int get_datetime(struct loader *ld, const struct row *r, int c,
 		return required ? need(ld, r, c) : 0;
 	int64_t minutes;
 	int e = field_datetime(s, &minutes);
-	if (e)
-		return rej(ld, r, c, "reject.invalid_datetime", "%s: '%.40s'", field_strerror(e), s);
-	if (minutes <= INT32_MIN || minutes > INT32_MAX)
-		return rej(ld, r, c, "reject.invalid_datetime", "date and time out of range: '%.40s'",
-			   s);
+	if (e) {
+		char b[SHOWN_MAX + 1];
+		return rej(ld, r, c, "reject.invalid_datetime", "%s: '%s'", field_strerror(e),
+			   shown(s, b));
+	}
+	if (minutes <= INT32_MIN || minutes > INT32_MAX) {
+		char b[SHOWN_MAX + 1];
+		return rej(ld, r, c, "reject.invalid_datetime", "date and time out of range: '%s'",
+			   shown(s, b));
+	}
 	*out = (int32_t)minutes;
 	return 0;
 }
@@ -233,7 +257,8 @@ static int get_code(struct loader *ld, const struct row *r, int c,
 			return 0;
 		}
 	}
-	return rej(ld, r, c, "reject.unknown_value", "unknown value '%.40s' for '%s'", s,
+	char b[SHOWN_MAX + 1];
+	return rej(ld, r, c, "reject.unknown_value", "unknown value '%s' for '%s'", shown(s, b),
 		   column_name(r->kind, c));
 }
 
@@ -937,9 +962,10 @@ static const char *keep_unconflicted(struct model *m, void *rec, struct loader *
 	(void)rec;
 	if (u32map_get(&ld->conflicts[kind], id) == IDX_NONE)
 		return NULL;
+	char b[SHOWN_MAX + 1];
 	snprintf(ld->reason, sizeof(ld->reason),
-		 "id '%.60s' occurs again with other content: every copy is rejected",
-		 str_get(m, id));
+		 "id '%s' occurs again with other content: every copy is rejected",
+		 shown(str_get(m, id), b));
 	*reason = ld->reason;
 	return "reject.duplicate_conflict";
 }
