@@ -153,7 +153,7 @@ def check_sheet(book, ws, municipality):
         height = ws.row_dimensions[r].height
         if need > 1:
             want_h = min(409.0, need * 15.0)
-            if height is None or height + 0.01 < want_h * 0.75 or height > 409:
+            if height is None or height + 0.01 < want_h or height > 409:
                 fail(where, "row %d: %d wrapped lines but height %s" % (r, need, height))
     for h in ws.row_dimensions.values():
         if h.height and h.height > 409:
