@@ -6,7 +6,8 @@
 
 CC       ?= gcc
 PKGS     := libxlsxwriter-dev libcsv-dev libxml2-dev libcmocka-dev libssl-dev \
-            libjansson-dev pkg-config libxml2-utils python3-openpyxl time valgrind
+            libjansson-dev pkg-config libxml2-utils python3-openpyxl time valgrind \
+            libreoffice-calc-nogui poppler-utils
 FUZZ_PKGS := clang libclang-rt-14-dev
 WARN     := -std=c11 -Wall -Wextra -Werror -Wstrict-prototypes -Wvla \
             -Wwrite-strings -Werror=implicit-function-declaration

@@ -81,8 +81,8 @@ int cmd_check(int argc, char **argv)
 	if (run_parse(&r, "check", OPT_ASOF, argc, argv, usage))
 		goto out;
 	if (r.opts.help) {
-		printf("usage: %s\n\nValidates an export set: every record used or rejected with file,\n"
-		       "line, column and reason, plus the data-quality checks.\n", usage);
+		command_help("check", usage, "Validates an export set: every record used or rejected with file,\n"
+			     "line, column and reason, plus the data-quality checks.");
 		status = EXIT_FINE;
 		goto out;
 	}

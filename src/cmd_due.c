@@ -246,10 +246,10 @@ int cmd_due(int argc, char **argv)
 	if (run_parse(&r, "due", OPT_ASOF, argc, argv, usage))
 		goto out;
 	if (r.opts.help) {
-		printf("usage: %s\n\nWrites the working list (bevakning-DATE.xlsx): decisions not yet\n"
-		       "executed and interruptions not yet resumed with the routine's due dates,\n"
-		       "hemtjänst orders not confirmed within 24 hours of working days, and pauses\n"
-		       "registered more than seven days late.\n", usage);
+		command_help("due", usage, "Writes the working list (bevakning-DATE.xlsx): decisions not yet\n"
+			     "executed and interruptions not yet resumed with the routine's due dates,\n"
+			     "hemtjänst orders not confirmed within 24 hours of working days, and pauses\n"
+			     "registered more than seven days late.");
 		status = EXIT_FINE;
 		goto out;
 	}
@@ -261,8 +261,10 @@ int cmd_due(int argc, char **argv)
 	}
 	run_print_summary(&r);
 	if (!r.opts.quiet)
-		printf("due: %u decisions and interruptions, %u orders, %u pauses\n", rep.rows.n,
-		       rep.orders.n, rep.pauses.n);
+		printf("due: %u %s, %u %s, %u %s\n", rep.rows.n,
+		       rep.rows.n == 1 ? "decision or interruption" : "decisions and interruptions",
+		       rep.orders.n, rep.orders.n == 1 ? "order" : "orders",
+		       rep.pauses.n, rep.pauses.n == 1 ? "pause" : "pauses");
 	if (run_strict_stop(&r))
 		goto out;
 	char date[11], name[64];

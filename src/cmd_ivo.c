@@ -508,6 +508,9 @@ static int write_stat_antal(struct ivo_ctx *x, struct book *bk)
 			}
 		}
 	}
+	struct evb_error err = { 0 };
+	if (!ret && (ret = sheet_end_filter(s, &err)))   /* the totals row stays out */
+		diag_error(&err);
 	if (!ret) {
 		struct cell cells[9] = {
 			cell_text(txt(x, "summary.totalt")), cell_blank(), cell_blank(),
@@ -679,15 +682,13 @@ int ivo_load_run(struct run *r, int argc, char **argv, struct ivo_report *rep)
 	if (run_parse(r, "ivo", OPT_PERIOD | OPT_ASOF, argc, argv, usage))
 		return EXIT_FATAL;
 	if (r->opts.help) {
-		printf("usage: %s\n\nWrites the quarterly report of ej verkställda beslut to IVO\n"
-		       "(ivo-YYYYQn.xlsx) and the de-identified statistics for the council\n"
-		       "(statistik-YYYYQn.xlsx).\n", usage);
+		command_help("ivo", usage, "Writes the quarterly report of ej verkställda beslut to IVO\n"
+			     "(ivo-YYYYQn.xlsx) and the de-identified statistics for the council\n"
+			     "(statistik-YYYYQn.xlsx).");
 		return -1;
 	}
-	if (!r->opts.period || quarter_parse(r->opts.period, &year, &quarter)) {
-		diag_msg("%s '%s' (use e.g. --period 2026Q3)",
-			 r->opts.period ? "invalid --period" : "missing --period",
-			 r->opts.period ? r->opts.period : "");
+	if (quarter_parse(r->opts.period, &year, &quarter)) {   /* given: run_parse */
+		diag_msg("invalid --period '%s' (use e.g. --period 2026Q3)", r->opts.period);
 		fprintf(stderr, "usage: %s\n", usage);
 		return EXIT_FATAL;
 	}

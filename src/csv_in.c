@@ -10,6 +10,7 @@
  * after a lone CR).
  */
 #include "csv_in.h"
+#include "progress.h"
 
 #include <errno.h>
 #include <stdio.h>
@@ -388,8 +389,10 @@ static int run_file(struct engine *e, FILE *f)
 		return EVB_ENOMEM;
 	e->line = 0;
 	e->between = true;
+	uint64_t done = 0;
 	while (!ret && (n = fread(block, 1, BLOCK, f)) > 0) {
 		size_t pos = 0;
+		progress_at(done += n, 0);
 		if (first) {
 			first = false;
 			if (n >= 3 && memcmp(block, "\xEF\xBB\xBF", 3) == 0)

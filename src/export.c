@@ -13,6 +13,7 @@
 #include "csv_in.h"
 #include "diag.h"
 #include "export.h"
+#include "progress.h"
 #include "field.h"
 #include "hash.h"
 #include "personnr.h"
@@ -35,6 +36,7 @@ struct loader {
 	str_ref last[K__COUNT][SCHEMA_MAX_COLUMNS];
 	struct u32map beslut_by_id;    /* str_ref -> beslut index */
 	int fatal;               /* EVB_ENOMEM once memory ran out */
+	char reason[160];        /* a reject reason naming its value */
 };
 
 /* ---- small helpers ------------------------------------------------------ */
@@ -42,6 +44,22 @@ struct loader {
 static const char *val(const struct row *r, int c)
 {
 	return r->val[c] ? r->val[c] : "";
+}
+
+/* A value as a message shows it: at most SHOWN_MAX bytes, cut before a
+ * character, not inside it. */
+#define SHOWN_MAX 40
+static const char *shown(const char *s, char buf[static SHOWN_MAX + 1])
+{
+	size_t n = strlen(s);
+	if (n <= SHOWN_MAX)
+		return s;
+	n = SHOWN_MAX;
+	while (n > 0 && ((unsigned char)s[n] & 0xC0) == 0x80)
+		n--;
+	memcpy(buf, s, n);
+	buf[n] = '\0';
+	return buf;
 }
 
 static uint32_t line_of(const struct row *r, int c)
@@ -169,8 +187,11 @@ static int get_date(struct loader *ld, const struct row *r, int c, bool required
 	if (!*s)
 		return required ? need(ld, r, c) : 0;
 	int e = field_date(s, out);
-	if (e)
-		return rej(ld, r, c, "reject.invalid_date", "%s", field_strerror(e));
+	if (e) {
+		char b[SHOWN_MAX + 1];
+		return rej(ld, r, c, "reject.invalid_date", "%s: '%s'", field_strerror(e),
+			   shown(s, b));
+	}
 	return 0;
 }
 
@@ -183,10 +204,16 @@ static int get_datetime(struct loader *ld, const struct row *r, int c,
 		return required ? need(ld, r, c) : 0;
 	int64_t minutes;
 	int e = field_datetime(s, &minutes);
-	if (e)
-		return rej(ld, r, c, "reject.invalid_datetime", "%s", field_strerror(e));
-	if (minutes <= INT32_MIN || minutes > INT32_MAX)
-		return rej(ld, r, c, "reject.invalid_datetime", "date and time out of range");
+	if (e) {
+		char b[SHOWN_MAX + 1];
+		return rej(ld, r, c, "reject.invalid_datetime", "%s: '%s'", field_strerror(e),
+			   shown(s, b));
+	}
+	if (minutes <= INT32_MIN || minutes > INT32_MAX) {
+		char b[SHOWN_MAX + 1];
+		return rej(ld, r, c, "reject.invalid_datetime", "date and time out of range: '%s'",
+			   shown(s, b));
+	}
 	*out = (int32_t)minutes;
 	return 0;
 }
@@ -230,7 +257,8 @@ static int get_code(struct loader *ld, const struct row *r, int c,
 			return 0;
 		}
 	}
-	return rej(ld, r, c, "reject.unknown_value", "unknown value for '%s'",
+	char b[SHOWN_MAX + 1];
+	return rej(ld, r, c, "reject.unknown_value", "unknown value '%s' for '%s'", shown(s, b),
 		   column_name(r->kind, c));
 }
 
@@ -851,13 +879,16 @@ static int read_file(struct loader *ld, struct hash_queue *hq, size_t i,
 	struct src src = { 0, ld->file };
 	if (has_suffix(base, ".csv") && schema_kind_from_filename(base) >= 0) {
 		f->kind = schema_kind_from_filename(base);
+		progress_start("reading", f->display, f->size);
 		ret = csv_in_read(path, f->display, (enum kind)f->kind, !utf8, &sink,
 				  &info, err);
+		progress_end();
 		f = &m->files.v[ld->file];
 		f->cp1252 = info.cp1252 || !utf8;
 		f->bom = info.bom;
 		f->delimiter = info.delimiter;
 		if (!ret && f->cp1252) {
+			/* said once, here; the summary's Inläsning sheet shows it too */
 			diag_at(f->display, 0, NULL,
 				"not valid UTF-8: read as Windows-1252 and converted");
 			ret = model_add_finding(m, "check.teckenkodning", src, f->kind,
@@ -867,7 +898,9 @@ static int read_file(struct loader *ld, struct hash_queue *hq, size_t i,
 		f->xml = true;
 		if (!ld->xml && !(ld->xml = xml_in_new(templates_xsd_path(ld->t), err)))
 			return err && err->code ? err->code : EVB_ETEMPLATE;
+		progress_start("reading", f->display, f->size);
 		ret = xml_in_read(ld->xml, path, f->display, &sink, &info, err);
+		progress_end();
 	} else {
 		diag_at(f->display, 0, NULL, "unknown kind of file: ignored");
 		ret = model_add_finding(m, "check.okand_fil", src, -1, STR_NONE,
@@ -929,11 +962,14 @@ static int filter(struct loader *ld, int kind, void *arr, uint32_t *n,
 static const char *keep_unconflicted(struct model *m, void *rec, struct loader *ld,
 				     const char **reason, int kind, str_ref id)
 {
-	(void)m;
 	(void)rec;
 	if (u32map_get(&ld->conflicts[kind], id) == IDX_NONE)
 		return NULL;
-	*reason = "id occurs again with other content: every copy is rejected";
+	char b[SHOWN_MAX + 1];
+	snprintf(ld->reason, sizeof(ld->reason),
+		 "id '%s' occurs again with other content: every copy is rejected",
+		 shown(str_get(m, id), b));
+	*reason = ld->reason;
 	return "reject.duplicate_conflict";
 }
 

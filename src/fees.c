@@ -406,8 +406,9 @@ static int per_person(struct ctx *c, const uint32_t *rank, const struct meal_rep
 	int64_t *food = meals_per_person(meals, np);
 	uint8_t *seen = calloc(np ? np : 1, 1);
 	uint32_t *order = malloc((np ? np : 1) * sizeof(*order));
+	uint32_t *missing = calloc(np ? np : 1, sizeof(*missing));
 	int ret = 0;
-	if (!care || !food || !seen || !order) {
+	if (!care || !food || !seen || !order || !missing) {
 		ret = EVB_ENOMEM;
 		goto out;
 	}
@@ -416,6 +417,8 @@ static int per_person(struct ctx *c, const uint32_t *rank, const struct meal_rep
 		seen[r->person] = 1;
 		if (r->belopp != AMOUNT_UNKNOWN)
 			care[r->person] += r->belopp;
+		else
+			missing[r->person]++;
 	}
 	for (uint32_t i = 0; i < meals->rows.n; i++)
 		seen[meals->rows.v[i].person] = 1;
@@ -434,14 +437,21 @@ static int per_person(struct ctx *c, const uint32_t *rank, const struct meal_rep
 		fp->person = i;
 		fp->omsorgsbelopp = care[i];
 		fp->utrymme = isnan(u) || fabs(u) > 1e12 ? AMOUNT_UNKNOWN : llround(u * 100.0);
-		fp->omsorgsavgift = fee_cap(care[i], rep->maxtaxa, fp->utrymme);
 		fp->maltider = food[i];
+		fp->missing = missing[i];
+		if (missing[i]) {
+			fp->omsorgsbelopp = fp->omsorgsavgift = fp->summa = AMOUNT_UNKNOWN;
+			rep->incomplete++;
+			continue;
+		}
+		fp->omsorgsavgift = fee_cap(care[i], rep->maxtaxa, fp->utrymme);
 		fp->summa = fp->omsorgsavgift + fp->maltider;
 		rep->sum_avgift += fp->omsorgsavgift;
 		rep->sum_maltider += fp->maltider;
 		rep->sum_total += fp->summa;
 	}
 out:
+	free(missing);
 	free(care);
 	free(food);
 	free(seen);

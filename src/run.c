@@ -17,6 +17,7 @@
 #include "field.h"
 #include "hash.h"
 #include "personnr.h"
+#include "progress.h"
 #include "run.h"
 
 #define REJECTS_SHOWN 50   /* rejected records printed on stderr */
@@ -114,18 +115,21 @@ int run_parse(struct run *r, const char *command, unsigned allowed, int argc,
 	if (o->help)
 		return 0;
 	diag_set_quiet(o->quiet);
+	progress_enable(!o->quiet);
 	if (o->asof == DATE_NONE && (o->asof = today()) == DATE_NONE)
 		return usage_error(usage, "%s", "cannot read today's date: give --as-of");
 	r->eval = o->asof;
 	if (allowed & OPT_MONTH) {
 		/* a monthly report is evaluated on the month's last day */
-		if (!o->month)
+		if (!o->month || !*o->month)
 			return usage_error(usage, "%s", "missing --month (use e.g. --month 2026-10)");
 		if (field_month(o->month, &o->year, &o->mon) || o->year < 1953)
 			return usage_error(usage, "invalid --month '%s' (use YYYY-MM, e.g. 2026-10)",
 					   o->month);
 		r->eval = date_from_ymd(o->year, o->mon, days_in_month(o->year, o->mon));
 	}
+	if ((allowed & OPT_PERIOD) && (!o->period || !*o->period))
+		return usage_error(usage, "%s", "missing --period (use e.g. --period 2026Q3)");
 	if (o->ninputs == 0)
 		return usage_error(usage, "%s", "no input: give --in DIR or --in FILE");
 	return 0;
@@ -264,13 +268,11 @@ void run_print_summary(const struct run *r)
 		printf("%-17s %8ld read = %8ld used + %6ld rejected",
 		       schema_kind(k)->name, m->read[k], m->used[k], m->rejected[k]);
 		if (m->merged[k])
-			printf(" (%ld exact duplicates merged)", m->merged[k]);
+			printf(" (%ld exact duplicate%s merged)", m->merged[k],
+			       m->merged[k] == 1 ? "" : "s");
 		putchar('\n');
 	}
-	for (uint32_t i = 0; i < m->files.n; i++)
-		if (m->files.v[i].cp1252)
-			printf("%s: read as Windows-1252 (not valid UTF-8)\n",
-			       m->files.v[i].display);
+	/* a file read as Windows-1252 was said on stderr while reading */
 }
 
 bool run_strict_stop(const struct run *r)
@@ -305,6 +307,11 @@ int run_open_dir(struct run *r, const char *name)
 
 /* ---- books and common sheets -------------------------------------------------- */
 
+static const char *txt(const struct run *r, const char *key)
+{
+	return templates_text(r->templates, key);
+}
+
 static struct book *open_run_book(struct run *r, const char *book, const char *name,
 				  bool small)
 {
@@ -315,8 +322,27 @@ static struct book *open_run_book(struct run *r, const char *book, const char *n
 	struct book *b = small
 		? book_open_small(r->dir, name, title, r->eval, r->opts.csv, &err)
 		: book_open(r->dir, name, title, r->eval, r->opts.csv, &err);
-	if (!b)
+	if (!b) {
 		diag_error(&err);
+		return NULL;
+	}
+	/* printed pages: municipality, report and period; evaluation date */
+	char date[11], head[512], foot[160];
+	date_format(r->eval, date);
+	const char *period = r->opts.period ? r->opts.period : r->opts.month ? r->opts.month : date;
+	snprintf(key, sizeof(key), "utskrift.titel.%s", book);
+	snprintf(head, sizeof(head), "%s %s", txt(r, key), period);
+	snprintf(foot, sizeof(foot), "%s %s", txt(r, "summary.utvarderingsdatum"), date);
+	struct page_texts pt = {
+		.head_left = r->config.municipality, .head_center = head, .foot_left = foot,
+		.page = txt(r, "utskrift.sida"), .of = txt(r, "utskrift.av"),
+	};
+	if (book_set_page_texts(b, &pt, &err)) {
+		diag_error(&err);
+		book_abort(b);
+		return NULL;
+	}
+	progress_start("writing", name, 0);
 	return b;
 }
 
@@ -335,12 +361,14 @@ struct sheet *run_sheet(struct run *r, struct book *b, const char *book,
 {
 	struct evb_error err = { 0 };
 	const char *name, *headers[64];
+	struct sheet_look look;
 	if (ncols > 64 || templates_layout(r->templates, book, sheet, keys, ncols,
-					   &name, headers, &err)) {
+					   &name, headers, &err) ||
+	    templates_look(r->templates, book, sheet, keys, ncols, &look, &err)) {
 		diag_error(&err);
 		return NULL;
 	}
-	struct sheet *s = book_add_sheet(b, name, headers, ncols, &err);
+	struct sheet *s = book_add_sheet_look(b, name, headers, ncols, &look, &err);
 	if (!s)
 		diag_error(&err);
 	return s;
@@ -353,11 +381,6 @@ int run_add_row(struct sheet *s, const struct cell *cells)
 	if (ret)
 		diag_error(&err);
 	return ret;
-}
-
-static const char *txt(const struct run *r, const char *key)
-{
-	return templates_text(r->templates, key);
 }
 
 static const char *kind_text(const struct run *r, int kind)
@@ -625,6 +648,7 @@ int run_close_book(struct run *r, struct book *b)
 {
 	struct evb_error err = { 0 };
 	int ret = book_close(b, &r->outputs, &err);
+	progress_end();
 	if (ret)
 		diag_error(&err);
 	return ret;
@@ -803,6 +827,26 @@ int run_finish(struct run *r)
 		return EXIT_FATAL;
 	if (!r->opts.quiet)
 		printf("report written to %s/\n", r->dir);
+	if (!r->opts.quiet && m->rejects.n) {
+		/* how many were rejected and where they are listed */
+		const char *sheet = "";
+		struct evb_error err = { 0 };
+		if (templates_layout(r->templates, "kontroll", "avvisade", NULL, 0, &sheet, NULL,
+				     &err))
+			diag_error(&err);   /* a required layout: cannot happen */
+		printf("%u record%s rejected: listed in the sheet '%s' of", m->rejects.n,
+		       m->rejects.n == 1 ? "" : "s", sheet);
+		const char *sep = " ";
+		for (size_t i = 0; i < r->outputs.n; i++) {
+			const char *f = base_name(r->outputs.paths[i]);
+			size_t n = strlen(f);
+			if (n > 5 && strcmp(f + n - 5, ".xlsx") == 0) {
+				printf("%s%s", sep, f);
+				sep = ", ";
+			}
+		}
+		printf("\n");
+	}
 	if (fflush(stdout) != 0) {
 		diag_msg("cannot write to standard output: %s", strerror(errno));
 		return EXIT_FATAL;

@@ -19,6 +19,7 @@
 #include "csv_in.h"
 #include "field.h"
 #include "model.h"
+#include "sheet.h"
 #include "template_keys.h"
 #include "templates.h"
 
@@ -63,6 +64,16 @@ struct layout_entry {
 	long line;
 };
 
+/* A row of looks.csv: a sheet's kind (column "") or a column's look. */
+enum look_kind { LOOK_TABELL, LOOK_NYCKELVARDE, LOOK_ID, LOOK_TEXT };
+static const char *const look_names[] = { "tabell", "nyckelvarde", "id", "text" };
+struct look_entry {
+	const char *book, *sheet, *column;
+	enum look_kind look;
+	int width;              /* wrap width in characters, 0 = none */
+	long line;
+};
+
 enum { KAT_KOMMUNEN, KAT_UTANFOR, KAT_ENSKILDE, KAT__N };
 static const char *const kategori_codes[KAT__N] = {
 	"kommunen", "utanfor_kommunen", "den_enskilde",
@@ -96,6 +107,7 @@ struct message_line {
 struct templates {
 	char *xsd_path;
 	char *layouts_path;         /* for errors of templates_layout */
+	char *looks_path;           /* for errors of templates_look */
 	struct arena_block *arena;
 	size_t arena_bytes;
 
@@ -115,6 +127,9 @@ struct templates {
 
 	struct layout_entry *layouts; /* sorted by (book, sheet, column) */
 	int n_layouts, cap_layouts;
+
+	struct look_entry *looks;    /* sorted by (book, sheet, column) */
+	int n_looks, cap_looks;
 
 	struct taxa *taxor;          /* file order */
 	int n_taxor, cap_taxor;
@@ -618,6 +633,75 @@ static const struct layout_entry *layout_find(const struct templates *t, const c
 	return NULL;
 }
 
+/* ---- looks.csv --------------------------------------------------------------------- */
+
+enum { K_BOOK, K_SHEET, K_COLUMN, K_LOOK, K_WIDTH, K__N };
+static const char *const look_header[K__N] = { "book", "sheet", "column", "look", "width" };
+
+static int look_row(struct load_ctx *c, long line, const char *const *f)
+{
+	struct templates *t = c->t;
+	for (int i = K_BOOK; i <= K_COLUMN; i++)
+		if ((*f[i] || i != K_COLUMN) && !is_layout_key(f[i]))
+			return LOAD_FAIL(c, line, look_header[i],
+					 "key '%s' may only hold a-z, 0-9 and '_'", f[i]);
+	if (!layout_find(t, f[K_BOOK], f[K_SHEET], f[K_COLUMN]))
+		return LOAD_FAIL(c, line, f[K_COLUMN][0] ? "column" : "sheet",
+				 "'%s/%s%s%s' is not in layouts.csv", f[K_BOOK], f[K_SHEET],
+				 f[K_COLUMN][0] ? "/" : "", f[K_COLUMN]);
+	bool sheet_row = !f[K_COLUMN][0];
+	int look = -1;
+	for (int i = 0; i < (int)(sizeof(look_names) / sizeof(look_names[0])); i++)
+		if (strcmp(f[K_LOOK], look_names[i]) == 0)
+			look = i;
+	if (look < 0 || sheet_row != (look == LOOK_TABELL || look == LOOK_NYCKELVARDE))
+		return LOAD_FAIL(c, line, "look", "unknown look '%s' for a %s (use %s)", f[K_LOOK],
+				 sheet_row ? "sheet" : "column",
+				 sheet_row ? "tabell or nyckelvarde" : "id or text");
+	long width = 0;
+	if (*f[K_WIDTH]) {
+		char *end;
+		width = strtol(f[K_WIDTH], &end, 10);
+		if (sheet_row || *end || end == f[K_WIDTH] || width < SHEET_WRAP_MIN ||
+		    width > SHEET_WRAP_MAX)
+			return LOAD_FAIL(c, line, "width",
+					 "width '%s' is not a column's wrap width (%d to %d)",
+					 f[K_WIDTH], SHEET_WRAP_MIN, SHEET_WRAP_MAX);
+	}
+	for (int i = 0; i < t->n_looks; i++) {
+		const struct look_entry *q = &t->looks[i];
+		if (!strcmp(q->book, f[K_BOOK]) && !strcmp(q->sheet, f[K_SHEET]) &&
+		    !strcmp(q->column, f[K_COLUMN]))
+			return LOAD_FAIL(c, line, "column", "'%s/%s%s%s' twice (first on line %ld)",
+					 f[K_BOOK], f[K_SHEET], f[K_COLUMN][0] ? "/" : "",
+					 f[K_COLUMN], q->line);
+	}
+	int ret = grow((void **)&t->looks, &t->cap_looks, t->n_looks, sizeof(*t->looks));
+	if (ret)
+		return store_failure(c, line, ret);
+	struct look_entry *e = &t->looks[t->n_looks];
+	if (!(e->book = arena_strdup(t, f[K_BOOK])) ||
+	    !(e->sheet = arena_strdup(t, f[K_SHEET])) ||
+	    !(e->column = arena_strdup(t, f[K_COLUMN])))
+		return store_failure(c, line, EVB_ENOMEM);
+	e->look = (enum look_kind)look;
+	e->width = (int)width;
+	e->line = line;
+	t->n_looks++;
+	return 0;
+}
+
+static const struct look_entry *look_find(const struct templates *t, const char *book,
+					  const char *sheet, const char *column)
+{
+	for (int i = 0; i < t->n_looks; i++) {
+		const struct look_entry *e = &t->looks[i];
+		if (!strcmp(e->book, book) && !strcmp(e->sheet, sheet) && !strcmp(e->column, column))
+			return e;
+	}
+	return NULL;
+}
+
 /* ---- checks after a whole file ---------------------------------------------------- */
 
 static int cmp_insats_ptr(const void *a, const void *b)
@@ -1111,6 +1195,7 @@ struct templates *templates_load(const char *dir, struct evb_error *err)
 		{ "skal.csv", skal_header, S__N, skal_row, finish_skal },
 		{ "texts.csv", text_header, 2, text_row, finish_texts },
 		{ "layouts.csv", layout_header, L__N, layout_row, finish_layouts },
+		{ "looks.csv", look_header, K__N, look_row, NULL },
 		{ "taxor.csv", taxa_header, T__N, taxa_row, NULL },
 		{ "maxtaxa.csv", maxtaxa_header, X__N, maxtaxa_row, finish_maxtaxa },
 		{ "meddelande.csv", message_header, 2, message_row, finish_message },
@@ -1122,7 +1207,8 @@ struct templates *templates_load(const char *dir, struct evb_error *err)
 		evb_error_set(err, EVB_ENOMEM, dir, 0, NULL, "out of memory");
 		goto out;
 	}
-	if (!(t->layouts_path = path_join(dir, "layouts.csv"))) {
+	if (!(t->layouts_path = path_join(dir, "layouts.csv")) ||
+	    !(t->looks_path = path_join(dir, "looks.csv"))) {
 		ret = evb_error_set(err, EVB_ENOMEM, dir, 0, NULL, "out of memory");
 		goto out;
 	}
@@ -1172,11 +1258,13 @@ void templates_free(struct templates *t)
 	free(t->skal_sorted);
 	free(t->texts);
 	free(t->layouts);
+	free(t->looks);
 	free(t->taxor);
 	free(t->maxtaxa);
 	free(t->message);
 	free(t->xsd_path);
 	free(t->layouts_path);
+	free(t->looks_path);
 	free(t);
 }
 
@@ -1323,4 +1411,38 @@ int64_t templates_maxtaxa(const struct templates *t, int year, int64_t *pbb)
 			return t->maxtaxa[i].kronor;
 		}
 	return -1;
+}
+
+int templates_look(const struct templates *t, const char *book, const char *sheet,
+		   const char *const *column_keys, int ncols, struct sheet_look *look,
+		   struct evb_error *err)
+{
+	memset(look, 0, sizeof(*look));
+	if (ncols > SHEET_MAX_COLS)
+		return evb_error_set(err, EVB_ETEMPLATE, t->looks_path, 0, NULL,
+				     "sheet '%s/%s' has more than %d columns", book, sheet,
+				     SHEET_MAX_COLS);
+	const struct look_entry *e = look_find(t, book, sheet, "");
+	look->key_value = e && e->look == LOOK_NYCKELVARDE;
+	int last_id = -1;
+	for (int i = 0; i < ncols; i++) {
+		e = column_keys[i] ? look_find(t, book, sheet, column_keys[i]) : NULL;
+		look->wrap[i] = e ? (unsigned char)e->width : 0;
+		if (!e || e->look != LOOK_ID)
+			continue;
+		if (last_id >= 0 && last_id != i - 1)
+			return evb_error_set(err, EVB_ETEMPLATE, t->looks_path, e->line, "look",
+					     "identifying column '%s' of '%s/%s' is not next to "
+					     "the other identifying columns", column_keys[i], book,
+					     sheet);
+		if (last_id < 0)
+			look->id_first = i;
+		last_id = i;
+		look->nid++;
+	}
+	if (look->nid && last_id == ncols - 1)
+		return evb_error_set(err, EVB_ETEMPLATE, t->looks_path, 0, NULL,
+				     "the last column of '%s/%s' is identifying: nothing is "
+				     "left to scroll", book, sheet);
+	return 0;
 }

@@ -7,6 +7,13 @@
  *                 reasons, check names, summary labels (key;text)
  *   layouts.csv   sheet names and column headers of every workbook
  *                 (book;sheet;column;text; column empty = the sheet's name)
+ *   looks.csv     how a sheet is worked from (book;sheet;column;look;width):
+ *                 a sheet is a `tabell` (filtered) or `nyckelvarde` (label
+ *                 and value: no filter); a column is `id` (identifying:
+ *                 side by side, frozen on screen with every column left of
+ *                 them, repeated on the printed pages of a wide sheet) or
+ *                 `text`, and with a width its texts wrap at that many
+ *                 characters. Rows not listed: tabell, text, no wrap.
  *   taxor.csv     prices per insats and unit and per måltidstyp, each valid
  *                 from a date (typ;kod;enhet;pris;giltig_from)
  *   maxtaxa.csv   the maxtaxa per month and year (ar;prisbasbelopp;maxtaxa),
@@ -77,6 +84,14 @@ int templates_layout(const struct templates *t, const char *book,
 		     const char *sheet, const char *const *column_keys,
 		     int ncols, const char **name, const char **headers,
 		     struct evb_error *err);
+
+struct sheet_look;
+/* The look of a sheet whose columns are column_keys (see looks.csv). 0, or
+ * EVB_ETEMPLATE with err filled when the identifying columns are not side
+ * by side, or are the last one. */
+int templates_look(const struct templates *t, const char *book, const char *sheet,
+		   const char *const *column_keys, int ncols, struct sheet_look *look,
+		   struct evb_error *err);
 
 /* Price in öre of one unit of an insats (catalogue index) with an
  * omfattning_enhet (enum enhet), valid on `on`: the row with the latest

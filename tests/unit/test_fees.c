@@ -199,7 +199,16 @@ static void test_leap_february(void **state)
 	assert_int_equal(mu_count_findings("check.taxa_saknas"), 1);
 	/* maxtaxa 2024: 0,5392 x 57 300 / 12 = 2 574,68 -> 2 575 kr */
 	assert_int_equal(rep.maxtaxa, 257500);
-	assert_int_equal(person_of(0)->omsorgsavgift, 0);
+	/* SPEC 5.3: the person's basis is incomplete: no Omsorgsbelopp,
+	 * Omsorgsavgift or Summa (never 0 kr), one decision named in Status,
+	 * counted in Sammanfattning and left out of its sums */
+	assert_int_equal(person_of(0)->missing, 1);
+	assert_true(person_of(0)->omsorgsbelopp == AMOUNT_UNKNOWN);
+	assert_true(person_of(0)->omsorgsavgift == AMOUNT_UNKNOWN);
+	assert_true(person_of(0)->summa == AMOUNT_UNKNOWN);
+	assert_int_equal(rep.incomplete, 1);
+	assert_int_equal(rep.sum_avgift, 0);
+	assert_int_equal(rep.sum_total, 0);
 	done();
 }
 

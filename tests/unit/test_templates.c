@@ -6,6 +6,7 @@
 #include "testutil.h"
 #include "calendar.h"
 #include "model.h"
+#include "sheet.h"
 #include "templates.h"
 #include "template_keys.h"
 
@@ -13,7 +14,7 @@
 #define FIXTURES "fixtures/templates"
 
 static const char *const template_files[] = {
-	"insatser.csv", "skal.csv", "texts.csv", "layouts.csv", "taxor.csv",
+	"insatser.csv", "skal.csv", "texts.csv", "layouts.csv", "looks.csv", "taxor.csv",
 	"maxtaxa.csv", "meddelande.csv",
 };
 
@@ -365,7 +366,7 @@ static void test_ivo_layout_is_spec_5_1(void **state)
 		"Personnummer", "Namn", "Kön", "Lagrum", "Insats", "Beslut-id",
 		"Beslutsdatum", "Förhandsbesked", "Avbrottsdatum", "Tremånadersdatum",
 		"Meddelande senast", "Verkställt datum", "Avslutat datum", "Avslutsorsak",
-		"Väntetid dagar", "Huvudsakligt skäl", "Orsak", "Senaste erbjudande",
+		"Väntetid (dagar)", "Huvudsakligt skäl", "Orsak", "Senaste erbjudande",
 		"Tackat nej", "Tidigare beslut", "Första beslutsdatum i kedjan", "Utförare",
 		"Skyddade personuppgifter", "Sammanfattning",
 	};
@@ -790,6 +791,69 @@ static void test_extra_text_key_is_fine(void **state)
 	tdir_remove(&d);
 }
 
+/* ---- looks.csv ---------------------------------------------------------------------- */
+
+/* The real looks: Individrapporter is identified by Personnummer and Namn
+ * (columns 5-6, frozen with the four left of them), its long texts wrap;
+ * Sammanfattning is a key/value sheet; a sheet not listed is a plain
+ * table. */
+static void test_looks_of_real_templates(void **state)
+{
+	(void)state;
+	struct templates *t = load_real();
+	static const char *const keys[] = { "rapporttyp", "meddelanderubrik", "ansvarig",
+					    "ivo_id", "personnummer", "namn", "kon",
+					    "sammanfattning" };
+	struct sheet_look look;
+	struct evb_error err = { 0 };
+	assert_int_equal(templates_look(t, "ivo", "individrapporter", keys, 8, &look, &err), 0);
+	assert_int_equal(look.id_first, 4);
+	assert_int_equal(look.nid, 2);
+	assert_false(look.key_value);
+	assert_int_equal(look.wrap[7], 90);
+	assert_int_equal(look.wrap[6], 0);
+	static const char *const kv[] = { "uppgift", "varde" };
+	assert_int_equal(templates_look(t, "avgift", "sammanfattning", kv, 2, &look, &err), 0);
+	assert_true(look.key_value);
+	assert_int_equal(look.nid, 0);
+	/* identifying columns apart from each other: a template error */
+	static const char *const apart[] = { "personnummer", "kon", "namn", "lagrum" };
+	assert_int_equal(templates_look(t, "ivo", "individrapporter", apart, 4, &look, &err),
+			 EVB_ETEMPLATE);
+	assert_non_null(strstr(err.message, "not next to"));
+	/* the last column identifying: nothing left to scroll */
+	static const char *const last[] = { "kon", "personnummer" };
+	assert_int_equal(templates_look(t, "ivo", "individrapporter", last, 2, &look, &err),
+			 EVB_ETEMPLATE);
+	templates_free(t);
+}
+
+static void test_broken_looks(void **state)
+{
+	(void)state;
+	static const struct {
+		const char *line, *msg;
+	} cases[] = {
+		{ "ivo;individrapporter;namn;id;7", "wrap width (8 to 120)" },
+		{ "ivo;individrapporter;namn;id;121", "wrap width (8 to 120)" },
+		{ "ivo;individrapporter;namn;id;x", "wrap width" },
+		{ "ivo;sammanfattning;;tabell;20", "wrap width" },
+		{ "ivo;individrapporter;namn;fet;", "unknown look 'fet' for a column" },
+		{ "ivo;individrapporter;;id;", "unknown look 'id' for a sheet" },
+		{ "ivo;individrapporter;finns_inte;text;", "is not in layouts.csv" },
+		{ "ivo;inget_blad;;tabell;", "is not in layouts.csv" },
+		{ "ivo;individrapporter;Namn;text;", "may only hold" },
+		{ "ivo;individrapporter;sammanfattning;text;40", "twice (first on line" },
+	};
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		struct tdir d;
+		tdir_make(&d);
+		long line = tdir_append_line(&d, "looks.csv", cases[i].line);
+		expect_broken(&d, "looks.csv", line, cases[i].msg);
+		tdir_remove(&d);
+	}
+}
+
 /* ---- broken templates: layouts.csv -------------------------------------------------- */
 
 static void test_missing_required_column(void **state)
@@ -1103,6 +1167,8 @@ int main(void)
 		cmocka_unit_test(test_missing_required_column),
 		cmocka_unit_test(test_missing_sheet_name_row),
 		cmocka_unit_test(test_duplicate_layout_entry),
+		cmocka_unit_test(test_looks_of_real_templates),
+		cmocka_unit_test(test_broken_looks),
 		cmocka_unit_test(test_duplicate_header_in_sheet),
 		cmocka_unit_test(test_duplicate_sheet_name_in_book),
 		cmocka_unit_test(test_sheet_name_rules),
