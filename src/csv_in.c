@@ -19,6 +19,7 @@
 #include <csv.h>
 
 #include "hash.h"
+#include "profile.h"
 
 #define BLOCK (64u * 1024u)
 #define VALUE_SHOWN 80
@@ -472,6 +473,7 @@ static const char *default_reason(const char *key)
 
 struct export_ctx {
 	enum kind kind;
+	const struct profile *profile;  /* NULL: evb's own column names */
 	const struct reader_sink *sink;
 	struct input_info *info;
 	int ncols;                      /* header fields */
@@ -533,7 +535,8 @@ static int export_header(struct engine *e)
 	x->ncols = r->n;
 	for (int i = 0; i < r->n; i++) {
 		const char *name = r->buf + r->off[i];
-		int c = schema_column(x->kind, name, strlen(name));
+		int c = x->profile ? profile_column(x->profile, x->kind, name)
+				   : schema_column(x->kind, name, strlen(name));
 		x->map[i] = c;
 		if (c < 0) {
 			if (*name)
@@ -549,6 +552,11 @@ static int export_header(struct engine *e)
 					     ki->columns[c].name,
 					     "column appears twice in the header");
 		seen[c] = true;
+	}
+	if (x->profile) {
+		int ret = profile_check_header(x->profile, x->kind, seen, e->display, e->err);
+		if (ret)
+			return ret;
 	}
 	for (int c = 0; c < ki->ncolumns; c++)
 		if (ki->columns[c].required && !seen[c])
@@ -632,7 +640,7 @@ static int detect_delimiter(FILE *f, const char *display, char *delim,
 }
 
 int csv_in_read(const char *path, const char *display, enum kind kind,
-		bool cp1252, const struct reader_sink *sink,
+		const struct profile *profile, bool cp1252, const struct reader_sink *sink,
 		struct input_info *info, struct evb_error *err)
 {
 	struct engine e;
@@ -658,6 +666,7 @@ int csv_in_read(const char *path, const char *display, enum kind kind,
 	if ((ret = detect_delimiter(f, display, &info->delimiter, err)))
 		goto out;
 	x.kind = kind;
+	x.profile = profile;
 	x.sink = sink;
 	x.info = info;
 	e.delim = (unsigned char)info->delimiter;

@@ -11,8 +11,12 @@
 
 #include "reader.h"
 
+struct profile;
+
 /*
  * Reads `path` (shown as `display` in messages) as records of `kind`.
+ * `profile` (may be NULL) names the columns (profile_column); a column it
+ * maps that the header lacks is fatal (profile_check_header).
  * `cp1252`: the caller found the file not to be valid UTF-8 (hash.c), so
  * every value is converted from Windows-1252.
  * Fatal errors (cannot open, missing required column, a column twice in
@@ -27,7 +31,7 @@
  *    the line where its record starts).
  */
 int csv_in_read(const char *path, const char *display, enum kind kind,
-		bool cp1252, const struct reader_sink *sink,
+		const struct profile *profile, bool cp1252, const struct reader_sink *sink,
 		struct input_info *info, struct evb_error *err);
 
 /*

@@ -16,6 +16,7 @@
 #include "field.h"
 #include "hash.h"
 #include "personnr.h"
+#include "profile.h"
 #include "xml_in.h"
 
 #define VALUE_SHOWN 80   /* bytes of a rejected value kept for the report */
@@ -23,6 +24,7 @@
 struct loader {
 	struct model *m;
 	const struct templates *t;
+	const struct profile *profile;  /* NULL: evb's own names and codes */
 	struct xml_in *xml;
 	uint16_t file;
 	/* id -> record index, and ids seen with conflicting content, per kind */
@@ -647,6 +649,9 @@ static int sink_row(void *ctx, const struct row *r)
 	struct loader *ld = ctx;
 	struct model *m = ld->m;
 	count(ld, r->kind, m->files.v[ld->file].read, m->read);
+	struct profile_row translated;
+	if (ld->profile && !m->files.v[ld->file].xml)
+		r = profile_apply(ld->profile, r, &translated, m->asof);
 	int ret;
 	switch (r->kind) {
 	case K_PERSON: ret = load_person(ld, r); break;
@@ -846,10 +851,17 @@ static int read_file(struct loader *ld, struct hash_queue *hq, size_t i,
 	struct input_info info;
 	memset(&info, 0, sizeof(info));
 	struct src src = { 0, ld->file };
-	if (has_suffix(base, ".csv") && schema_kind_from_filename(base) >= 0) {
-		f->kind = schema_kind_from_filename(base);
-		ret = csv_in_read(path, f->display, (enum kind)f->kind, !utf8, &sink,
-				  &info, err);
+	/* a profile's file patterns first, then evb's own names */
+	int kind = ld->profile && !has_suffix(base, ".xml")
+		? profile_file_kind(ld->profile, base, err) : -1;
+	if (kind == -2)
+		return EVB_ECONFIG;
+	if (kind < 0 && has_suffix(base, ".csv"))
+		kind = schema_kind_from_filename(base);
+	if (kind >= 0) {
+		f->kind = kind;
+		ret = csv_in_read(path, f->display, (enum kind)f->kind, ld->profile, !utf8,
+				  &sink, &info, err);
 		f = &m->files.v[ld->file];
 		f->cp1252 = info.cp1252 || !utf8;
 		f->bom = info.bom;
@@ -1189,12 +1201,14 @@ static int finalize(struct loader *ld)
 }
 
 int export_read(struct model *m, const struct templates *t,
-		const char *const *inputs, int ninputs, struct evb_error *err)
+		const struct profile *profile, const char *const *inputs,
+		int ninputs, struct evb_error *err)
 {
 	struct loader ld;
 	memset(&ld, 0, sizeof(ld));
 	ld.m = m;
 	ld.t = t;
+	ld.profile = profile;
 	char **files = NULL;
 	size_t n = 0, cap = 0;
 	int ret = 0;
