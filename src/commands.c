@@ -11,6 +11,7 @@ const struct command commands[] = {
 	{ "check", cmd_check, "validate an export set (kontroll-<date>.xlsx)" },
 	{ "verify", cmd_verify, "re-run a recorded run and compare its outputs" },
 	{ "diff", cmd_diff, "compare two IVO runs of one period (diff-YYYYQn/)" },
+	{ "profile", cmd_profile, "write a starting import profile for an unknown export" },
 	{ NULL, NULL, NULL },
 };
 

@@ -747,3 +747,43 @@ int csv_in_read_table(const char *path, csv_table_fn fn, void *ctx,
 	fclose(f);
 	return ret;
 }
+
+/* ---- any CSV file ---------------------------------------------------------- */
+
+static int raw_lost(struct engine *e)
+{
+	(void)e;
+	return 0;
+}
+
+int csv_in_read_raw(const char *path, bool cp1252, csv_table_fn fn, void *ctx,
+		    struct evb_error *err)
+{
+	struct engine e;
+	struct table_ctx t = { fn, ctx };
+	char delim;
+	int ret;
+	memset(&e, 0, sizeof(e));
+	FILE *f = fopen(path, "rb");
+	if (!f)
+		return evb_error_set(err, EVB_EIO, path, 0, NULL, "cannot open: %s",
+				     strerror(errno));
+	if (!(ret = detect_delimiter(f, path, &delim, err))) {
+		e.delim = (unsigned char)delim;
+		e.display = path;
+		e.cp1252 = cp1252;
+		e.trim_all = true;
+		e.on_record = table_record;
+		e.on_lost = raw_lost;
+		e.ctx = &t;
+		e.err = err;
+		rec_reset(&e.rec);
+		if (!(ret = parser_start(&e)))
+			ret = run_file(&e, f);
+	}
+	if (ret == EVB_ENOMEM && err && !err->code)
+		evb_error_set(err, ret, path, e.line, NULL, "out of memory");
+	engine_release(&e);
+	fclose(f);
+	return ret;
+}

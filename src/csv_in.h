@@ -46,6 +46,15 @@ typedef int (*csv_table_fn)(void *ctx, long line, int nfields,
 int csv_in_read_table(const char *path, csv_table_fn fn, void *ctx,
 		      struct evb_error *err);
 
+/*
+ * Any CSV file in the export dialect (delimiter detected, BOM skipped,
+ * values trimmed, converted from Windows-1252 when cp1252), header
+ * included, for looking at an unknown export (evb profile). Records that
+ * cannot be read are skipped.
+ */
+int csv_in_read_raw(const char *path, bool cp1252, csv_table_fn fn, void *ctx,
+		    struct evb_error *err);
+
 /* Converts Windows-1252 bytes to UTF-8 into out (NUL-terminated).
  * out_size must be at least 3 * len + 1. Returns the output length. */
 size_t cp1252_to_utf8(const char *in, size_t len, char *out, size_t out_size);

@@ -143,9 +143,10 @@ static bool is_dir(const char *path)
 	return stat(path, &st) == 0 && S_ISDIR(st.st_mode);
 }
 
-/* templates/ in the working folder, else beside the binary's folder
- * (build/evb -> templates/). */
-static const char *default_templates(char *buf, size_t size)
+/* templates/ in the working folder; else, for an installed binary
+ * (PREFIX/bin/evb), PREFIX/share/evb/templates; else beside the binary's
+ * folder (build/evb -> templates/). */
+const char *run_default_templates(char *buf, size_t size)
 {
 	if (is_dir("templates"))
 		return "templates";
@@ -153,8 +154,16 @@ static const char *default_templates(char *buf, size_t size)
 	ssize_t n = readlink("/proc/self/exe", exe, sizeof(exe) - 1);
 	if (n > 0) {
 		exe[n] = '\0';
+		char *slash = strrchr(exe, '/');
+		if (slash) {
+			*slash = '\0';
+			int len = snprintf(buf, size, "%s/../share/evb/templates", exe);
+			if (len > 0 && (size_t)len < size && is_dir(buf))
+				return buf;
+			*slash = '/';
+		}
 		for (int up = 0; up < 3; up++) {
-			char *slash = strrchr(exe, '/');
+			slash = strrchr(exe, '/');
 			if (!slash)
 				break;
 			*slash = '\0';
@@ -180,7 +189,7 @@ int run_setup(struct run *r, bool need_key)
 	}
 	char buf[PATH_MAX];
 	const char *dir = r->opts.templates ? r->opts.templates
-					    : default_templates(buf, sizeof(buf));
+					    : run_default_templates(buf, sizeof(buf));
 	if (!(r->templates = templates_load(dir, &err))) {
 		diag_error(&err);
 		return EVB_ETEMPLATE;

@@ -54,6 +54,9 @@ enum { EXIT_FINE = 0, EXIT_REJECTS = 1, EXIT_FATAL = 2 };
  * printing what is wrong. opts->help is set for --help. */
 int run_parse(struct run *r, const char *command, unsigned allowed, int argc,
 	      char **argv, const char *usage);
+/* The templates folder when --templates is not given (buf holds it, of
+ * size bytes, unless a constant is returned). */
+const char *run_default_templates(char *buf, size_t size);
 /* Loads configuration, templates and the import profile (--profile wins
  * over the configuration's); when need_key, an ivo_key is required. */
 int run_setup(struct run *r, bool need_key);
