@@ -29,7 +29,7 @@ LIB_OBJS  := $(LIB_SRCS:src/%.c=build/obj/%.o)
 SAN_OBJS  := $(SRCS:src/%.c=build/asan/obj/%.o)
 SAN_LIB   := $(LIB_SRCS:src/%.c=build/asan/obj/%.o)
 TESTS     := $(patsubst tests/unit/%.c,build/asan/tests/%,$(wildcard tests/unit/test_*.c))
-FUZZERS   := csv xml field config templates
+FUZZERS   := csv xml field config templates profile
 REPLAYS   := $(FUZZERS:%=build/asan/fuzz/replay_%)
 FUZZ_CC   ?= clang
 FUZZ_SAN  := -g -O1 -fno-omit-frame-pointer -fno-sanitize-recover=all
