@@ -314,38 +314,6 @@ static void pattern_of(const char *name, char *out, size_t size)
 	out[o] = '\0';
 }
 
-static bool is_code(const struct scan *s, int k, int c, const char *v, bool *code_column)
-{
-	static const char *const kon[] = { "K", "M" };
-	static const char *const lagrum[] = { "SoL", "LSS" };
-	static const char *const utfall[] = { "bifall", "delvis_bifall", "avslag" };
-	const char *const *list = NULL;
-	int n = 0;
-	*code_column = true;
-	if (k == K_PERSON && c == P_KON)
-		list = kon, n = 2;
-	else if (k == K_BESLUT && c == B_LAGRUM)
-		list = lagrum, n = 2;
-	else if (k == K_BESLUT && c == B_UTFALL)
-		list = utfall, n = 3;
-	else if (k == K_BESLUT && c == B_AVSLUTSORSAK)
-		list = avslutsorsak_codes, n = ORSAK__N;
-	else if (k == K_BESLUT && c == B_OMFATTNING_ENHET)
-		list = enhet_codes, n = ENHET__N;
-	else if (k == K_HANDELSE && c == H_TYP)
-		list = handelse_typ_codes, n = HT__N;
-	else if (k == K_MALTID && c == M_MALTIDSTYP)
-		list = maltidstyp_codes, n = MT__N;
-	else if (k == K_BESLUT && c == B_INSATS)
-		return templates_insats_find(s->t, v) >= 0;
-	else
-		*code_column = false;
-	for (int i = 0; i < n; i++)
-		if (*list[i] && strcasecmp(list[i], v) == 0)
-			return true;
-	return false;
-}
-
 static void write_column(FILE *o, const struct scan *s, const char *kind, int k,
 			 const struct column_stat *c)
 {
@@ -359,7 +327,8 @@ static void write_column(FILE *o, const struct scan *s, const char *kind, int k,
 			fprintf(o, "format.%s.%s = %s%s\n", kind, name, fmt, time);
 		bool code_column = false;
 		for (int i = 0; i < c->nvalues; i++)
-			if (!is_code(s, k, c->col, c->values[i], &code_column) && code_column)
+			if (!profile_is_code(s->t, k, c->col, c->values[i], &code_column) &&
+			    code_column)
 				fprintf(o, "# code.%s.%s.? = %s\n", kind, name, c->values[i]);
 		if (c->more && code_column)
 			fprintf(o, "# (more values of '%s' than listed here)\n", c->header);

@@ -5,8 +5,10 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include "calendar.h"
+#include "model.h"
 #include "profile.h"
 
 #define PROFILE_MAX_SIZE (1u << 20)   /* a bigger file is not a profile */
@@ -493,6 +495,59 @@ int profile_check_header(const struct profile *p, enum kind k, const bool *seen,
 			return evb_error_set(err, EVB_ECONFIG, p->path, m->line, key,
 					     "column '%s' is not in the header of %s", m->name, file);
 		}
+	}
+	return 0;
+}
+
+/* ---- codes ----------------------------------------------------------------- */
+
+bool profile_is_code(const struct templates *t, enum kind k, int col, const char *v,
+		     bool *code_column)
+{
+	static const char *const kon[] = { "K", "M" };
+	static const char *const lagrum[] = { "SoL", "LSS" };
+	static const char *const utfall[] = { "bifall", "delvis_bifall", "avslag" };
+	const char *const *list = NULL;
+	int n = 0;
+	*code_column = true;
+	if (k == K_PERSON && col == P_KON)
+		list = kon, n = 2;
+	else if (k == K_BESLUT && col == B_LAGRUM)
+		list = lagrum, n = 2;
+	else if (k == K_BESLUT && col == B_UTFALL)
+		list = utfall, n = 3;
+	else if (k == K_BESLUT && col == B_AVSLUTSORSAK)
+		list = avslutsorsak_codes, n = ORSAK__N;
+	else if (k == K_BESLUT && col == B_OMFATTNING_ENHET)
+		list = enhet_codes, n = ENHET__N;
+	else if (k == K_HANDELSE && col == H_TYP)
+		list = handelse_typ_codes, n = HT__N;
+	else if (k == K_MALTID && col == M_MALTIDSTYP)
+		list = maltidstyp_codes, n = MT__N;
+	else if (k == K_BESLUT && col == B_INSATS)
+		return templates_insats_find(t, v) >= 0;
+	else
+		*code_column = false;
+	for (int i = 0; i < n; i++)
+		if (*list[i] && strcasecmp(list[i], v) == 0)
+			return true;
+	return false;
+}
+
+int profile_check_codes(const struct profile *p, const struct templates *t,
+			struct evb_error *err)
+{
+	for (size_t i = 0; i < p->ncodes; i++) {
+		const struct code_map *m = &p->codes[i];
+		bool code_column;
+		if (profile_is_code(t, (enum kind)m->kind, m->col, m->code, &code_column) ||
+		    !code_column)
+			continue;
+		const struct kind_info *ki = schema_kind(m->kind);
+		char key[64];
+		snprintf(key, sizeof(key), "%s.%s", ki->name, ki->columns[m->col].name);
+		return evb_error_set(err, EVB_ECONFIG, p->path, m->line, key,
+				     "'%s' is not one of evb's codes for this column", m->code);
 	}
 	return 0;
 }

@@ -22,6 +22,7 @@
 
 #include "hash.h"
 #include "reader.h"
+#include "templates.h"
 
 struct profile;
 
@@ -71,6 +72,17 @@ struct profile_row {
  */
 const struct row *profile_apply(const struct profile *p, const struct row *in,
 				struct profile_row *out, evb_date asof);
+
+/* Whether v is one of evb's codes for column col of kind k (case
+ * ignored; insats codes from the catalogue). *code_column tells whether
+ * the column has a fixed list of codes at all. */
+bool profile_is_code(const struct templates *t, enum kind k, int col, const char *v,
+		     bool *code_column);
+/* Every code the profile maps to must be one of evb's codes of its column
+ * (where the column has a fixed list): 0, or EVB_ECONFIG naming the
+ * profile line. */
+int profile_check_codes(const struct profile *p, const struct templates *t,
+			struct evb_error *err);
 
 /* Folds a name for loose matching into out: ASCII and å, ä, ö, é lowercase
  * and without their accents, blanks, '_', '-' and '.' left out

@@ -196,7 +196,8 @@ int run_setup(struct run *r, bool need_key)
 	}
 	const char *profile = r->opts.profile ? r->opts.profile
 			      : r->config.profile[0] ? r->config.profile : NULL;
-	if (profile && !(r->profile = profile_load(profile, &err))) {
+	if (profile && (!(r->profile = profile_load(profile, &err)) ||
+			profile_check_codes(r->profile, r->templates, &err))) {
 		diag_error(&err);
 		return EVB_ECONFIG;
 	}

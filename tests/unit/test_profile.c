@@ -203,6 +203,35 @@ static void test_codes_and_dates(void **state)
 	profile_free(p);
 }
 
+static void test_codes_must_be_evb_codes(void **state)
+{
+	(void)state;
+	struct evb_error err = { 0 };
+	struct templates *t = templates_load("../templates", &err);
+	assert_non_null(t);
+	struct profile *p = load_ok(sample);
+	assert_int_equal(profile_check_codes(p, t, &err), 0);
+	profile_free(p);
+	/* a misspelt code names its line; case is ignored as in the export */
+	p = load_ok("code.beslut.utfall.BIFALL = Beviljat\n"
+		    "code.handelser.typ.tackat_ja = Ja tack\n"
+		    "code.beslut.insats.SOL_HEMTJANS = Hemtjänst\n");
+	assert_int_equal(profile_check_codes(p, t, &err), EVB_ECONFIG);
+	assert_int_equal(err.line, 3);
+	assert_string_equal(err.column, "beslut.insats");
+	assert_non_null(strstr(err.message, "'SOL_HEMTJANS' is not one of evb's codes"));
+	profile_free(p);
+	p = load_ok("code.personer.kon.X = Annat\n");
+	assert_int_equal(profile_check_codes(p, t, &err), EVB_ECONFIG);
+	assert_int_equal(err.line, 1);
+	profile_free(p);
+	/* columns without a fixed list take any code (a unit's name) */
+	p = load_ok("code.beslut.enhet.Norr = Område Norr\n");
+	assert_int_equal(profile_check_codes(p, t, &err), 0);
+	profile_free(p);
+	templates_free(t);
+}
+
 static void test_fold_name(void **state)
 {
 	(void)state;
@@ -224,6 +253,7 @@ int main(void)
 		cmocka_unit_test(test_repeats_formats_and_values),
 		cmocka_unit_test(test_files_and_headers),
 		cmocka_unit_test(test_codes_and_dates),
+		cmocka_unit_test(test_codes_must_be_evb_codes),
 		cmocka_unit_test(test_fold_name),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
