@@ -98,10 +98,11 @@ static bool has_shape(const char *s, const char *shape, bool *timed)
 	return !*s || ((s = skip_shape(s, ":99")) && !*s);
 }
 
-static void add_value(struct column_stat *c, const char *v)
+/* Counts v in the column's statistics. 0 or EVB_ENOMEM. */
+static int add_value(struct column_stat *c, const char *v)
 {
 	if (!*v)
-		return;
+		return 0;
 	c->nonempty++;
 	bool timed = false, any_timed = false;
 	if (has_shape(v, "9999-99-99", &timed) || has_shape(v, "99999999", &timed))
@@ -118,14 +119,15 @@ static void add_value(struct column_stat *c, const char *v)
 	c->numeric = c->numeric && strspn(v, "0123456789-+,.") == strlen(v);
 	for (int i = 0; i < c->nvalues; i++)
 		if (strcmp(c->values[i], v) == 0)
-			return;
+			return 0;
 	if (c->nvalues == MAX_VALUES || strlen(v) > 200) {
 		c->more = true;
-		return;
+		return 0;
 	}
-	c->values[c->nvalues] = strdup(v);
-	if (c->values[c->nvalues])
-		c->nvalues++;
+	if (!(c->values[c->nvalues] = strdup(v)))
+		return EVB_ENOMEM;
+	c->nvalues++;
+	return 0;
 }
 
 /* The date format of the column's values when they are dates but not all
@@ -228,9 +230,10 @@ static int on_record(void *ctx, long line, int nfields, const char *const *field
 		}
 		return 0;
 	}
-	for (int i = 0; i < nfields && i < f->ncols; i++)
-		add_value(&f->cols[i], fields[i]);
-	return 0;
+	int ret = 0;
+	for (int i = 0; i < nfields && i < f->ncols && !ret; i++)
+		ret = add_value(&f->cols[i], fields[i]);
+	return ret;
 }
 
 static int cmp_files(const void *a, const void *b)
@@ -263,6 +266,8 @@ static int scan_dir(struct scan *s, const char *dir)
 			s->nfiles++;
 	}
 	closedir(d);
+	if (ret == EVB_ENOMEM)
+		diag_msg("out of memory");
 	if (ret)
 		return ret;
 	qsort(s->files, (size_t)s->nfiles, sizeof(s->files[0]), cmp_files);
