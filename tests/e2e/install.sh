@@ -4,7 +4,7 @@
 # templates (../share/evb/templates) and writes the sample check report
 # the e2e goldens hold; --templates still wins; the manual page renders
 # without warnings, lints clean and names every command and option the
-# binary knows; the bash completion completes commands, options and the
+# binary knows (and so does README.md); the bash completion completes commands, options and the
 # --period/--month forms; make uninstall leaves no file behind.
 set -u
 root=$(cd "$(dirname "$0")/../.." && pwd)
@@ -56,6 +56,7 @@ for c in $cmds; do
 	grep -q "^\.It Cm $c" "$man" || no "the manual page lacks the command $c"
 	for o in $("$bin" $c --help | sed -n '1,/^$/p' | grep -o -- '--[a-z-]*' | sort -u); do
 		grep -qF -- "Fl \\${o#-}" "$man" || no "the manual page lacks $o (evb $c)"
+		grep -qF -- "$o" "$root/README.md" || no "README.md lacks $o (evb $c)"
 	done
 done
 
