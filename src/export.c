@@ -25,6 +25,7 @@ struct loader {
 	struct model *m;
 	const struct templates *t;
 	const struct profile *profile;  /* NULL: evb's own names and codes */
+	const struct row *as_read;      /* the row before the profile translated it */
 	struct xml_in *xml;
 	uint16_t file;
 	/* id -> record index, and ids seen with conflicting content, per kind */
@@ -128,8 +129,10 @@ static int rej(struct loader *ld, const struct row *r, int c, const char *key,
 	vsnprintf(reason, sizeof(reason), fmt, ap);
 	va_end(ap);
 	struct src src = { line_of(r, c), ld->file };
+	/* the value as the file has it, also when a profile translated it */
+	const struct row *shown = ld->as_read ? ld->as_read : r;
 	int ret = push_reject(m, src, r->kind, column_name(r->kind, c),
-			      c >= 0 ? shorten(m, val(r, c)) : STR_NONE, key,
+			      c >= 0 ? shorten(m, val(shown, c)) : STR_NONE, key,
 			      intern_str(&m->strings, reason, strlen(reason)));
 	if (ret)
 		return ret;
@@ -650,8 +653,11 @@ static int sink_row(void *ctx, const struct row *r)
 	struct model *m = ld->m;
 	count(ld, r->kind, m->files.v[ld->file].read, m->read);
 	struct profile_row translated;
-	if (ld->profile && !m->files.v[ld->file].xml)
+	ld->as_read = NULL;
+	if (ld->profile && !m->files.v[ld->file].xml) {
+		ld->as_read = r;
 		r = profile_apply(ld->profile, r, &translated, m->asof);
+	}
 	int ret;
 	switch (r->kind) {
 	case K_PERSON: ret = load_person(ld, r); break;
@@ -663,6 +669,7 @@ static int sink_row(void *ctx, const struct row *r)
 	case K_MALTID: ret = load_maltid(ld, r); break;
 	default: ret = EVB_EINVAL; break;
 	}
+	ld->as_read = NULL;
 	if (m->strings.failed)
 		ret = EVB_ENOMEM;
 	return ret < 0 ? ret : 0;

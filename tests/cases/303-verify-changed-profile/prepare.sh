@@ -3,7 +3,8 @@
 # check run on case 302's export through a copy of its profile verifies as
 # identical; once the profile changes (Bifallet maps to bifall too), verify
 # says it differs (exit 1) and names the profile. The case's command then
-# reads the export through the changed profile: no record is rejected now.
+# reads the export through the changed profile: Bifallet is accepted now,
+# and only the impossible date 30.02.2026 is rejected.
 set -e
 rm -rf runs_generated
 mkdir -p runs_generated
