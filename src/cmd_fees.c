@@ -32,6 +32,7 @@ static void events_text(const struct run *r, uint8_t events, char *buf, size_t s
 		{ FEE_NYTT_BESLUT, "avgift_handelse.nytt_beslut" },
 		{ FEE_AVBROTT, "avgift_handelse.avbrott" },
 		{ FEE_AVSLUT, "avgift_handelse.avslut" },
+		{ FEE_AVSLUT_LARM, "avgift_handelse.avslut_larm" },
 	};
 	size_t len = 0;
 	buf[0] = '\0';
@@ -55,7 +56,7 @@ static int write_fee_rows(struct run *r, struct book *b, const struct fee_report
 	const struct model *m = &r->model;
 	for (uint32_t i = 0; i < rep->rows.n; i++) {
 		const struct fee_row *row = &rep->rows.v[i];
-		if (only_new_or_ended && !(row->events & (FEE_NY | FEE_NYTT_BESLUT | FEE_AVSLUT)))
+		if (only_new_or_ended && !(row->events & (FEE_NY | FEE_NYTT_BESLUT | FEE_AVSLUT | FEE_AVSLUT_LARM)))
 			continue;
 		const struct beslut *bs = &m->beslut.v[row->beslut];
 		const struct person *p = &m->persons.v[row->person];
@@ -140,7 +141,7 @@ static int fill(struct run *r, struct book *b, const void *ctx)
 	return write_fee_rows(r, b, rep, "avgiftsunderlag", false) ||
 	       write_per_person(r, b, rep) ||
 	       write_fee_rows(r, b, rep, "nya_och_avslutade", true) ||
-	       run_sheet_checks(r, b, "avgift", fees_check_keys) ||
+	       run_sheet_checks(r, b, "avgift", fees_check_keys, NULL) ||
 	       write_summary(r, b, rep) ||
 	       run_sheet_rejects(r, b, "avgift", true);
 }

@@ -78,7 +78,7 @@ static int fill(struct run *r, struct book *b, const void *ctx)
 {
 	const struct meal_report *rep = ctx;
 	return write_rows(r, b, rep) || write_summary(r, b, rep) ||
-	       run_sheet_checks(r, b, "maltider", meals_check_keys) ||
+	       run_sheet_checks(r, b, "maltider", meals_check_keys, NULL) ||
 	       run_sheet_rejects(r, b, "maltider", true);
 }
 

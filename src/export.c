@@ -425,7 +425,7 @@ static int load_person(struct loader *ld, const struct row *r)
 			return rej(ld, r, P_PERSON_ID, "reject.duplicate_conflict",
 				   "person occurs again with other content: every copy is rejected");
 		TRY(model_add_finding(m, "check.dubblett_sammanslagen", ps.src, K_PERSON,
-				      ps.pnr, idx, DATE_NONE, STR_NONE));
+				      STR_NONE, idx, DATE_NONE, STR_NONE));
 		m->merged[K_PERSON]++;
 	} else if (idx != IDX_NONE) {
 		/* implied by an earlier decision or meal: now described */
@@ -705,9 +705,12 @@ static void sink_note(void *ctx, const char *file, long line, const char *messag
 {
 	struct loader *ld = ctx;
 	struct src src = { line > 0 && line < (long)UINT32_MAX ? (uint32_t)line : 0, ld->file };
-	str_ref d = intern_str(&ld->m->strings, message, strlen(message));
+	/* the column's name is quoted in the message (none for a column
+	 * without a name) */
+	const char *q = strchr(message, '\''), *e = strrchr(message, '\'');
+	str_ref d = q && e > q ? intern_str(&ld->m->strings, q + 1, (size_t)(e - q - 1)) : STR_NONE;
 	if (model_add_finding(ld->m, "check.okand_kolumn", src, -1, STR_NONE, IDX_NONE,
-			      DATE_NONE, d))
+			      DATE_NONE, d) || ld->m->strings.failed)
 		ld->fatal = EVB_ENOMEM;
 	diag_at(file, line, NULL, "%s", message);
 }
@@ -1192,10 +1195,15 @@ static int finalize(struct loader *ld)
 		if (b->ersatter == STR_NONE)
 			continue;
 		b->replaces = u32map_get(&ld->beslut_by_id, b->ersatter);
-		if (b->replaces == IDX_NONE &&
-		    (ret = model_add_finding(m, "check.okant_ersatt_beslut", b->src, K_BESLUT,
-					     b->id, b->person, b->beslutsdatum, b->ersatter)))
-			return ret;
+		if (b->replaces == IDX_NONE) {
+			struct finding *f = model_add_beslut_finding(m, "check.okant_ersatt_beslut",
+								     b->src, K_BESLUT, b->id,
+								     i,
+								     b->beslutsdatum);
+			if (!f)
+				return EVB_ENOMEM;
+			f->other = b->ersatter;
+		}
 	}
 	release_maps(ld, true);
 

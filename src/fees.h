@@ -21,6 +21,9 @@ enum {
 	FEE_NYTT_BESLUT = 1 << 1, /* replaces a decision and starts in the month */
 	FEE_AVBROTT = 1 << 2,     /* interruption days in the month */
 	FEE_AVSLUT = 1 << 3,      /* ended in the month: slutfaktura */
+	FEE_AVSLUT_LARM = 1 << 4, /* a hemtjänst ended in the month while the
+				   * person's trygghetslarm goes on: no
+				   * slutfaktura (instead of FEE_AVSLUT) */
 };
 
 struct fee_row {

@@ -520,12 +520,67 @@ static bool key_listed(const char *const *keys, const char *key)
 	return false;
 }
 
-int run_sheet_checks(struct run *r, struct book *b, const char *book,
-		     const char *const *keys)
+/* Puts the finding's fields into its check's "uppgift.*" text. */
+static void finding_text(const struct run *r, const struct finding *f, char *buf, size_t size)
 {
-	static const char *const cols[] = { "kontroll", "typ", "fil", "rad", "id",
-					    "person", "datum", "beskrivning" };
-	struct sheet *s = run_sheet(r, b, book, "kontroller", cols, 8);
+	const struct model *m = &r->model;
+	char key[80], d[4][11] = { "", "", "", "" };
+	snprintf(key, sizeof(key), "uppgift.%s", f->check_key + strlen("check."));
+	const struct beslut *b = f->beslut != IDX_NONE ? &m->beslut.v[f->beslut] : NULL;
+	const char *values[] = {
+		"beslut", b ? str_get(m, b->id) : "",
+		"beslutsdatum", b ? date_format(b->beslutsdatum, d[0]) : "",
+		"datum", f->datum != DATE_NONE ? date_format(f->datum, d[1]) : "",
+		"varde", str_get(m, f->detail),
+		"annan", str_get(m, f->other),
+		"fran", f->from != DATE_NONE ? date_format(f->from, d[2]) : "",
+		"till", f->to != DATE_NONE ? date_format(f->to, d[3])
+			: f->from != DATE_NONE ? txt(r, "uppgift.tills_vidare") : "",
+	};
+	size_t n = 0;
+	buf[0] = '\0';
+	for (const char *p = txt(r, key); *p && n + 1 < size;) {
+		const char *open = strchr(p, '{'), *close = open ? strchr(open, '}') : NULL;
+		size_t lit = close ? (size_t)(open - p) : strlen(p);
+		n += (size_t)snprintf(buf + n, size - n, "%.*s", (int)lit, p);
+		if (!close || n + 1 >= size)
+			break;
+		for (size_t i = 0; i < sizeof(values) / sizeof(values[0]); i += 2)
+			if (strlen(values[i]) == (size_t)(close - open - 1) &&
+			    memcmp(values[i], open + 1, (size_t)(close - open - 1)) == 0)
+				n += (size_t)snprintf(buf + n, size - n, "%s", values[i + 1]);
+		p = close + 1;
+	}
+	if (n >= size)
+		buf[size - 1] = '\0';
+}
+
+bool run_finding_shown(const struct run *r, const struct finding *f, const char *const *keys)
+{
+	/* facts dated after the evaluation date do not exist for the run
+	 * (SPEC 3), so neither do findings about them */
+	return key_listed(keys, f->check_key) && (f->datum == DATE_NONE || f->datum <= r->eval);
+}
+
+bool run_finding_in_scope(const struct finding *f, const struct finding_scope *scope)
+{
+	if (!scope)
+		return true;
+	if (f->beslut != IDX_NONE)
+		return scope->beslut[f->beslut] ||
+		       (scope->person_checks && key_listed(scope->person_checks, f->check_key) &&
+			scope->person[f->person]);
+	return f->person != IDX_NONE && scope->person[f->person];
+}
+
+int run_sheet_checks(struct run *r, struct book *b, const char *book,
+		     const char *const *keys, const struct finding_scope *scope)
+{
+	static const char *const cols[] = { "kontroll", "allvar", "beslut_id", "post_id",
+					    "personnummer", "namn", "datum", "uppgift",
+					    "fil", "rad" };
+	enum { NCOLS = sizeof(cols) / sizeof(cols[0]) };
+	struct sheet *s = run_sheet(r, b, book, "kontroller", cols, NCOLS);
 	if (!s)
 		return EVB_ETEMPLATE;
 	const struct model *m = &r->model;
@@ -533,30 +588,35 @@ int run_sheet_checks(struct run *r, struct book *b, const char *book,
 	if (!list)
 		return EVB_ENOMEM;
 	size_t n = 0;
-	/* facts dated after the evaluation date do not exist for the run
-	 * (SPEC 3), so neither do findings about them */
 	for (uint32_t i = 0; i < m->findings.n; i++) {
 		const struct finding *f = &m->findings.v[i];
-		if (key_listed(keys, f->check_key) && (f->datum == DATE_NONE || f->datum <= r->eval))
+		if (run_finding_shown(r, f, keys) && run_finding_in_scope(f, scope))
 			list[n++] = f;
 	}
 	qsort(list, n, sizeof(*list), cmp_finding);
 	int ret = 0;
 	for (size_t i = 0; i < n && !ret; i++) {
 		const struct finding *f = list[i];
-		char pnr[14] = "";
-		if (f->person != IDX_NONE)
-			pnr_format_digits(str_get(m, m->persons.v[f->person].pnr), pnr);
+		char pnr[14] = "", name[512] = "", text[1024];
+		if (f->person != IDX_NONE) {
+			const struct person *p = &m->persons.v[f->person];
+			pnr_format_digits(str_get(m, p->pnr), pnr);
+			run_person_name(r, p, name, sizeof(name));
+		}
+		finding_text(r, f, text, sizeof(text));
 		bool has_file = f->src.file < m->files.n;
-		struct cell row[8] = {
+		struct cell row[NCOLS] = {
 			cell_text(txt(r, f->check_key)),
-			cell_text(kind_text(r, f->kind)),
-			cell_text(has_file ? m->files.v[f->src.file].display : ""),
-			has_file && f->src.line ? cell_int(f->src.line) : cell_blank(),
+			cell_text(txt(r, checks_information(f->check_key) ? "allvar.information"
+									  : "allvar.atgarda")),
+			cell_text(f->beslut != IDX_NONE ? str_get(m, m->beslut.v[f->beslut].id) : ""),
 			cell_text(str_get(m, f->id)),
 			cell_text(pnr),
+			cell_text(name),
 			cell_date(f->datum),
-			cell_text(str_get(m, f->detail)),
+			cell_text(text),
+			cell_text(has_file ? m->files.v[f->src.file].display : ""),
+			has_file && f->src.line ? cell_int(f->src.line) : cell_blank(),
 		};
 		ret = run_add_row(s, row);
 	}

@@ -101,10 +101,23 @@ int run_sheet_inputs(struct run *r, struct book *b, const char *book);
  * workbooks (a rejected value may name a person). */
 int run_sheet_rejects(struct run *r, struct book *b, const char *book,
 		      bool with_values);
-/* Findings whose check key is in keys (NULL-terminated; all when NULL),
- * except those dated after the evaluation date. */
+/* Which findings a report lists (the IVO report: SPEC 5.1): those about
+ * a decision marked in beslut[] (per decision index), or naming no
+ * decision and about a person marked in person[] (per person index); the
+ * checks in person_checks (NULL-terminated, may be NULL) also when their
+ * decision is not marked but their person is. */
+struct finding_scope {
+	const uint8_t *beslut, *person;
+	const char *const *person_checks;
+};
+/* The finding's check is in keys (NULL-terminated; all when NULL) and it
+ * is not dated after the evaluation date. */
+bool run_finding_shown(const struct run *r, const struct finding *f, const char *const *keys);
+/* The finding is in scope (every finding when scope is NULL). */
+bool run_finding_in_scope(const struct finding *f, const struct finding_scope *scope);
+/* "Kontroller" (SPEC 5.5): the findings shown and in scope. */
 int run_sheet_checks(struct run *r, struct book *b, const char *book,
-		     const char *const *keys);
+		     const char *const *keys, const struct finding_scope *scope);
 /* A run with one workbook: creates the run folder <out>/<name>, writes
  * <name>.xlsx of `book` with the sheets fill() adds (nothing is left when
  * it fails), then manifest.json. Returns the exit status. */

@@ -77,7 +77,7 @@ struct sheet {
 
 struct book {
 	lxw_workbook *wb;
-	lxw_format *bold, *date, *integer, *number[5];
+	lxw_format *bold, *date, *datetime, *integer, *number[5], *marked;
 	char *dir, *name, *tmp, *final;
 	bool csv, streaming, failed;
 	uint32_t row_limit;           /* rows per sheet part: Excel's limit */
@@ -488,16 +488,21 @@ static struct book *open_book(const char *dir, const char *name, const char *tit
 	static const char *const numfmt[5] = { "0", "0.0", "0.00", "0.000", "0.0000" };
 	b->bold = workbook_add_format(b->wb);
 	b->date = workbook_add_format(b->wb);
+	b->datetime = workbook_add_format(b->wb);
+	b->marked = workbook_add_format(b->wb);
 	b->integer = workbook_add_format(b->wb);
 	for (int i = 0; i < 5; i++)
 		b->number[i] = workbook_add_format(b->wb);
-	if (!b->bold || !b->date || !b->integer || !b->number[0] || !b->number[1] ||
+	if (!b->bold || !b->date || !b->datetime || !b->marked || !b->integer || !b->number[0] || !b->number[1] ||
 	    !b->number[2] || !b->number[3] || !b->number[4]) {
 		ret = oom(err);
 		goto out;
 	}
 	format_set_bold(b->bold);
 	format_set_num_format(b->date, "yyyy-mm-dd");
+	format_set_num_format(b->datetime, "yyyy-mm-dd hh:mm");
+	format_set_bg_color(b->marked, 0xFFC7CE);
+	format_set_font_color(b->marked, 0x9C0006);
 	format_set_num_format(b->integer, "0");
 	for (int i = 0; i < 5; i++)
 		format_set_num_format(b->number[i], numfmt[i]);
@@ -785,6 +790,23 @@ static int write_row(struct sheet *s, const struct cell *cells, bool to_csv,
 			csvtext = buf;
 			chars = 10;
 			break;
+		case CELL_DATETIME: {
+			evb_date day = (evb_date)(cl->i >= 0 ? cl->i / 1440
+						  : -((-cl->i + 1439) / 1440));
+			int min = (int)(cl->i - (int64_t)day * 1440);
+			if (day < FIRST_DAY_0001 || day > EXCEL_LAST_DAY)
+				break;
+			date_text(day, buf);
+			snprintf(buf + 10, sizeof(buf) - 10, " %02d:%02d", min / 60, min % 60);
+			if (day >= EXCEL_FIRST_DAY)
+				e = worksheet_write_number(s->ws, s->row, col,
+							   excel_serial(day) + min / 1440.0, b->datetime);
+			else
+				e = worksheet_write_string(s->ws, s->row, col, buf, NULL);
+			csvtext = buf;
+			chars = 16;
+			break;
+		}
 		case CELL_BLANK:
 			break;
 		}
@@ -1119,4 +1141,44 @@ out:
 	free(final);
 	free(copy);
 	return ret;
+}
+
+int sheet_highlight_rows(struct sheet *s, int col, const char *prefix,
+			 struct evb_error *err)
+{
+	/* =LEFT($S2,6)="Saknas": relative to the first data row of the range;
+	 * the prefix's quotes doubled (a formula string) */
+	char formula[256], quoted[128];
+	size_t q = 0;
+	for (const char *p = prefix; *p && q + 3 < sizeof(quoted); p++) {
+		if (*p == '"')
+			quoted[q++] = '"';
+		quoted[q++] = *p;
+	}
+	quoted[q] = '\0';
+	char letters[4];
+	lxw_col_t c = (lxw_col_t)col;
+	int n = 0;
+	char rev[4];
+	do {
+		rev[n++] = (char)('A' + c % 26);
+		c = c / 26;
+	} while (c-- > 0 && n < 3);
+	for (int i = 0; i < n; i++)
+		letters[i] = rev[n - 1 - i];
+	letters[n] = '\0';
+	snprintf(formula, sizeof(formula), "=LEFT($%s2,%zu)=\"%s\"", letters,
+		 utf8_count(prefix), quoted);
+	for (int i = 0; i < s->nparts; i++) {
+		lxw_conditional_format cf = {
+			.type = LXW_CONDITIONAL_TYPE_FORMULA,
+			.value_string = formula,
+			.format = s->b->marked,
+		};
+		lxw_error e = worksheet_conditional_format_range(
+			s->parts[i], 1, 0, LXW_ROW_MAX - 1, (lxw_col_t)(s->ncols - 1), &cf);
+		if (e)
+			return lxw_fail(s->b, e, "cannot highlight rows", err);
+	}
+	return 0;
 }

@@ -16,7 +16,7 @@
 
 #include "evb.h"
 
-enum cell_kind { CELL_BLANK, CELL_TEXT, CELL_INT, CELL_NUMBER, CELL_DATE };
+enum cell_kind { CELL_BLANK, CELL_TEXT, CELL_INT, CELL_NUMBER, CELL_DATE, CELL_DATETIME };
 
 struct cell {
 	enum cell_kind kind;
@@ -26,6 +26,8 @@ struct cell {
 	int decimals;       /* CELL_NUMBER: 0-4 */
 	evb_date date;      /* CELL_DATE (DATE_NONE = blank) */
 };
+/* CELL_DATETIME keeps minutes since 1970-01-01 00:00 (wall-clock time) in i:
+ * a real date-time, ÅÅÅÅ-MM-DD hh:mm. */
 
 static inline struct cell cell_blank(void) { return (struct cell){ .kind = CELL_BLANK }; }
 static inline struct cell cell_text(const char *s) { return (struct cell){ .kind = CELL_TEXT, .text = s }; }
@@ -35,6 +37,7 @@ static inline struct cell cell_num(double v, int decimals) { return (struct cell
  * decimals; AMOUNT_UNKNOWN as a blank cell. */
 static inline struct cell cell_cents(int64_t v) { return v == AMOUNT_UNKNOWN ? cell_blank() : cell_num((double)v / 100.0, 2); }
 static inline struct cell cell_date(evb_date d) { return (struct cell){ .kind = CELL_DATE, .date = d }; }
+static inline struct cell cell_datetime(int64_t minute) { return (struct cell){ .kind = CELL_DATETIME, .i = minute }; }
 
 /* Files written by a run, for the manifest. Paths are owned by the list. */
 struct output_list {
@@ -68,6 +71,10 @@ struct sheet *book_add_sheet(struct book *b, const char *name,
  * sheets "<name> (2)", "<name> (3)" ... (up to 16), each with the header
  * row; the csv twin stays one file. */
 int sheet_add_row(struct sheet *s, const struct cell *cells, struct evb_error *err);
+/* Highlights every data row (of every part) whose text in column col
+ * starts with prefix, with a conditional format: a pale red fill. */
+int sheet_highlight_rows(struct sheet *s, int col, const char *prefix,
+			 struct evb_error *err);
 /* A column chart of the sheet's rows written so far: categories from
  * category_col, values from value_col, placed right of the data. */
 struct chart_spec {

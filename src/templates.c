@@ -85,6 +85,14 @@ static const struct {
 };
 #define N_FIXED_INSATSER ((int)(sizeof(fixed_insatser) / sizeof(fixed_insatser[0])))
 
+enum { COND_ALL, COND_SKYDDAD, COND_EJ_SKYDDAD };
+
+/* A line of the message body: literal text and {field}s. */
+struct message_line {
+	const char *text;
+	int cond;
+};
+
 struct templates {
 	char *xsd_path;
 	char *layouts_path;         /* for errors of templates_layout */
@@ -113,6 +121,9 @@ struct templates {
 
 	struct maxtaxa *maxtaxa;     /* file order */
 	int n_maxtaxa, cap_maxtaxa;
+
+	struct message_line *message; /* file order */
+	int n_message, cap_message;
 };
 
 /* ---- arena --------------------------------------------------------------------- */
@@ -958,6 +969,135 @@ static int finish_maxtaxa(struct templates *t, const char *path, struct evb_erro
 
 /* ---- public ---------------------------------------------------------------------- */
 
+/* ---- meddelande.csv ------------------------------------------------------------- */
+
+const char *const template_message_fields[MF__N] = {
+	"namn", "personnummer", "ivo_id", "insats", "lagrum", "beslut_id",
+	"beslutsdatum", "avbrottsdatum", "rubrik", "rubrikdatum", "skal",
+	"kontakt", "erbjudande", "tackat_ja", "tackat_nej", "delvis_verkstallt",
+	"kompenserande_insats", "verkstallt", "avslutat", "avslutsorsak",
+	"sammanfattning",
+};
+
+static const char *const message_header[2] = { "villkor", "rad" };
+
+/* The field named by s[0..len), -1 if none. */
+static int message_field(const char *s, size_t len)
+{
+	for (int i = 0; i < MF__N; i++)
+		if (strlen(template_message_fields[i]) == len &&
+		    memcmp(template_message_fields[i], s, len) == 0)
+			return i;
+	return -1;
+}
+
+static int message_row(struct load_ctx *c, long line, const char *const *f)
+{
+	struct templates *t = c->t;
+	int cond;
+	if (!*f[0])
+		cond = COND_ALL;
+	else if (strcmp(f[0], "skyddad") == 0)
+		cond = COND_SKYDDAD;
+	else if (strcmp(f[0], "ej_skyddad") == 0)
+		cond = COND_EJ_SKYDDAD;
+	else
+		return LOAD_FAIL(c, line, "villkor",
+				 "unknown villkor '%.64s' (use skyddad, ej_skyddad or nothing)", f[0]);
+	if (!*f[1])
+		return LOAD_FAIL(c, line, "rad", "empty line");
+	for (const char *p = f[1]; *p; p++) {
+		if (*p == '}')
+			return LOAD_FAIL(c, line, "rad", "'}' without '{'");
+		if (*p != '{')
+			continue;
+		const char *end = strchr(p + 1, '}');
+		if (!end)
+			return LOAD_FAIL(c, line, "rad", "'{' without '}'");
+		if (message_field(p + 1, (size_t)(end - p - 1)) < 0)
+			return LOAD_FAIL(c, line, "rad", "unknown field '{%.*s}'",
+					 (int)(end - p - 1 < 64 ? end - p - 1 : 64), p + 1);
+		p = end;
+	}
+	int ret = grow((void **)&t->message, &t->cap_message, t->n_message,
+		       sizeof(*t->message));
+	if (ret)
+		return store_failure(c, line, ret);
+	struct message_line *ml = &t->message[t->n_message];
+	if (!(ml->text = arena_strdup(t, f[1])))
+		return store_failure(c, line, EVB_ENOMEM);
+	ml->cond = cond;
+	t->n_message++;
+	return 0;
+}
+
+static int finish_message(struct templates *t, const char *path, struct evb_error *err)
+{
+	if (t->n_message == 0)
+		return evb_error_set(err, EVB_ETEMPLATE, path, 0, NULL,
+				     "the message body has no lines");
+	return 0;
+}
+
+/* Appends n bytes of s to buf at *len, keeping a NUL; false when full. */
+static bool append(char *buf, size_t size, size_t *len, const char *s, size_t n)
+{
+	if (*len + n + 1 > size) {
+		n = size - *len - 1;
+		memcpy(buf + *len, s, n);
+		*len += n;
+		buf[*len] = '\0';
+		return false;
+	}
+	memcpy(buf + *len, s, n);
+	*len += n;
+	buf[*len] = '\0';
+	return true;
+}
+
+int templates_message(const struct templates *t, bool skyddad,
+		      const char *const *values, char *buf, size_t size)
+{
+	size_t len = 0;
+	bool first = true;
+	if (size == 0)
+		return EVB_ETOOBIG;
+	buf[0] = '\0';
+	for (int i = 0; i < t->n_message; i++) {
+		const struct message_line *ml = &t->message[i];
+		if ((ml->cond == COND_SKYDDAD && !skyddad) ||
+		    (ml->cond == COND_EJ_SKYDDAD && skyddad))
+			continue;
+		/* a line with fields is kept when one of them has a value */
+		bool fields = false, value = false;
+		for (const char *p = strchr(ml->text, '{'); p; p = strchr(p + 1, '{')) {
+			const char *end = strchr(p, '}');
+			const char *v = values[message_field(p + 1, (size_t)(end - p - 1))];
+			fields = true;
+			value |= v && *v;
+		}
+		if (fields && !value)
+			continue;
+		if (!first && !append(buf, size, &len, "\n", 1))
+			return EVB_ETOOBIG;
+		first = false;
+		for (const char *p = ml->text; *p;) {
+			const char *open = strchr(p, '{');
+			size_t lit = open ? (size_t)(open - p) : strlen(p);
+			if (!append(buf, size, &len, p, lit))
+				return EVB_ETOOBIG;
+			if (!open)
+				break;
+			const char *end = strchr(open, '}');
+			const char *v = values[message_field(open + 1, (size_t)(end - open - 1))];
+			if (v && !append(buf, size, &len, v, strlen(v)))
+				return EVB_ETOOBIG;
+			p = end + 1;
+		}
+	}
+	return 0;
+}
+
 struct templates *templates_load(const char *dir, struct evb_error *err)
 {
 	static const struct {
@@ -973,6 +1113,7 @@ struct templates *templates_load(const char *dir, struct evb_error *err)
 		{ "layouts.csv", layout_header, L__N, layout_row, finish_layouts },
 		{ "taxor.csv", taxa_header, T__N, taxa_row, NULL },
 		{ "maxtaxa.csv", maxtaxa_header, X__N, maxtaxa_row, finish_maxtaxa },
+		{ "meddelande.csv", message_header, 2, message_row, finish_message },
 	};
 	struct templates *t = calloc(1, sizeof(*t));
 	char *path = NULL;
@@ -1033,6 +1174,7 @@ void templates_free(struct templates *t)
 	free(t->layouts);
 	free(t->taxor);
 	free(t->maxtaxa);
+	free(t->message);
 	free(t->xsd_path);
 	free(t->layouts_path);
 	free(t);

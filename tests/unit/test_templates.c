@@ -14,7 +14,7 @@
 
 static const char *const template_files[] = {
 	"insatser.csv", "skal.csv", "texts.csv", "layouts.csv", "taxor.csv",
-	"maxtaxa.csv",
+	"maxtaxa.csv", "meddelande.csv",
 };
 
 /* ---- helpers --------------------------------------------------------------------- */
@@ -1001,6 +1001,64 @@ static void test_maxtaxa_year_twice_and_bad_numbers(void **state)
 	tdir_remove(&d);
 }
 
+/* ---- meddelande.csv ---------------------------------------------------------------- */
+
+/* The real body: the journal note's heading first; a line whose fields
+ * are all empty is left out; a protected person gets the IVO-id and the
+ * pointer to the journal, never name and personnummer. */
+static void test_message_body_layout(void **state)
+{
+	(void)state;
+	struct evb_error err = { 0 };
+	struct templates *t = templates_load(REAL_DIR, &err);
+	assert_non_null(t);
+	const char *v[MF__N] = { 0 };
+	v[MF_NAMN] = "Holm, Greta";
+	v[MF_PERSONNUMMER] = "19410602-2207";
+	v[MF_IVO_ID] = "19410602-T586";
+	v[MF_INSATS] = "Hemtjänst";
+	v[MF_LAGRUM] = "SoL";
+	v[MF_BESLUTSDATUM] = "2026-05-10";
+	v[MF_KONTAKT] = "2026-06-01: Samtal med dottern";
+	char buf[1024];
+	assert_int_equal(templates_message(t, false, v, buf, sizeof(buf)), 0);
+	static const char head[] = "Ej verkställda beslut\nGäller: Holm, Greta, 19410602-2207\n";
+	assert_true(strncmp(buf, head, strlen(head)) == 0);
+	assert_non_null(strstr(buf, "\nInsats: Hemtjänst (SoL)\n"));
+	assert_non_null(strstr(buf, "\nSenaste kontakt: 2026-06-01: Samtal med dottern"));
+	/* no value: no line */
+	assert_null(strstr(buf, "Avbrottsdatum"));
+	assert_null(strstr(buf, "Skyddade personuppgifter"));
+	assert_null(strstr(buf, "IVO-id"));
+	assert_int_equal(buf[strlen(buf) - 1] != '\n', 1);
+
+	assert_int_equal(templates_message(t, true, v, buf, sizeof(buf)), 0);
+	assert_non_null(strstr(buf, "Gäller: Skyddad identitet, IVO-id 19410602-T586\n"
+				    "Skyddade personuppgifter: Ja\n"));
+	assert_null(strstr(buf, "Holm"));
+	assert_null(strstr(buf, "19410602-2207"));
+	assert_non_null(strstr(buf, "se journalen"));
+
+	/* too small a buffer is said, not overrun */
+	assert_int_equal(templates_message(t, false, v, buf, 20), EVB_ETOOBIG);
+	assert_int_equal(strlen(buf), 19);
+	templates_free(t);
+}
+
+static void test_message_template_checked(void **state)
+{
+	(void)state;
+	struct tdir d;
+	tdir_make(&d);
+	long line = tdir_append_line(&d, "meddelande.csv", ";Okänt: {okand}");
+	expect_broken(&d, "meddelande.csv", line, "unknown field '{okand}'");
+	line = tdir_edit_line(&d, "meddelande.csv", ";Okänt", ";Trasig: {namn");
+	expect_broken(&d, "meddelande.csv", line, "'{' without '}'");
+	line = tdir_edit_line(&d, "meddelande.csv", ";Trasig", "hemlig;Text");
+	expect_broken(&d, "meddelande.csv", line, "unknown villkor 'hemlig'");
+	tdir_remove(&d);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -1054,6 +1112,8 @@ int main(void)
 		cmocka_unit_test(test_taxa_rows_checked),
 		cmocka_unit_test(test_maxtaxa_checked_against_formula),
 		cmocka_unit_test(test_maxtaxa_year_twice_and_bad_numbers),
+		cmocka_unit_test(test_message_body_layout),
+		cmocka_unit_test(test_message_template_checked),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
