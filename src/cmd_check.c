@@ -10,7 +10,7 @@
 
 static const char usage[] =
 	"evb check [--as-of DATE] [--in DIR|FILE]... [--out DIR] [--config FILE]\n"
-	"                 [--templates DIR] [--strict] [--quiet] [--csv]";
+	"                 [--templates DIR] [--profile FILE] [--strict] [--quiet] [--csv]";
 
 struct check_count {
 	const char *key;

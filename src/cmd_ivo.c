@@ -19,7 +19,7 @@
 
 static const char usage[] =
 	"evb ivo --period YYYYQn [--as-of DATE] [--in DIR|FILE]... [--out DIR]\n"
-	"               [--config FILE] [--templates DIR] [--strict] [--quiet] [--csv]";
+	"               [--config FILE] [--templates DIR] [--profile FILE] [--strict] [--quiet] [--csv]";
 
 struct ivo_ctx {
 	struct run *r;

@@ -225,7 +225,7 @@ int cmd_verify(int argc, char **argv)
 		goto out;
 	}
 	if (in == 1) {
-		printf("verify: the export has changed since the run: the reports cannot come from it\n");
+		printf("verify: the export or its profile has changed since the run: the reports cannot come from it\n");
 		status = 1;
 		goto out;
 	}

@@ -13,6 +13,7 @@ const struct command commands[] = {
 	{ "check", cmd_check, "validate an export set (kontroll-<date>.xlsx)" },
 	{ "verify", cmd_verify, "re-run a recorded run and compare its outputs" },
 	{ "diff", cmd_diff, "compare two IVO runs of one period (diff-YYYYQn/)" },
+	{ "profile", cmd_profile, "write a starting import profile for an unknown export" },
 	{ NULL, NULL, NULL },
 };
 
@@ -40,6 +41,8 @@ static const struct {
 	  "                    when present)" },
 	{ C_RUNS | C_VERIFY | C_DIFF, "--templates DIR", "templates (default: templates/ in the working folder,\n"
 	  "                    else the one installed beside the program)" },
+	{ C_RUNS, "--profile FILE", "import profile for a vendor's CSV export (default: the\n"
+	  "                    configuration key profile, else none)" },
 	{ C_RUNS, "--strict", "any rejected record stops the run before writing (exit 2)\n"
 	  "                    (default: off)" },
 	{ C_RUNS | C_DIFF, "--quiet", "no summary on stdout (default: off)" },

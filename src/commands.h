@@ -9,6 +9,7 @@ int cmd_fees(int argc, char **argv);
 int cmd_due(int argc, char **argv);
 int cmd_verify(int argc, char **argv);
 int cmd_diff(int argc, char **argv);
+int cmd_profile(int argc, char **argv);
 
 struct run;
 struct ivo_report;

@@ -17,6 +17,7 @@
 #include "field.h"
 #include "hash.h"
 #include "personnr.h"
+#include "profile.h"
 #include "xml_in.h"
 
 #define VALUE_SHOWN 80   /* bytes of a rejected value kept for the report */
@@ -24,6 +25,8 @@
 struct loader {
 	struct model *m;
 	const struct templates *t;
+	const struct profile *profile;  /* NULL: evb's own names and codes */
+	const struct row *as_read;      /* the row before the profile translated it */
 	struct xml_in *xml;
 	uint16_t file;
 	/* id -> record index, and ids seen with conflicting content, per kind */
@@ -144,8 +147,10 @@ static int rej(struct loader *ld, const struct row *r, int c, const char *key,
 	vsnprintf(reason, sizeof(reason), fmt, ap);
 	va_end(ap);
 	struct src src = { line_of(r, c), ld->file };
+	/* the value as the file has it, also when a profile translated it */
+	const struct row *shown = ld->as_read ? ld->as_read : r;
 	int ret = push_reject(m, src, r->kind, column_name(r->kind, c),
-			      c >= 0 ? shorten(m, val(r, c)) : STR_NONE, key,
+			      c >= 0 ? shorten(m, val(shown, c)) : STR_NONE, key,
 			      intern_str(&m->strings, reason, strlen(reason)));
 	if (ret)
 		return ret;
@@ -675,6 +680,12 @@ static int sink_row(void *ctx, const struct row *r)
 	struct loader *ld = ctx;
 	struct model *m = ld->m;
 	count(ld, r->kind, m->files.v[ld->file].read, m->read);
+	struct profile_row translated;
+	ld->as_read = NULL;
+	if (ld->profile && !m->files.v[ld->file].xml) {
+		ld->as_read = r;
+		r = profile_apply(ld->profile, r, &translated, m->asof);
+	}
 	int ret;
 	switch (r->kind) {
 	case K_PERSON: ret = load_person(ld, r); break;
@@ -686,6 +697,7 @@ static int sink_row(void *ctx, const struct row *r)
 	case K_MALTID: ret = load_maltid(ld, r); break;
 	default: ret = EVB_EINVAL; break;
 	}
+	ld->as_read = NULL;
 	if (m->strings.failed)
 		ret = EVB_ENOMEM;
 	return ret < 0 ? ret : 0;
@@ -877,11 +889,18 @@ static int read_file(struct loader *ld, struct hash_queue *hq, size_t i,
 	struct input_info info;
 	memset(&info, 0, sizeof(info));
 	struct src src = { 0, ld->file };
-	if (has_suffix(base, ".csv") && schema_kind_from_filename(base) >= 0) {
-		f->kind = schema_kind_from_filename(base);
+	/* a profile's file patterns first, then evb's own names */
+	int kind = ld->profile && !has_suffix(base, ".xml")
+		? profile_file_kind(ld->profile, base, err) : -1;
+	if (kind == -2)
+		return EVB_ECONFIG;
+	if (kind < 0 && has_suffix(base, ".csv"))
+		kind = schema_kind_from_filename(base);
+	if (kind >= 0) {
+		f->kind = kind;
 		progress_start("reading", f->display, f->size);
-		ret = csv_in_read(path, f->display, (enum kind)f->kind, !utf8, &sink,
-				  &info, err);
+		ret = csv_in_read(path, f->display, (enum kind)f->kind, ld->profile, !utf8,
+				  &sink, &info, err);
 		progress_end();
 		f = &m->files.v[ld->file];
 		f->cp1252 = info.cp1252 || !utf8;
@@ -1233,12 +1252,14 @@ static int finalize(struct loader *ld)
 }
 
 int export_read(struct model *m, const struct templates *t,
-		const char *const *inputs, int ninputs, struct evb_error *err)
+		const struct profile *profile, const char *const *inputs,
+		int ninputs, struct evb_error *err)
 {
 	struct loader ld;
 	memset(&ld, 0, sizeof(ld));
 	ld.m = m;
 	ld.t = t;
+	ld.profile = profile;
 	char **files = NULL;
 	size_t n = 0, cap = 0;
 	int ret = 0;

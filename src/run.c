@@ -17,6 +17,7 @@
 #include "field.h"
 #include "hash.h"
 #include "personnr.h"
+#include "profile.h"
 #include "progress.h"
 #include "run.h"
 
@@ -25,13 +26,15 @@
 /* ---- options ---------------------------------------------------------------- */
 
 enum { O_IN = 'i', O_OUT = 'o', O_CONFIG = 'c', O_TEMPLATES = 't',
-       O_HELP = 'h', O_STRICT = 256, O_QUIET, O_CSV, O_PERIOD, O_MONTH, O_ASOF };
+       O_HELP = 'h', O_STRICT = 256, O_QUIET, O_CSV, O_PERIOD, O_MONTH, O_ASOF,
+       O_PROFILE };
 
 static const struct option long_options[] = {
 	{ "in", required_argument, NULL, O_IN },
 	{ "out", required_argument, NULL, O_OUT },
 	{ "config", required_argument, NULL, O_CONFIG },
 	{ "templates", required_argument, NULL, O_TEMPLATES },
+	{ "profile", required_argument, NULL, O_PROFILE },
 	{ "strict", no_argument, NULL, O_STRICT },
 	{ "quiet", no_argument, NULL, O_QUIET },
 	{ "csv", no_argument, NULL, O_CSV },
@@ -83,6 +86,7 @@ int run_parse(struct run *r, const char *command, unsigned allowed, int argc,
 		case O_OUT: o->out = optarg; break;
 		case O_CONFIG: o->config = optarg; break;
 		case O_TEMPLATES: o->templates = optarg; break;
+		case O_PROFILE: o->profile = optarg; break;
 		case O_STRICT: o->strict = true; break;
 		case O_QUIET: o->quiet = true; break;
 		case O_CSV: o->csv = true; break;
@@ -143,9 +147,10 @@ static bool is_dir(const char *path)
 	return stat(path, &st) == 0 && S_ISDIR(st.st_mode);
 }
 
-/* templates/ in the working folder, else beside the binary's folder
- * (build/evb -> templates/). */
-static const char *default_templates(char *buf, size_t size)
+/* templates/ in the working folder; else, for an installed binary
+ * (PREFIX/bin/evb), PREFIX/share/evb/templates; else beside the binary's
+ * folder (build/evb -> templates/). */
+const char *run_default_templates(char *buf, size_t size)
 {
 	if (is_dir("templates"))
 		return "templates";
@@ -153,8 +158,16 @@ static const char *default_templates(char *buf, size_t size)
 	ssize_t n = readlink("/proc/self/exe", exe, sizeof(exe) - 1);
 	if (n > 0) {
 		exe[n] = '\0';
+		char *slash = strrchr(exe, '/');
+		if (slash) {
+			*slash = '\0';
+			int len = snprintf(buf, size, "%s/../share/evb/templates", exe);
+			if (len > 0 && (size_t)len < size && is_dir(buf))
+				return buf;
+			*slash = '/';
+		}
 		for (int up = 0; up < 3; up++) {
-			char *slash = strrchr(exe, '/');
+			slash = strrchr(exe, '/');
 			if (!slash)
 				break;
 			*slash = '\0';
@@ -180,10 +193,17 @@ int run_setup(struct run *r, bool need_key)
 	}
 	char buf[PATH_MAX];
 	const char *dir = r->opts.templates ? r->opts.templates
-					    : default_templates(buf, sizeof(buf));
+					    : run_default_templates(buf, sizeof(buf));
 	if (!(r->templates = templates_load(dir, &err))) {
 		diag_error(&err);
 		return EVB_ETEMPLATE;
+	}
+	const char *profile = r->opts.profile ? r->opts.profile
+			      : r->config.profile[0] ? r->config.profile : NULL;
+	if (profile && (!(r->profile = profile_load(profile, &err)) ||
+			profile_check_codes(r->profile, r->templates, &err))) {
+		diag_error(&err);
+		return EVB_ECONFIG;
 	}
 	return 0;
 }
@@ -231,7 +251,7 @@ int run_load(struct run *r)
 {
 	struct evb_error err = { 0 };
 	model_init(&r->model, r->eval);
-	int ret = export_read(&r->model, r->templates,
+	int ret = export_read(&r->model, r->templates, r->profile,
 			      (const char *const *)r->opts.inputs, r->opts.ninputs, &err);
 	if (!ret && checks_run(&r->model))
 		ret = evb_error_set(&err, EVB_ENOMEM, NULL, 0, NULL, "out of memory");
@@ -774,6 +794,13 @@ int run_finish(struct run *r)
 	}
 	jraw(&j, "],\n  \"evaluation_date\": ");
 	jstr(&j, date_format(r->eval, date));
+	if (r->profile) {
+		jraw(&j, ",\n  \"profile\": {\"file\": ");
+		jstr(&j, profile_path(r->profile));
+		jraw(&j, ", \"sha256\": ");
+		jstr(&j, profile_sha256(r->profile));
+		jraw(&j, "}");
+	}
 	jraw(&j, ",\n  \"inputs\": [");
 	for (uint32_t i = 0; i < m->files.n; i++) {
 		const struct input_file *f = &m->files.v[i];
@@ -866,6 +893,8 @@ void run_release(struct run *r)
 {
 	config_wipe(&r->config);
 	templates_free(r->templates);
+	profile_free(r->profile);
+	r->profile = NULL;
 	model_release(&r->model);
 	output_list_release(&r->outputs);
 	free(r->dir);

@@ -25,6 +25,7 @@ struct run_opts {
 	const char *inputs[RUN_MAX_INPUTS];
 	int ninputs;
 	const char *out, *config, *templates;
+	const char *profile;    /* --profile, else the configuration's */
 	const char *period, *month, *asof_text;
 	bool strict, quiet, csv, help;
 	evb_date asof;          /* --as-of or today */
@@ -38,6 +39,7 @@ struct run {
 	struct run_opts opts;
 	struct config config;
 	struct templates *templates;
+	struct profile *profile;  /* NULL: the export is in evb's own schema */
 	struct model model;
 	struct output_list outputs;
 	char *dir;              /* the run folder, e.g. out/ivo-2026Q3 */
@@ -52,7 +54,11 @@ enum { EXIT_FINE = 0, EXIT_REJECTS = 1, EXIT_FATAL = 2 };
  * printing what is wrong. opts->help is set for --help. */
 int run_parse(struct run *r, const char *command, unsigned allowed, int argc,
 	      char **argv, const char *usage);
-/* Loads configuration and templates; when need_key, an ivo_key is required. */
+/* The templates folder when --templates is not given (buf holds it, of
+ * size bytes, unless a constant is returned). */
+const char *run_default_templates(char *buf, size_t size);
+/* Loads configuration, templates and the import profile (--profile wins
+ * over the configuration's); when need_key, an ivo_key is required. */
 int run_setup(struct run *r, bool need_key);
 /* Reads the export set into r->model with evaluation date r->eval and runs
  * the data-quality checks. Prints rejects (the first ones) to stderr. */

@@ -59,7 +59,7 @@ static int setup(void **state)
 	put("handelser.csv", h);
 	const char *inputs[] = { dir };
 	model_init(&m, D("2026-11-22"));
-	if (export_read(&m, tpl, inputs, 1, &err) || checks_run(&m))
+	if (export_read(&m, tpl, NULL, inputs, 1, &err) || checks_run(&m))
 		return -1;
 	return 0;
 }

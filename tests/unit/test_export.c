@@ -51,7 +51,7 @@ static int load(struct model *m, struct evb_error *err)
 {
 	const char *inputs[] = { dir };
 	model_init(m, D("2026-11-22"));
-	return export_read(m, tpl, inputs, 1, err);
+	return export_read(m, tpl, NULL, inputs, 1, err);
 }
 
 static bool balanced(const struct model *m)
@@ -276,7 +276,7 @@ static void test_fatal_missing_column(void **state)
 	memset(&err, 0, sizeof(err));
 	const char *inputs[] = { "/nonexistent/evb" };
 	model_init(&m, D("2026-11-22"));
-	assert_true(export_read(&m, tpl, inputs, 1, &err) < 0);
+	assert_true(export_read(&m, tpl, NULL, inputs, 1, &err) < 0);
 	model_release(&m);
 }
 
