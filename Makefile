@@ -3,11 +3,12 @@
 #   make run     install missing Debian packages, build, write the sample report
 #   make test    the same set-up, then every test (unit, end-to-end, sanitizers)
 #   make         build build/evb only
+#   make install / make uninstall   (PREFIX, default /usr/local; DESTDIR)
 
 CC       ?= gcc
 PKGS     := libxlsxwriter-dev libcsv-dev libxml2-dev libcmocka-dev libssl-dev \
             libjansson-dev pkg-config libxml2-utils python3-openpyxl time valgrind \
-            libminizip-dev
+            libreoffice-calc-nogui poppler-utils mandoc man-db libminizip-dev
 FUZZ_PKGS := clang libclang-rt-14-dev
 WARN     := -std=c11 -Wall -Wextra -Werror -Wstrict-prototypes -Wvla \
             -Wwrite-strings -Werror=implicit-function-declaration
@@ -28,7 +29,7 @@ LIB_OBJS  := $(LIB_SRCS:src/%.c=build/obj/%.o)
 SAN_OBJS  := $(SRCS:src/%.c=build/asan/obj/%.o)
 SAN_LIB   := $(LIB_SRCS:src/%.c=build/asan/obj/%.o)
 TESTS     := $(patsubst tests/unit/%.c,build/asan/tests/%,$(wildcard tests/unit/test_*.c))
-FUZZERS   := csv xml field config templates
+FUZZERS   := csv xml field config templates profile
 REPLAYS   := $(FUZZERS:%=build/asan/fuzz/replay_%)
 FUZZ_CC   ?= clang
 FUZZ_SAN  := -g -O1 -fno-omit-frame-pointer -fno-sanitize-recover=all
@@ -39,7 +40,14 @@ FUZZ_JOBS    ?= 1
 RUN_PERIOD ?= 2026Q3
 RUN_ASOF   ?= 2026-11-22
 
-.PHONY: all deps run test unit e2e replay bench fuzz clean
+PREFIX  ?= /usr/local
+BINDIR   = $(PREFIX)/bin
+DATADIR  = $(PREFIX)/share/evb
+MANDIR   = $(PREFIX)/share/man/man1
+COMPDIR  = $(PREFIX)/share/bash-completion/completions
+TEMPLATE_FILES := $(wildcard templates/*)
+
+.PHONY: all deps run test unit e2e install-test replay bench fuzz clean install uninstall
 all: build/evb
 
 # Installs the Debian packages the build and tests need, when missing.
@@ -95,7 +103,30 @@ run: deps
 
 test: deps
 	$(MAKE) build/evb build/asan/evb $(TESTS) $(REPLAYS)
-	$(MAKE) unit replay e2e
+	$(MAKE) unit replay e2e install-test
+
+# The binary, the templates (found by the installed binary as
+# ../share/evb/templates beside its folder, so a staged DESTDIR install
+# runs too), the manual page and the bash completion.
+install: build/evb
+	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(DATADIR)/templates $(DESTDIR)$(MANDIR) \
+	  $(DESTDIR)$(COMPDIR)
+	install -m 755 build/evb $(DESTDIR)$(BINDIR)/evb
+	install -m 644 $(TEMPLATE_FILES) $(DESTDIR)$(DATADIR)/templates/
+	install -m 644 src/evb.1 $(DESTDIR)$(MANDIR)/evb.1
+	install -m 644 src/evb.bash-completion $(DESTDIR)$(COMPDIR)/evb
+
+uninstall:
+	rm -f $(DESTDIR)$(BINDIR)/evb $(DESTDIR)$(MANDIR)/evb.1 $(DESTDIR)$(COMPDIR)/evb
+	rm -f $(addprefix $(DESTDIR)$(DATADIR)/templates/,$(notdir $(TEMPLATE_FILES)))
+	if [ -d $(DESTDIR)$(DATADIR)/templates ]; then rmdir $(DESTDIR)$(DATADIR)/templates; fi
+	if [ -d $(DESTDIR)$(DATADIR) ]; then rmdir $(DESTDIR)$(DATADIR); fi
+
+# make install into a fresh DESTDIR, the installed binary run from another
+# folder without --templates, the manual page rendered and linted, the
+# completion tried, make uninstall leaving nothing behind.
+install-test: build/evb
+	@tests/e2e/install.sh
 
 # Every input that once crashed a harness (tests/fuzz/regress/<harness>/)
 # and every hand-made seed (tests/fuzz/seeds/<harness>/), replayed through

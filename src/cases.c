@@ -376,6 +376,32 @@ void cases_release(struct case_set *cs)
 
 /* ---- classification (3.5) -------------------------------------------- */
 
+int case_messages(const struct evb_case *c, evb_date prev_cutoff, evb_date eval,
+		  struct case_message out[2])
+{
+	int n = 0;
+	evb_date closed = case_closed(c);
+	for (int k = 1;; k++) {
+		evb_date mk = add_months(c->start, 3 * k);
+		if (mk > eval || !case_open_at(c, mk))
+			break;
+		if (mk <= prev_cutoff)
+			continue;
+		out[n++] = (struct case_message){
+			.typ = k > 1 ? RT_ATER : c->kind == CASE_BESLUT ? RT_NY : RT_NY_AVBROTT,
+			.date = mk, .k = (uint8_t)(k < 255 ? k : 255),
+		};
+		break;
+	}
+	if (closed != DATE_NONE && closed > prev_cutoff && closed <= eval &&
+	    closed > case_first_milestone(c))
+		out[n++] = (struct case_message){
+			.typ = c->executed != DATE_NONE ? RT_SLUT_VERKSTALLT : RT_SLUT_AVSLUTAT,
+			.date = closed,
+		};
+	return n;
+}
+
 bool case_classify(const struct evb_case *c, evb_date prev_cutoff,
 		   evb_date cutoff, struct case_row *row)
 {

@@ -97,6 +97,25 @@ struct case_row {
 bool case_classify(const struct evb_case *c, evb_date prev_cutoff,
 		   evb_date cutoff, struct case_row *row);
 
+/* ---- messages (SPEC 1 and 5.1, "Meddelanden") ---------------------- */
+
+/* One message the routine requires: the title's rapporttyp and date. */
+struct case_message {
+	uint8_t typ;            /* enum rapporttyp */
+	evb_date date;          /* the milestone M_k, or the closing date */
+	uint8_t k;              /* the milestone's number, 0 for a closing */
+};
+
+/*
+ * The messages of a case in (prev_cutoff, eval]: each milestone M_k in it
+ * at which the case is still open (Ny/Ny avbrott for k = 1, Åter for
+ * k >= 2), then the closing date when it falls in it (Slut). Milestones
+ * are three months apart and counted from the start, so at most one falls
+ * in a quarter: at most two messages. Returns how many it wrote to out.
+ */
+int case_messages(const struct evb_case *c, evb_date prev_cutoff, evb_date eval,
+		  struct case_message out[2]);
+
 /* ---- quarters --------------------------------------------------------- */
 
 /* "2026Q3" -> year 2026, quarter 3. 0 or EVB_EINVAL. */

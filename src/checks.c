@@ -10,7 +10,7 @@ const char *const checks_case_keys[] = {
 	"check.avbrott_utan_verkstallighet", "check.avslutat_fore_beslut",
 	"check.person_saknas", "check.ivo_id_kollision", "check.text_avkortad",
 	"check.okant_ersatt_beslut", "check.verkstallighet_utan_bestallning",
-	NULL,
+	"check.dokumentation_saknas", NULL,
 };
 
 size_t utf8_chars(const char *s)
@@ -86,10 +86,19 @@ static int check_dubbla_beslut(struct model *m)
 				open = IDX_NONE;
 		}
 		if (open != IDX_NONE && period_start(b) <= own_end(&m->beslut.v[open]) &&
-		    !replaces(m, open, idx[k]))
-			ret = model_add_finding(m, "check.dubbla_beslut", b->src, K_BESLUT,
-						b->id, b->person, period_start(b),
-						m->beslut.v[open].id);
+		    !replaces(m, open, idx[k])) {
+			const struct beslut *o = &m->beslut.v[open];
+			struct finding *f = model_add_beslut_finding(m, "check.dubbla_beslut", b->src,
+								     K_BESLUT, b->id, idx[k],
+								     period_start(b));
+			if (!f) {
+				ret = EVB_ENOMEM;
+				break;
+			}
+			f->other = o->id;
+			f->from = period_start(o);
+			f->to = own_end(o) != INT32_MAX ? own_end(o) : DATE_NONE;
+		}
 		if (open == IDX_NONE || own_end(b) > own_end(&m->beslut.v[open]))
 			open = idx[k];
 	}
@@ -120,47 +129,71 @@ static bool inside_execution(const struct model *m, const struct beslut *b,
 	return false;
 }
 
+/* Adds a finding about decision bi; 0 or EVB_ENOMEM. */
+static int add(struct model *m, const char *key, struct src src, int kind, str_ref id,
+	       uint32_t bi, evb_date datum, str_ref detail)
+{
+	struct finding *f = model_add_beslut_finding(m, key, src, kind, id, bi, datum);
+	if (!f)
+		return EVB_ENOMEM;
+	f->detail = detail;
+	return 0;
+}
+
 int checks_run(struct model *m)
 {
 	int ret = check_dubbla_beslut(m);
 	for (uint32_t i = 0; i < m->beslut.n && !ret; i++) {
 		const struct beslut *b = &m->beslut.v[i];
 		if (b->avslutad_datum != DATE_NONE && b->avslutad_datum < b->beslutsdatum)
-			ret = model_add_finding(m, "check.avslutat_fore_beslut", b->src,
-						K_BESLUT, b->id, b->person,
-						b->avslutad_datum, STR_NONE);
+			ret = add(m, "check.avslutat_fore_beslut", b->src, K_BESLUT, b->id, i,
+				  b->avslutad_datum, STR_NONE);
 		for (uint32_t j = b->v_first; j < b->v_first + beslut_v_n(m, b) && !ret; j++) {
 			const struct verkstallighet *v = &m->verkstalligheter.v[j];
 			if (v->startdatum < b->beslutsdatum)
-				ret = model_add_finding(m, "check.verkstallighet_fore_beslut",
-							v->src, K_VERKSTALLIGHET, v->id,
-							b->person, v->startdatum, b->id);
+				ret = add(m, "check.verkstallighet_fore_beslut", v->src,
+					  K_VERKSTALLIGHET, v->id, i, v->startdatum, STR_NONE);
 			if (!ret && !has_order(m, b, v->bestallning_ref))
-				ret = model_add_finding(m, "check.verkstallighet_utan_bestallning",
-							v->src, K_VERKSTALLIGHET, v->id,
-							b->person, v->startdatum, b->id);
+				ret = add(m, "check.verkstallighet_utan_bestallning", v->src,
+					  K_VERKSTALLIGHET, v->id, i, v->startdatum, STR_NONE);
 		}
 		for (uint32_t j = b->a_first; j < b->a_first + beslut_a_n(m, b) && !ret; j++) {
 			const struct avbrott *a = &m->avbrott.v[j];
 			if (!inside_execution(m, b, a->fran_datum))
-				ret = model_add_finding(m, "check.avbrott_utan_verkstallighet",
-							a->src, K_AVBROTT, a->id, b->person,
-							a->fran_datum, b->id);
+				ret = add(m, "check.avbrott_utan_verkstallighet", a->src, K_AVBROTT,
+					  a->id, i, a->fran_datum, STR_NONE);
 		}
 		for (uint32_t j = b->h_first; j < b->h_first + beslut_h_n(m, b) && !ret; j++) {
 			const struct handelse *h = &m->handelser.v[j];
+			size_t chars;
 			if (h->text != STR_NONE &&
-			    utf8_chars(m->strings.buf + h->text) > EVB_MAX_TEXT)
-				ret = model_add_finding(m, "check.text_avkortad", h->src,
-							K_HANDELSE, h->id, b->person,
-							h->datum, b->id);
+			    (chars = utf8_chars(m->strings.buf + h->text)) > EVB_MAX_TEXT)
+				ret = add(m, "check.text_avkortad", h->src, K_HANDELSE, h->id, i,
+					  h->datum, model_strf(m, "%zu", chars));
 		}
 	}
 	for (uint32_t i = 0; i < m->persons.n && !ret; i++) {
 		const struct person *p = &m->persons.v[i];
 		if (m->has_personer && !p->listed)
 			ret = model_add_finding(m, "check.person_saknas", p->src, -1,
-						p->pnr, i, DATE_NONE, STR_NONE);
+						STR_NONE, i, DATE_NONE, STR_NONE);
 	}
+	if (!ret && m->strings.failed)
+		ret = EVB_ENOMEM;
 	return ret;
+}
+
+/* Checks whose findings are for information (nothing to correct). */
+static const char *const information_keys[] = {
+	"check.dubblett_sammanslagen", "check.okand_kolumn", "check.teckenkodning",
+	"check.okand_fil", "check.dagverksamhet_utan_maltider", "check.ivo_id_kollision",
+	"check.text_avkortad",
+};
+
+bool checks_information(const char *key)
+{
+	for (size_t i = 0; i < sizeof(information_keys) / sizeof(information_keys[0]); i++)
+		if (strcmp(information_keys[i], key) == 0)
+			return true;
+	return false;
 }

@@ -14,6 +14,10 @@ extern const char *const checks_case_keys[];
 /* Runs every check on a finalised model. 0 or EVB_ENOMEM. */
 int checks_run(struct model *m);
 
+/* Whether a check's findings are for information (Allvar "Information")
+ * rather than something to correct ("Åtgärda"). */
+bool checks_information(const char *key);
+
 /* Length of a UTF-8 string in characters. */
 size_t utf8_chars(const char *s);
 

@@ -314,9 +314,9 @@ static int parse(struct diff *d, int argc, char **argv)
 		case 'q': d->quiet = true; break;
 		case 'v': d->csv = true; break;
 		case 'h':
-			printf("usage: %s\n\nCompares two IVO runs of one period, each recomputed from its\n"
-			       "manifest and archived export: cases only in one run and cases whose\n"
-			       "rapporttyp or dates changed (stdout and diff-YYYYQn.xlsx).\n", usage);
+			command_help("diff", usage, "Compares two IVO runs of one period, each recomputed from its\n"
+				     "manifest and archived export: cases only in one run and cases whose\n"
+				     "rapporttyp or dates changed (stdout and diff-YYYYQn.xlsx).");
 			return 1;
 		default:
 			diag_msg("unknown or incomplete option '%s'", argv[optind - 1]);
@@ -357,6 +357,10 @@ int cmd_diff(int argc, char **argv)
 	if (!d.quiet)
 		print_changes(&d);
 	status = write_book(&d, argc, argv);
+	/* rejected records of the exports are the runs' business, not a
+	 * difference: 0 when the runs agree, 1 when they differ */
+	if (status == EXIT_FINE || status == EXIT_REJECTS)
+		status = d.n[ONLY_OLD] + d.n[ONLY_NEW] + d.n[CHANGED] ? EXIT_REJECTS : EXIT_FINE;
 out:
 	for (int i = 0; i < 2; i++) {
 		struct side *s = &d.s[i];

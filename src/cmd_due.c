@@ -14,7 +14,7 @@
 
 static const char usage[] =
 	"evb due [--as-of DATE] [--in DIR|FILE]... [--out DIR] [--config FILE]\n"
-	"               [--templates DIR] [--strict] [--quiet] [--csv]";
+	"               [--templates DIR] [--profile FILE] [--strict] [--quiet] [--csv]";
 
 /* What every sheet shows of a decision's person. */
 struct who {
@@ -32,14 +32,44 @@ static void who_of(const struct run *r, uint32_t beslut, struct who *w)
 	w->insats = templates_insats(r->templates, b->insats);
 }
 
-/* "YYYY-MM-DD HH:MM" of minutes since 1970 (local wall-clock time). */
-static const char *minute_text(int64_t minute, char buf[static 17])
+/* A step of the cycle (SPEC 5.4): its date, with " (sen)" when after the
+ * due date; "Saknas" when missing after the due date; else empty. */
+static void step_text(const struct run *r, evb_date done, evb_date due, bool missing,
+		      char buf[static 48])
 {
-	evb_date day = (evb_date)(minute >= 0 ? minute / 1440 : -((-minute + 1439) / 1440));
-	int mins = (int)(minute - (int64_t)day * 1440);
-	char date[11];
-	snprintf(buf, 17, "%s %02d:%02d", date_format(day, date), mins / 60, mins % 60);
-	return buf;
+	char d[11];
+	if (done != DATE_NONE)
+		snprintf(buf, 48, done > due ? "%s (%s)" : "%s", date_format(done, d),
+			 templates_text(r->templates, "due.sen"));
+	else
+		snprintf(buf, 48, "%s", missing ? templates_text(r->templates, "due.saknas") : "");
+}
+
+/* "Klar", or "Saknas: kontakt, sammanfattning, skäl" naming the steps
+ * missing after their due date. */
+static void status_text(const struct run *r, uint8_t missing, char *buf, size_t size)
+{
+	static const struct {
+		uint8_t flag;
+		const char *key;
+	} steps[] = {
+		{ DUE_MISSING_CONTACT, "due.steg.kontakt" },
+		{ DUE_MISSING_SUMMARY, "due.steg.sammanfattning" },
+		{ DUE_MISSING_SKAL, "due.steg.skal" },
+	};
+	if (!missing) {
+		snprintf(buf, size, "%s", templates_text(r->templates, "due.klar"));
+		return;
+	}
+	size_t n = (size_t)snprintf(buf, size, "%s: ", templates_text(r->templates, "due.saknas"));
+	const char *sep = "";
+	for (size_t i = 0; i < sizeof(steps) / sizeof(steps[0]) && n < size; i++) {
+		if (!(missing & steps[i].flag))
+			continue;
+		n += (size_t)snprintf(buf + n, size - n, "%s%s", sep,
+				      templates_text(r->templates, steps[i].key));
+		sep = ", ";
+	}
 }
 
 static int write_decisions(struct run *r, struct book *bk, const struct due_report *rep)
@@ -48,7 +78,7 @@ static int write_decisions(struct run *r, struct book *bk, const struct due_repo
 		"ansvarig", "handlaggare", "personnummer", "namn", "lagrum", "insats",
 		"beslut_id", "beslutsdatum", "avbrottsdatum", "vantetid_dagar", "kontakt_senast",
 		"sammanfattning_senast", "meddelande_senast", "nasta_tremanadersdatum", "kvartal",
-		"passerat", "utforare", "senaste_erbjudande",
+		"kontakt", "sammanfattning", "skal", "status", "utforare", "senaste_erbjudande",
 	};
 	enum { NCOLS = sizeof(cols) / sizeof(cols[0]) };
 	struct sheet *s = run_sheet(r, bk, "bevakning", "beslut", cols, NCOLS);
@@ -61,16 +91,22 @@ static int write_decisions(struct run *r, struct book *bk, const struct due_repo
 		struct who w;
 		struct journal j;
 		who_of(r, row->beslut, &w);
-		ivo_journal(m, b, rep->eval, &j);
+		ivo_journal(m, b, row->start, rep->eval, &j);
 		int y, mo, d;
 		date_to_ymd(row->milestone, &y, &mo, &d);
-		char quarter[24], passed[128];
+		char quarter[24], kontakt[48], summary[48], status[160];
 		snprintf(quarter, sizeof(quarter), "%04dQ%d", y, (mo - 1) / 3 + 1);
-		snprintf(passed, sizeof(passed), "%s%s%s",
-			 row->passed & DUE_CONTACT_PASSED ? templates_text(r->templates, "due.kontakt") : "",
-			 row->passed == (DUE_CONTACT_PASSED | DUE_SUMMARY_PASSED) ? ", " : "",
-			 row->passed & DUE_SUMMARY_PASSED
-			 ? templates_text(r->templates, "due.sammanfattning") : "");
+		step_text(r, row->kontakt, row->contact, row->missing & DUE_MISSING_CONTACT, kontakt);
+		step_text(r, row->sammanfattning, row->summary,
+			  row->missing & DUE_MISSING_SUMMARY, summary);
+		status_text(r, row->missing, status, sizeof(status));
+		const struct skal_info *skal = row->skal != IDX_NONE
+			? templates_skal(r->templates, m->handelser.v[row->skal].skal - 1) : NULL;
+		char skal_text[512];
+		snprintf(skal_text, sizeof(skal_text), "%s%s%s", skal ? skal->kategori_text : "",
+			 skal ? " – " : "",
+			 skal ? skal->text : row->missing & DUE_MISSING_SKAL
+			 ? templates_text(r->templates, "due.saknas") : "");
 		struct cell cells[NCOLS] = {
 			cell_text(ivo_ansvarig(w.insats, b->verkstalls_externt)),
 			cell_text(str_get(m, b->handlaggare)),
@@ -87,13 +123,25 @@ static int write_decisions(struct run *r, struct book *bk, const struct due_repo
 			cell_date(row->message),
 			cell_date(row->milestone),
 			cell_text(quarter),
-			cell_text(passed),
+			cell_text(kontakt),
+			cell_text(summary),
+			cell_text(skal_text),
+			cell_text(status),
 			cell_text(str_get(m, j.utforare)),
-			cell_date(j.erbjudande ? j.erbjudande->datum : DATE_NONE),
+			cell_date(j.last[HT_ERBJUDANDE] ? j.last[HT_ERBJUDANDE]->datum : DATE_NONE),
 		};
 		int ret = run_add_row(s, cells);
 		if (ret)
 			return ret;
+	}
+	/* the rows with a step missing after its due date stand out */
+	struct evb_error err = { 0 };
+	int status_col = 0;
+	while (strcmp(cols[status_col], "status") != 0)
+		status_col++;
+	if (sheet_highlight_rows(s, status_col, templates_text(r->templates, "due.saknas"), &err)) {
+		diag_error(&err);
+		return EVB_EIO;
 	}
 	return 0;
 }
@@ -102,9 +150,10 @@ static int write_orders(struct run *r, struct book *bk, const struct due_report 
 {
 	static const char *const cols[] = {
 		"bestallning_id", "beslut_id", "personnummer", "namn", "insats", "utforare",
-		"skickad", "bekraftas_senast", "bekraftad",
+		"skickad", "bekraftas_senast", "bekraftad", "status", "timmar_sent",
 	};
-	struct sheet *s = run_sheet(r, bk, "bevakning", "bestallningar", cols, 9);
+	enum { NCOLS = sizeof(cols) / sizeof(cols[0]) };
+	struct sheet *s = run_sheet(r, bk, "bevakning", "bestallningar", cols, NCOLS);
 	if (!s)
 		return EVB_ETEMPLATE;
 	const struct model *m = &r->model;
@@ -112,15 +161,20 @@ static int write_orders(struct run *r, struct book *bk, const struct due_report 
 		const struct due_order *x = &rep->orders.v[i];
 		const struct bestallning *o = &m->bestallningar.v[x->order];
 		struct who w;
-		char sent[17], due[17], conf[17] = "";
 		who_of(r, x->beslut, &w);
-		if (o->bekraftad != INT32_MIN && o->bekraftad < ((int64_t)rep->eval + 1) * 1440)
-			minute_text(o->bekraftad, conf);
-		struct cell cells[9] = {
+		bool confirmed = o->bekraftad != INT32_MIN &&
+				 o->bekraftad < ((int64_t)rep->eval + 1) * 1440;
+		/* hours late, a started hour counted whole */
+		int64_t late = confirmed ? (o->bekraftad - x->deadline + 59) / 60 : 0;
+		struct cell cells[NCOLS] = {
 			cell_text(str_get(m, o->id)), cell_text(str_get(m, m->beslut.v[x->beslut].id)),
 			cell_text(w.pnr), cell_text(w.name), cell_text(w.insats->name),
-			cell_text(str_get(m, o->utforare)), cell_text(minute_text(o->skickad, sent)),
-			cell_text(minute_text(x->deadline, due)), cell_text(conf),
+			cell_text(str_get(m, o->utforare)), cell_datetime(o->skickad),
+			cell_datetime(x->deadline),
+			confirmed ? cell_datetime(o->bekraftad) : cell_blank(),
+			cell_text(templates_text(r->templates, confirmed ? "due.bekraftad_sent"
+									 : "due.ej_bekraftad")),
+			confirmed ? cell_int(late) : cell_blank(),
 		};
 		int ret = run_add_row(s, cells);
 		if (ret)
@@ -179,7 +233,7 @@ static int fill(struct run *r, struct book *bk, const void *ctx)
 	const struct due_report *rep = ctx;
 	return write_decisions(r, bk, rep) || write_orders(r, bk, rep) ||
 	       write_pauses(r, bk, rep) || write_summary(r, bk, rep) ||
-	       run_sheet_checks(r, bk, "bevakning", checks_case_keys) ||
+	       run_sheet_checks(r, bk, "bevakning", checks_case_keys, NULL) ||
 	       run_sheet_rejects(r, bk, "bevakning", true);
 }
 
@@ -192,10 +246,10 @@ int cmd_due(int argc, char **argv)
 	if (run_parse(&r, "due", OPT_ASOF, argc, argv, usage))
 		goto out;
 	if (r.opts.help) {
-		printf("usage: %s\n\nWrites the working list (bevakning-DATE.xlsx): decisions not yet\n"
-		       "executed and interruptions not yet resumed with the routine's due dates,\n"
-		       "hemtjänst orders not confirmed within 24 working hours, and pauses\n"
-		       "registered more than seven days late.\n", usage);
+		command_help("due", usage, "Writes the working list (bevakning-DATE.xlsx): decisions not yet\n"
+			     "executed and interruptions not yet resumed with the routine's due dates,\n"
+			     "hemtjänst orders not confirmed within 24 hours of working days, and pauses\n"
+			     "registered more than seven days late.");
 		status = EXIT_FINE;
 		goto out;
 	}
@@ -207,8 +261,10 @@ int cmd_due(int argc, char **argv)
 	}
 	run_print_summary(&r);
 	if (!r.opts.quiet)
-		printf("due: %u decisions and interruptions, %u orders, %u pauses\n", rep.rows.n,
-		       rep.orders.n, rep.pauses.n);
+		printf("due: %u %s, %u %s, %u %s\n", rep.rows.n,
+		       rep.rows.n == 1 ? "decision or interruption" : "decisions and interruptions",
+		       rep.orders.n, rep.orders.n == 1 ? "order" : "orders",
+		       rep.pauses.n, rep.pauses.n == 1 ? "pause" : "pauses");
 	if (run_strict_stop(&r))
 		goto out;
 	char date[11], name[64];

@@ -11,7 +11,7 @@
 
 static const char usage[] =
 	"evb fees --month YYYY-MM [--in DIR|FILE]... [--out DIR] [--config FILE]\n"
-	"                [--templates DIR] [--strict] [--quiet] [--csv]";
+	"                [--templates DIR] [--profile FILE] [--strict] [--quiet] [--csv]";
 
 /* Both "Avgiftsunderlag" and "Nya och avslutade" have these columns. */
 static const char *const row_cols[] = {
@@ -32,6 +32,7 @@ static void events_text(const struct run *r, uint8_t events, char *buf, size_t s
 		{ FEE_NYTT_BESLUT, "avgift_handelse.nytt_beslut" },
 		{ FEE_AVBROTT, "avgift_handelse.avbrott" },
 		{ FEE_AVSLUT, "avgift_handelse.avslut" },
+		{ FEE_AVSLUT_LARM, "avgift_handelse.avslut_larm" },
 	};
 	size_t len = 0;
 	buf[0] = '\0';
@@ -55,7 +56,7 @@ static int write_fee_rows(struct run *r, struct book *b, const struct fee_report
 	const struct model *m = &r->model;
 	for (uint32_t i = 0; i < rep->rows.n; i++) {
 		const struct fee_row *row = &rep->rows.v[i];
-		if (only_new_or_ended && !(row->events & (FEE_NY | FEE_NYTT_BESLUT | FEE_AVSLUT)))
+		if (only_new_or_ended && !(row->events & (FEE_NY | FEE_NYTT_BESLUT | FEE_AVSLUT | FEE_AVSLUT_LARM)))
 			continue;
 		const struct beslut *bs = &m->beslut.v[row->beslut];
 		const struct person *p = &m->persons.v[row->person];
@@ -80,7 +81,7 @@ static int write_fee_rows(struct run *r, struct book *b, const struct fee_report
 				? cell_text(templates_text(r->templates, unit_key)) : cell_blank(),
 			cell_cents(row->units),
 			cell_text(events),
-			cell_cents(row->belopp),
+			cell_money(row->belopp),
 		};
 		int ret = run_add_row(s, cells);
 		if (ret)
@@ -93,22 +94,26 @@ static int write_per_person(struct run *r, struct book *b, const struct fee_repo
 {
 	static const char *const cols[] = { "personnummer", "namn", "omsorgsbelopp", "maxtaxa",
 					    "avgiftsutrymme", "omsorgsavgift", "maltider",
-					    "summa" };
-	struct sheet *s = run_sheet(r, b, "avgift", "per_person", cols, 8);
+					    "summa", "status" };
+	struct sheet *s = run_sheet(r, b, "avgift", "per_person", cols, 9);
 	if (!s)
 		return EVB_ETEMPLATE;
 	const struct model *m = &r->model;
 	for (uint32_t i = 0; i < rep->persons.n; i++) {
 		const struct fee_person *fp = &rep->persons.v[i];
 		const struct person *p = &m->persons.v[fp->person];
-		char pnr[14], name[512];
+		char pnr[14], name[512], status[160] = "";
 		pnr_format_digits(str_get(m, p->pnr), pnr);
 		run_person_name(r, p, name, sizeof(name));
-		struct cell cells[8] = {
-			cell_text(pnr), cell_text(name), cell_cents(fp->omsorgsbelopp),
-			cell_cents(rep->maxtaxa), cell_cents(fp->utrymme),
-			cell_cents(fp->omsorgsavgift), cell_cents(fp->maltider),
-			cell_cents(fp->summa),
+		if (fp->missing)   /* "Ofullständig: belopp saknas för 2 beslut" */
+			snprintf(status, sizeof(status), "%s %u %s",
+				 templates_text(r->templates, "status.ofullstandig"), fp->missing,
+				 templates_text(r->templates, "status.beslut"));
+		struct cell cells[9] = {
+			cell_text(pnr), cell_text(name), cell_money(fp->omsorgsbelopp),
+			cell_money(rep->maxtaxa), cell_money(fp->utrymme),
+			cell_money(fp->omsorgsavgift), cell_money(fp->maltider),
+			cell_money(fp->summa), cell_text(status),
 		};
 		int ret = run_add_row(s, cells);
 		if (ret)
@@ -121,14 +126,15 @@ static int write_summary(struct run *r, struct book *b, const struct fee_report 
 {
 	struct summary_item items[] = {
 		{ "summary.manad", NULL, cell_text(r->opts.month) },
-		{ "summary.maxtaxa", NULL, cell_cents(rep->maxtaxa) },
-		{ "summary.prisbasbelopp", NULL, cell_int(rep->prisbasbelopp) },
+		{ "summary.maxtaxa", NULL, cell_money(rep->maxtaxa) },
+		{ "summary.prisbasbelopp", NULL, cell_money(rep->prisbasbelopp * 100) },
 		{ "summary.antal_rader_avgift", NULL, cell_int(rep->rows.n) },
 		{ "summary.antal_nya_avslutade", NULL, cell_int(rep->new_or_ended) },
 		{ "summary.antal_personer", NULL, cell_int(rep->persons.n) },
-		{ "summary.summa_omsorgsavgift", NULL, cell_cents(rep->sum_avgift) },
-		{ "summary.summa_maltider", NULL, cell_cents(rep->sum_maltider) },
-		{ "summary.summa", NULL, cell_cents(rep->sum_total) },
+		{ "summary.summa_omsorgsavgift", NULL, cell_money(rep->sum_avgift) },
+		{ "summary.summa_maltider", NULL, cell_money(rep->sum_maltider) },
+		{ "summary.summa", NULL, cell_money(rep->sum_total) },
+		{ "summary.ofullstandiga", NULL, cell_int(rep->incomplete) },
 		{ "summary.antal_avvisade", NULL, cell_int(r->model.rejects.n) },
 	};
 	return run_sheet_summary(r, b, "avgift", items, sizeof(items) / sizeof(items[0]));
@@ -140,7 +146,7 @@ static int fill(struct run *r, struct book *b, const void *ctx)
 	return write_fee_rows(r, b, rep, "avgiftsunderlag", false) ||
 	       write_per_person(r, b, rep) ||
 	       write_fee_rows(r, b, rep, "nya_och_avslutade", true) ||
-	       run_sheet_checks(r, b, "avgift", fees_check_keys) ||
+	       run_sheet_checks(r, b, "avgift", fees_check_keys, NULL) ||
 	       write_summary(r, b, rep) ||
 	       run_sheet_rejects(r, b, "avgift", true);
 }
@@ -156,9 +162,9 @@ int cmd_fees(int argc, char **argv)
 	if (run_parse(&r, "fees", OPT_MONTH, argc, argv, usage))
 		goto out;
 	if (r.opts.help) {
-		printf("usage: %s\n\nWrites the month's fee basis for the fee unit (avgift-YYYY-MM.xlsx):\n"
-		       "billable days and omfattning per decision, the fee per person under the\n"
-		       "maxtaxa and avgiftsutrymme, and the meals on top.\n", usage);
+		command_help("fees", usage, "Writes the month's fee basis for the fee unit (avgift-YYYY-MM.xlsx):\n"
+			     "billable days and omfattning per decision, the fee per person under the\n"
+			     "maxtaxa and avgiftsutrymme, and the meals on top.");
 		status = EXIT_FINE;
 		goto out;
 	}

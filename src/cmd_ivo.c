@@ -12,15 +12,22 @@
 #include "pseudonym.h"
 #include "run.h"
 
+/* A message body: the fixed lines and up to seven texts of EVB_MAX_TEXT
+ * characters (four bytes each at most). */
+#define EVENT_MAX (EVB_MAX_TEXT * 4 + 16)
+#define MESSAGE_MAX (EVENT_MAX * 8)
+
 static const char usage[] =
 	"evb ivo --period YYYYQn [--as-of DATE] [--in DIR|FILE]... [--out DIR]\n"
-	"               [--config FILE] [--templates DIR] [--strict] [--quiet] [--csv]";
+	"               [--config FILE] [--templates DIR] [--profile FILE] [--strict] [--quiet] [--csv]";
 
 struct ivo_ctx {
 	struct run *r;
 	struct ivo_report rep;
 	char period[8];
-	char *text;             /* buffer for a text cut at EVB_MAX_TEXT */
+	char *body;             /* a message body (MESSAGE_MAX bytes) */
+	char (*ev)[EVENT_MAX];  /* texts of events, one per handelse typ */
+	struct finding_scope scope;   /* what "Kontroller" lists */
 };
 
 static const char *txt(const struct ivo_ctx *x, const char *key)
@@ -28,25 +35,24 @@ static const char *txt(const struct ivo_ctx *x, const char *key)
 	return templates_text(x->r->templates, key);
 }
 
-/* What both sheets show of a row: message title, personnummer, name. */
-struct row_texts {
-	char title[256], pnr[14], name[512];
+/* What every sheet shows of a decision's person: personnummer, name and
+ * IVO-id. */
+struct who {
+	char pnr[14], name[512], ivo_id[14];
 };
 
-static void row_texts(const struct ivo_ctx *x, const struct ivo_row *row,
-		      struct row_texts *t)
+static void who_of(const struct ivo_ctx *x, uint32_t person, struct who *w)
 {
 	const struct model *m = &x->r->model;
-	const struct person *p = &m->persons.v[row->person];
-	ivo_title(x->r->templates, row->r.typ, row->r.title_date,
-		  m->beslut.v[row->beslut].forhandsbesked, row->insats->short_name,
-		  t->title, sizeof(t->title));
-	pnr_format_digits(str_get(m, p->pnr), t->pnr);
-	run_person_name(x->r, p, t->name, sizeof(t->name));
+	const struct person *p = &m->persons.v[person];
+	pnr_format_digits(str_get(m, p->pnr), w->pnr);
+	run_person_name(x->r, p, w->name, sizeof(w->name));
+	pseudonym_format(p->fodelsedatum, x->rep.ids[person], w->ivo_id);
 }
 
-/* Copies at most EVB_MAX_TEXT characters of s. */
-static const char *cut_text(struct ivo_ctx *x, const char *s)
+/* Copies at most EVB_MAX_TEXT characters of s to buf (room for
+ * EVB_MAX_TEXT * 4 + 1 bytes). */
+static const char *cut_text(const char *s, char *buf)
 {
 	size_t chars = 0, i = 0;
 	while (s[i] && chars < EVB_MAX_TEXT) {
@@ -55,9 +61,28 @@ static const char *cut_text(struct ivo_ctx *x, const char *s)
 			i++;
 		chars++;
 	}
-	memcpy(x->text, s, i);
-	x->text[i] = '\0';
-	return x->text;
+	memcpy(buf, s, i);
+	buf[i] = '\0';
+	return buf;
+}
+
+/* An event as "ÅÅÅÅ-MM-DD: text" (text cut at EVB_MAX_TEXT characters), or
+ * its date alone when it has no text or with_text is false; "" when none. */
+static const char *event_text(const struct ivo_ctx *x, const struct journal *j,
+			      int typ, bool with_text)
+{
+	const struct handelse *h = j->last[typ];
+	char *buf = x->ev[typ];
+	buf[0] = '\0';
+	if (!h)
+		return buf;
+	date_format(h->datum, buf);
+	const char *text = str_get(&x->r->model, h->text);
+	if (with_text && *text) {
+		memcpy(buf + 10, ": ", 3);
+		cut_text(text, buf + 12);
+	}
+	return buf;
 }
 
 static const char *const rapporttyp_keys[RT__N] = {
@@ -70,6 +95,22 @@ static const char *kon_text(const struct ivo_ctx *x, char kon)
 	return kon == 'K' ? txt(x, "kon.K") : kon == 'M' ? txt(x, "kon.M") : "";
 }
 
+static const char *orsak_text(const struct ivo_ctx *x, uint8_t orsak)
+{
+	char key[48];
+	snprintf(key, sizeof(key), "avslutsorsak.%s",
+		 avslutsorsak_codes[orsak > ORSAK_NONE && orsak < ORSAK__N ? orsak : ORSAK_ANNAT]);
+	return txt(x, key);
+}
+
+static const char *title_of(const struct ivo_ctx *x, uint32_t beslut,
+			    const struct insats_info *ins, uint8_t typ, evb_date date,
+			    char *buf, size_t size)
+{
+	return ivo_title(x->r->templates, typ, date, x->r->model.beslut.v[beslut].forhandsbesked,
+			 ins->short_name, buf, size);
+}
+
 static int write_individrapporter(struct ivo_ctx *x, struct book *bk)
 {
 	static const char *const cols[] = {
@@ -78,7 +119,8 @@ static int write_individrapporter(struct ivo_ctx *x, struct book *bk)
 		"forhandsbesked", "avbrottsdatum", "tremanadersdatum",
 		"meddelande_senast", "verkstallt_datum", "avslutat_datum",
 		"avslutsorsak", "vantetid_dagar", "huvudsakligt_skal", "orsak",
-		"senaste_erbjudande", "tackat_nej", "tidigare_beslut",
+		"senaste_kontakt", "senaste_erbjudande", "tackat_ja", "tackat_nej",
+		"delvis_verkstallt", "kompenserande_insats", "tidigare_beslut",
 		"forsta_beslutsdatum", "utforare", "skyddade_personuppgifter",
 		"sammanfattning",
 	};
@@ -94,41 +136,34 @@ static int write_individrapporter(struct ivo_ctx *x, struct book *bk)
 		const struct person *p = &m->persons.v[row->person];
 		const struct beslut_facts *f = &x->rep.cases.facts[row->beslut];
 		struct journal j;
-		ivo_journal(m, b, x->rep.eval, &j);
+		ivo_journal(m, b, row->start, x->rep.eval, &j);
 
-		struct row_texts t;
-		char ivo_id[14], orsak_key[48], previous[256] = "";
-		row_texts(x, row, &t);
-		pseudonym_format(p->fodelsedatum, x->rep.ids[row->person], ivo_id);
+		struct who w;
+		char title[256], previous[256] = "";
+		who_of(x, row->person, &w);
+		title_of(x, row->beslut, row->insats, row->r.typ, row->r.title_date,
+			 title, sizeof(title));
 		evb_date wait_end = row->closed != DATE_NONE ? row->closed : x->rep.eval;
 		bool chain = f->previous != IDX_NONE;
 		if (chain) {
 			const struct beslut *o = &m->beslut.v[f->previous];
 			char d[11], d0[11];
-			snprintf(previous, sizeof(previous), "%s: %s (%s); %s %s: %ld",
+			snprintf(previous, sizeof(previous), "%s: %s (%s); %ld %s (%s)",
 				 txt(x, "tidigare_beslut.ej_verkstallt"), str_get(m, o->id),
-				 date_format(o->beslutsdatum, d),
+				 date_format(o->beslutsdatum, d), (long)(wait_end - f->chain_first),
 				 txt(x, "tidigare_beslut.vantetid"),
-				 date_format(f->chain_first, d0),
-				 (long)(wait_end - f->chain_first));
+				 date_format(f->chain_first, d0));
 		}
-		const struct skal_info *skal = j.skal
-			? templates_skal(r->templates, j.skal->skal - 1) : NULL;
-		const char *summary = j.sammanfattning
-			? cut_text(x, str_get(m, j.sammanfattning->text)) : "";
-		const char *orsak_text = "";
-		if (row->r.ended != DATE_NONE) {
-			snprintf(orsak_key, sizeof(orsak_key), "avslutsorsak.%s",
-				 avslutsorsak_codes[row->orsak < ORSAK__N ? row->orsak : ORSAK_ANNAT]);
-			orsak_text = txt(x, orsak_key);
-		}
+		const struct handelse *sk = j.last[HT_SKAL];
+		const struct skal_info *skal = sk ? templates_skal(r->templates, sk->skal - 1) : NULL;
+		const struct handelse *sum = j.last[HT_SAMMANFATTNING];
 		struct cell cells[NCOLS] = {
 			cell_text(txt(x, rapporttyp_keys[row->r.typ])),
-			cell_text(t.title),
+			cell_text(title),
 			cell_text(row->ansvarig),
-			cell_text(ivo_id),
-			cell_text(t.pnr),
-			cell_text(t.name),
+			cell_text(w.ivo_id),
+			cell_text(w.pnr),
+			cell_text(w.name),
 			cell_text(kon_text(x, p->kon)),
 			cell_text(b->lagrum == LAGRUM_LSS ? "LSS" : "SoL"),
 			cell_text(row->insats->name),
@@ -140,17 +175,21 @@ static int write_individrapporter(struct ivo_ctx *x, struct book *bk)
 			cell_date(next_working_day_after(row->r.title_date)),
 			cell_date(row->r.executed),
 			cell_date(row->r.ended),
-			cell_text(orsak_text),
+			cell_text(row->r.ended != DATE_NONE ? orsak_text(x, row->orsak) : ""),
 			cell_int(wait_end - row->start),
 			cell_text(skal ? skal->kategori_text : ""),
 			cell_text(skal ? skal->text : ""),
-			cell_date(j.erbjudande ? j.erbjudande->datum : DATE_NONE),
-			cell_date(j.tackat_nej ? j.tackat_nej->datum : DATE_NONE),
+			cell_date(j.last[HT_KONTAKT] ? j.last[HT_KONTAKT]->datum : DATE_NONE),
+			cell_date(j.last[HT_ERBJUDANDE] ? j.last[HT_ERBJUDANDE]->datum : DATE_NONE),
+			cell_date(j.last[HT_TACKAT_JA] ? j.last[HT_TACKAT_JA]->datum : DATE_NONE),
+			cell_date(j.last[HT_TACKAT_NEJ] ? j.last[HT_TACKAT_NEJ]->datum : DATE_NONE),
+			cell_text(event_text(x, &j, HT_DELVIS_VERKSTALLT, true)),
+			cell_text(event_text(x, &j, HT_KOMPENSERANDE_INSATS, true)),
 			cell_text(previous),
 			cell_date(chain ? f->chain_first : DATE_NONE),
 			cell_text(str_get(m, j.utforare)),
 			cell_text(txt(x, p->skyddad ? "ja" : "nej")),
-			cell_text(summary),
+			cell_text(sum ? cut_text(str_get(m, sum->text), x->ev[HT_SAMMANFATTNING]) : ""),
 		};
 		int ret = run_add_row(s, cells);
 		if (ret)
@@ -159,24 +198,94 @@ static int write_individrapporter(struct ivo_ctx *x, struct book *bk)
 	return 0;
 }
 
+/* The body of a message from templates/meddelande.csv (SPEC 5.1): for a
+ * protected person the IVO-id instead of name and personnummer, and no
+ * free text. */
+static int message_body(struct ivo_ctx *x, const struct ivo_message *msg,
+			const struct who *w)
+{
+	struct run *r = x->r;
+	const struct model *m = &r->model;
+	const struct beslut *b = &m->beslut.v[msg->beslut];
+	bool prot = m->persons.v[msg->person].skyddad;
+	struct journal j;
+	ivo_journal(m, b, msg->start, x->rep.eval, &j);
+	char beslutsdatum[11], avbrott[11] = "", rubrikdatum[11], verkstallt[11] = "",
+	     avslutat[11] = "", skal[512] = "";
+	const struct handelse *sk = j.last[HT_SKAL];
+	const struct skal_info *si = sk ? templates_skal(r->templates, sk->skal - 1) : NULL;
+	if (si)
+		snprintf(skal, sizeof(skal), "%s – %s", si->kategori_text, si->text);
+	if (msg->kind == CASE_AVBROTT)
+		date_format(msg->start, avbrott);
+	if (msg->msg.typ == RT_SLUT_VERKSTALLT)
+		date_format(msg->msg.date, verkstallt);
+	if (msg->msg.typ == RT_SLUT_AVSLUTAT)
+		date_format(msg->msg.date, avslutat);
+	const char *v[MF__N] = {
+		[MF_NAMN] = w->name,
+		[MF_PERSONNUMMER] = w->pnr,
+		[MF_IVO_ID] = w->ivo_id,
+		[MF_INSATS] = msg->insats->name,
+		[MF_LAGRUM] = msg->insats->lagrum,
+		[MF_BESLUT_ID] = str_get(m, b->id),
+		[MF_BESLUTSDATUM] = date_format(b->beslutsdatum, beslutsdatum),
+		[MF_AVBROTTSDATUM] = avbrott,
+		[MF_RUBRIK] = txt(x, rapporttyp_keys[msg->msg.typ]),
+		[MF_RUBRIKDATUM] = date_format(msg->msg.date, rubrikdatum),
+		[MF_SKAL] = skal,
+		[MF_KONTAKT] = event_text(x, &j, HT_KONTAKT, !prot),
+		[MF_ERBJUDANDE] = event_text(x, &j, HT_ERBJUDANDE, !prot),
+		[MF_TACKAT_JA] = event_text(x, &j, HT_TACKAT_JA, !prot),
+		[MF_TACKAT_NEJ] = event_text(x, &j, HT_TACKAT_NEJ, !prot),
+		[MF_DELVIS_VERKSTALLT] = event_text(x, &j, HT_DELVIS_VERKSTALLT, !prot),
+		[MF_KOMPENSERANDE_INSATS] = event_text(x, &j, HT_KOMPENSERANDE_INSATS, !prot),
+		[MF_VERKSTALLT] = verkstallt,
+		[MF_AVSLUTAT] = avslutat,
+		[MF_AVSLUTSORSAK] = msg->msg.typ == RT_SLUT_AVSLUTAT ? orsak_text(x, msg->orsak) : "",
+		[MF_SAMMANFATTNING] = event_text(x, &j, HT_SAMMANFATTNING, !prot),
+	};
+	if (templates_message(r->templates, prot, v, x->body, MESSAGE_MAX)) {
+		diag_msg("message body of decision '%s' longer than %d bytes",
+			 str_get(m, b->id), MESSAGE_MAX);
+		return EVB_ETOOBIG;
+	}
+	return 0;
+}
+
 static int write_meddelanden(struct ivo_ctx *x, struct book *bk)
 {
-	static const char *const cols[] = { "ansvarig", "meddelanderubrik",
-					    "personnummer", "namn", "skicka_senast" };
+	static const char *const cols[] = {
+		"ansvarig", "mottagare", "meddelanderubrik", "datum_i_rubriken",
+		"skicka_senast", "beslut_id", "avbrottsdatum", "ivo_id", "personnummer",
+		"namn", "meddelandetext",
+	};
+	enum { NCOLS = sizeof(cols) / sizeof(cols[0]) };
 	struct run *r = x->r;
-	struct sheet *s = run_sheet(r, bk, "ivo", "meddelanden", cols, 5);
+	const struct model *m = &r->model;
+	struct sheet *s = run_sheet(r, bk, "ivo", "meddelanden", cols, NCOLS);
 	if (!s)
 		return EVB_ETEMPLATE;
-	for (uint32_t i = 0; i < x->rep.rows.n; i++) {
-		const struct ivo_row *row = &x->rep.rows.v[i];
-		struct row_texts t;
-		row_texts(x, row, &t);
-		struct cell cells[5] = {
-			cell_text(row->ansvarig), cell_text(t.title), cell_text(t.pnr),
-			cell_text(t.name), cell_date(next_working_day_after(row->r.title_date)),
-		};
-		int ret = run_add_row(s, cells);
+	for (uint32_t i = 0; i < x->rep.messages.n; i++) {
+		const struct ivo_message *msg = &x->rep.messages.v[i];
+		const struct beslut *b = &m->beslut.v[msg->beslut];
+		struct who w;
+		char title[256];
+		who_of(x, msg->person, &w);
+		title_of(x, msg->beslut, msg->insats, msg->msg.typ, msg->msg.date,
+			 title, sizeof(title));
+		int ret = message_body(x, msg, &w);
 		if (ret)
+			return ret;
+		struct cell cells[NCOLS] = {
+			cell_text(msg->ansvarig), cell_text(r->config.ivo_mailbox),
+			cell_text(title), cell_date(msg->msg.date), cell_date(msg->send_by),
+			cell_text(str_get(m, b->id)),
+			cell_date(msg->kind == CASE_AVBROTT ? msg->start : DATE_NONE),
+			cell_text(w.ivo_id), cell_text(w.pnr), cell_text(w.name),
+			cell_text(x->body),
+		};
+		if ((ret = run_add_row(s, cells)))
 			return ret;
 	}
 	return 0;
@@ -196,17 +305,25 @@ static int period_items(struct ivo_ctx *x, struct summary_item *items)
 	return n;
 }
 
-/* "Sammanfattning" of the IVO workbook: counts per rapporttyp and insats. */
+/* "Sammanfattning" of the IVO workbook: counts per rapporttyp and insats,
+ * messages per ansvarig, and the findings left out of "Kontroller" per
+ * check. */
 static int write_ivo_summary(struct ivo_ctx *x, struct book *bk)
 {
 	struct run *r = x->r;
 	int ninsats = templates_insats_count(r->templates);
+	size_t nkeys = 0;
+	while (checks_case_keys[nkeys])
+		nkeys++;
+	/* one label per count: rapporttyp x insats, rapporttyp totals,
+	 * ansvariga (at most one per insats and routing), checks */
+	size_t nlabels = (size_t)ninsats * RT__N + RT__N + (size_t)ninsats * 2 + nkeys + 1;
 	long *counts = calloc((size_t)ninsats * RT__N + 1, sizeof(*counts));
-	struct summary_item *items = calloc((size_t)ninsats * RT__N + RT__N + 16,
-					    sizeof(*items));
-	char (*labels)[160] = calloc((size_t)ninsats * RT__N + RT__N + 1, sizeof(*labels));
+	long *outside = calloc(nkeys + 1, sizeof(*outside));
+	struct summary_item *items = calloc(nlabels + 16, sizeof(*items));
+	char (*labels)[160] = calloc(nlabels, sizeof(*labels));
 	int ret = EVB_ENOMEM;
-	if (!counts || !items || !labels)
+	if (!counts || !outside || !items || !labels)
 		goto out;
 	for (uint32_t i = 0; i < x->rep.rows.n; i++) {
 		const struct ivo_row *row = &x->rep.rows.v[i];
@@ -230,15 +347,40 @@ static int write_ivo_summary(struct ivo_ctx *x, struct book *bk)
 			long c = counts[(size_t)t * ninsats + k];
 			if (!c)
 				continue;
-			snprintf(labels[nl], sizeof(labels[nl]), "%s, %s",
-				 txt(x, rapporttyp_keys[t]),
-				 templates_insats(r->templates, k)->name);
+			snprintf(labels[nl], sizeof(labels[nl]), "%s, %s (%s)",
+				 txt(x, rapporttyp_keys[t]), templates_insats(r->templates, k)->name,
+				 templates_insats(r->templates, k)->lagrum);
 			items[n++] = (struct summary_item){ NULL, labels[nl++], cell_int(c) };
 		}
+	}
+	/* messages per ansvarig: they are sorted by ansvarig */
+	for (uint32_t i = 0, j; i < x->rep.messages.n && (size_t)nl < nlabels; i = j) {
+		const char *a = x->rep.messages.v[i].ansvarig;
+		for (j = i; j < x->rep.messages.n && strcmp(x->rep.messages.v[j].ansvarig, a) == 0; j++)
+			;
+		snprintf(labels[nl], sizeof(labels[nl]), "%s, %s", txt(x, "summary.meddelanden"), a);
+		items[n++] = (struct summary_item){ NULL, labels[nl++], cell_int(j - i) };
+	}
+	const struct model *m = &r->model;
+	for (uint32_t i = 0; i < m->findings.n; i++) {
+		const struct finding *f = &m->findings.v[i];
+		if (!run_finding_shown(r, f, checks_case_keys) || run_finding_in_scope(f, &x->scope))
+			continue;
+		for (size_t k = 0; k < nkeys; k++)
+			if (strcmp(checks_case_keys[k], f->check_key) == 0)
+				outside[k]++;
+	}
+	for (size_t k = 0; k < nkeys; k++) {
+		if (!outside[k])
+			continue;
+		snprintf(labels[nl], sizeof(labels[nl]), "%s: %s", txt(x, "summary.ovriga_kontroller"),
+			 txt(x, checks_case_keys[k]));
+		items[n++] = (struct summary_item){ NULL, labels[nl++], cell_int(outside[k]) };
 	}
 	ret = run_sheet_summary(r, bk, "ivo", items, n);
 out:
 	free(counts);
+	free(outside);
 	free(items);
 	free(labels);
 	return ret;
@@ -366,6 +508,9 @@ static int write_stat_antal(struct ivo_ctx *x, struct book *bk)
 			}
 		}
 	}
+	struct evb_error err = { 0 };
+	if (!ret && (ret = sheet_end_filter(s, &err)))   /* the totals row stays out */
+		diag_error(&err);
 	if (!ret) {
 		struct cell cells[9] = {
 			cell_text(txt(x, "summary.totalt")), cell_blank(), cell_blank(),
@@ -438,6 +583,58 @@ static int write_stat_summary(struct ivo_ctx *x, struct book *bk)
 	return run_sheet_summary(x->r, bk, "statistik", items, n);
 }
 
+/* What the IVO "Kontroller" lists (SPEC 5.1): findings about the
+ * decisions and persons in "Individrapporter", and "Dokumentation saknas"
+ * for a reported case without a skal event in [start, E] or, for
+ * Återrapportering, without a sammanfattning after the previous
+ * milestone. */
+static const char *const person_checks[] = {
+	"check.ivo_id_kollision", "check.text_avkortad", NULL,
+};
+
+static int ivo_scope(struct ivo_ctx *x)
+{
+	struct model *m = &x->r->model;
+	uint8_t *beslut = calloc((size_t)m->beslut.n + 1, 1);
+	uint8_t *person = calloc((size_t)m->persons.n + 1, 1);
+	x->scope = (struct finding_scope){ beslut, person, person_checks };
+	if (!beslut || !person)
+		goto enomem;
+	for (uint32_t i = 0; i < x->rep.rows.n; i++) {
+		const struct ivo_row *row = &x->rep.rows.v[i];
+		const struct beslut *b = &m->beslut.v[row->beslut];
+		beslut[row->beslut] = person[row->person] = 1;
+		struct journal j;
+		ivo_journal(m, b, row->start, x->rep.eval, &j);
+		bool no_skal = !j.last[HT_SKAL], no_summary = false;
+		if (row->r.typ == RT_ATER) {
+			/* the milestone before this quarter's one */
+			int k = 2;
+			while (add_months(row->start, 3 * k) < row->r.milestone)
+				k++;
+			evb_date prev = add_months(row->start, 3 * (k - 1));
+			const struct handelse *sum = j.last[HT_SAMMANFATTNING];
+			no_summary = !sum || sum->datum <= prev;
+		}
+		if (!no_skal && !no_summary)
+			continue;
+		struct finding *f = model_add_beslut_finding(m, "check.dokumentation_saknas", b->src,
+							     K_BESLUT, STR_NONE, row->beslut,
+							     row->r.title_date);
+		if (!f)
+			goto enomem;
+		f->detail = model_strf(m, "%s%s%s", no_skal ? txt(x, "dokumentation.skal") : "",
+				       no_skal && no_summary ? "; " : "",
+				       no_summary ? txt(x, "dokumentation.sammanfattning") : "");
+		if (m->strings.failed)
+			goto enomem;
+	}
+	return 0;
+enomem:
+	diag_msg("out of memory");
+	return EVB_ENOMEM;
+}
+
 static int write_books(struct ivo_ctx *x)
 {
 	struct run *r = x->r;
@@ -446,8 +643,9 @@ static int write_books(struct ivo_ctx *x)
 	struct book *bk = run_book(r, "ivo", name);
 	if (!bk)
 		return EVB_EIO;
-	if (write_individrapporter(x, bk) || write_meddelanden(x, bk) ||
-	    write_ivo_summary(x, bk) || run_sheet_checks(r, bk, "ivo", checks_case_keys) ||
+	if (ivo_scope(x) || write_individrapporter(x, bk) || write_meddelanden(x, bk) ||
+	    write_ivo_summary(x, bk) ||
+	    run_sheet_checks(r, bk, "ivo", checks_case_keys, &x->scope) ||
 	    run_sheet_rejects(r, bk, "ivo", true)) {
 		book_abort(bk);
 		return EVB_EIO;
@@ -484,15 +682,13 @@ int ivo_load_run(struct run *r, int argc, char **argv, struct ivo_report *rep)
 	if (run_parse(r, "ivo", OPT_PERIOD | OPT_ASOF, argc, argv, usage))
 		return EXIT_FATAL;
 	if (r->opts.help) {
-		printf("usage: %s\n\nWrites the quarterly report of ej verkställda beslut to IVO\n"
-		       "(ivo-YYYYQn.xlsx) and the de-identified statistics for the council\n"
-		       "(statistik-YYYYQn.xlsx).\n", usage);
+		command_help("ivo", usage, "Writes the quarterly report of ej verkställda beslut to IVO\n"
+			     "(ivo-YYYYQn.xlsx) and the de-identified statistics for the council\n"
+			     "(statistik-YYYYQn.xlsx).");
 		return -1;
 	}
-	if (!r->opts.period || quarter_parse(r->opts.period, &year, &quarter)) {
-		diag_msg("%s '%s' (use e.g. --period 2026Q3)",
-			 r->opts.period ? "invalid --period" : "missing --period",
-			 r->opts.period ? r->opts.period : "");
+	if (quarter_parse(r->opts.period, &year, &quarter)) {   /* given: run_parse */
+		diag_msg("invalid --period '%s' (use e.g. --period 2026Q3)", r->opts.period);
 		fprintf(stderr, "usage: %s\n", usage);
 		return EXIT_FATAL;
 	}
@@ -522,7 +718,7 @@ int cmd_ivo(int argc, char **argv)
 		goto out;
 	}
 	snprintf(x.period, sizeof(x.period), "%04dQ%d", x.rep.year, x.rep.quarter);
-	if (!(x.text = malloc((size_t)EVB_MAX_TEXT * 4 + 1))) {
+	if (!(x.body = malloc(MESSAGE_MAX)) || !(x.ev = malloc(sizeof(*x.ev) * HT__N))) {
 		diag_msg("out of memory");
 		goto out;
 	}
@@ -539,7 +735,10 @@ int cmd_ivo(int argc, char **argv)
 	status = run_finish(&r);
 out:
 	ivo_release(&x.rep);
-	free(x.text);
+	free(x.body);
+	free(x.ev);
+	free((void *)x.scope.beslut);
+	free((void *)x.scope.person);
 	run_release(&r);
 	return status;
 }

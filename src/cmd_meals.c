@@ -11,7 +11,7 @@
 
 static const char usage[] =
 	"evb meals --month YYYY-MM [--in DIR|FILE]... [--out DIR] [--config FILE]\n"
-	"                 [--templates DIR] [--strict] [--quiet] [--csv]";
+	"                 [--templates DIR] [--profile FILE] [--strict] [--quiet] [--csv]";
 
 static int write_rows(struct run *r, struct book *b, const struct meal_report *rep)
 {
@@ -31,7 +31,7 @@ static int write_rows(struct run *r, struct book *b, const struct meal_report *r
 		struct cell cells[7] = {
 			cell_text(str_get(m, row->enhet)), cell_text(pnr), cell_text(name),
 			cell_text(templates_text(r->templates, key)), cell_int(row->antal),
-			cell_cents(row->pris), cell_cents(row->belopp),
+			cell_money(row->pris), cell_money(row->belopp),
 		};
 		int ret = run_add_row(s, cells);
 		if (ret)
@@ -54,7 +54,7 @@ static int write_summary(struct run *r, struct book *b, const struct meal_report
 	items[k++] = (struct summary_item){ "summary.antal_personer", NULL,
 					    cell_int(rep->persons) };
 	items[k++] = (struct summary_item){ "summary.antal_maltider", NULL, cell_int(rep->antal) };
-	items[k++] = (struct summary_item){ "summary.belopp", NULL, cell_cents(rep->belopp) };
+	items[k++] = (struct summary_item){ "summary.belopp", NULL, cell_money(rep->belopp) };
 	items[k++] = (struct summary_item){ "summary.antal_avvisade", NULL,
 					    cell_int(m->rejects.n) };
 	for (uint32_t i = 0; i < rep->units.n; i++) {
@@ -65,7 +65,7 @@ static int write_summary(struct run *r, struct book *b, const struct meal_report
 		snprintf(labels[2 * i + 1], sizeof(labels[0]), "%s: %s", unit,
 			 templates_text(r->templates, "summary.belopp"));
 		items[k++] = (struct summary_item){ NULL, labels[2 * i], cell_int(u->antal) };
-		items[k++] = (struct summary_item){ NULL, labels[2 * i + 1], cell_cents(u->belopp) };
+		items[k++] = (struct summary_item){ NULL, labels[2 * i + 1], cell_money(u->belopp) };
 	}
 	ret = run_sheet_summary(r, b, "maltider", items, k);
 out:
@@ -78,7 +78,7 @@ static int fill(struct run *r, struct book *b, const void *ctx)
 {
 	const struct meal_report *rep = ctx;
 	return write_rows(r, b, rep) || write_summary(r, b, rep) ||
-	       run_sheet_checks(r, b, "maltider", meals_check_keys) ||
+	       run_sheet_checks(r, b, "maltider", meals_check_keys, NULL) ||
 	       run_sheet_rejects(r, b, "maltider", true);
 }
 
@@ -91,8 +91,8 @@ int cmd_meals(int argc, char **argv)
 	if (run_parse(&r, "meals", OPT_MONTH, argc, argv, usage))
 		goto out;
 	if (r.opts.help) {
-		printf("usage: %s\n\nWrites the month's meals per enhet, person and måltidstyp with\n"
-		       "prices from templates/taxor.csv (maltider-YYYY-MM.xlsx).\n", usage);
+		command_help("meals", usage, "Writes the month's meals per enhet, person and måltidstyp with\n"
+			     "prices from templates/taxor.csv (maltider-YYYY-MM.xlsx).");
 		status = EXIT_FINE;
 		goto out;
 	}

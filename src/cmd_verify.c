@@ -186,10 +186,9 @@ static int parse(struct verify *v, int argc, char **argv, const char **manifest)
 		case 'c': v->config = optarg; break;
 		case 't': v->templates = optarg; break;
 		case 'h':
-			printf("usage: %s\n\nChecks that a run's reports came from its export: the inputs'\n"
-			       "SHA-256, a re-run into a temporary folder, and every output compared\n"
-			       "byte for byte. --in DIR: where the archived export is now.\n"
-			       "Exit 0 identical, 1 differs, 2 cannot verify.\n", usage);
+			command_help("verify", usage, "Checks that a run's reports came from its export: the inputs'\n"
+				     "SHA-256, a re-run into a temporary folder, and every output compared\n"
+				     "byte for byte.");
 			return 1;
 		default:
 			diag_msg("unknown or incomplete option '%s'", argv[optind - 1]);
@@ -226,7 +225,7 @@ int cmd_verify(int argc, char **argv)
 		goto out;
 	}
 	if (in == 1) {
-		printf("verify: the export has changed since the run: the reports cannot come from it\n");
+		printf("verify: the export or its profile has changed since the run: the reports cannot come from it\n");
 		status = 1;
 		goto out;
 	}

@@ -9,6 +9,7 @@ int cmd_fees(int argc, char **argv);
 int cmd_due(int argc, char **argv);
 int cmd_verify(int argc, char **argv);
 int cmd_diff(int argc, char **argv);
+int cmd_profile(int argc, char **argv);
 
 struct run;
 struct ivo_report;
@@ -25,6 +26,10 @@ struct command {
 
 /* The command table, ended by an entry with name NULL. */
 extern const struct command commands[];
+/* Prints `<command> --help` on stdout: the usage line, what the command
+ * does (about), every option it takes with its default, and the exit
+ * status. */
+void command_help(const char *command, const char *usage, const char *about);
 /* The command of that name, NULL if none. */
 const struct command *command_find(const char *name);
 

@@ -53,7 +53,7 @@ int config_load(struct config *c, const char *path, struct evb_error *err)
 	int ret = 0;
 	char buf[CONFIG_MAX_LINE];
 	long line = 0;
-	bool seen_mun = false, seen_key = false, seen_box = false;
+	bool seen_mun = false, seen_key = false, seen_box = false, seen_prof = false;
 	while (fgets(buf, sizeof(buf), f)) {
 		line++;
 		size_t len = strlen(buf);
@@ -90,9 +90,12 @@ int config_load(struct config *c, const char *path, struct evb_error *err)
 		} else if (strcmp(key, "ivo_mailbox") == 0)
 			ret = set_value(c->ivo_mailbox, sizeof(c->ivo_mailbox),
 					&seen_box, value, path, line, key, err);
+		else if (strcmp(key, "profile") == 0)
+			ret = set_value(c->profile, sizeof(c->profile), &seen_prof, value,
+					path, line, key, err);
 		else
 			ret = evb_error_set(err, EVB_ECONFIG, path, line, key,
-					    "unknown configuration key (known: municipality, ivo_key, ivo_mailbox)");
+					    "unknown configuration key (known: municipality, ivo_key, ivo_mailbox, profile)");
 		if (ret)
 			goto out;
 	}

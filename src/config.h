@@ -15,6 +15,7 @@ struct config {
 	char ivo_mailbox[256];
 	char ivo_key[1024];     /* secret: never printed or written to outputs */
 	size_t ivo_key_len;
+	char profile[512];      /* import profile (SPEC 4.2); "" when none */
 	bool loaded;            /* a file was read */
 	char path[512];
 };

@@ -10,6 +10,7 @@
  * after a lone CR).
  */
 #include "csv_in.h"
+#include "progress.h"
 
 #include <errno.h>
 #include <stdio.h>
@@ -19,6 +20,7 @@
 #include <csv.h>
 
 #include "hash.h"
+#include "profile.h"
 
 #define BLOCK (64u * 1024u)
 #define VALUE_SHOWN 80
@@ -394,8 +396,10 @@ static int run_file(struct engine *e, FILE *f)
 		return EVB_ENOMEM;
 	e->line = 0;
 	e->between = true;
+	uint64_t done = 0;
 	while (!ret && (n = fread(block, 1, BLOCK, f)) > 0) {
 		size_t pos = 0;
+		progress_at(done += n, 0);
 		if (first) {
 			first = false;
 			if (n >= 3 && memcmp(block, "\xEF\xBB\xBF", 3) == 0)
@@ -478,6 +482,7 @@ static const char *default_reason(const char *key)
 
 struct export_ctx {
 	enum kind kind;
+	const struct profile *profile;  /* NULL: evb's own column names */
 	const struct reader_sink *sink;
 	struct input_info *info;
 	int ncols;                      /* header fields */
@@ -539,7 +544,8 @@ static int export_header(struct engine *e)
 	x->ncols = r->n;
 	for (int i = 0; i < r->n; i++) {
 		const char *name = r->buf + r->off[i];
-		int c = schema_column(x->kind, name, strlen(name));
+		int c = x->profile ? profile_column(x->profile, x->kind, name)
+				   : schema_column(x->kind, name, strlen(name));
 		x->map[i] = c;
 		if (c < 0) {
 			if (*name)
@@ -555,6 +561,11 @@ static int export_header(struct engine *e)
 					     ki->columns[c].name,
 					     "column appears twice in the header");
 		seen[c] = true;
+	}
+	if (x->profile) {
+		int ret = profile_check_header(x->profile, x->kind, seen, e->display, e->err);
+		if (ret)
+			return ret;
 	}
 	for (int c = 0; c < ki->ncolumns; c++)
 		if (ki->columns[c].required && !seen[c])
@@ -639,7 +650,7 @@ static int detect_delimiter(FILE *f, const char *display, char *delim,
 }
 
 int csv_in_read(const char *path, const char *display, enum kind kind,
-		bool cp1252, const struct reader_sink *sink,
+		const struct profile *profile, bool cp1252, const struct reader_sink *sink,
 		struct input_info *info, struct evb_error *err)
 {
 	struct engine e;
@@ -665,6 +676,7 @@ int csv_in_read(const char *path, const char *display, enum kind kind,
 	if ((ret = detect_delimiter(f, display, &info->delimiter, err)))
 		goto out;
 	x.kind = kind;
+	x.profile = profile;
 	x.sink = sink;
 	x.info = info;
 	e.delim = (unsigned char)info->delimiter;
@@ -739,6 +751,46 @@ int csv_in_read_table(const char *path, csv_table_fn fn, void *ctx,
 	rec_reset(&e.rec);
 	if (!(ret = parser_start(&e)))
 		ret = run_file(&e, f);
+	if (ret == EVB_ENOMEM && err && !err->code)
+		evb_error_set(err, ret, path, e.line, NULL, "out of memory");
+	engine_release(&e);
+	fclose(f);
+	return ret;
+}
+
+/* ---- any CSV file ---------------------------------------------------------- */
+
+static int raw_lost(struct engine *e)
+{
+	(void)e;
+	return 0;
+}
+
+int csv_in_read_raw(const char *path, bool cp1252, csv_table_fn fn, void *ctx,
+		    struct evb_error *err)
+{
+	struct engine e;
+	struct table_ctx t = { fn, ctx };
+	char delim;
+	int ret;
+	memset(&e, 0, sizeof(e));
+	FILE *f = fopen(path, "rb");
+	if (!f)
+		return evb_error_set(err, EVB_EIO, path, 0, NULL, "cannot open: %s",
+				     strerror(errno));
+	if (!(ret = detect_delimiter(f, path, &delim, err))) {
+		e.delim = (unsigned char)delim;
+		e.display = path;
+		e.cp1252 = cp1252;
+		e.trim_all = true;
+		e.on_record = table_record;
+		e.on_lost = raw_lost;
+		e.ctx = &t;
+		e.err = err;
+		rec_reset(&e.rec);
+		if (!(ret = parser_start(&e)))
+			ret = run_file(&e, f);
+	}
 	if (ret == EVB_ENOMEM && err && !err->code)
 		evb_error_set(err, ret, path, e.line, NULL, "out of memory");
 	engine_release(&e);

@@ -11,8 +11,12 @@
 
 #include "reader.h"
 
+struct profile;
+
 /*
  * Reads `path` (shown as `display` in messages) as records of `kind`.
+ * `profile` (may be NULL) names the columns (profile_column); a column it
+ * maps that the header lacks is fatal (profile_check_header).
  * `cp1252`: the caller found the file not to be valid UTF-8 (hash.c), so
  * every value is converted from Windows-1252.
  * Fatal errors (cannot open, missing required column, a column twice in
@@ -27,7 +31,7 @@
  *    the line where its record starts).
  */
 int csv_in_read(const char *path, const char *display, enum kind kind,
-		bool cp1252, const struct reader_sink *sink,
+		const struct profile *profile, bool cp1252, const struct reader_sink *sink,
 		struct input_info *info, struct evb_error *err);
 
 /*
@@ -41,6 +45,15 @@ typedef int (*csv_table_fn)(void *ctx, long line, int nfields,
 			    const char *const *fields);
 int csv_in_read_table(const char *path, csv_table_fn fn, void *ctx,
 		      struct evb_error *err);
+
+/*
+ * Any CSV file in the export dialect (delimiter detected, BOM skipped,
+ * values trimmed, converted from Windows-1252 when cp1252), header
+ * included, for looking at an unknown export (evb profile). Records that
+ * cannot be read are skipped.
+ */
+int csv_in_read_raw(const char *path, bool cp1252, csv_table_fn fn, void *ctx,
+		    struct evb_error *err);
 
 /* Converts Windows-1252 bytes to UTF-8 into out (NUL-terminated).
  * out_size must be at least 3 * len + 1. Returns the output length. */

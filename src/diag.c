@@ -4,6 +4,7 @@
 #include <string.h>
 
 #include "diag.h"
+#include "progress.h"
 
 static bool quiet;
 static FILE *stream;
@@ -61,6 +62,7 @@ static void vprint_at(const char *file, long line, const char *column,
 		      const char *fmt, va_list ap)
 {
 	FILE *f = out();
+	progress_clear();   /* a progress line is not left under a message */
 	fputs("evb: ", f);
 	if (file && *file) {
 		fputs(file, f);

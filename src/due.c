@@ -19,6 +19,7 @@ void due_cycle(evb_date start, evb_date eval, struct due_row *row)
 	while (next_working_day_after(t) < eval)
 		t = add_months(start, 3 * ++k);
 	row->milestone = t;
+	row->k = k;
 	row->contact = add_months(start, 3 * k - 1) + 14;
 	row->summary = last_working_day_before(t);
 	row->message = next_working_day_after(t);
@@ -26,6 +27,35 @@ void due_cycle(evb_date start, evb_date eval, struct due_row *row)
 				(row->summary < eval ? DUE_SUMMARY_PASSED : 0));
 	row->nearest = row->contact >= eval ? row->contact
 		       : row->summary >= eval ? row->summary : row->message;
+}
+
+void due_steps(const struct model *m, struct due_row *row, evb_date eval)
+{
+	const struct beslut *b = &m->beslut.v[row->beslut];
+	evb_date contact_from = add_months(row->start, 3 * row->k - 1);
+	evb_date summary_after = row->k > 1 ? add_months(row->start, 3 * (row->k - 1))
+					    : row->start - 1;
+	row->kontakt = row->sammanfattning = DATE_NONE;
+	row->skal = IDX_NONE;
+	/* handelser are sorted by date: the last one in a window wins */
+	for (uint32_t i = b->h_first; i < b->h_first + beslut_h_n(m, b); i++) {
+		const struct handelse *h = &m->handelser.v[i];
+		if (h->datum > eval)
+			break;
+		if (h->typ == HT_KONTAKT && h->datum >= contact_from)
+			row->kontakt = h->datum;
+		else if (h->typ == HT_SAMMANFATTNING && h->datum > summary_after)
+			row->sammanfattning = h->datum;
+		else if (h->typ == HT_SKAL && h->datum >= row->start)
+			row->skal = i;
+	}
+	row->missing = 0;
+	if (row->kontakt == DATE_NONE && row->contact < eval)
+		row->missing |= DUE_MISSING_CONTACT;
+	if (row->sammanfattning == DATE_NONE && row->summary < eval)
+		row->missing |= DUE_MISSING_SUMMARY;
+	if (row->skal == IDX_NONE && next_working_day_after(add_months(row->start, 3)) < eval)
+		row->missing |= DUE_MISSING_SKAL;
 }
 
 /* ---- working hours --------------------------------------------------------------- */
@@ -85,6 +115,8 @@ static int cmp_key(const void *a, const void *b)
 /* Reorders n elements of `size` bytes at v by keys (filled for each). */
 static int reorder(void *v, uint32_t n, size_t size, struct key *keys)
 {
+	if (n == 0)         /* v may be NULL */
+		return 0;
 	sort_array(keys, n, sizeof(*keys), cmp_key);
 	char *copy = malloc((size_t)n * size + 1);
 	if (!copy)
@@ -96,8 +128,8 @@ static int reorder(void *v, uint32_t n, size_t size, struct key *keys)
 	return 0;
 }
 
-static int add_row(struct due_report *rep, uint32_t beslut, enum case_kind kind,
-		   evb_date start)
+static int add_row(const struct model *m, struct due_report *rep, uint32_t beslut,
+		   enum case_kind kind, evb_date start)
 {
 	struct due_row *row = VEC_PUSH(rep->rows);
 	if (!row)
@@ -106,6 +138,7 @@ static int add_row(struct due_report *rep, uint32_t beslut, enum case_kind kind,
 	row->kind = (uint8_t)kind;
 	row->start = start;
 	due_cycle(start, rep->eval, row);
+	due_steps(m, row, rep->eval);
 	return 0;
 }
 
@@ -121,14 +154,14 @@ static int waiting(const struct model *m, const struct case_set *cs, struct due_
 		if (!f->in_scope || f->end != DATE_NONE)
 			continue;
 		if (f->first_delivered == DATE_NONE) {
-			ret = add_row(rep, i, CASE_BESLUT, m->beslut.v[i].beslutsdatum);
+			ret = add_row(m, rep, i, CASE_BESLUT, m->beslut.v[i].beslutsdatum);
 			continue;
 		}
 		if ((ret = delivery_compute(m, &m->beslut.v[i], rep->eval, rep->eval, &d)))
 			break;
 		evb_date last = d.delivered.v[d.delivered.n - 1].e;
 		if (last < rep->eval)
-			ret = add_row(rep, i, CASE_AVBROTT, last + 1);
+			ret = add_row(m, rep, i, CASE_AVBROTT, last + 1);
 	}
 	delivery_release(&d);
 	return ret;

@@ -3,7 +3,7 @@
  * data: every decision in scope not yet executed and every interruption
  * not yet resumed on the evaluation date E, with the routine's due dates of
  * the current three-month cycle; hemtjänst orders not confirmed within 24
- * working hours (still unconfirmed on E and not executed, or confirmed late
+ * hours of working days (still unconfirmed on E and not executed, or confirmed late
  * within the last DUE_LOOKBACK_MONTHS); temporary pauses registered more
  * than seven days after they began (registered within the look-back).
  * cmd_due.c writes it.
@@ -13,8 +13,11 @@
 
 #include "cases.h"
 
-/* Which of a row's due dates lie before E. */
+/* Which of a row's due dates lie before E, and which steps are missing
+ * after their due date (SPEC 5.4). */
 enum { DUE_CONTACT_PASSED = 1 << 0, DUE_SUMMARY_PASSED = 1 << 1 };
+enum { DUE_MISSING_CONTACT = 1 << 0, DUE_MISSING_SUMMARY = 1 << 1,
+       DUE_MISSING_SKAL = 1 << 2 };
 
 struct due_row {
 	uint32_t beslut;
@@ -26,6 +29,13 @@ struct due_row {
 	evb_date summary;       /* last working day before T_k */
 	evb_date message;       /* first working day after T_k (never before E) */
 	evb_date nearest;       /* the earliest of the three not before E */
+	int k;                  /* the cycle's number: milestone = M_k */
+	/* the steps documented in the journal (due_steps) */
+	evb_date kontakt;       /* latest kontakt in [add_months(start, 3k - 1), E] */
+	evb_date sammanfattning;/* latest sammanfattning in (M_(k-1), E], [start, E] for k = 1 */
+	uint32_t skal;          /* latest skal on or after start: index into
+				 * m->handelser, IDX_NONE */
+	uint8_t missing;        /* DUE_MISSING_* */
 };
 
 struct due_order {
@@ -56,6 +66,12 @@ struct due_report {
  * E, and its dates. Fills row->milestone, contact, summary, message,
  * nearest and passed. */
 void due_cycle(evb_date start, evb_date eval, struct due_row *row);
+
+/* The documented steps of the row's current cycle from the journal of its
+ * decision (row->beslut), up to E: fills kontakt, sammanfattning, skal and
+ * missing. Skäl is missing once the first message was due (the first
+ * working day after M1) and no skal event exists. */
+void due_steps(const struct model *m, struct due_row *row, evb_date eval);
 
 /* When the 24 working hours of an order sent at `sent` (minutes since 1970,
  * local time) start: at once inside 08:00-17:00 of a working day, else at

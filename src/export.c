@@ -13,9 +13,11 @@
 #include "csv_in.h"
 #include "diag.h"
 #include "export.h"
+#include "progress.h"
 #include "field.h"
 #include "hash.h"
 #include "personnr.h"
+#include "profile.h"
 #include "relay.h"
 #include "xml_in.h"
 
@@ -24,6 +26,8 @@
 struct loader {
 	struct model *m;
 	const struct templates *t;
+	const struct profile *profile;  /* NULL: evb's own names and codes */
+	const struct row *as_read;      /* the row before the profile translated it */
 	struct xml_in *xml;
 	uint16_t file;
 	/* id -> record index, and ids seen with conflicting content, per kind */
@@ -40,6 +44,7 @@ struct loader {
 	size_t last_pnr_len;           /* 0: none (an empty text is no person) */
 	uint32_t last_person;
 	int fatal;               /* EVB_ENOMEM once memory ran out */
+	char reason[160];        /* a reject reason naming its value */
 };
 
 /* ---- small helpers ------------------------------------------------------ */
@@ -47,6 +52,22 @@ struct loader {
 static const char *val(const struct row *r, int c)
 {
 	return r->val[c] ? r->val[c] : "";
+}
+
+/* A value as a message shows it: at most SHOWN_MAX bytes, cut before a
+ * character, not inside it. */
+#define SHOWN_MAX 40
+static const char *shown(const char *s, char buf[static SHOWN_MAX + 1])
+{
+	size_t n = strlen(s);
+	if (n <= SHOWN_MAX)
+		return s;
+	n = SHOWN_MAX;
+	while (n > 0 && ((unsigned char)s[n] & 0xC0) == 0x80)
+		n--;
+	memcpy(buf, s, n);
+	buf[n] = '\0';
+	return buf;
 }
 
 static uint32_t line_of(const struct row *r, int c)
@@ -131,8 +152,10 @@ static int rej(struct loader *ld, const struct row *r, int c, const char *key,
 	vsnprintf(reason, sizeof(reason), fmt, ap);
 	va_end(ap);
 	struct src src = { line_of(r, c), ld->file };
+	/* the value as the file has it, also when a profile translated it */
+	const struct row *shown = ld->as_read ? ld->as_read : r;
 	int ret = push_reject(m, src, r->kind, column_name(r->kind, c),
-			      c >= 0 ? shorten(m, val(r, c)) : STR_NONE, key,
+			      c >= 0 ? shorten(m, val(shown, c)) : STR_NONE, key,
 			      intern_str(&m->strings, reason, strlen(reason)));
 	if (ret)
 		return ret;
@@ -178,8 +201,11 @@ static int get_date(struct loader *ld, const struct row *r, int c, bool required
 	if (!*s)
 		return required ? need(ld, r, c) : 0;
 	int e = field_date(s, out);
-	if (e)
-		return rej(ld, r, c, "reject.invalid_date", "%s", field_strerror(e));
+	if (e) {
+		char b[SHOWN_MAX + 1];
+		return rej(ld, r, c, "reject.invalid_date", "%s: '%s'", field_strerror(e),
+			   shown(s, b));
+	}
 	return 0;
 }
 
@@ -192,10 +218,16 @@ static int get_datetime(struct loader *ld, const struct row *r, int c,
 		return required ? need(ld, r, c) : 0;
 	int64_t minutes;
 	int e = field_datetime(s, &minutes);
-	if (e)
-		return rej(ld, r, c, "reject.invalid_datetime", "%s", field_strerror(e));
-	if (minutes <= INT32_MIN || minutes > INT32_MAX)
-		return rej(ld, r, c, "reject.invalid_datetime", "date and time out of range");
+	if (e) {
+		char b[SHOWN_MAX + 1];
+		return rej(ld, r, c, "reject.invalid_datetime", "%s: '%s'", field_strerror(e),
+			   shown(s, b));
+	}
+	if (minutes <= INT32_MIN || minutes > INT32_MAX) {
+		char b[SHOWN_MAX + 1];
+		return rej(ld, r, c, "reject.invalid_datetime", "date and time out of range: '%s'",
+			   shown(s, b));
+	}
 	*out = (int32_t)minutes;
 	return 0;
 }
@@ -239,7 +271,8 @@ static int get_code(struct loader *ld, const struct row *r, int c,
 			return 0;
 		}
 	}
-	return rej(ld, r, c, "reject.unknown_value", "unknown value for '%s'",
+	char b[SHOWN_MAX + 1];
+	return rej(ld, r, c, "reject.unknown_value", "unknown value '%s' for '%s'", shown(s, b),
 		   column_name(r->kind, c));
 }
 
@@ -443,7 +476,7 @@ static int load_person(struct loader *ld, const struct row *r)
 			return rej(ld, r, P_PERSON_ID, "reject.duplicate_conflict",
 				   "person occurs again with other content: every copy is rejected");
 		TRY(model_add_finding(m, "check.dubblett_sammanslagen", ps.src, K_PERSON,
-				      ps.pnr, idx, DATE_NONE, STR_NONE));
+				      STR_NONE, idx, DATE_NONE, STR_NONE));
 		m->merged[K_PERSON]++;
 	} else if (idx != IDX_NONE) {
 		/* implied by an earlier decision or meal: now described */
@@ -670,6 +703,12 @@ static int sink_row(void *ctx, const struct row *r)
 	struct loader *ld = ctx;
 	struct model *m = ld->m;
 	count(ld, r->kind, m->files.v[ld->file].read, m->read);
+	struct profile_row translated;
+	ld->as_read = NULL;
+	if (ld->profile && !m->files.v[ld->file].xml) {
+		ld->as_read = r;
+		r = profile_apply(ld->profile, r, &translated, m->asof);
+	}
 	int ret;
 	switch (r->kind) {
 	case K_PERSON: ret = load_person(ld, r); break;
@@ -681,6 +720,7 @@ static int sink_row(void *ctx, const struct row *r)
 	case K_MALTID: ret = load_maltid(ld, r); break;
 	default: ret = EVB_EINVAL; break;
 	}
+	ld->as_read = NULL;
 	if (m->strings.failed)
 		ret = EVB_ENOMEM;
 	return ret < 0 ? ret : 0;
@@ -739,9 +779,12 @@ static void sink_note(void *ctx, const char *file, long line, const char *messag
 {
 	struct loader *ld = ctx;
 	struct src src = { line > 0 && line < (long)UINT32_MAX ? (uint32_t)line : 0, ld->file };
-	str_ref d = intern_str(&ld->m->strings, message, strlen(message));
+	/* the column's name is quoted in the message (none for a column
+	 * without a name) */
+	const char *q = strchr(message, '\''), *e = strrchr(message, '\'');
+	str_ref d = q && e > q ? intern_str(&ld->m->strings, q + 1, (size_t)(e - q - 1)) : STR_NONE;
 	if (model_add_finding(ld->m, "check.okand_kolumn", src, -1, STR_NONE, IDX_NONE,
-			      DATE_NONE, d))
+			      DATE_NONE, d) || ld->m->strings.failed)
 		ld->fatal = EVB_ENOMEM;
 	diag_at(file, line, NULL, "%s", message);
 }
@@ -873,6 +916,7 @@ static bool names_unique(char **files, size_t n)
 struct csv_job {
 	const char *path, *display;
 	enum kind kind;
+	const struct profile *profile;
 	bool cp1252;
 	struct input_info *info;
 };
@@ -880,7 +924,8 @@ struct csv_job {
 static int read_csv(void *arg, const struct reader_sink *sink, struct evb_error *err)
 {
 	const struct csv_job *j = arg;
-	return csv_in_read(j->path, j->display, j->kind, j->cp1252, sink, j->info, err);
+	return csv_in_read(j->path, j->display, j->kind, j->profile, j->cp1252, sink,
+			   j->info, err);
 }
 
 struct xml_job {
@@ -919,15 +964,26 @@ static int read_file(struct loader *ld, struct hash_queue *hq, size_t i,
 	struct input_info info;
 	memset(&info, 0, sizeof(info));
 	struct src src = { 0, ld->file };
-	if (has_suffix(base, ".csv") && schema_kind_from_filename(base) >= 0) {
-		f->kind = schema_kind_from_filename(base);
-		struct csv_job job = { path, f->display, (enum kind)f->kind, !utf8, &info };
+	/* a profile's file patterns first, then evb's own names */
+	int kind = ld->profile && !has_suffix(base, ".xml")
+		? profile_file_kind(ld->profile, base, err) : -1;
+	if (kind == -2)
+		return EVB_ECONFIG;
+	if (kind < 0 && has_suffix(base, ".csv"))
+		kind = schema_kind_from_filename(base);
+	if (kind >= 0) {
+		f->kind = kind;
+		progress_start("reading", f->display, f->size);
+		struct csv_job job = { path, f->display, (enum kind)f->kind, ld->profile, !utf8,
+				       &info };
 		ret = relay_run(read_csv, &job, &sink, sink_prefetch, err);
+		progress_end();
 		f = &m->files.v[ld->file];
 		f->cp1252 = info.cp1252 || !utf8;
 		f->bom = info.bom;
 		f->delimiter = info.delimiter;
 		if (!ret && f->cp1252) {
+			/* said once, here; the summary's Inläsning sheet shows it too */
 			diag_at(f->display, 0, NULL,
 				"not valid UTF-8: read as Windows-1252 and converted");
 			ret = model_add_finding(m, "check.teckenkodning", src, f->kind,
@@ -937,8 +993,10 @@ static int read_file(struct loader *ld, struct hash_queue *hq, size_t i,
 		f->xml = true;
 		if (!ld->xml && !(ld->xml = xml_in_new(templates_xsd_path(ld->t), err)))
 			return err && err->code ? err->code : EVB_ETEMPLATE;
+		progress_start("reading", f->display, f->size);
 		struct xml_job job = { ld->xml, path, f->display, &info };
 		ret = relay_run(read_xml, &job, &sink, sink_prefetch, err);
+		progress_end();
 	} else {
 		diag_at(f->display, 0, NULL, "unknown kind of file: ignored");
 		ret = model_add_finding(m, "check.okand_fil", src, -1, STR_NONE,
@@ -1000,11 +1058,14 @@ static int filter(struct loader *ld, int kind, void *arr, uint32_t *n,
 static const char *keep_unconflicted(struct model *m, void *rec, struct loader *ld,
 				     const char **reason, int kind, str_ref id)
 {
-	(void)m;
 	(void)rec;
 	if (u32map_get(&ld->conflicts[kind], id) == IDX_NONE)
 		return NULL;
-	*reason = "id occurs again with other content: every copy is rejected";
+	char b[SHOWN_MAX + 1];
+	snprintf(ld->reason, sizeof(ld->reason),
+		 "id '%s' occurs again with other content: every copy is rejected",
+		 shown(str_get(m, id), b));
+	*reason = ld->reason;
 	return "reject.duplicate_conflict";
 }
 
@@ -1247,10 +1308,15 @@ static int finalize(struct loader *ld)
 		if (b->ersatter == STR_NONE)
 			continue;
 		b->replaces = u32map_get(&ld->beslut_by_id, b->ersatter);
-		if (b->replaces == IDX_NONE &&
-		    (ret = model_add_finding(m, "check.okant_ersatt_beslut", b->src, K_BESLUT,
-					     b->id, b->person, b->beslutsdatum, b->ersatter)))
-			return ret;
+		if (b->replaces == IDX_NONE) {
+			struct finding *f = model_add_beslut_finding(m, "check.okant_ersatt_beslut",
+								     b->src, K_BESLUT, b->id,
+								     i,
+								     b->beslutsdatum);
+			if (!f)
+				return EVB_ENOMEM;
+			f->other = b->ersatter;
+		}
 	}
 	release_maps(ld, true);
 
@@ -1283,12 +1349,14 @@ static size_t expected_strings(char **files, size_t n)
 }
 
 int export_read(struct model *m, const struct templates *t,
-		const char *const *inputs, int ninputs, struct evb_error *err)
+		const struct profile *profile, const char *const *inputs,
+		int ninputs, struct evb_error *err)
 {
 	struct loader ld;
 	memset(&ld, 0, sizeof(ld));
 	ld.m = m;
 	ld.t = t;
+	ld.profile = profile;
 	char **files = NULL;
 	size_t n = 0, cap = 0;
 	int ret = 0;

@@ -12,14 +12,18 @@
 #include "model.h"
 #include "templates.h"
 
+struct profile;
+
 /*
  * Reads every input into m (model_init'ed with the evaluation date).
  * inputs: paths of folders or files. Fatal errors (missing or unreadable
  * input, a file that cannot be parsed at all, a missing required column)
  * return a negative code and fill err; record-level problems become
- * rejects and findings in m.
+ * rejects and findings in m. profile (may be NULL) says how CSV files
+ * are named and written (SPEC 4.2).
  */
 int export_read(struct model *m, const struct templates *t,
-		const char *const *inputs, int ninputs, struct evb_error *err);
+		const struct profile *profile, const char *const *inputs,
+		int ninputs, struct evb_error *err);
 
 #endif

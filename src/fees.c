@@ -10,7 +10,8 @@
 #include "cases.h"
 
 const char *const fees_check_keys[] = {
-	"check.avgift_fore_beslut", "check.verkstallighet_fore_bestallning",
+	"check.avgift_fore_beslut", "check.akut_utan_beslut",
+	"check.verkstallighet_fore_bestallning",
 	"check.overlappande_verkstalligheter", "check.verkstallighet_efter_avslut",
 	"check.verkstallighet_utan_beslut", "check.taxa_saknas",
 	"check.omfattning_saknas", NULL,
@@ -73,7 +74,10 @@ struct ctx {
 	const struct templates *t;
 	struct fee_report *rep;
 	struct case_set cs;          /* facts as known on the month's last day */
-	struct delivery d;
+	struct delivery d, larm_days;
+	int hemtjanst, larm;         /* catalogue indexes, -1 when absent */
+	uint32_t *person_first;      /* each person's decisions: a chain through */
+	uint32_t *person_next;       /* person_next, IDX_NONE at its end */
 	int64_t *price;              /* per insats x enhet, AMOUNT_UNKNOWN + 1 = not looked up */
 };
 
@@ -144,6 +148,44 @@ static evb_date avslutad(const struct ctx *c, uint32_t bi)
 	return last_end != DATE_NONE && last_end <= c->rep->last ? last_end : DATE_NONE;
 }
 
+/* The decision's own end, judged on the whole export (not only up to the
+ * month): the earliest of avslutad_datum, giltig_tom and the person's
+ * death; DATE_NONE when none. */
+static evb_date own_end(const struct model *m, const struct beslut *b)
+{
+	evb_date e = DATE_NONE;
+	evb_date cand[3] = { b->avslutad_datum, b->giltig_tom, m->persons.v[b->person].avliden };
+	for (int i = 0; i < 3; i++)
+		if (cand[i] != DATE_NONE && (e == DATE_NONE || cand[i] < e))
+			e = cand[i];
+	return e;
+}
+
+/* SPEC 5.3: the person keeps a trygghetslarm on `day` (the day after the
+ * hemtjänst's Avslutad): a favourable larm decision, not ended before that
+ * day, with a delivered day on it. Judged on the whole export. */
+static int larm_kept(struct ctx *c, uint32_t person, evb_date day, bool *kept)
+{
+	const struct model *m = c->m;
+	*kept = false;
+	if (c->larm < 0)
+		return 0;
+	for (uint32_t i = c->person_first[person]; i != IDX_NONE && !*kept; i = c->person_next[i]) {
+		const struct beslut *b = &m->beslut.v[i];
+		if (b->insats != c->larm || b->utfall == UTFALL_AVSLAG || b->beslutsdatum > day)
+			continue;
+		evb_date end = own_end(m, b);
+		if (end != DATE_NONE && end < day)
+			continue;
+		int ret = delivery_compute(m, b, day, day, &c->larm_days);
+		if (ret)
+			return ret;
+		*kept = spans_days_in(c->larm_days.delivered.v, c->larm_days.delivered.n,
+				      day, day) == 1;
+	}
+	return 0;
+}
+
 static int bill_decision(struct ctx *c, uint32_t bi)
 {
 	struct model *m = c->m;
@@ -184,18 +226,29 @@ static int bill_decision(struct ctx *c, uint32_t bi)
 		row->events |= FEE_NY | (f->replaced != IDX_NONE ? FEE_NYTT_BESLUT : 0);
 	if (row->pause_days > 0)
 		row->events |= FEE_AVBROTT;
-	if (in_month(rep, row->avslutad))
-		row->events |= FEE_AVSLUT;
-	if (row->events & (FEE_NY | FEE_NYTT_BESLUT | FEE_AVSLUT))
+	if (in_month(rep, row->avslutad)) {
+		bool larm = false;
+		if (b->insats == c->hemtjanst && (ret = larm_kept(c, b->person, row->avslutad + 1,
+								 &larm)))
+			return ret;
+		row->events |= larm ? FEE_AVSLUT_LARM : FEE_AVSLUT;
+	}
+	if (row->events & (FEE_NY | FEE_NYTT_BESLUT | FEE_AVSLUT | FEE_AVSLUT_LARM))
 		rep->new_or_ended++;
 
-	const char *code = templates_insats(c->t, b->insats)->code;
-	const char *unit = enhet_codes[b->omfattning_enhet];
-	if (row->belopp == AMOUNT_UNKNOWN)
-		ret = model_add_finding(m, row->units == AMOUNT_UNKNOWN ? "check.omfattning_saknas"
-							: "check.taxa_saknas",
-					b->src, K_BESLUT, b->id, b->person, rep->first,
-					model_strf(m, "%s%s%s", code, *unit ? " " : "", unit));
+	if (row->belopp == AMOUNT_UNKNOWN) {
+		/* "Ledsagning, timmar per vecka" */
+		char key[48];
+		snprintf(key, sizeof(key), "omfattning_enhet.%s", enhet_codes[b->omfattning_enhet]);
+		const char *unit = b->omfattning_enhet != ENHET_NONE ? templates_text(c->t, key) : "";
+		struct finding *fd = model_add_beslut_finding(
+			m, row->units == AMOUNT_UNKNOWN ? "check.omfattning_saknas" : "check.taxa_saknas",
+			b->src, K_BESLUT, b->id, bi, rep->first);
+		if (!fd)
+			return EVB_ENOMEM;
+		fd->detail = model_strf(m, "%s%s%s", templates_insats(c->t, b->insats)->name,
+					*unit ? ", " : "", unit);
+	}
 	return ret;
 }
 
@@ -219,6 +272,38 @@ static evb_date order_day(const struct model *m, const struct beslut *b,
 	return (evb_date)(min >= 0 ? min / 1440 : -((-(int64_t)min + 1439) / 1440));
 }
 
+/* An akut hemtjänst started on `start` on an oral decision: the written
+ * decision dated d came too late when more than three working days lie in
+ * (start, d] (SPEC 5.3). */
+static bool akut_late(evb_date start, evb_date d)
+{
+	int n = 0;
+	for (evb_date x = next_working_day_after(start); x <= d && n <= 3;
+	     x = next_working_day_after(x))
+		n++;
+	return n > 3;
+}
+
+static int finding(struct model *m, const char *key, const struct verkstallighet *v,
+		   uint32_t bi, evb_date date, str_ref detail, str_ref other)
+{
+	struct finding *f = model_add_beslut_finding(m, key, v->src, K_VERKSTALLIGHET, v->id,
+						     bi, date);
+	if (!f)
+		return EVB_ENOMEM;
+	f->detail = detail;
+	f->other = other;
+	return 0;
+}
+
+static const char *orsak_text(const struct ctx *c, uint8_t orsak)
+{
+	char key[48];
+	snprintf(key, sizeof(key), "avslutsorsak.%s",
+		 avslutsorsak_codes[orsak > ORSAK_NONE && orsak < ORSAK__N ? orsak : ORSAK_ANNAT]);
+	return templates_text(c->t, key);
+}
+
 static int check_execution(struct ctx *c, uint32_t bi, uint32_t vi)
 {
 	struct model *m = c->m;
@@ -226,12 +311,13 @@ static int check_execution(struct ctx *c, uint32_t bi, uint32_t vi)
 	const struct beslut *b = &m->beslut.v[bi];
 	const struct verkstallighet *v = &m->verkstalligheter.v[vi];
 	int ret = 0;
-#define FINDING(key, date, detail) \
-	model_add_finding(m, key, v->src, K_VERKSTALLIGHET, v->id, b->person, date, detail)
+#define FINDING(key, date, detail) finding(m, key, v, bi, date, detail, STR_NONE)
 	if (b->utfall == UTFALL_AVSLAG || b->beslutsdatum > rep->last)
-		return FINDING("check.verkstallighet_utan_beslut", v->startdatum, b->id);
+		return FINDING("check.verkstallighet_utan_beslut", v->startdatum, STR_NONE);
 	if (v->startdatum < b->beslutsdatum &&
-	    (ret = FINDING("check.avgift_fore_beslut", v->startdatum, b->id)))
+	    (ret = FINDING(b->insats == c->hemtjanst && akut_late(v->startdatum, b->beslutsdatum)
+			   ? "check.akut_utan_beslut" : "check.avgift_fore_beslut",
+			   v->startdatum, STR_NONE)))
 		return ret;
 	evb_date sent = order_day(m, b, v);
 	if (sent != DATE_NONE && v->startdatum < sent &&
@@ -244,7 +330,7 @@ static int check_execution(struct ctx *c, uint32_t bi, uint32_t vi)
 		evb_date after = v->startdatum > f->end ? v->startdatum : f->end + 1;
 		if (after <= rep->last &&
 		    (ret = FINDING("check.verkstallighet_efter_avslut", f->end,
-				   model_strf(m, "%s", avslutsorsak_codes[f->orsak]))))
+				   model_strf(m, "%s", orsak_text(c, f->orsak)))))
 			return ret;
 	}
 	/* overlapping an earlier execution of the decision, in this month */
@@ -258,7 +344,8 @@ static int check_execution(struct ctx *c, uint32_t bi, uint32_t vi)
 			s = rep->first;
 		if (e == DATE_NONE || e > rep->last)
 			e = rep->last;
-		if (s <= e && (ret = FINDING("check.overlappande_verkstalligheter", s, o->id)))
+		if (s <= e && (ret = finding(m, "check.overlappande_verkstalligheter", v, bi, s,
+					     STR_NONE, o->id)))
 			return ret;
 	}
 #undef FINDING
@@ -319,8 +406,9 @@ static int per_person(struct ctx *c, const uint32_t *rank, const struct meal_rep
 	int64_t *food = meals_per_person(meals, np);
 	uint8_t *seen = calloc(np ? np : 1, 1);
 	uint32_t *order = malloc((np ? np : 1) * sizeof(*order));
+	uint32_t *missing = calloc(np ? np : 1, sizeof(*missing));
 	int ret = 0;
-	if (!care || !food || !seen || !order) {
+	if (!care || !food || !seen || !order || !missing) {
 		ret = EVB_ENOMEM;
 		goto out;
 	}
@@ -329,6 +417,8 @@ static int per_person(struct ctx *c, const uint32_t *rank, const struct meal_rep
 		seen[r->person] = 1;
 		if (r->belopp != AMOUNT_UNKNOWN)
 			care[r->person] += r->belopp;
+		else
+			missing[r->person]++;
 	}
 	for (uint32_t i = 0; i < meals->rows.n; i++)
 		seen[meals->rows.v[i].person] = 1;
@@ -347,19 +437,46 @@ static int per_person(struct ctx *c, const uint32_t *rank, const struct meal_rep
 		fp->person = i;
 		fp->omsorgsbelopp = care[i];
 		fp->utrymme = isnan(u) || fabs(u) > 1e12 ? AMOUNT_UNKNOWN : llround(u * 100.0);
-		fp->omsorgsavgift = fee_cap(care[i], rep->maxtaxa, fp->utrymme);
 		fp->maltider = food[i];
+		fp->missing = missing[i];
+		if (missing[i]) {
+			fp->omsorgsbelopp = fp->omsorgsavgift = fp->summa = AMOUNT_UNKNOWN;
+			rep->incomplete++;
+			continue;
+		}
+		fp->omsorgsavgift = fee_cap(care[i], rep->maxtaxa, fp->utrymme);
 		fp->summa = fp->omsorgsavgift + fp->maltider;
 		rep->sum_avgift += fp->omsorgsavgift;
 		rep->sum_maltider += fp->maltider;
 		rep->sum_total += fp->summa;
 	}
 out:
+	free(missing);
 	free(care);
 	free(food);
 	free(seen);
 	free(order);
 	return ret;
+}
+
+/* Each person's decisions, for the trygghetslarm of SPEC 5.3. */
+static int index_persons(struct ctx *c)
+{
+	const struct model *m = c->m;
+	c->hemtjanst = templates_insats_find(c->t, "SOL_HEMTJANST");
+	c->larm = templates_insats_find(c->t, "SOL_TRYGGHETSLARM");
+	c->person_first = malloc(((size_t)m->persons.n + 1) * sizeof(*c->person_first));
+	c->person_next = malloc(((size_t)m->beslut.n + 1) * sizeof(*c->person_next));
+	if (!c->person_first || !c->person_next)
+		return EVB_ENOMEM;
+	for (uint32_t i = 0; i < m->persons.n; i++)
+		c->person_first[i] = IDX_NONE;
+	for (uint32_t i = m->beslut.n; i-- > 0;) {
+		uint32_t p = m->beslut.v[i].person;
+		c->person_next[i] = c->person_first[p];
+		c->person_first[p] = i;
+	}
+	return 0;
 }
 
 int fees_build(struct model *m, const struct templates *t, int year, int month,
@@ -383,7 +500,7 @@ int fees_build(struct model *m, const struct templates *t, int year, int month,
 		return EVB_ENOMEM;
 	for (size_t i = 0; i < nprice; i++)
 		c.price[i] = PRICE_UNSET;
-	if ((ret = cases_compute(m, t, rep->last, &c.cs)))
+	if ((ret = cases_compute(m, t, rep->last, &c.cs)) || (ret = index_persons(&c)))
 		goto out;
 	for (uint32_t i = 0; i < m->beslut.n && !ret; i++) {
 		const struct beslut *b = &m->beslut.v[i];
@@ -407,7 +524,10 @@ int fees_build(struct model *m, const struct templates *t, int year, int month,
 out:
 	free(rank);
 	free(c.price);
+	free(c.person_first);
+	free(c.person_next);
 	delivery_release(&c.d);
+	delivery_release(&c.larm_days);
 	cases_release(&c.cs);
 	if (ret)
 		fees_release(rep);

@@ -21,6 +21,9 @@ enum {
 	FEE_NYTT_BESLUT = 1 << 1, /* replaces a decision and starts in the month */
 	FEE_AVBROTT = 1 << 2,     /* interruption days in the month */
 	FEE_AVSLUT = 1 << 3,      /* ended in the month: slutfaktura */
+	FEE_AVSLUT_LARM = 1 << 4, /* a hemtjänst ended in the month while the
+				   * person's trygghetslarm goes on: no
+				   * slutfaktura (instead of FEE_AVSLUT) */
 };
 
 struct fee_row {
@@ -38,6 +41,10 @@ struct fee_row {
 
 struct fee_person {
 	uint32_t person;
+	uint32_t missing;          /* decisions whose Belopp could not be computed:
+				    * then omsorgsbelopp, omsorgsavgift and summa
+				    * are AMOUNT_UNKNOWN (an incomplete basis is
+				    * never 0 kr) */
 	int64_t omsorgsbelopp;     /* sum of the rows' Belopp */
 	int64_t utrymme;           /* avgiftsutrymme in öre, AMOUNT_UNKNOWN */
 	int64_t omsorgsavgift;     /* capped */
@@ -53,6 +60,8 @@ struct fee_report {
 	VEC(struct fee_row) rows;        /* by personnummer, beslut-id */
 	VEC(struct fee_person) persons;  /* by personnummer */
 	uint32_t new_or_ended;           /* rows with Ny, Nytt beslut or Avslut */
+	uint32_t incomplete;             /* persons with missing amounts */
+	/* over the persons whose amounts are complete */
 	int64_t sum_avgift, sum_maltider, sum_total;
 };
 

@@ -20,22 +20,17 @@ const char *ivo_ansvarig(const struct insats_info *ins, bool externt)
 	       ? ins->ansvarig_externt : ins->ansvarig;
 }
 
-void ivo_journal(const struct model *m, const struct beslut *b, evb_date eval,
-		 struct journal *j)
+void ivo_journal(const struct model *m, const struct beslut *b, evb_date from,
+		 evb_date eval, struct journal *j)
 {
 	memset(j, 0, sizeof(*j));
-	/* handelser are sorted by date: the last one on or before E wins */
+	/* handelser are sorted by date: the last one in [from, E] wins */
 	for (uint32_t i = 0; i < beslut_h_n(m, b); i++) {
 		const struct handelse *h = &m->handelser.v[b->h_first + i];
 		if (h->datum > eval)
 			break;
-		switch (h->typ) {
-		case HT_SKAL: j->skal = h; break;
-		case HT_ERBJUDANDE: j->erbjudande = h; break;
-		case HT_TACKAT_NEJ: j->tackat_nej = h; break;
-		case HT_SAMMANFATTNING: j->sammanfattning = h; break;
-		default: break;
-		}
+		if (h->datum >= from && h->typ < HT__N)
+			j->last[h->typ] = h;
 	}
 	/* orders are sorted by the time sent; minutes of E's last minute */
 	int64_t limit = ((int64_t)eval + 1) * 1440 - 1;
@@ -94,6 +89,54 @@ static int cmp_rows(const void *a, const void *b)
 	return 0;
 }
 
+/* ---- messages: ansvarig, send-by date, beslut_id, avbrottsdatum, Ny/Åter
+ * before Slut ---- */
+
+static int cmp_messages(const void *a, const void *b)
+{
+	const struct ivo_message *x = a, *y = b;
+	int c;
+	if ((c = strcmp(x->ansvarig, y->ansvarig)))
+		return c;
+	if (x->send_by != y->send_by)
+		return x->send_by < y->send_by ? -1 : 1;
+	if ((c = strcmp(str_get(sort_model, sort_model->beslut.v[x->beslut].id),
+			str_get(sort_model, sort_model->beslut.v[y->beslut].id))))
+		return c;
+	/* a decision's non-execution case (no avbrottsdatum) first */
+	if (x->kind != y->kind)
+		return x->kind < y->kind ? -1 : 1;
+	if (x->start != y->start)
+		return x->start < y->start ? -1 : 1;
+	bool xs = x->msg.typ >= RT_SLUT_VERKSTALLT, ys = y->msg.typ >= RT_SLUT_VERKSTALLT;
+	if (xs != ys)
+		return xs ? 1 : -1;
+	return x->msg.date < y->msg.date ? -1 : x->msg.date > y->msg.date;
+}
+
+static int add_messages(const struct model *m, const struct templates *t,
+			struct ivo_report *rep, const struct evb_case *c)
+{
+	struct case_message msgs[2];
+	int n = case_messages(c, rep->prev_cutoff, rep->eval, msgs);
+	const struct beslut *b = &m->beslut.v[c->beslut];
+	for (int i = 0; i < n; i++) {
+		struct ivo_message *x = VEC_PUSH(rep->messages);
+		if (!x)
+			return EVB_ENOMEM;
+		x->msg = msgs[i];
+		x->beslut = c->beslut;
+		x->person = b->person;
+		x->kind = c->kind;
+		x->orsak = msgs[i].typ == RT_SLUT_AVSLUTAT ? c->orsak : ORSAK_NONE;
+		x->start = c->start;
+		x->send_by = next_working_day_after(msgs[i].date);
+		x->insats = templates_insats(t, b->insats);
+		x->ansvarig = ivo_ansvarig(x->insats, b->verkstalls_externt);
+	}
+	return 0;
+}
+
 int ivo_build(struct model *m, const struct templates *t, int year,
 	      int quarter, evb_date asof, const void *key, size_t keylen,
 	      struct ivo_report *rep)
@@ -118,6 +161,8 @@ int ivo_build(struct model *m, const struct templates *t, int year,
 	for (uint32_t i = 0; i < rep->cases.cases.n; i++) {
 		const struct evb_case *c = &rep->cases.cases.v[i];
 		struct case_row cr;
+		if ((ret = add_messages(m, t, rep, c)))
+			goto out;
 		if (!case_classify(c, rep->prev_cutoff, rep->eval, &cr))
 			continue;
 		const struct beslut *b = &m->beslut.v[c->beslut];
@@ -138,6 +183,7 @@ int ivo_build(struct model *m, const struct templates *t, int year,
 	}
 	sort_model = m;
 	sort_array(rep->rows.v, rep->rows.n, sizeof(*rep->rows.v), cmp_rows);
+	sort_array(rep->messages.v, rep->messages.n, sizeof(*rep->messages.v), cmp_messages);
 	sort_model = NULL;
 out:
 	if (ret)
@@ -149,6 +195,7 @@ void ivo_release(struct ivo_report *rep)
 {
 	cases_release(&rep->cases);
 	free(rep->rows.v);
+	free(rep->messages.v);
 	free(rep->ids);
 	memset(rep, 0, sizeof(*rep));
 }

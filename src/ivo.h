@@ -19,6 +19,18 @@ struct ivo_row {
 	const char *ansvarig;
 };
 
+/* One message of "Meddelanden" (SPEC 5.1). */
+struct ivo_message {
+	struct case_message msg;
+	uint32_t beslut, person;
+	uint8_t kind;           /* enum case_kind */
+	uint8_t orsak;          /* avslutsorsak of a Slutrapportering, avslutat */
+	evb_date start;         /* D or B */
+	evb_date send_by;       /* next working day after msg.date */
+	const struct insats_info *insats;
+	const char *ansvarig;
+};
+
 struct ivo_report {
 	int year, quarter;
 	evb_date cutoff, prev_cutoff, deadline;
@@ -26,6 +38,8 @@ struct ivo_report {
 	bool preliminary;       /* as-of before the cut-off */
 	struct case_set cases;
 	VEC(struct ivo_row) rows;
+	VEC(struct ivo_message) messages;  /* by ansvarig, send-by date, beslut-id,
+					    * avbrottsdatum, Ny/Åter before Slut */
 	uint16_t *ids;          /* IVO-id digits per person */
 };
 
@@ -43,14 +57,15 @@ void ivo_release(struct ivo_report *rep);
  * externally goes to the catalogue's ansvarig_externt). */
 const char *ivo_ansvarig(const struct insats_info *ins, bool externt);
 
-/* What the journal says about a decision up to E: the latest skäl, offer,
- * declined offer and summary, and the utförare of the latest order. */
+/* What the journal says about a decision in [from, E] (from = the case's
+ * start, D or B): the latest event of each type (NULL when none), and the
+ * utförare of the latest order sent up to E. */
 struct journal {
-	const struct handelse *skal, *erbjudande, *tackat_nej, *sammanfattning;
+	const struct handelse *last[HT__N];
 	str_ref utforare;
 };
-void ivo_journal(const struct model *m, const struct beslut *b, evb_date eval,
-		 struct journal *j);
+void ivo_journal(const struct model *m, const struct beslut *b, evb_date from,
+		 evb_date eval, struct journal *j);
 
 /* The message title of SPEC section 1 into buf; returns buf. */
 char *ivo_title(const struct templates *t, uint8_t typ, evb_date date,

@@ -104,6 +104,20 @@ int manifest_read(const char *path, struct manifest *mf, struct evb_error *err)
 	    (ret = read_files(json_object_get(root, "outputs"), "outputs", path, &mf->outputs,
 			      &mf->noutputs, err)))
 		goto out;
+	json_t *prof = json_object_get(root, "profile");
+	if (prof) {
+		const char *file = json_string_value(json_object_get(prof, "file"));
+		const char *sha = json_string_value(json_object_get(prof, "sha256"));
+		if (!file || !*file || !sha || !is_sha256(sha)) {
+			ret = BAD("'profile' has no valid file and sha256");
+			goto out;
+		}
+		if (!(mf->profile.file = dup_str(file))) {
+			ret = EVB_ENOMEM;
+			goto out;
+		}
+		memcpy(mf->profile.sha256, sha, 65);
+	}
 	const char *slash = strrchr(path, '/');
 	size_t dl = slash ? (size_t)(slash - path) : 1;
 	if (!(mf->dir = malloc(dl + 1))) {
@@ -137,6 +151,7 @@ void manifest_release(struct manifest *mf)
 	free(mf->dir);
 	free_files(mf->inputs, mf->ninputs);
 	free_files(mf->outputs, mf->noutputs);
+	free(mf->profile.file);
 	memset(mf, 0, sizeof(*mf));
 }
 
@@ -221,11 +236,12 @@ int manifest_rerun_argv(const struct manifest *mf, char *const *inputs, size_t n
 	bool has_asof = false;
 	for (size_t i = 0; i < mf->nargs; i += skip) {
 		const char *value = NULL;
-		static const char *const replaced[] = { "--in", "--out", "--config", "--templates" };
+		static const char *const replaced[] = { "--in", "--out", "--profile", "--config",
+							"--templates" };
 		bool drop = false;
-		for (size_t k = 0; k < 4 && !drop; k++) {
+		for (size_t k = 0; k < 5 && !drop; k++) {
 			value = option_at(mf->args, mf->nargs, i, replaced[k], &skip);
-			drop = value && (k < 2 || (k == 2 && config) || (k == 3 && templates));
+			drop = value && (k < 3 || (k == 3 && config) || (k == 4 && templates));
 		}
 		if (drop)
 			continue;
@@ -241,6 +257,10 @@ int manifest_rerun_argv(const struct manifest *mf, char *const *inputs, size_t n
 	}
 	PUSH("--out");
 	PUSH(out);
+	if (mf->profile.file) {
+		PUSH("--profile");
+		PUSH(mf->profile.file);
+	}
 	if (config) {
 		PUSH("--config");
 		PUSH(config);
@@ -295,6 +315,23 @@ int manifest_check_inputs(const struct manifest *mf, const char *dir, char ***pa
 			       p[i], f->sha256, hex);
 			if (worst < 1)
 				worst = 1;
+		}
+	}
+	if (mf->profile.file && worst < 2) {
+		/* the profile decides how the export reads: the same one is needed */
+		const struct manifest_file *f = &mf->profile;
+		char hex[SHA256_HEX_LEN + 1];
+		struct evb_error err = { 0 };
+		if (access(f->file, R_OK) != 0) {
+			printf("missing profile: %s\n", f->file);
+			worst = 2;
+		} else if (hash_file(f->file, hex, NULL, NULL, &err)) {
+			printf("unreadable profile: %s: %s\n", f->file, err.message);
+			worst = 2;
+		} else if (strcmp(hex, f->sha256) != 0) {
+			printf("changed profile: %s (SHA-256 recorded %.12s..., now %.12s...)\n",
+			       f->file, f->sha256, hex);
+			worst = 1;
 		}
 	}
 	return worst;

@@ -21,6 +21,7 @@ struct manifest {
 	size_t nargs;
 	struct manifest_file *inputs, *outputs;
 	size_t ninputs, noutputs;
+	struct manifest_file profile;   /* the import profile; file NULL if none */
 	evb_date eval;
 };
 
@@ -42,7 +43,8 @@ char *manifest_input_path(const struct manifest *mf, const struct manifest_file 
 
 /*
  * Finds every recorded input (manifest_input_path) and checks its SHA-256,
- * printing a line on stdout for each one missing, unreadable or changed.
+ * and the import profile's, printing a line on stdout for each one
+ * missing, unreadable or changed.
  * *paths gets the paths found (free with manifest_free_paths). Returns 0
  * all fine, 1 some changed, 2 some missing or unreadable (or ENOMEM).
  */
@@ -53,6 +55,7 @@ void manifest_free_paths(char **paths, size_t n);
  * The arguments for re-running the recorded command: argv[0] is the
  * command, every recorded --in is replaced by the given input files,
  * --out by out, --config / --templates by the given ones when not NULL,
+ * --profile by the recorded profile (the one checked), 
  * the recorded evaluation date is passed as --as-of when the command takes
  * one and none was recorded, and --quiet is added. *argv is NULL-ended;
  * free with manifest_free_argv. 0 or EVB_ENOMEM.

@@ -227,8 +227,11 @@ static const char *typ_text(const struct ctx *c, uint8_t typ, char *key, size_t 
 static int meal_finding(struct ctx *c, const char *check, const struct maltid *mt,
 			str_ref detail)
 {
-	return model_add_finding(c->m, check, mt->src, K_MALTID, mt->enhet, mt->person,
-				 mt->datum, detail);
+	int ret = model_add_finding(c->m, check, mt->src, K_MALTID, STR_NONE, mt->person,
+				    mt->datum, detail);
+	if (!ret)
+		c->m->findings.v[c->m->findings.n - 1].other = mt->enhet;
+	return ret;
 }
 
 /* ---- rows ------------------------------------------------------------------ */
@@ -289,7 +292,7 @@ static int walk(struct ctx *c, const struct mrec *recs, uint32_t n, uint8_t *has
 				per_date |= mt->datum != DATE_NONE;
 				if (!active_on(c, mt->person, mt->datum))
 					ret = meal_finding(c, "check.maltid_utan_dagverksamhet", mt,
-							   model_strf(m, "%s: %d",
+							   model_strf(m, "%s, %d",
 								   typ_text(c, mt->typ, key, sizeof(key)),
 								   mt->antal));
 				if (!ret && prev && mt->datum != DATE_NONE && prev->datum == mt->datum) {
@@ -329,10 +332,9 @@ static int check_without_meals(struct ctx *c, const uint8_t *has_meals)
 		if (has_meals[a->person])
 			continue;
 		const struct beslut *b = &c->m->beslut.v[a->beslut];
-		int ret = model_add_finding(c->m, "check.dagverksamhet_utan_maltider", b->src,
-					    K_BESLUT, b->id, a->person, a->s, STR_NONE);
-		if (ret)
-			return ret;
+		if (!model_add_beslut_finding(c->m, "check.dagverksamhet_utan_maltider", b->src,
+					      K_BESLUT, b->id, a->beslut, a->s))
+			return EVB_ENOMEM;
 	}
 	return 0;
 }

@@ -336,10 +336,24 @@ int model_add_finding(struct model *m, const char *check_key, struct src src,
 	f->src = src;
 	f->kind = (int8_t)kind;
 	f->id = id;
+	f->beslut = IDX_NONE;
 	f->person = person;
 	f->datum = datum;
 	f->detail = detail;
+	f->from = f->to = DATE_NONE;
 	return 0;
+}
+
+struct finding *model_add_beslut_finding(struct model *m, const char *check_key,
+					 struct src src, int kind, str_ref id,
+					 uint32_t beslut, evb_date datum)
+{
+	if (model_add_finding(m, check_key, src, kind, id, m->beslut.v[beslut].person,
+			      datum, STR_NONE))
+		return NULL;
+	struct finding *f = &m->findings.v[m->findings.n - 1];
+	f->beslut = beslut;
+	return f;
 }
 
 /* ---- person order ------------------------------------------------------- */

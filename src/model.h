@@ -185,15 +185,22 @@ struct reject {
 	str_ref reason;         /* English reason */
 };
 
-/* A data-quality finding for the "Kontroller" sheets. */
+/* A data-quality finding for the "Kontroller" sheets (SPEC 5.5). Its
+ * "Uppgift" is the check's text (texts.csv "uppgift.<check>") with the
+ * fields below put in: {beslut} {beslutsdatum} {datum} {varde} {annan}
+ * {fran} {till}. */
 struct finding {
 	const char *check_key;  /* "check.*" text key (static) */
 	struct src src;         /* src.file = UINT16_MAX when none */
 	int8_t kind;
-	str_ref id;             /* record id, STR_NONE if none */
+	str_ref id;             /* Post-id: the record found, STR_NONE if none
+				 * (never a personnummer) */
+	uint32_t beslut;        /* the decision it concerns, IDX_NONE if none */
 	uint32_t person;        /* IDX_NONE if none */
 	evb_date datum;
-	str_ref detail;         /* English/neutral detail (ids, dates) */
+	str_ref detail;         /* {varde}: a Swedish text or a number */
+	str_ref other;          /* {annan}: the other record's id */
+	evb_date from, to;      /* {fran} {till}: the other record's period */
 };
 
 struct input_file {
@@ -280,6 +287,11 @@ str_ref model_strf(struct model *m, const char *fmt, ...)
 int model_add_finding(struct model *m, const char *check_key, struct src src,
 		      int kind, str_ref id, uint32_t person, evb_date datum,
 		      str_ref detail);
+/* Adds a finding about decision `beslut` (its person too) and returns it
+ * for the caller to fill in the rest; NULL on ENOMEM. */
+struct finding *model_add_beslut_finding(struct model *m, const char *check_key,
+					 struct src src, int kind, str_ref id,
+					 uint32_t beslut, evb_date datum);
 
 /* Each person's position in personnummer order (a total order), for
  * sorting report rows without a comparison context. Caller frees; NULL on

@@ -111,19 +111,19 @@ int pseudonym_assign(struct model *m, const void *key, size_t keylen,
 		if (c > 0) {
 			/* name the earlier person holding the first candidate */
 			uint32_t other = u32map_get(&taken, taken_key(p->fodelsedatum, first));
-			char pbuf[14], msg[96];
-			snprintf(msg, sizeof(msg), "first candidate taken by %s; candidate %u used",
-				 other != IDX_NONE
-				 ? pnr_format_digits(str_get(m, m->persons.v[other].pnr), pbuf) : "?",
-				 c);
-			str_ref detail = intern_str(&m->strings, msg, strlen(msg));
+			char pbuf[14] = "";
+			if (other != IDX_NONE)
+				pnr_format_digits(str_get(m, m->persons.v[other].pnr), pbuf);
+			if ((ret = model_add_finding(m, "check.ivo_id_kollision", p->src, K_PERSON,
+						     STR_NONE, pi, DATE_NONE,
+						     model_strf(m, "%u", c + 1))))
+				goto out;
+			m->findings.v[m->findings.n - 1].other =
+				intern_str(&m->strings, pbuf, strlen(pbuf));
 			if (m->strings.failed) {
 				ret = EVB_ENOMEM;
 				goto out;
 			}
-			if ((ret = model_add_finding(m, "check.ivo_id_kollision", p->src, K_PERSON,
-						     STR_NONE, pi, DATE_NONE, detail)))
-				goto out;
 		}
 	}
 out:

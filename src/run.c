@@ -18,6 +18,8 @@
 #include "hash.h"
 #include "personnr.h"
 #include "phase.h"
+#include "profile.h"
+#include "progress.h"
 #include "run.h"
 
 #define REJECTS_SHOWN 50   /* rejected records printed on stderr */
@@ -25,13 +27,15 @@
 /* ---- options ---------------------------------------------------------------- */
 
 enum { O_IN = 'i', O_OUT = 'o', O_CONFIG = 'c', O_TEMPLATES = 't',
-       O_HELP = 'h', O_STRICT = 256, O_QUIET, O_CSV, O_PERIOD, O_MONTH, O_ASOF };
+       O_HELP = 'h', O_STRICT = 256, O_QUIET, O_CSV, O_PERIOD, O_MONTH, O_ASOF,
+       O_PROFILE };
 
 static const struct option long_options[] = {
 	{ "in", required_argument, NULL, O_IN },
 	{ "out", required_argument, NULL, O_OUT },
 	{ "config", required_argument, NULL, O_CONFIG },
 	{ "templates", required_argument, NULL, O_TEMPLATES },
+	{ "profile", required_argument, NULL, O_PROFILE },
 	{ "strict", no_argument, NULL, O_STRICT },
 	{ "quiet", no_argument, NULL, O_QUIET },
 	{ "csv", no_argument, NULL, O_CSV },
@@ -83,6 +87,7 @@ int run_parse(struct run *r, const char *command, unsigned allowed, int argc,
 		case O_OUT: o->out = optarg; break;
 		case O_CONFIG: o->config = optarg; break;
 		case O_TEMPLATES: o->templates = optarg; break;
+		case O_PROFILE: o->profile = optarg; break;
 		case O_STRICT: o->strict = true; break;
 		case O_QUIET: o->quiet = true; break;
 		case O_CSV: o->csv = true; break;
@@ -115,18 +120,21 @@ int run_parse(struct run *r, const char *command, unsigned allowed, int argc,
 	if (o->help)
 		return 0;
 	diag_set_quiet(o->quiet);
+	progress_enable(!o->quiet);
 	if (o->asof == DATE_NONE && (o->asof = today()) == DATE_NONE)
 		return usage_error(usage, "%s", "cannot read today's date: give --as-of");
 	r->eval = o->asof;
 	if (allowed & OPT_MONTH) {
 		/* a monthly report is evaluated on the month's last day */
-		if (!o->month)
+		if (!o->month || !*o->month)
 			return usage_error(usage, "%s", "missing --month (use e.g. --month 2026-10)");
 		if (field_month(o->month, &o->year, &o->mon) || o->year < 1953)
 			return usage_error(usage, "invalid --month '%s' (use YYYY-MM, e.g. 2026-10)",
 					   o->month);
 		r->eval = date_from_ymd(o->year, o->mon, days_in_month(o->year, o->mon));
 	}
+	if ((allowed & OPT_PERIOD) && (!o->period || !*o->period))
+		return usage_error(usage, "%s", "missing --period (use e.g. --period 2026Q3)");
 	if (o->ninputs == 0)
 		return usage_error(usage, "%s", "no input: give --in DIR or --in FILE");
 	return 0;
@@ -140,9 +148,10 @@ static bool is_dir(const char *path)
 	return stat(path, &st) == 0 && S_ISDIR(st.st_mode);
 }
 
-/* templates/ in the working folder, else beside the binary's folder
- * (build/evb -> templates/). */
-static const char *default_templates(char *buf, size_t size)
+/* templates/ in the working folder; else, for an installed binary
+ * (PREFIX/bin/evb), PREFIX/share/evb/templates; else beside the binary's
+ * folder (build/evb -> templates/). */
+const char *run_default_templates(char *buf, size_t size)
 {
 	if (is_dir("templates"))
 		return "templates";
@@ -150,8 +159,16 @@ static const char *default_templates(char *buf, size_t size)
 	ssize_t n = readlink("/proc/self/exe", exe, sizeof(exe) - 1);
 	if (n > 0) {
 		exe[n] = '\0';
+		char *slash = strrchr(exe, '/');
+		if (slash) {
+			*slash = '\0';
+			int len = snprintf(buf, size, "%s/../share/evb/templates", exe);
+			if (len > 0 && (size_t)len < size && is_dir(buf))
+				return buf;
+			*slash = '/';
+		}
 		for (int up = 0; up < 3; up++) {
-			char *slash = strrchr(exe, '/');
+			slash = strrchr(exe, '/');
 			if (!slash)
 				break;
 			*slash = '\0';
@@ -177,10 +194,17 @@ int run_setup(struct run *r, bool need_key)
 	}
 	char buf[PATH_MAX];
 	const char *dir = r->opts.templates ? r->opts.templates
-					    : default_templates(buf, sizeof(buf));
+					    : run_default_templates(buf, sizeof(buf));
 	if (!(r->templates = templates_load(dir, &err))) {
 		diag_error(&err);
 		return EVB_ETEMPLATE;
+	}
+	const char *profile = r->opts.profile ? r->opts.profile
+			      : r->config.profile[0] ? r->config.profile : NULL;
+	if (profile && (!(r->profile = profile_load(profile, &err)) ||
+			profile_check_codes(r->profile, r->templates, &err))) {
+		diag_error(&err);
+		return EVB_ECONFIG;
 	}
 	return 0;
 }
@@ -229,7 +253,7 @@ int run_load(struct run *r)
 	struct evb_error err = { 0 };
 	model_init(&r->model, r->eval);
 	phase_mark(PHASE_SETUP);
-	int ret = export_read(&r->model, r->templates,
+	int ret = export_read(&r->model, r->templates, r->profile,
 			      (const char *const *)r->opts.inputs, r->opts.ninputs, &err);
 	phase_mark(PHASE_READ);
 	if (!ret && checks_run(&r->model))
@@ -268,13 +292,11 @@ void run_print_summary(const struct run *r)
 		printf("%-17s %8ld read = %8ld used + %6ld rejected",
 		       schema_kind(k)->name, m->read[k], m->used[k], m->rejected[k]);
 		if (m->merged[k])
-			printf(" (%ld exact duplicates merged)", m->merged[k]);
+			printf(" (%ld exact duplicate%s merged)", m->merged[k],
+			       m->merged[k] == 1 ? "" : "s");
 		putchar('\n');
 	}
-	for (uint32_t i = 0; i < m->files.n; i++)
-		if (m->files.v[i].cp1252)
-			printf("%s: read as Windows-1252 (not valid UTF-8)\n",
-			       m->files.v[i].display);
+	/* a file read as Windows-1252 was said on stderr while reading */
 }
 
 bool run_strict_stop(const struct run *r)
@@ -309,6 +331,11 @@ int run_open_dir(struct run *r, const char *name)
 
 /* ---- books and common sheets -------------------------------------------------- */
 
+static const char *txt(const struct run *r, const char *key)
+{
+	return templates_text(r->templates, key);
+}
+
 static struct book *open_run_book(struct run *r, const char *book, const char *name,
 				  bool small)
 {
@@ -320,8 +347,27 @@ static struct book *open_run_book(struct run *r, const char *book, const char *n
 	struct book *b = small
 		? book_open_small(r->dir, name, title, r->eval, r->opts.csv, &err)
 		: book_open(r->dir, name, title, r->eval, r->opts.csv, &err);
-	if (!b)
+	if (!b) {
 		diag_error(&err);
+		return NULL;
+	}
+	/* printed pages: municipality, report and period; evaluation date */
+	char date[11], head[512], foot[160];
+	date_format(r->eval, date);
+	const char *period = r->opts.period ? r->opts.period : r->opts.month ? r->opts.month : date;
+	snprintf(key, sizeof(key), "utskrift.titel.%s", book);
+	snprintf(head, sizeof(head), "%s %s", txt(r, key), period);
+	snprintf(foot, sizeof(foot), "%s %s", txt(r, "summary.utvarderingsdatum"), date);
+	struct page_texts pt = {
+		.head_left = r->config.municipality, .head_center = head, .foot_left = foot,
+		.page = txt(r, "utskrift.sida"), .of = txt(r, "utskrift.av"),
+	};
+	if (book_set_page_texts(b, &pt, &err)) {
+		diag_error(&err);
+		book_abort(b);
+		return NULL;
+	}
+	progress_start("writing", name, 0);
 	return b;
 }
 
@@ -340,12 +386,14 @@ struct sheet *run_sheet(struct run *r, struct book *b, const char *book,
 {
 	struct evb_error err = { 0 };
 	const char *name, *headers[64];
+	struct sheet_look look;
 	if (ncols > 64 || templates_layout(r->templates, book, sheet, keys, ncols,
-					   &name, headers, &err)) {
+					   &name, headers, &err) ||
+	    templates_look(r->templates, book, sheet, keys, ncols, &look, &err)) {
 		diag_error(&err);
 		return NULL;
 	}
-	struct sheet *s = book_add_sheet(b, name, headers, ncols, &err);
+	struct sheet *s = book_add_sheet_look(b, name, headers, ncols, &look, &err);
 	if (!s)
 		diag_error(&err);
 	return s;
@@ -358,11 +406,6 @@ int run_add_row(struct sheet *s, const struct cell *cells)
 	if (ret)
 		diag_error(&err);
 	return ret;
-}
-
-static const char *txt(const struct run *r, const char *key)
-{
-	return templates_text(r->templates, key);
 }
 
 static const char *kind_text(const struct run *r, int kind)
@@ -505,12 +548,67 @@ static bool key_listed(const char *const *keys, const char *key)
 	return false;
 }
 
-int run_sheet_checks(struct run *r, struct book *b, const char *book,
-		     const char *const *keys)
+/* Puts the finding's fields into its check's "uppgift.*" text. */
+static void finding_text(const struct run *r, const struct finding *f, char *buf, size_t size)
 {
-	static const char *const cols[] = { "kontroll", "typ", "fil", "rad", "id",
-					    "person", "datum", "beskrivning" };
-	struct sheet *s = run_sheet(r, b, book, "kontroller", cols, 8);
+	const struct model *m = &r->model;
+	char key[80], d[4][11] = { "", "", "", "" };
+	snprintf(key, sizeof(key), "uppgift.%s", f->check_key + strlen("check."));
+	const struct beslut *b = f->beslut != IDX_NONE ? &m->beslut.v[f->beslut] : NULL;
+	const char *values[] = {
+		"beslut", b ? str_get(m, b->id) : "",
+		"beslutsdatum", b ? date_format(b->beslutsdatum, d[0]) : "",
+		"datum", f->datum != DATE_NONE ? date_format(f->datum, d[1]) : "",
+		"varde", str_get(m, f->detail),
+		"annan", str_get(m, f->other),
+		"fran", f->from != DATE_NONE ? date_format(f->from, d[2]) : "",
+		"till", f->to != DATE_NONE ? date_format(f->to, d[3])
+			: f->from != DATE_NONE ? txt(r, "uppgift.tills_vidare") : "",
+	};
+	size_t n = 0;
+	buf[0] = '\0';
+	for (const char *p = txt(r, key); *p && n + 1 < size;) {
+		const char *open = strchr(p, '{'), *close = open ? strchr(open, '}') : NULL;
+		size_t lit = close ? (size_t)(open - p) : strlen(p);
+		n += (size_t)snprintf(buf + n, size - n, "%.*s", (int)lit, p);
+		if (!close || n + 1 >= size)
+			break;
+		for (size_t i = 0; i < sizeof(values) / sizeof(values[0]); i += 2)
+			if (strlen(values[i]) == (size_t)(close - open - 1) &&
+			    memcmp(values[i], open + 1, (size_t)(close - open - 1)) == 0)
+				n += (size_t)snprintf(buf + n, size - n, "%s", values[i + 1]);
+		p = close + 1;
+	}
+	if (n >= size)
+		buf[size - 1] = '\0';
+}
+
+bool run_finding_shown(const struct run *r, const struct finding *f, const char *const *keys)
+{
+	/* facts dated after the evaluation date do not exist for the run
+	 * (SPEC 3), so neither do findings about them */
+	return key_listed(keys, f->check_key) && (f->datum == DATE_NONE || f->datum <= r->eval);
+}
+
+bool run_finding_in_scope(const struct finding *f, const struct finding_scope *scope)
+{
+	if (!scope)
+		return true;
+	if (f->beslut != IDX_NONE)
+		return scope->beslut[f->beslut] ||
+		       (scope->person_checks && key_listed(scope->person_checks, f->check_key) &&
+			scope->person[f->person]);
+	return f->person != IDX_NONE && scope->person[f->person];
+}
+
+int run_sheet_checks(struct run *r, struct book *b, const char *book,
+		     const char *const *keys, const struct finding_scope *scope)
+{
+	static const char *const cols[] = { "kontroll", "allvar", "beslut_id", "post_id",
+					    "personnummer", "namn", "datum", "uppgift",
+					    "fil", "rad" };
+	enum { NCOLS = sizeof(cols) / sizeof(cols[0]) };
+	struct sheet *s = run_sheet(r, b, book, "kontroller", cols, NCOLS);
 	if (!s)
 		return EVB_ETEMPLATE;
 	const struct model *m = &r->model;
@@ -518,30 +616,35 @@ int run_sheet_checks(struct run *r, struct book *b, const char *book,
 	if (!list)
 		return EVB_ENOMEM;
 	size_t n = 0;
-	/* facts dated after the evaluation date do not exist for the run
-	 * (SPEC 3), so neither do findings about them */
 	for (uint32_t i = 0; i < m->findings.n; i++) {
 		const struct finding *f = &m->findings.v[i];
-		if (key_listed(keys, f->check_key) && (f->datum == DATE_NONE || f->datum <= r->eval))
+		if (run_finding_shown(r, f, keys) && run_finding_in_scope(f, scope))
 			list[n++] = f;
 	}
 	qsort(list, n, sizeof(*list), cmp_finding);
 	int ret = 0;
 	for (size_t i = 0; i < n && !ret; i++) {
 		const struct finding *f = list[i];
-		char pnr[14] = "";
-		if (f->person != IDX_NONE)
-			pnr_format_digits(str_get(m, m->persons.v[f->person].pnr), pnr);
+		char pnr[14] = "", name[512] = "", text[1024];
+		if (f->person != IDX_NONE) {
+			const struct person *p = &m->persons.v[f->person];
+			pnr_format_digits(str_get(m, p->pnr), pnr);
+			run_person_name(r, p, name, sizeof(name));
+		}
+		finding_text(r, f, text, sizeof(text));
 		bool has_file = f->src.file < m->files.n;
-		struct cell row[8] = {
+		struct cell row[NCOLS] = {
 			cell_text(txt(r, f->check_key)),
-			cell_text(kind_text(r, f->kind)),
-			cell_text(has_file ? m->files.v[f->src.file].display : ""),
-			has_file && f->src.line ? cell_int(f->src.line) : cell_blank(),
+			cell_text(txt(r, checks_information(f->check_key) ? "allvar.information"
+									  : "allvar.atgarda")),
+			cell_text(f->beslut != IDX_NONE ? str_get(m, m->beslut.v[f->beslut].id) : ""),
 			cell_text(str_get(m, f->id)),
 			cell_text(pnr),
+			cell_text(name),
 			cell_date(f->datum),
-			cell_text(str_get(m, f->detail)),
+			cell_text(text),
+			cell_text(has_file ? m->files.v[f->src.file].display : ""),
+			has_file && f->src.line ? cell_int(f->src.line) : cell_blank(),
 		};
 		ret = run_add_row(s, row);
 	}
@@ -570,6 +673,7 @@ int run_close_book(struct run *r, struct book *b)
 {
 	struct evb_error err = { 0 };
 	int ret = book_close(b, &r->outputs, &err);
+	progress_end();
 	if (ret)
 		diag_error(&err);
 	phase_mark(PHASE_WRITE);
@@ -696,6 +800,13 @@ int run_finish(struct run *r)
 	}
 	jraw(&j, "],\n  \"evaluation_date\": ");
 	jstr(&j, date_format(r->eval, date));
+	if (r->profile) {
+		jraw(&j, ",\n  \"profile\": {\"file\": ");
+		jstr(&j, profile_path(r->profile));
+		jraw(&j, ", \"sha256\": ");
+		jstr(&j, profile_sha256(r->profile));
+		jraw(&j, "}");
+	}
 	jraw(&j, ",\n  \"inputs\": [");
 	for (uint32_t i = 0; i < m->files.n; i++) {
 		const struct input_file *f = &m->files.v[i];
@@ -749,6 +860,26 @@ int run_finish(struct run *r)
 		return EXIT_FATAL;
 	if (!r->opts.quiet)
 		printf("report written to %s/\n", r->dir);
+	if (!r->opts.quiet && m->rejects.n) {
+		/* how many were rejected and where they are listed */
+		const char *sheet = "";
+		struct evb_error err = { 0 };
+		if (templates_layout(r->templates, "kontroll", "avvisade", NULL, 0, &sheet, NULL,
+				     &err))
+			diag_error(&err);   /* a required layout: cannot happen */
+		printf("%u record%s rejected: listed in the sheet '%s' of", m->rejects.n,
+		       m->rejects.n == 1 ? "" : "s", sheet);
+		const char *sep = " ";
+		for (size_t i = 0; i < r->outputs.n; i++) {
+			const char *f = base_name(r->outputs.paths[i]);
+			size_t n = strlen(f);
+			if (n > 5 && strcmp(f + n - 5, ".xlsx") == 0) {
+				printf("%s%s", sep, f);
+				sep = ", ";
+			}
+		}
+		printf("\n");
+	}
 	if (fflush(stdout) != 0) {
 		diag_msg("cannot write to standard output: %s", strerror(errno));
 		return EXIT_FATAL;
@@ -768,6 +899,8 @@ void run_release(struct run *r)
 {
 	config_wipe(&r->config);
 	templates_free(r->templates);
+	profile_free(r->profile);
+	r->profile = NULL;
 	model_release(&r->model);
 	output_list_release(&r->outputs);
 	free(r->dir);

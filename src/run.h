@@ -25,6 +25,7 @@ struct run_opts {
 	const char *inputs[RUN_MAX_INPUTS];
 	int ninputs;
 	const char *out, *config, *templates;
+	const char *profile;    /* --profile, else the configuration's */
 	const char *period, *month, *asof_text;
 	bool strict, quiet, csv, help;
 	evb_date asof;          /* --as-of or today */
@@ -38,6 +39,7 @@ struct run {
 	struct run_opts opts;
 	struct config config;
 	struct templates *templates;
+	struct profile *profile;  /* NULL: the export is in evb's own schema */
 	struct model model;
 	struct output_list outputs;
 	char *dir;              /* the run folder, e.g. out/ivo-2026Q3 */
@@ -52,7 +54,11 @@ enum { EXIT_FINE = 0, EXIT_REJECTS = 1, EXIT_FATAL = 2 };
  * printing what is wrong. opts->help is set for --help. */
 int run_parse(struct run *r, const char *command, unsigned allowed, int argc,
 	      char **argv, const char *usage);
-/* Loads configuration and templates; when need_key, an ivo_key is required. */
+/* The templates folder when --templates is not given (buf holds it, of
+ * size bytes, unless a constant is returned). */
+const char *run_default_templates(char *buf, size_t size);
+/* Loads configuration, templates and the import profile (--profile wins
+ * over the configuration's); when need_key, an ivo_key is required. */
 int run_setup(struct run *r, bool need_key);
 /* Reads the export set into r->model with evaluation date r->eval and runs
  * the data-quality checks. Prints rejects (the first ones) to stderr. */
@@ -95,10 +101,23 @@ int run_sheet_inputs(struct run *r, struct book *b, const char *book);
  * workbooks (a rejected value may name a person). */
 int run_sheet_rejects(struct run *r, struct book *b, const char *book,
 		      bool with_values);
-/* Findings whose check key is in keys (NULL-terminated; all when NULL),
- * except those dated after the evaluation date. */
+/* Which findings a report lists (the IVO report: SPEC 5.1): those about
+ * a decision marked in beslut[] (per decision index), or naming no
+ * decision and about a person marked in person[] (per person index); the
+ * checks in person_checks (NULL-terminated, may be NULL) also when their
+ * decision is not marked but their person is. */
+struct finding_scope {
+	const uint8_t *beslut, *person;
+	const char *const *person_checks;
+};
+/* The finding's check is in keys (NULL-terminated; all when NULL) and it
+ * is not dated after the evaluation date. */
+bool run_finding_shown(const struct run *r, const struct finding *f, const char *const *keys);
+/* The finding is in scope (every finding when scope is NULL). */
+bool run_finding_in_scope(const struct finding *f, const struct finding_scope *scope);
+/* "Kontroller" (SPEC 5.5): the findings shown and in scope. */
 int run_sheet_checks(struct run *r, struct book *b, const char *book,
-		     const char *const *keys);
+		     const char *const *keys, const struct finding_scope *scope);
 /* A run with one workbook: creates the run folder <out>/<name>, writes
  * <name>.xlsx of `book` with the sheets fill() adds (nothing is left when
  * it fails), then manifest.json. Returns the exit status. */

@@ -11,8 +11,11 @@
  * Streaming: book_open() uses constant_memory mode. That mode needs rows in
  * ascending order per worksheet only; each worksheet streams to its own
  * temporary file, so sheets may be filled interleaved without buffering
- * (tested). Column widths and the autofilter are set at close, which the
- * library allows in that mode because they are written before the rows.
+ * (tested). Column widths, the autofilter and the print set-up are set at
+ * close, which the library allows in that mode because they are written
+ * before the rows; row heights and an autofilter that ends before the last
+ * row (sheet_end_filter) are set while their row is the current one, the
+ * only row that mode can still change.
  *
  * Text: invalid UTF-8 and the non-characters U+FFFE/U+FFFF become U+FFFD,
  * texts are cut to 32767 characters on a character boundary, and in the
@@ -23,6 +26,7 @@
 #include "sheet.h"
 
 #include "calendar.h"
+#include "progress.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -35,7 +39,7 @@
 
 #include <xlsxwriter.h>
 
-#define MAX_COLS 256            /* columns per sheet */
+#define MAX_COLS SHEET_MAX_COLS  /* columns per sheet */
 #define MAX_SHEETS 64           /* sheets per book */
 #define MAX_NAME 100            /* bytes of a book name (file names stay < 255) */
 #define MIN_WIDTH 8             /* column width in characters */
@@ -44,6 +48,33 @@
 #define MAX_CELL_CHARS 32767    /* Excel's limit, counted as libxlsxwriter does */
 #define TEXT_BUF (4 * MAX_CELL_CHARS + 1)
 #define CSV_BUFSIZE (1 << 16)
+
+/* Heads wrap on at most two lines; one shorter than this stays on one. */
+#define HEAD_ONE_LINE 12
+/* Row heights in points: one line of the default font (Calibri 11), and
+ * Excel's limit. */
+#define LINE_PT 15.0
+#define MAX_ROW_PT 409.0
+
+/*
+ * Printing on A4 (210 x 297 mm = 595 x 842 pt) with libxlsxwriter's
+ * margins of 0.7 inch left and right: 494 pt across a portrait page, 741
+ * pt across a landscape one. A column of width w characters prints about
+ * (w + 0.71) x PT_PER_CHAR points wide at 100 %: LibreOffice measured with
+ * its substitute for Calibri (8 columns of width 12 fit a landscape page,
+ * 9 do not), which is wider than Excel's 7 pixels (5.25 pt) a character.
+ * A sheet that fits one page wide at READABLE_SCALE or more is fitted to
+ * one page wide; a wider one is not shrunk further: it prints at
+ * READABLE_SCALE (at 100 % the samples' wide sheets took twice the pages,
+ * see README) and repeats its identifying columns on every page, pages
+ * across then down.
+ */
+#define PORTRAIT_PT 494.0
+#define LANDSCAPE_PT 741.0
+#define PT_PER_CHAR 7.0
+#define READABLE_SCALE 70
+#define PAPER_A4 9
+#define HEADER_MAX 250          /* characters of a page header or footer */
 
 /* Excel serial day numbers: 1970-01-01 is 25569; dates from 1900-01-01
  * (day -25567) to 9999-12-31 (day 2932896) can be Excel dates. */
@@ -71,16 +102,25 @@ struct sheet {
 	int ncols;
 	uint32_t row;                 /* rows written to the current part, header included */
 	unsigned char width[MAX_COLS]; /* longest value in characters, capped */
+	unsigned char head[MAX_COLS];  /* width that wraps the header on <= 2 lines */
+	struct sheet_look look;
+	bool head_wraps;               /* the header row is two lines high */
+	uint32_t filter_rows;          /* rows of part filter_part in the
+					* autofilter (0 = all) */
+	int filter_part;
 	FILE *csv;
 	char *csv_tmp, *csv_final;
 };
 
 struct book {
 	lxw_workbook *wb;
-	lxw_format *bold, *date, *integer, *number[5];
+	lxw_format *bold, *date, *datetime, *integer, *number[5], *marked;
+	lxw_format *text, *wrap, *money;   /* top-aligned: rows may be tall */
+	char *page_head, *page_foot;   /* libxlsxwriter's &-codes, or NULL */
 	char *dir, *name, *tmp, *final;
 	bool csv, streaming, failed;
 	uint32_t row_limit;           /* rows per sheet part: Excel's limit */
+	uint64_t rows;                /* data rows of all sheets, for progress */
 	struct sheet *sheets[MAX_SHEETS];
 	int nsheets;
 	char *xbuf, *cbuf;            /* cleaned cell text: workbook, csv */
@@ -421,6 +461,8 @@ static void free_book(struct book *b)
 	free(b->final);
 	free(b->xbuf);
 	free(b->cbuf);
+	free(b->page_head);
+	free(b->page_foot);
 	free(b);
 }
 
@@ -488,19 +530,40 @@ static struct book *open_book(const char *dir, const char *name, const char *tit
 	static const char *const numfmt[5] = { "0", "0.0", "0.00", "0.000", "0.0000" };
 	b->bold = workbook_add_format(b->wb);
 	b->date = workbook_add_format(b->wb);
+	b->datetime = workbook_add_format(b->wb);
+	b->marked = workbook_add_format(b->wb);
 	b->integer = workbook_add_format(b->wb);
 	for (int i = 0; i < 5; i++)
 		b->number[i] = workbook_add_format(b->wb);
-	if (!b->bold || !b->date || !b->integer || !b->number[0] || !b->number[1] ||
-	    !b->number[2] || !b->number[3] || !b->number[4]) {
+	b->text = workbook_add_format(b->wb);
+	b->wrap = workbook_add_format(b->wb);
+	b->money = workbook_add_format(b->wb);
+	if (!b->bold || !b->date || !b->datetime || !b->marked || !b->integer ||
+	    !b->number[0] || !b->number[1] || !b->number[2] || !b->number[3] ||
+	    !b->number[4] || !b->text || !b->wrap || !b->money) {
 		ret = oom(err);
 		goto out;
 	}
 	format_set_bold(b->bold);
+	format_set_text_wrap(b->bold);
 	format_set_num_format(b->date, "yyyy-mm-dd");
+	format_set_num_format(b->datetime, "yyyy-mm-dd hh:mm");
+	format_set_bg_color(b->marked, 0xFFC7CE);
+	format_set_font_color(b->marked, 0x9C0006);
 	format_set_num_format(b->integer, "0");
 	for (int i = 0; i < 5; i++)
 		format_set_num_format(b->number[i], numfmt[i]);
+	format_set_text_wrap(b->wrap);
+	/* the spreadsheet program localises the separators: 14 875,00 kr */
+	format_set_num_format(b->money, "#,##0.00\\ \"kr\"");
+	lxw_format *all[] = { b->bold, b->date, b->datetime, b->integer, b->number[0], b->number[1],
+			      b->number[2], b->number[3], b->number[4], b->text, b->wrap,
+			      b->money };
+	for (size_t i = 0; i < sizeof(all) / sizeof(all[0]); i++)
+		format_set_align(all[i], LXW_ALIGN_VERTICAL_TOP);
+	/* a date does not touch the text of the next column */
+	format_set_align(b->date, LXW_ALIGN_CENTER);
+	format_set_align(b->datetime, LXW_ALIGN_CENTER);
 out:
 	free(tmp);
 	if (ret) {
@@ -520,6 +583,48 @@ struct book *book_open_small(const char *dir, const char *name, const char *titl
 			     evb_date eval_date, bool csv, struct evb_error *err)
 {
 	return open_book(dir, name, title, eval_date, csv, false, err);
+}
+
+/* Appends at most `chars` characters of t to buf (size bytes, NUL-ended)
+ * with '&' doubled, as libxlsxwriter's header codes need. */
+static void page_text_put(char *buf, size_t size, const char *t, size_t chars)
+{
+	size_t o = strlen(buf), n = 0;
+	for (const char *p = t; p && *p && n < chars && o + 6 < size; n++) {
+		size_t len = utf8_char((const unsigned char *)p);
+		if (!len || (unsigned char)*p < 0x20)   /* no control characters */
+			break;
+		if (*p == '&')
+			buf[o++] = '&';
+		memcpy(buf + o, p, len);
+		o += len;
+		p += len;
+	}
+	buf[o] = '\0';
+}
+
+int book_set_page_texts(struct book *b, const struct page_texts *t, struct evb_error *err)
+{
+	/* four texts of at most 60 characters (each '&' doubled, at most 4
+	 * bytes a character) and the codes stay within HEADER_MAX characters */
+	char head[4 * HEADER_MAX + 1] = "", foot[4 * HEADER_MAX + 1] = "";
+	strcpy(head, "&L");
+	page_text_put(head, sizeof(head), t->head_left, 60);
+	strcat(head, "&C");
+	page_text_put(head, sizeof(head), t->head_center, 60);
+	strcat(head, "&R&A");   /* the sheet's name */
+	strcpy(foot, "&L");
+	page_text_put(foot, sizeof(foot), t->foot_left, 60);
+	strcat(foot, "&R");
+	page_text_put(foot, sizeof(foot), t->page, 20);
+	strcat(foot, " &P ");
+	page_text_put(foot, sizeof(foot), t->of, 20);
+	strcat(foot, " &N");
+	free(b->page_head);
+	free(b->page_foot);
+	b->page_head = strdup(head);
+	b->page_foot = strdup(foot);
+	return b->page_head && b->page_foot ? 0 : oom(err);
 }
 
 /* ---- sheets ------------------------------------------------------------- */
@@ -634,9 +739,89 @@ out:
 
 static int write_header(struct sheet *s, bool to_csv, struct evb_error *err);
 
+/* Columns frozen on screen: up to the last identifying one. */
+static int frozen_cols(const struct sheet *s)
+{
+	return s->look.nid ? s->look.id_first + s->look.nid : 0;
+}
+
+/* Lines of text t wrapped at width characters, words kept whole where
+ * they fit (as a spreadsheet program wraps them). */
+static unsigned wrap_lines(const char *t, unsigned width)
+{
+	unsigned lines = 1, col = 0;
+	const unsigned char *p = (const unsigned char *)t;
+	while (*p) {
+		if (*p == '\n') {
+			lines++;
+			col = 0;
+			p++;
+			continue;
+		}
+		if (*p == ' ') {
+			p++;
+			if (col > 0 && col < width)
+				col++;
+			continue;
+		}
+		unsigned word = 0;
+		while (*p && *p != ' ' && *p != '\n') {
+			word += (*p & 0xC0) != 0x80;
+			p++;
+		}
+		if (col > 0 && col + word > width) {
+			lines++;
+			col = 0;
+		}
+		while (word > width) {   /* a word longer than the line is broken */
+			lines++;
+			word -= width;
+		}
+		col += word;
+	}
+	return lines;
+}
+
+/* Width of the longest word of t in characters. */
+static unsigned longest_word(const char *t)
+{
+	unsigned best = 0, n = 0;
+	for (const unsigned char *p = (const unsigned char *)t;; p++) {
+		if (!*p || *p == ' ' || *p == '\n') {
+			best = n > best ? n : best;
+			n = 0;
+			if (!*p)
+				break;
+		} else {
+			n += (*p & 0xC0) != 0x80;
+		}
+	}
+	return best;
+}
+
+/* The narrowest width at which a header takes at most two lines (one line
+ * for a short one); capped at MAX_WIDTH. */
+static unsigned head_width(const char *h)
+{
+	unsigned len = (unsigned)utf8_count(h);
+	if (len <= HEAD_ONE_LINE)
+		return len;
+	unsigned w = longest_word(h);
+	while (w < len && w < MAX_WIDTH && wrap_lines(h, w) > 2)
+		w++;
+	return w > MAX_WIDTH ? MAX_WIDTH : w;
+}
+
 struct sheet *book_add_sheet(struct book *b, const char *name,
 			     const char *const *headers, int ncols,
 			     struct evb_error *err)
+{
+	return book_add_sheet_look(b, name, headers, ncols, NULL, err);
+}
+
+struct sheet *book_add_sheet_look(struct book *b, const char *name,
+				  const char *const *headers, int ncols,
+				  const struct sheet_look *look, struct evb_error *err)
 {
 	if (b->failed) {
 		evb_error_set(err, EVB_EIO, b->final, 0, NULL, "an earlier write failed");
@@ -656,6 +841,20 @@ struct sheet *book_add_sheet(struct book *b, const char *name,
 			      "more than %d sheets in one workbook", MAX_SHEETS);
 		return NULL;
 	}
+	if (look && (look->nid < 0 || look->id_first < 0 ||
+		     look->id_first + look->nid >= ncols)) {
+		evb_error_set(err, EVB_ETEMPLATE, NULL, 0, NULL,
+			      "sheet '%s': identifying columns %d to %d of %d", name,
+			      look->id_first + 1, look->id_first + look->nid, ncols);
+		return NULL;
+	}
+	for (int i = 0; look && i < ncols; i++)
+		if (look->wrap[i] && (look->wrap[i] < SHEET_WRAP_MIN || look->wrap[i] > SHEET_WRAP_MAX)) {
+			evb_error_set(err, EVB_ETEMPLATE, NULL, 0, NULL,
+				      "sheet '%s': column %d wraps at %d characters", name, i + 1,
+				      look->wrap[i]);
+			return NULL;
+		}
 	for (int i = 0; i < b->nsheets; i++)
 		if (same_name(b->sheets[i]->name, name)) {
 			evb_error_set(err, EVB_ETEMPLATE, NULL, 0, NULL,
@@ -676,6 +875,8 @@ struct sheet *book_add_sheet(struct book *b, const char *name,
 	}
 	s->b = b;
 	s->ncols = ncols;
+	if (look)
+		s->look = *look;
 	if (!(s->headers = calloc((size_t)ncols, sizeof(*s->headers)))) {
 		free(s->name);
 		free(s);
@@ -704,7 +905,12 @@ struct sheet *book_add_sheet(struct book *b, const char *name,
 	/* the workbook now holds the sheet: a failure from here on spoils it */
 	b->sheets[b->nsheets++] = s;
 	s->parts[s->nparts++] = s->ws;
-	worksheet_freeze_panes(s->ws, 1, 0);
+	worksheet_freeze_panes(s->ws, 1, (lxw_col_t)frozen_cols(s));
+	for (int i = 0; i < ncols; i++) {
+		unsigned w = head_width(s->headers[i]);
+		s->head[i] = (unsigned char)w;
+		s->head_wraps = s->head_wraps || wrap_lines(s->headers[i], w) > 1;
+	}
 	if (b->csv && sheet_csv_open(b, s, err)) {
 		b->failed = true;
 		return NULL;
@@ -723,8 +929,11 @@ static int lxw_fail(struct book *b, lxw_error e, const char *what, struct evb_er
 
 static void widen(struct sheet *s, int col, size_t chars)
 {
-	if (chars > MAX_WIDTH)
-		chars = MAX_WIDTH;
+	if (s->row == 0)   /* the header wraps: its width is s->head */
+		return;
+	size_t max = s->look.wrap[col] > MAX_WIDTH ? s->look.wrap[col] : MAX_WIDTH;
+	if (chars > max)
+		chars = max;
 	if (chars > s->width[col])
 		s->width[col] = (unsigned char)chars;
 }
@@ -734,7 +943,7 @@ static int write_row(struct sheet *s, const struct cell *cells, bool to_csv,
 		     struct evb_error *err)
 {
 	struct book *b = s->b;
-	lxw_format *head = s->row == 0 ? b->bold : NULL;
+	unsigned lines = 1;
 	for (int c = 0; c < s->ncols; c++) {
 		const struct cell *cl = &cells[c];
 		lxw_col_t col = (lxw_col_t)c;
@@ -747,18 +956,26 @@ static int write_row(struct sheet *s, const struct cell *cells, bool to_csv,
 		case CELL_TEXT:
 			if (!cl->text || !*cl->text)
 				break;
-			e = worksheet_write_string(s->ws, s->row, col,
-						   text_clean(cl->text, true, b->xbuf, &chars), head);
+		{
+			const char *x = text_clean(cl->text, true, b->xbuf, &chars);
+			unsigned w = s->look.wrap[c];
+			lxw_format *f = s->row == 0 ? b->bold : w ? b->wrap : b->text;
+			e = worksheet_write_string(s->ws, s->row, col, x, f);
+			if (s->row > 0 && w) {
+				unsigned n = wrap_lines(x, w);
+				lines = n > lines ? n : lines;
+			}
 			csvtext = text_clean(cl->text, false, b->cbuf, &chars);
 			text = true;
 			break;
+		}
 		case CELL_INT:
 			snprintf(buf, sizeof(buf), "%lld", (long long)cl->i);
 			if (cl->i >= -MAX_EXACT_INT && cl->i <= MAX_EXACT_INT)
 				e = worksheet_write_number(s->ws, s->row, col, (double)cl->i,
 							   b->integer);
 			else
-				e = worksheet_write_string(s->ws, s->row, col, buf, NULL);
+				e = worksheet_write_string(s->ws, s->row, col, buf, b->text);
 			csvtext = buf;
 			chars = strlen(buf);
 			break;
@@ -766,10 +983,12 @@ static int write_row(struct sheet *s, const struct cell *cells, bool to_csv,
 			int dec = cl->decimals < 0 ? 0 : cl->decimals > 4 ? 4 : cl->decimals;
 			if (!isfinite(cl->num))
 				break;   /* NaN and Inf would make a corrupt file */
-			e = worksheet_write_number(s->ws, s->row, col, cl->num, b->number[dec]);
+			e = worksheet_write_number(s->ws, s->row, col, cl->num,
+						   cl->money ? b->money : b->number[dec]);
 			number_text(cl->num, dec, buf, sizeof(buf));
 			csvtext = buf;
-			chars = strlen(buf);
+			/* shown with thousands separators and " kr" */
+			chars = strlen(buf) + (cl->money ? strlen(buf) / 3 + 3 : 0);
 			break;
 		}
 		case CELL_DATE:
@@ -781,10 +1000,27 @@ static int write_row(struct sheet *s, const struct cell *cells, bool to_csv,
 				e = worksheet_write_number(s->ws, s->row, col,
 							   excel_serial(cl->date), b->date);
 			else   /* before 1900: no Excel date, so the text */
-				e = worksheet_write_string(s->ws, s->row, col, buf, NULL);
+				e = worksheet_write_string(s->ws, s->row, col, buf, b->text);
 			csvtext = buf;
 			chars = 10;
 			break;
+		case CELL_DATETIME: {
+			evb_date day = (evb_date)(cl->i >= 0 ? cl->i / 1440
+						  : -((-cl->i + 1439) / 1440));
+			int min = (int)(cl->i - (int64_t)day * 1440);
+			if (day < FIRST_DAY_0001 || day > EXCEL_LAST_DAY)
+				break;
+			date_text(day, buf);
+			snprintf(buf + 10, sizeof(buf) - 10, " %02d:%02d", min / 60, min % 60);
+			if (day >= EXCEL_FIRST_DAY)
+				e = worksheet_write_number(s->ws, s->row, col,
+							   excel_serial(day) + min / 1440.0, b->datetime);
+			else
+				e = worksheet_write_string(s->ws, s->row, col, buf, NULL);
+			csvtext = buf;
+			chars = 16;
+			break;
+		}
 		case CELL_BLANK:
 			break;
 		}
@@ -802,6 +1038,17 @@ static int write_row(struct sheet *s, const struct cell *cells, bool to_csv,
 		b->failed = true;
 		return evb_error_set(err, EVB_EIO, s->csv_tmp, 0, NULL, "cannot write: %s",
 				     strerror(errno));
+	}
+	/* spreadsheet programs do not grow the rows libxlsxwriter writes, so
+	 * wrapped rows get their height here, while the row is the current
+	 * one (all that constant_memory mode allows) */
+	if (s->row == 0 && s->head_wraps)
+		lines = 2;
+	if (lines > 1) {
+		double pt = lines * LINE_PT > MAX_ROW_PT ? MAX_ROW_PT : lines * LINE_PT;
+		lxw_error e = worksheet_set_row(s->ws, s->row, pt, NULL);
+		if (e)
+			return lxw_fail(b, e, "cannot set a row height", err);
 	}
 	s->row++;
 	return 0;
@@ -847,7 +1094,7 @@ static int next_part(struct sheet *s, struct evb_error *err)
 	s->parts[s->nparts++] = ws;
 	s->ws = ws;
 	s->row = 0;
-	worksheet_freeze_panes(ws, 1, 0);
+	worksheet_freeze_panes(ws, 1, (lxw_col_t)frozen_cols(s));
 	return write_header(s, false, err);
 }
 
@@ -861,6 +1108,8 @@ int sheet_add_row(struct sheet *s, const struct cell *cells, struct evb_error *e
 		if (ret)
 			return ret;
 	}
+	if (++b->rows % 4096 == 0)
+		progress_at(0, b->rows);
 	return write_row(s, cells, true, err);
 }
 
@@ -906,7 +1155,7 @@ int sheet_add_chart(struct sheet *s, const struct chart_spec *spec,
 	if (spec->y_title && *spec->y_title)
 		chart_axis_set_name(ch->y_axis, spec->y_title);
 	chart_legend_set_position(ch, LXW_CHART_LEGEND_NONE);
-	lxw_error e = worksheet_insert_chart(s->ws, 1, (lxw_col_t)(s->ncols + 1), ch);
+	lxw_error e = worksheet_insert_chart(s->ws, s->row + 1, 0, ch);
 	return e ? lxw_fail(b, e, "cannot insert the chart", err) : 0;
 }
 
@@ -931,6 +1180,24 @@ static void discard_workbook(struct book *b)
 	b->wb = NULL;
 }
 
+int sheet_end_filter(struct sheet *s, struct evb_error *err)
+{
+	struct book *b = s->b;
+	if (b->failed)
+		return evb_error_set(err, EVB_EIO, b->final, 0, NULL, "an earlier write failed");
+	if (s->filter_rows)
+		return evb_error_set(err, EVB_EINVAL, b->final, 0, NULL,
+				     "sheet '%s': the filtered rows end twice", s->name);
+	s->filter_rows = s->row;
+	s->filter_part = s->nparts - 1;
+	if (s->look.key_value)
+		return 0;
+	/* now: constant_memory mode takes no range ending before the row
+	 * being written */
+	lxw_error e = worksheet_autofilter(s->ws, 0, 0, s->row - 1, (lxw_col_t)(s->ncols - 1));
+	return e ? lxw_fail(b, e, "cannot set the autofilter", err) : 0;
+}
+
 void book_set_rows_per_sheet(struct book *b, uint32_t rows)
 {
 	b->row_limit = rows >= 2 && rows <= LXW_ROW_MAX ? rows : LXW_ROW_MAX;
@@ -944,6 +1211,63 @@ void book_abort(struct book *b)
 	free_book(b);
 }
 
+/* Width of column c: the longest value (a wrapped column at most its wrap
+ * width) or the header's two-line width, whichever is wider. */
+static unsigned column_width(const struct sheet *s, int c)
+{
+	unsigned data = s->width[c], wrap = s->look.wrap[c];
+	if (wrap && data > wrap)
+		data = wrap;
+	unsigned w = (data > s->head[c] ? data : s->head[c]) + WIDTH_PAD;
+	unsigned max = wrap + WIDTH_PAD > MAX_WIDTH ? wrap + WIDTH_PAD : MAX_WIDTH;
+	return w < MIN_WIDTH ? MIN_WIDTH : w > max ? max : w;
+}
+
+/* Widths, autofilter and print set-up of one part of a sheet. */
+static int finish_part(struct sheet *s, int p, struct evb_error *err)
+{
+	struct book *b = s->b;
+	lxw_worksheet *ws = s->parts[p];
+	double total = 0;
+	for (int c = 0; c < s->ncols; c++) {
+		unsigned w = column_width(s, c);
+		total += (w + 0.71) * PT_PER_CHAR;
+		lxw_error e = worksheet_set_column(ws, (lxw_col_t)c, (lxw_col_t)c, (double)w, NULL);
+		if (e)
+			return lxw_fail(b, e, "cannot set a column width", err);
+	}
+	uint32_t rows = s->part_rows[p];
+	if (!s->look.key_value && !(s->filter_rows && p == s->filter_part)) {
+		lxw_error e = worksheet_autofilter(ws, 0, 0, rows - 1, (lxw_col_t)(s->ncols - 1));
+		if (e)
+			return lxw_fail(b, e, "cannot set the autofilter", err);
+	}
+	worksheet_set_paper(ws, PAPER_A4);
+	if (total <= PORTRAIT_PT)
+		worksheet_set_portrait(ws);
+	else
+		worksheet_set_landscape(ws);
+	if (total <= (total <= PORTRAIT_PT ? PORTRAIT_PT : LANDSCAPE_PT) * 100.0 / READABLE_SCALE) {
+		worksheet_fit_to_pages(ws, 1, 0);
+	} else {
+		worksheet_set_print_scale(ws, READABLE_SCALE);
+		if (s->look.nid > 0) {
+			lxw_error e = worksheet_repeat_columns(ws, (lxw_col_t)s->look.id_first,
+							       (lxw_col_t)(s->look.id_first +
+									   s->look.nid - 1));
+			if (e)
+				return lxw_fail(b, e, "cannot repeat the identifying columns", err);
+		}
+	}
+	worksheet_print_across(ws);
+	lxw_error e = worksheet_repeat_rows(ws, 0, 0);
+	if (!e && b->page_head)
+		e = worksheet_set_header(ws, b->page_head);
+	if (!e && b->page_foot)
+		e = worksheet_set_footer(ws, b->page_foot);
+	return e ? lxw_fail(b, e, "cannot set up printing", err) : 0;
+}
+
 /* Widths and autofilter, then the csv files flushed to disk and closed. */
 static int finish_sheets(struct book *b, struct evb_error *err)
 {
@@ -951,18 +1275,9 @@ static int finish_sheets(struct book *b, struct evb_error *err)
 		struct sheet *s = b->sheets[i];
 		s->part_rows[s->nparts - 1] = s->row;
 		for (int p = 0; p < s->nparts; p++) {
-			for (int c = 0; c < s->ncols; c++) {
-				unsigned w = s->width[c] + WIDTH_PAD;
-				w = w < MIN_WIDTH ? MIN_WIDTH : w > MAX_WIDTH ? MAX_WIDTH : w;
-				lxw_error e = worksheet_set_column(s->parts[p], (lxw_col_t)c,
-								   (lxw_col_t)c, (double)w, NULL);
-				if (e)
-					return lxw_fail(b, e, "cannot set a column width", err);
-			}
-			lxw_error e = worksheet_autofilter(s->parts[p], 0, 0, s->part_rows[p] - 1,
-							   (lxw_col_t)(s->ncols - 1));
-			if (e)
-				return lxw_fail(b, e, "cannot set the autofilter", err);
+			int ret = finish_part(s, p, err);
+			if (ret)
+				return ret;
 		}
 		if (s->csv) {
 			FILE *f = s->csv;
@@ -1119,4 +1434,44 @@ out:
 	free(final);
 	free(copy);
 	return ret;
+}
+
+int sheet_highlight_rows(struct sheet *s, int col, const char *prefix,
+			 struct evb_error *err)
+{
+	/* =LEFT($S2,6)="Saknas": relative to the first data row of the range;
+	 * the prefix's quotes doubled (a formula string) */
+	char formula[256], quoted[128];
+	size_t q = 0;
+	for (const char *p = prefix; *p && q + 3 < sizeof(quoted); p++) {
+		if (*p == '"')
+			quoted[q++] = '"';
+		quoted[q++] = *p;
+	}
+	quoted[q] = '\0';
+	char letters[4];
+	lxw_col_t c = (lxw_col_t)col;
+	int n = 0;
+	char rev[4];
+	do {
+		rev[n++] = (char)('A' + c % 26);
+		c = c / 26;
+	} while (c-- > 0 && n < 3);
+	for (int i = 0; i < n; i++)
+		letters[i] = rev[n - 1 - i];
+	letters[n] = '\0';
+	snprintf(formula, sizeof(formula), "=LEFT($%s2,%zu)=\"%s\"", letters,
+		 utf8_count(prefix), quoted);
+	for (int i = 0; i < s->nparts; i++) {
+		lxw_conditional_format cf = {
+			.type = LXW_CONDITIONAL_TYPE_FORMULA,
+			.value_string = formula,
+			.format = s->b->marked,
+		};
+		lxw_error e = worksheet_conditional_format_range(
+			s->parts[i], 1, 0, LXW_ROW_MAX - 1, (lxw_col_t)(s->ncols - 1), &cf);
+		if (e)
+			return lxw_fail(s->b, e, "cannot highlight rows", err);
+	}
+	return 0;
 }

@@ -19,6 +19,7 @@
 #include "csv_in.h"
 #include "field.h"
 #include "model.h"
+#include "sheet.h"
 #include "template_keys.h"
 #include "templates.h"
 
@@ -63,6 +64,16 @@ struct layout_entry {
 	long line;
 };
 
+/* A row of looks.csv: a sheet's kind (column "") or a column's look. */
+enum look_kind { LOOK_TABELL, LOOK_NYCKELVARDE, LOOK_ID, LOOK_TEXT };
+static const char *const look_names[] = { "tabell", "nyckelvarde", "id", "text" };
+struct look_entry {
+	const char *book, *sheet, *column;
+	enum look_kind look;
+	int width;              /* wrap width in characters, 0 = none */
+	long line;
+};
+
 enum { KAT_KOMMUNEN, KAT_UTANFOR, KAT_ENSKILDE, KAT__N };
 static const char *const kategori_codes[KAT__N] = {
 	"kommunen", "utanfor_kommunen", "den_enskilde",
@@ -85,9 +96,18 @@ static const struct {
 };
 #define N_FIXED_INSATSER ((int)(sizeof(fixed_insatser) / sizeof(fixed_insatser[0])))
 
+enum { COND_ALL, COND_SKYDDAD, COND_EJ_SKYDDAD };
+
+/* A line of the message body: literal text and {field}s. */
+struct message_line {
+	const char *text;
+	int cond;
+};
+
 struct templates {
 	char *xsd_path;
 	char *layouts_path;         /* for errors of templates_layout */
+	char *looks_path;           /* for errors of templates_look */
 	struct arena_block *arena;
 	size_t arena_bytes;
 
@@ -108,11 +128,17 @@ struct templates {
 	struct layout_entry *layouts; /* sorted by (book, sheet, column) */
 	int n_layouts, cap_layouts;
 
+	struct look_entry *looks;    /* sorted by (book, sheet, column) */
+	int n_looks, cap_looks;
+
 	struct taxa *taxor;          /* file order */
 	int n_taxor, cap_taxor;
 
 	struct maxtaxa *maxtaxa;     /* file order */
 	int n_maxtaxa, cap_maxtaxa;
+
+	struct message_line *message; /* file order */
+	int n_message, cap_message;
 };
 
 /* ---- arena --------------------------------------------------------------------- */
@@ -607,6 +633,75 @@ static const struct layout_entry *layout_find(const struct templates *t, const c
 	return NULL;
 }
 
+/* ---- looks.csv --------------------------------------------------------------------- */
+
+enum { K_BOOK, K_SHEET, K_COLUMN, K_LOOK, K_WIDTH, K__N };
+static const char *const look_header[K__N] = { "book", "sheet", "column", "look", "width" };
+
+static int look_row(struct load_ctx *c, long line, const char *const *f)
+{
+	struct templates *t = c->t;
+	for (int i = K_BOOK; i <= K_COLUMN; i++)
+		if ((*f[i] || i != K_COLUMN) && !is_layout_key(f[i]))
+			return LOAD_FAIL(c, line, look_header[i],
+					 "key '%s' may only hold a-z, 0-9 and '_'", f[i]);
+	if (!layout_find(t, f[K_BOOK], f[K_SHEET], f[K_COLUMN]))
+		return LOAD_FAIL(c, line, f[K_COLUMN][0] ? "column" : "sheet",
+				 "'%s/%s%s%s' is not in layouts.csv", f[K_BOOK], f[K_SHEET],
+				 f[K_COLUMN][0] ? "/" : "", f[K_COLUMN]);
+	bool sheet_row = !f[K_COLUMN][0];
+	int look = -1;
+	for (int i = 0; i < (int)(sizeof(look_names) / sizeof(look_names[0])); i++)
+		if (strcmp(f[K_LOOK], look_names[i]) == 0)
+			look = i;
+	if (look < 0 || sheet_row != (look == LOOK_TABELL || look == LOOK_NYCKELVARDE))
+		return LOAD_FAIL(c, line, "look", "unknown look '%s' for a %s (use %s)", f[K_LOOK],
+				 sheet_row ? "sheet" : "column",
+				 sheet_row ? "tabell or nyckelvarde" : "id or text");
+	long width = 0;
+	if (*f[K_WIDTH]) {
+		char *end;
+		width = strtol(f[K_WIDTH], &end, 10);
+		if (sheet_row || *end || end == f[K_WIDTH] || width < SHEET_WRAP_MIN ||
+		    width > SHEET_WRAP_MAX)
+			return LOAD_FAIL(c, line, "width",
+					 "width '%s' is not a column's wrap width (%d to %d)",
+					 f[K_WIDTH], SHEET_WRAP_MIN, SHEET_WRAP_MAX);
+	}
+	for (int i = 0; i < t->n_looks; i++) {
+		const struct look_entry *q = &t->looks[i];
+		if (!strcmp(q->book, f[K_BOOK]) && !strcmp(q->sheet, f[K_SHEET]) &&
+		    !strcmp(q->column, f[K_COLUMN]))
+			return LOAD_FAIL(c, line, "column", "'%s/%s%s%s' twice (first on line %ld)",
+					 f[K_BOOK], f[K_SHEET], f[K_COLUMN][0] ? "/" : "",
+					 f[K_COLUMN], q->line);
+	}
+	int ret = grow((void **)&t->looks, &t->cap_looks, t->n_looks, sizeof(*t->looks));
+	if (ret)
+		return store_failure(c, line, ret);
+	struct look_entry *e = &t->looks[t->n_looks];
+	if (!(e->book = arena_strdup(t, f[K_BOOK])) ||
+	    !(e->sheet = arena_strdup(t, f[K_SHEET])) ||
+	    !(e->column = arena_strdup(t, f[K_COLUMN])))
+		return store_failure(c, line, EVB_ENOMEM);
+	e->look = (enum look_kind)look;
+	e->width = (int)width;
+	e->line = line;
+	t->n_looks++;
+	return 0;
+}
+
+static const struct look_entry *look_find(const struct templates *t, const char *book,
+					  const char *sheet, const char *column)
+{
+	for (int i = 0; i < t->n_looks; i++) {
+		const struct look_entry *e = &t->looks[i];
+		if (!strcmp(e->book, book) && !strcmp(e->sheet, sheet) && !strcmp(e->column, column))
+			return e;
+	}
+	return NULL;
+}
+
 /* ---- checks after a whole file ---------------------------------------------------- */
 
 static int cmp_insats_ptr(const void *a, const void *b)
@@ -958,6 +1053,135 @@ static int finish_maxtaxa(struct templates *t, const char *path, struct evb_erro
 
 /* ---- public ---------------------------------------------------------------------- */
 
+/* ---- meddelande.csv ------------------------------------------------------------- */
+
+const char *const template_message_fields[MF__N] = {
+	"namn", "personnummer", "ivo_id", "insats", "lagrum", "beslut_id",
+	"beslutsdatum", "avbrottsdatum", "rubrik", "rubrikdatum", "skal",
+	"kontakt", "erbjudande", "tackat_ja", "tackat_nej", "delvis_verkstallt",
+	"kompenserande_insats", "verkstallt", "avslutat", "avslutsorsak",
+	"sammanfattning",
+};
+
+static const char *const message_header[2] = { "villkor", "rad" };
+
+/* The field named by s[0..len), -1 if none. */
+static int message_field(const char *s, size_t len)
+{
+	for (int i = 0; i < MF__N; i++)
+		if (strlen(template_message_fields[i]) == len &&
+		    memcmp(template_message_fields[i], s, len) == 0)
+			return i;
+	return -1;
+}
+
+static int message_row(struct load_ctx *c, long line, const char *const *f)
+{
+	struct templates *t = c->t;
+	int cond;
+	if (!*f[0])
+		cond = COND_ALL;
+	else if (strcmp(f[0], "skyddad") == 0)
+		cond = COND_SKYDDAD;
+	else if (strcmp(f[0], "ej_skyddad") == 0)
+		cond = COND_EJ_SKYDDAD;
+	else
+		return LOAD_FAIL(c, line, "villkor",
+				 "unknown villkor '%.64s' (use skyddad, ej_skyddad or nothing)", f[0]);
+	if (!*f[1])
+		return LOAD_FAIL(c, line, "rad", "empty line");
+	for (const char *p = f[1]; *p; p++) {
+		if (*p == '}')
+			return LOAD_FAIL(c, line, "rad", "'}' without '{'");
+		if (*p != '{')
+			continue;
+		const char *end = strchr(p + 1, '}');
+		if (!end)
+			return LOAD_FAIL(c, line, "rad", "'{' without '}'");
+		if (message_field(p + 1, (size_t)(end - p - 1)) < 0)
+			return LOAD_FAIL(c, line, "rad", "unknown field '{%.*s}'",
+					 (int)(end - p - 1 < 64 ? end - p - 1 : 64), p + 1);
+		p = end;
+	}
+	int ret = grow((void **)&t->message, &t->cap_message, t->n_message,
+		       sizeof(*t->message));
+	if (ret)
+		return store_failure(c, line, ret);
+	struct message_line *ml = &t->message[t->n_message];
+	if (!(ml->text = arena_strdup(t, f[1])))
+		return store_failure(c, line, EVB_ENOMEM);
+	ml->cond = cond;
+	t->n_message++;
+	return 0;
+}
+
+static int finish_message(struct templates *t, const char *path, struct evb_error *err)
+{
+	if (t->n_message == 0)
+		return evb_error_set(err, EVB_ETEMPLATE, path, 0, NULL,
+				     "the message body has no lines");
+	return 0;
+}
+
+/* Appends n bytes of s to buf at *len, keeping a NUL; false when full. */
+static bool append(char *buf, size_t size, size_t *len, const char *s, size_t n)
+{
+	if (*len + n + 1 > size) {
+		n = size - *len - 1;
+		memcpy(buf + *len, s, n);
+		*len += n;
+		buf[*len] = '\0';
+		return false;
+	}
+	memcpy(buf + *len, s, n);
+	*len += n;
+	buf[*len] = '\0';
+	return true;
+}
+
+int templates_message(const struct templates *t, bool skyddad,
+		      const char *const *values, char *buf, size_t size)
+{
+	size_t len = 0;
+	bool first = true;
+	if (size == 0)
+		return EVB_ETOOBIG;
+	buf[0] = '\0';
+	for (int i = 0; i < t->n_message; i++) {
+		const struct message_line *ml = &t->message[i];
+		if ((ml->cond == COND_SKYDDAD && !skyddad) ||
+		    (ml->cond == COND_EJ_SKYDDAD && skyddad))
+			continue;
+		/* a line with fields is kept when one of them has a value */
+		bool fields = false, value = false;
+		for (const char *p = strchr(ml->text, '{'); p; p = strchr(p + 1, '{')) {
+			const char *end = strchr(p, '}');
+			const char *v = values[message_field(p + 1, (size_t)(end - p - 1))];
+			fields = true;
+			value |= v && *v;
+		}
+		if (fields && !value)
+			continue;
+		if (!first && !append(buf, size, &len, "\n", 1))
+			return EVB_ETOOBIG;
+		first = false;
+		for (const char *p = ml->text; *p;) {
+			const char *open = strchr(p, '{');
+			size_t lit = open ? (size_t)(open - p) : strlen(p);
+			if (!append(buf, size, &len, p, lit))
+				return EVB_ETOOBIG;
+			if (!open)
+				break;
+			const char *end = strchr(open, '}');
+			const char *v = values[message_field(open + 1, (size_t)(end - open - 1))];
+			if (v && !append(buf, size, &len, v, strlen(v)))
+				return EVB_ETOOBIG;
+			p = end + 1;
+		}
+	}
+	return 0;
+}
+
 struct templates *templates_load(const char *dir, struct evb_error *err)
 {
 	static const struct {
@@ -971,8 +1195,10 @@ struct templates *templates_load(const char *dir, struct evb_error *err)
 		{ "skal.csv", skal_header, S__N, skal_row, finish_skal },
 		{ "texts.csv", text_header, 2, text_row, finish_texts },
 		{ "layouts.csv", layout_header, L__N, layout_row, finish_layouts },
+		{ "looks.csv", look_header, K__N, look_row, NULL },
 		{ "taxor.csv", taxa_header, T__N, taxa_row, NULL },
 		{ "maxtaxa.csv", maxtaxa_header, X__N, maxtaxa_row, finish_maxtaxa },
+		{ "meddelande.csv", message_header, 2, message_row, finish_message },
 	};
 	struct templates *t = calloc(1, sizeof(*t));
 	char *path = NULL;
@@ -981,7 +1207,8 @@ struct templates *templates_load(const char *dir, struct evb_error *err)
 		evb_error_set(err, EVB_ENOMEM, dir, 0, NULL, "out of memory");
 		goto out;
 	}
-	if (!(t->layouts_path = path_join(dir, "layouts.csv"))) {
+	if (!(t->layouts_path = path_join(dir, "layouts.csv")) ||
+	    !(t->looks_path = path_join(dir, "looks.csv"))) {
 		ret = evb_error_set(err, EVB_ENOMEM, dir, 0, NULL, "out of memory");
 		goto out;
 	}
@@ -1031,10 +1258,13 @@ void templates_free(struct templates *t)
 	free(t->skal_sorted);
 	free(t->texts);
 	free(t->layouts);
+	free(t->looks);
 	free(t->taxor);
 	free(t->maxtaxa);
+	free(t->message);
 	free(t->xsd_path);
 	free(t->layouts_path);
+	free(t->looks_path);
 	free(t);
 }
 
@@ -1181,4 +1411,38 @@ int64_t templates_maxtaxa(const struct templates *t, int year, int64_t *pbb)
 			return t->maxtaxa[i].kronor;
 		}
 	return -1;
+}
+
+int templates_look(const struct templates *t, const char *book, const char *sheet,
+		   const char *const *column_keys, int ncols, struct sheet_look *look,
+		   struct evb_error *err)
+{
+	memset(look, 0, sizeof(*look));
+	if (ncols > SHEET_MAX_COLS)
+		return evb_error_set(err, EVB_ETEMPLATE, t->looks_path, 0, NULL,
+				     "sheet '%s/%s' has more than %d columns", book, sheet,
+				     SHEET_MAX_COLS);
+	const struct look_entry *e = look_find(t, book, sheet, "");
+	look->key_value = e && e->look == LOOK_NYCKELVARDE;
+	int last_id = -1;
+	for (int i = 0; i < ncols; i++) {
+		e = column_keys[i] ? look_find(t, book, sheet, column_keys[i]) : NULL;
+		look->wrap[i] = e ? (unsigned char)e->width : 0;
+		if (!e || e->look != LOOK_ID)
+			continue;
+		if (last_id >= 0 && last_id != i - 1)
+			return evb_error_set(err, EVB_ETEMPLATE, t->looks_path, e->line, "look",
+					     "identifying column '%s' of '%s/%s' is not next to "
+					     "the other identifying columns", column_keys[i], book,
+					     sheet);
+		if (last_id < 0)
+			look->id_first = i;
+		last_id = i;
+		look->nid++;
+	}
+	if (look->nid && last_id == ncols - 1)
+		return evb_error_set(err, EVB_ETEMPLATE, t->looks_path, 0, NULL,
+				     "the last column of '%s/%s' is identifying: nothing is "
+				     "left to scroll", book, sheet);
+	return 0;
 }

@@ -7,10 +7,22 @@
  *                 reasons, check names, summary labels (key;text)
  *   layouts.csv   sheet names and column headers of every workbook
  *                 (book;sheet;column;text; column empty = the sheet's name)
+ *   looks.csv     how a sheet is worked from (book;sheet;column;look;width):
+ *                 a sheet is a `tabell` (filtered) or `nyckelvarde` (label
+ *                 and value: no filter); a column is `id` (identifying:
+ *                 side by side, frozen on screen with every column left of
+ *                 them, repeated on the printed pages of a wide sheet) or
+ *                 `text`, and with a width its texts wrap at that many
+ *                 characters. Rows not listed: tabell, text, no wrap.
  *   taxor.csv     prices per insats and unit and per måltidstyp, each valid
  *                 from a date (typ;kod;enhet;pris;giltig_from)
  *   maxtaxa.csv   the maxtaxa per month and year (ar;prisbasbelopp;maxtaxa),
  *                 checked against 0.5392 x prisbasbelopp / 12
+ *   meddelande.csv  the body of a message to the IVO-rapportör, line by
+ *                 line (villkor;rad): fields in braces, {insats}; a line
+ *                 whose fields are all empty is left out; villkor
+ *                 `skyddad` / `ej_skyddad` keeps a line for a protected
+ *                 person only / for everyone else
  *   evb-export.xsd  the XML input format
  * All files are UTF-8, ';'-separated, with a header row; lines starting
  * with '#' are comments.
@@ -73,6 +85,14 @@ int templates_layout(const struct templates *t, const char *book,
 		     int ncols, const char **name, const char **headers,
 		     struct evb_error *err);
 
+struct sheet_look;
+/* The look of a sheet whose columns are column_keys (see looks.csv). 0, or
+ * EVB_ETEMPLATE with err filled when the identifying columns are not side
+ * by side, or are the last one. */
+int templates_look(const struct templates *t, const char *book, const char *sheet,
+		   const char *const *column_keys, int ncols, struct sheet_look *look,
+		   struct evb_error *err);
+
 /* Price in öre of one unit of an insats (catalogue index) with an
  * omfattning_enhet (enum enhet), valid on `on`: the row with the latest
  * giltig_from on or before it, for that unit or else for every unit (empty
@@ -84,6 +104,23 @@ int64_t templates_price_maltid(const struct templates *t, int maltidstyp, evb_da
 /* Maxtaxa per month in whole kronor for a year (and its prisbasbelopp when
  * pbb is not NULL); -1 when maxtaxa.csv has no such year. */
 int64_t templates_maxtaxa(const struct templates *t, int year, int64_t *pbb);
+
+/* The fields of a message body (meddelande.csv), in the order of
+ * template_message_fields. */
+enum message_field {
+	MF_NAMN, MF_PERSONNUMMER, MF_IVO_ID, MF_INSATS, MF_LAGRUM, MF_BESLUT_ID,
+	MF_BESLUTSDATUM, MF_AVBROTTSDATUM, MF_RUBRIK, MF_RUBRIKDATUM, MF_SKAL,
+	MF_KONTAKT, MF_ERBJUDANDE, MF_TACKAT_JA, MF_TACKAT_NEJ,
+	MF_DELVIS_VERKSTALLT, MF_KOMPENSERANDE_INSATS, MF_VERKSTALLT,
+	MF_AVSLUTAT, MF_AVSLUTSORSAK, MF_SAMMANFATTNING, MF__N
+};
+extern const char *const template_message_fields[MF__N];
+
+/* Lays out a message body into buf (lines joined by "\n", no final one):
+ * values[MF__N] are the fields (NULL or "" = no value). 0, or EVB_ETOOBIG
+ * when it does not fit in size bytes (buf then holds what fitted). */
+int templates_message(const struct templates *t, bool skyddad,
+		      const char *const *values, char *buf, size_t size);
 
 /* Path of the export XSD (owned by t). */
 const char *templates_xsd_path(const struct templates *t);

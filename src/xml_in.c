@@ -35,6 +35,7 @@
 #include <libxml/xmlschemas.h>
 
 #include "xml_in.h"
+#include "progress.h"
 
 #include "hash.h"
 
@@ -950,7 +951,11 @@ static int read_all(struct rd *rd, struct evb_error *err)
 {
 	xmlTextReaderPtr r = rd->r;
 	int ret = xmlTextReaderRead(r);
-	while (ret == 1) {
+	for (unsigned nodes = 1; ret == 1; nodes++) {
+		if (nodes % 4096 == 0) {
+			long bytes = xmlTextReaderByteConsumed(r);
+			progress_at(bytes > 0 ? (uint64_t)bytes : 0, rd->info->records);
+		}
 		if (rd->perr.set)
 			return fatal_parse(rd, err);
 		int type = xmlTextReaderNodeType(r);

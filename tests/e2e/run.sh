@@ -92,8 +92,8 @@ for dir in "$root"/tests/cases/*/; do
 			fi
 		done
 	fi
-	# a case may bring its own extra check: check.sh OUTDIR (exit 0 = fine)
-	if [ -x "$dir/check.sh" ] && ! (cd "$dir" && ./check.sh "$out1" >"$tmp/check.log" 2>&1); then
+	# a case may bring its own extra check: check.sh OUTDIR BIN (exit 0 = fine)
+	if [ -x "$dir/check.sh" ] && ! (cd "$dir" && ./check.sh "$out1" "$bin" >"$tmp/check.log" 2>&1); then
 		ok=0
 		why="$why check.sh failed:"$'\n'"$(tail -20 "$tmp/check.log")"$'\n'
 	fi

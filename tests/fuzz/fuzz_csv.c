@@ -32,7 +32,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	struct input_info info = { 0 };
 	struct evb_error err = { 0 };
 	fuzz_heap_begin();
-	int ret = csv_in_read(path, "beslut.csv", kind, cp1252, &fuzz_sink, &info, &err);
+	int ret = csv_in_read(path, "beslut.csv", kind, NULL, cp1252, &fuzz_sink, &info, &err);
 	fuzz_check_read("fuzz_csv", ret, &err, HEAP_BOUND);
 	return 0;
 }

@@ -9,6 +9,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
 static const char *const files[] = {
 	"insatser.csv", "skal.csv", "texts.csv", "layouts.csv", "taxor.csv", "maxtaxa.csv",
+	"meddelande.csv",
+	"looks.csv",
 };
 enum { NFILES = sizeof(files) / sizeof(files[0]) };
 static char *original[NFILES];

@@ -46,6 +46,14 @@ FEE_PERSON_ROWS = [
     ("M3", "1936-12-01", 508, True, "Elsy", "Björk", {}),
     ("M4", "1942-07-04", 295, False, "Folke", "Ljung", {}),
 ]
+DUE_PERSON_ROWS = [
+    ("D1", "1948-02-11", 226, True, "Ester", "Nyberg"),
+    ("D2", "1953-09-04", 471, False, "Rune", "Lilja"),
+]
+FEE2_PERSON_ROWS = [
+    ("F16", "1938-05-19", 342, True, "Asta", "Holmgren"),
+    ("F17", "1944-11-08", 615, False, "Evert", "Sundin"),
+]
 FEE_PERSONS = [(n, b, s, w) for n, b, s, w, _, _, _ in FEE_PERSON_ROWS]
 
 
@@ -326,6 +334,59 @@ def main():
     maltid("M3", ANGEN, manad="2026-10", antal=12)
     # M4: dagverksamhet at Solrosen and no meals registered
     dagverksamhet("M4", "2026-09-03", "2026-09-04 11:00", "2026-09-14", 2, SOLROSEN)
+
+    # ---- the routine's documentation (samples/SCENARIOS.md, "Meddelanden",
+    # "evb due" and the fee routine). Written last so that every line above
+    # keeps its number.
+    # S2: the events of every new Individrapporter column, all in [D, E]
+    event("S2-H1", "S2-B", "2026-07-20", "kontakt", text="Samtal med dottern om start")
+    event("S2-H2", "S2-B", "2026-08-05", "skal", skal_kategori="kommunen", skal_orsak="personal")
+    event("S2-H3", "S2-B", "2026-08-07", "sammanfattning",
+          text="Väntar på personal i området; trygghetsbesök under tiden")
+    event("S2-H4", "S2-B", "2026-08-15", "kompenserande_insats",
+          text="Matdistribution under väntetiden")
+    event("S2-H5", "S2-B", "2026-08-20", "erbjudande", text="Start erbjuden 1 september")
+    event("S2-H6", "S2-B", "2026-08-22", "tackat_ja")
+    event("S2-H7", "S2-B", "2026-08-25", "delvis_verkstallt",
+          text="Trygghetsbesök två dagar i veckan")
+    # S3 (skyddad): a summary naming where the person lives - never in the
+    # message body
+    event("S3-H2", "S3-B", "2026-07-01", "kontakt", text="Samtal via god man")
+    event("S3-H3", "S3-B", "2026-08-20", "sammanfattning",
+          text="Bor tillfälligt hos sin bror på Storgatan 5")
+    # D1, D2: the working list of 2026-11-22 (D 2026-08-20, cycle 1: contact
+    # due 2026-11-03, summary due 2026-11-19, message due 2026-11-23)
+    P.update({n: personnummer(D(b), s, w) for n, b, s, w, _, _ in DUE_PERSON_ROWS})
+    for n, _, _, w, fn, en in DUE_PERSON_ROWS:
+        out.append(el("person", person_id=P[n], fornamn=fn, efternamn=en, kon="K" if w else "M"))
+    beslut("D1-B", "D1", "SOL_HEMTJANST", "2026-08-20", omfattning=10,
+           omfattning_enhet="tim/man")
+    order("D1-B", "2026-11-13 10:00", "Hemtjänst Norr")
+    out[-1] = out[-1].replace("</skickad>", "</skickad><bekraftad>2026-11-16 16:00</bekraftad>")
+    event("D1-H1", "D1-B", "2026-10-25", "kontakt", text="Hembesök")
+    event("D1-H2", "D1-B", "2026-11-21", "sammanfattning", text="Väntar på personal")
+    beslut("D2-B", "D2", "SOL_LEDSAGNING", "2026-08-20")
+    order("D2-B", "2026-08-21 09:00")
+    event("D2-H1", "D2-B", "2026-09-01", "skal", skal_kategori="kommunen",
+          skal_orsak="saknar_plats")
+    event("D2-H2", "D2-B", "2026-10-10", "kontakt", text="Samtal")
+    # F16: hemtjänst ends 2026-10-12 while the trygghetslarm goes on
+    P.update({n: personnummer(D(b), s, w) for n, b, s, w, _, _ in FEE2_PERSON_ROWS})
+    for n, _, _, w, fn, en in FEE2_PERSON_ROWS:
+        out.append(el("person", person_id=P[n], fornamn=fn, efternamn=en, kon="K" if w else "M"))
+    beslut("F16-H", "F16", "SOL_HEMTJANST", "2026-07-01", omfattning=10,
+           omfattning_enhet="tim/man")
+    order("F16-H", "2026-07-02 09:00", "Hemtjänst Norr")
+    execu("F16-V1", "F16-H", "2026-07-06", "2026-10-12", utf="Hemtjänst Norr")
+    beslut("F16-L", "F16", "SOL_TRYGGHETSLARM", "2026-07-01", omfattning=1,
+           omfattning_enhet="st/man")
+    order("F16-L", "2026-07-02 09:05")
+    execu("F16-V2", "F16-L", "2026-07-06")
+    # F17: akut hemtjänst from Tue 2026-10-06, written decision Mon 2026-10-12
+    beslut("F17-B", "F17", "SOL_HEMTJANST", "2026-10-12", omfattning=20,
+           omfattning_enhet="tim/man")
+    order("F17-B", "2026-10-06 08:30", "Hemtjänst Söder")
+    execu("F17-V", "F17-B", "2026-10-06", utf="Hemtjänst Söder")
     out.append("</evb-export>\n")
     with open(os.path.join(args.out, "export_tillagg.xml"), "w", encoding="utf-8") as f:
         f.write("".join(out))

@@ -116,6 +116,21 @@ static inline void mu_paus(uint32_t b, evb_date s, evb_date e)
 	a->till_datum = e;
 }
 
+/* A journal event (add them in date order per decision); a skal event
+ * gets the first row of skal.csv. */
+static inline void mu_event(uint32_t b, evb_date d, int typ)
+{
+	struct handelse *h = VEC_PUSH(m.handelser);
+	assert_non_null(h);
+	char id[16];
+	snprintf(id, sizeof(id), "H%u", m.handelser.n);
+	h->id = mu_str(id);
+	h->beslut = b;
+	h->datum = d;
+	h->typ = (uint8_t)typ;
+	h->skal = typ == HT_SKAL ? 1 : 0;
+}
+
 /* An order sent on day `sent` at hh:mm. */
 static inline struct bestallning *mu_order(uint32_t b, const char *id, evb_date sent, int hh, int mm)
 {

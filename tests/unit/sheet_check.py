@@ -100,7 +100,47 @@ def check_parts(path):
     assert wb.worksheets[2].auto_filter.ref == "A1:A2", wb.worksheets[2].auto_filter.ref
 
 
-CHECKS = {"main": check_main, "long": check_long, "dates": check_dates,
+def check_look(path):
+    wb = openpyxl.load_workbook(path)
+    ws = wb["Bred"]
+    # B identifies: frozen with the header (and A), repeated on every page
+    assert ws.freeze_panes == "C2", ws.freeze_panes
+    assert ws.print_title_cols.replace("$", "") == "B:B", ws.print_title_cols
+    assert ws.print_title_rows.replace("$", "") == "1:1", ws.print_title_rows
+    ps = ws.page_setup
+    assert ps.orientation == "landscape" and str(ps.paperSize) == "9", ps.orientation
+    assert str(ps.scale) == "70" and not ws.sheet_properties.pageSetUpPr.fitToPage
+    assert ps.pageOrder == "overThenDown", ps.pageOrder
+    # '&' doubled in the header codes (openpyxl shows the code; a
+    # spreadsheet program prints one '&')
+    assert ws.oddHeader.left.text == "Ö && Co kommun", ws.oddHeader.left.text
+    assert ws.oddHeader.center.text == "Rapport 2026Q3"
+    assert ws.oddHeader.right.text == "&A"   # the sheet's name
+    assert ws.oddFooter.left.text == "Utvärderingsdatum 2026-09-30"
+    assert ws.oddFooter.right.text == "Sida &P av &N", ws.oddFooter.right.text
+    # C wraps at 10 characters (+2): rows of 1, 2 (two words a line),
+    # 7 (64 characters broken in 10s) and 200 lines (2000 characters, cut
+    # at Excel's 409 pt); the header wraps on two lines
+    assert ws.column_dimensions["C"].width < 13, ws.column_dimensions["C"].width
+    assert ws["C3"].alignment.wrap_text and not ws["A3"].alignment.wrap_text
+    heights = [ws.row_dimensions[r].height for r in range(1, 7)]
+    assert heights == [30, None, 30, 105, 409, None], heights
+    assert ws["C2"].alignment.vertical == "top"
+    # money: thousands separator, two decimals, kr; the totals row outside
+    # the filter
+    assert ws["W2"].value == 14875 and ws["W2"].number_format == '#,##0.00\\ "kr"', \
+        ws["W2"].number_format
+    assert ws.auto_filter.ref == "A1:W5", ws.auto_filter.ref
+    assert ws["A6"].value == "Totalt"
+    kv = wb["Nyckel"]
+    assert kv.auto_filter.ref is None, kv.auto_filter.ref
+    assert kv.freeze_panes == "A2"
+    assert kv.page_setup.orientation == "portrait"
+    assert kv.sheet_properties.pageSetUpPr.fitToPage and str(kv.page_setup.fitToHeight) == "0"
+    assert kv["B2"].value == 59200 and "#,##0.00" in kv["B2"].number_format
+
+
+CHECKS = {"look": check_look, "main": check_main, "long": check_long, "dates": check_dates,
           "interleaved": check_interleaved, "chart": check_chart, "parts": check_parts}
 
 if __name__ == "__main__":

@@ -591,6 +591,102 @@ static void test_wait_classes(void **state)
 	assert_int_equal(ivo_wait_class(D("2026-01-31"), D("2027-01-31")), WAIT_OVER_12);
 }
 
+/* ---- message events (SPEC 5.1, "Meddelanden") ---- */
+
+/* The messages of the only case in (prev, eval]; returns how many. */
+static int messages(evb_date prev, evb_date eval, struct case_message out[2])
+{
+	return case_messages(only_case(), prev, eval, out);
+}
+
+static void test_messages_month_end_milestones(void **state)
+{
+	(void)state;
+	/* D = 2025-11-30, never executed: the milestones are counted from D,
+	 * never chained: +3 = 2026-02-28 (no 30 Feb), +6 = 2026-05-30 (not
+	 * 2026-05-28 as 02-28 + 3 would give), +9 = 2026-08-30, +12 =
+	 * 2026-11-30. One message per quarter: Ny, then Åter. */
+	mu_start();
+	mu_beslut("B1", "SOL_HEMTJANST", D("2025-11-30"));
+	compute(D("2026-12-31"));
+	struct case_message msg[2];
+	static const char *const quarters[][3] = {
+		{ "2025-12-31", "2026-03-31", "2026-02-28" },
+		{ "2026-03-31", "2026-06-30", "2026-05-30" },
+		{ "2026-06-30", "2026-09-30", "2026-08-30" },
+		{ "2026-09-30", "2026-12-31", "2026-11-30" },
+	};
+	for (int q = 0; q < 4; q++) {
+		assert_int_equal(messages(D(quarters[q][0]), D(quarters[q][1]), msg), 1);
+		assert_int_equal(msg[0].typ, q == 0 ? RT_NY : RT_ATER);
+		assert_string_equal(S(msg[0].date), quarters[q][2]);
+		assert_int_equal(msg[0].k, q + 1);
+	}
+	/* 2025Q4: M1 2026-02-28 has not come: nothing */
+	assert_int_equal(messages(D("2025-09-30"), D("2025-12-31"), msg), 0);
+	/* a preliminary run of 2026Q3 on 2026-08-29: M3 2026-08-30 not passed */
+	assert_int_equal(messages(D("2026-06-30"), D("2026-08-29"), msg), 0);
+	assert_int_equal(messages(D("2026-06-30"), D("2026-08-30"), msg), 1);
+	done();
+}
+
+static void test_messages_ny_then_slut(void **state)
+{
+	(void)state;
+	/* D = 2025-11-30, M1 2026-02-28; executed 2026-03-10: in 2026Q1
+	 * (2025-12-31, 2026-03-31] the Nyrapportering 02-28 and the
+	 * Slutrapportering, verkställt 03-10; nothing in 2026Q2 */
+	mu_start();
+	uint32_t b = mu_beslut("B1", "SOL_HEMTJANST", D("2025-11-30"));
+	mu_exec(b, D("2026-03-10"), DATE_NONE);
+	compute(D("2026-06-30"));
+	struct case_message msg[2];
+	assert_int_equal(messages(D("2025-12-31"), D("2026-03-31"), msg), 2);
+	assert_int_equal(msg[0].typ, RT_NY);
+	assert_string_equal(S(msg[0].date), "2026-02-28");
+	assert_int_equal(msg[1].typ, RT_SLUT_VERKSTALLT);
+	assert_string_equal(S(msg[1].date), "2026-03-10");
+	assert_int_equal(msg[1].k, 0);
+	assert_int_equal(messages(D("2026-03-31"), D("2026-06-30"), msg), 0);
+	/* a preliminary run on 2026-03-09 knows no execution yet: Ny only */
+	cases_release(&cs);
+	assert_int_equal(cases_compute(&m, tpl, D("2026-03-09"), &cs), 0);
+	assert_int_equal(messages(D("2025-12-31"), D("2026-03-09"), msg), 1);
+	assert_int_equal(msg[0].typ, RT_NY);
+	done();
+}
+
+static void test_messages_ater_then_slut_and_closing_before_milestone(void **state)
+{
+	(void)state;
+	/* D = 2025-11-30, ended (avslutad) 2026-06-15: 2026Q2 gives the
+	 * Återrapportering of M2 2026-05-30 and Slutrapportering, avslutat
+	 * 2026-06-15 */
+	mu_start();
+	uint32_t b = mu_beslut("B1", "SOL_HEMTJANST", D("2025-11-30"));
+	m.beslut.v[b].avslutad_datum = D("2026-06-15");
+	m.beslut.v[b].avslutsorsak = ORSAK_BEHOV_UPPHORT;
+	compute(D("2026-06-30"));
+	struct case_message msg[2];
+	assert_int_equal(messages(D("2026-03-31"), D("2026-06-30"), msg), 2);
+	assert_int_equal(msg[0].typ, RT_ATER);
+	assert_string_equal(S(msg[0].date), "2026-05-30");
+	assert_int_equal(msg[1].typ, RT_SLUT_AVSLUTAT);
+	assert_string_equal(S(msg[1].date), "2026-06-15");
+	done();
+
+	/* executed 2026-05-30, on M2 itself: closed on or before M2, so no
+	 * Återrapportering, only the Slutrapportering of 05-30 */
+	mu_start();
+	b = mu_beslut("B1", "SOL_HEMTJANST", D("2025-11-30"));
+	mu_exec(b, D("2026-05-30"), DATE_NONE);
+	compute(D("2026-06-30"));
+	assert_int_equal(messages(D("2026-03-31"), D("2026-06-30"), msg), 1);
+	assert_int_equal(msg[0].typ, RT_SLUT_VERKSTALLT);
+	assert_string_equal(S(msg[0].date), "2026-05-30");
+	done();
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -619,6 +715,9 @@ int main(void)
 		cmocka_unit_test(test_routing),
 		cmocka_unit_test(test_quarters),
 		cmocka_unit_test(test_wait_classes),
+		cmocka_unit_test(test_messages_month_end_milestones),
+		cmocka_unit_test(test_messages_ny_then_slut),
+		cmocka_unit_test(test_messages_ater_then_slut_and_closing_before_milestone),
 	};
 	return cmocka_run_group_tests(tests, mu_setup, mu_teardown);
 }

@@ -59,7 +59,7 @@ static int setup(void **state)
 	put("handelser.csv", h);
 	const char *inputs[] = { dir };
 	model_init(&m, D("2026-11-22"));
-	if (export_read(&m, tpl, inputs, 1, &err) || checks_run(&m))
+	if (export_read(&m, tpl, NULL, inputs, 1, &err) || checks_run(&m))
 		return -1;
 	return 0;
 }
@@ -94,6 +94,39 @@ static void test_overlapping_decisions(void **state)
 	/* B1/B2 overlap (listed on the later one, B2); B3/B4 do not: B4
 	 * replaces B3 the day after its end */
 	assert_string_equal(ids_of("check.dubbla_beslut"), "B2");
+}
+
+/* SPEC 5.5: a finding names the decision it concerns (its Beslut-id), the
+ * overlap names the other decision and its period, and Post-id is never a
+ * personnummer. */
+static void test_findings_name_their_decision(void **state)
+{
+	(void)state;
+	for (uint32_t i = 0; i < m.findings.n; i++) {
+		const struct finding *f = &m.findings.v[i];
+		if (strcmp(f->check_key, "check.person_saknas") == 0) {
+			assert_int_equal(f->beslut, IDX_NONE);
+			assert_int_equal(f->id, STR_NONE);   /* the person is in Personnummer */
+			assert_int_not_equal(f->person, IDX_NONE);
+			continue;
+		}
+		if (strncmp(f->check_key, "check.", 6) != 0 ||
+		    strcmp(f->check_key, "check.teckenkodning") == 0)
+			continue;
+		assert_int_not_equal(f->beslut, IDX_NONE);
+		assert_int_equal(f->person, m.beslut.v[f->beslut].person);
+		if (strcmp(f->check_key, "check.dubbla_beslut") == 0) {
+			/* B2 overlaps B1 (2026-01-05, open-ended) */
+			assert_string_equal(str_get(&m, m.beslut.v[f->beslut].id), "B2");
+			assert_string_equal(str_get(&m, f->other), "B1");
+			assert_string_equal(S(f->from), "2026-01-05");
+			assert_int_equal(f->to, DATE_NONE);
+		}
+		if (strcmp(f->check_key, "check.okant_ersatt_beslut") == 0)
+			assert_string_equal(str_get(&m, f->other), "B99");
+	}
+	assert_true(checks_information("check.text_avkortad"));
+	assert_false(checks_information("check.dubbla_beslut"));
 }
 
 static void test_execution_before_decision(void **state)
@@ -146,6 +179,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_overlapping_decisions),
+		cmocka_unit_test(test_findings_name_their_decision),
 		cmocka_unit_test(test_execution_before_decision),
 		cmocka_unit_test(test_execution_without_order),
 		cmocka_unit_test(test_avbrott_outside_execution),

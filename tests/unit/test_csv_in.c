@@ -118,7 +118,7 @@ static int read_kind(enum kind kind, const char *text, size_t len, bool cp1252,
 	memset(err, 0, sizeof(*err));
 	const char *path = write_file("in.csv", text, len);
 	struct reader_sink sink = { s, on_row, on_reject, on_note };
-	return csv_in_read(path, "in.csv", kind, cp1252, &sink, info, err);
+	return csv_in_read(path, "in.csv", kind, NULL, cp1252, &sink, info, err);
 }
 
 /* verkstalligheter: columns verkstallighet_id, beslut_id, startdatum, ... */
@@ -700,7 +700,7 @@ static void test_open_failure(void **state)
 	DECL;
 	struct reader_sink sink = { &s, on_row, on_reject, on_note };
 	memset(&err, 0, sizeof(err));
-	assert_int_equal(csv_in_read("/nonexistent/x.csv", "x.csv", K_BESLUT, false, &sink,
+	assert_int_equal(csv_in_read("/nonexistent/x.csv", "x.csv", K_BESLUT, NULL, false, &sink,
 				     &info, &err), EVB_EIO);
 	assert_string_equal(err.file, "x.csv");
 }

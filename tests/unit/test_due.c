@@ -190,9 +190,76 @@ static void test_lists(void **state)
 	model_release(&m);
 }
 
+/* The documentation steps of the current cycle (SPEC 5.4). */
+static struct due_row steps(uint32_t b, evb_date start, evb_date eval)
+{
+	struct due_row row = { .beslut = b, .start = start };
+	due_cycle(start, eval, &row);
+	due_steps(&m, &row, eval);
+	return row;
+}
+
+static void test_steps_of_the_current_cycle(void **state)
+{
+	(void)state;
+	mu_start();
+	/* B1, D = Thu 2026-08-20: M1 = Fri 2026-11-20, message due Mon
+	 * 2026-11-23. Contact window [add_months(D, 2) = 2026-10-20, E], due
+	 * 2026-10-20 + 14 = 2026-11-03; summary due Thu 2026-11-19. */
+	uint32_t b1 = mu_beslut("B1", "SOL_HEMTJANST", D("2026-08-20"));
+	mu_event(b1, D("2026-10-10"), HT_KONTAKT);          /* before the window */
+	mu_event(b1, D("2026-11-21"), HT_SAMMANFATTNING);   /* two days late */
+	/* B2, D = Wed 2026-05-20: M1 = 2026-08-20 (message due 2026-08-21 <
+	 * 2026-11-22), so cycle 2: M2 = 2026-11-20; contact window
+	 * [add_months(D, 5) = 2026-10-20, E], due 2026-11-03; summary window
+	 * (M1 = 2026-08-20, E]. */
+	uint32_t b2 = mu_beslut("B2", "SOL_LEDSAGNING", D("2026-05-20"));
+	mu_event(b2, D("2026-08-15"), HT_SAMMANFATTNING);   /* cycle 1's */
+	mu_event(b2, D("2026-08-25"), HT_SKAL);
+	mu_event(b2, D("2026-11-05"), HT_KONTAKT);          /* after its due date */
+	mu_finish();
+
+	/* 2026-11-02: nothing due yet, nothing missing */
+	struct due_row r = steps(b1, D("2026-08-20"), D("2026-11-02"));
+	assert_int_equal(r.k, 1);
+	assert_int_equal(r.kontakt, DATE_NONE);
+	assert_int_equal(r.missing, 0);
+	/* 2026-11-04: the contact was due 2026-11-03 */
+	r = steps(b1, D("2026-08-20"), D("2026-11-04"));
+	assert_int_equal(r.missing, DUE_MISSING_CONTACT);
+	/* 2026-11-20: the summary was due 2026-11-19 and is registered only on
+	 * 2026-11-21: missing until then */
+	r = steps(b1, D("2026-08-20"), D("2026-11-20"));
+	assert_int_equal(r.k, 1);
+	assert_int_equal(r.missing, DUE_MISSING_CONTACT | DUE_MISSING_SUMMARY);
+	/* 2026-11-22: registered, late; no skäl, but the first message is due
+	 * only 2026-11-23 */
+	r = steps(b1, D("2026-08-20"), D("2026-11-22"));
+	assert_string_equal(S(r.sammanfattning), "2026-11-21");
+	assert_true(r.sammanfattning > r.summary);
+	assert_int_equal(r.missing, DUE_MISSING_CONTACT);
+	/* 2026-11-24: the first message was due 2026-11-23: skäl missing too;
+	 * cycle 2 now (M2 = 2027-02-20), whose summary window starts after M1:
+	 * the summary of 2026-11-21 still counts (it is after 2026-11-20) */
+	r = steps(b1, D("2026-08-20"), D("2026-11-24"));
+	assert_int_equal(r.k, 2);
+	assert_string_equal(S(r.sammanfattning), "2026-11-21");
+	assert_int_equal(r.missing, DUE_MISSING_SKAL);
+
+	r = steps(b2, D("2026-05-20"), D("2026-11-22"));
+	assert_int_equal(r.k, 2);
+	assert_string_equal(S(r.contact), "2026-11-03");
+	assert_string_equal(S(r.kontakt), "2026-11-05");    /* shown with (sen) */
+	assert_int_equal(r.sammanfattning, DATE_NONE);      /* 08-15 is cycle 1's */
+	assert_int_not_equal(r.skal, IDX_NONE);
+	assert_int_equal(r.missing, DUE_MISSING_SUMMARY);
+	model_release(&m);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_steps_of_the_current_cycle),
 		cmocka_unit_test(test_cycle_over_easter),
 		cmocka_unit_test(test_cycle_over_midsommar),
 		cmocka_unit_test(test_cycle_over_christmas_and_month_end),

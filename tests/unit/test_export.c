@@ -51,7 +51,7 @@ static int load(struct model *m, struct evb_error *err)
 {
 	const char *inputs[] = { dir };
 	model_init(m, D("2026-11-22"));
-	return export_read(m, tpl, inputs, 1, err);
+	return export_read(m, tpl, NULL, inputs, 1, err);
 }
 
 static bool balanced(const struct model *m)
@@ -102,10 +102,33 @@ static void test_values_validated(void **state)
 	const struct reject *r = find_reject(&m, "reject.invalid_date");
 	assert_int_equal(r->src.line, 3);
 	assert_string_equal(r->column, "beslutsdatum");
+	/* the messages name the value they reject (SPEC 6) */
+	assert_non_null(strstr(str_get(&m, r->reason), "'2026-02-30'"));
+	assert_non_null(strstr(str_get(&m, find_reject(&m, "reject.unknown_value")->reason),
+			       "unknown value 'kanske' for 'utfall'"));
 	/* '+' and the 10-digit form give the same person as 19121212-1212;
 	 * avslutad_datum without avslutsorsak counts as annat */
 	assert_int_equal(m.persons.n, 1);
 	assert_int_equal(m.beslut.v[1].avslutsorsak, ORSAK_ANNAT);
+	model_release(&m);
+}
+
+/* A long rejected value is shown cut to 40 bytes, before a character and
+ * not inside it: 39 x 'a' then 'å' (2 bytes) shows the 39 'a' only. */
+static void test_long_value_in_message(void **state)
+{
+	(void)state;
+	struct model m;
+	struct evb_error err = { 0 };
+	clear();
+	put("beslut.csv", BESLUT_HEAD
+	    "B1;19121212-1212;SoL;SOL_HEMTJANST;2026-01-05;"
+	    "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa\xC3\xA5xyz;;;;\n");
+	assert_int_equal(load(&m, &err), 0);
+	const struct reject *r = find_reject(&m, "reject.unknown_value");
+	assert_non_null(r);
+	assert_non_null(strstr(str_get(&m, r->reason),
+			       "'aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa' for 'utfall'"));
 	model_release(&m);
 }
 
@@ -128,6 +151,9 @@ static void test_duplicates(void **state)
 	assert_int_equal(m.beslut.n, 1);
 	assert_int_equal(m.rejected[K_BESLUT], 3);
 	assert_true(m.used[K_BESLUT] + m.rejected[K_BESLUT] == m.read[K_BESLUT]);
+	/* every copy of B2 names the id, the first one too */
+	for (uint32_t i = 0; i < m.rejects.n; i++)
+		assert_non_null(strstr(str_get(&m, m.rejects.v[i].reason), "id 'B2' occurs again"));
 	bool merged_check = false;
 	for (uint32_t i = 0; i < m.findings.n; i++)
 		merged_check |= strcmp(m.findings.v[i].check_key, "check.dubblett_sammanslagen") == 0;
@@ -250,7 +276,7 @@ static void test_fatal_missing_column(void **state)
 	memset(&err, 0, sizeof(err));
 	const char *inputs[] = { "/nonexistent/evb" };
 	model_init(&m, D("2026-11-22"));
-	assert_true(export_read(&m, tpl, inputs, 1, &err) < 0);
+	assert_true(export_read(&m, tpl, NULL, inputs, 1, &err) < 0);
 	model_release(&m);
 }
 
@@ -279,6 +305,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_values_validated),
 		cmocka_unit_test(test_duplicates),
+		cmocka_unit_test(test_long_value_in_message),
 		cmocka_unit_test(test_same_id_in_two_kinds),
 		cmocka_unit_test(test_related_order),
 		cmocka_unit_test(test_references),

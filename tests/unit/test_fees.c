@@ -199,7 +199,16 @@ static void test_leap_february(void **state)
 	assert_int_equal(mu_count_findings("check.taxa_saknas"), 1);
 	/* maxtaxa 2024: 0,5392 x 57 300 / 12 = 2 574,68 -> 2 575 kr */
 	assert_int_equal(rep.maxtaxa, 257500);
-	assert_int_equal(person_of(0)->omsorgsavgift, 0);
+	/* SPEC 5.3: the person's basis is incomplete: no Omsorgsbelopp,
+	 * Omsorgsavgift or Summa (never 0 kr), one decision named in Status,
+	 * counted in Sammanfattning and left out of its sums */
+	assert_int_equal(person_of(0)->missing, 1);
+	assert_true(person_of(0)->omsorgsbelopp == AMOUNT_UNKNOWN);
+	assert_true(person_of(0)->omsorgsavgift == AMOUNT_UNKNOWN);
+	assert_true(person_of(0)->summa == AMOUNT_UNKNOWN);
+	assert_int_equal(rep.incomplete, 1);
+	assert_int_equal(rep.sum_avgift, 0);
+	assert_int_equal(rep.sum_total, 0);
 	done();
 }
 
@@ -250,6 +259,67 @@ static void test_start_before_decision_and_before_order(void **state)
 	assert_int_equal(mu_count_findings("check.verkstallighet_fore_bestallning"), 1);
 	/* 6..31 October = 26 days */
 	assert_int_equal(row_of("B2")->days, 26);
+	done();
+}
+
+static void test_hemtjanst_ended_with_larm_kept(void **state)
+{
+	(void)state;
+	mu_start();
+	/* person 1: hemtjänst H1 executed to 2026-10-12 (Avslutad 2026-10-12);
+	 * larm L1 without slutdatum is delivered on 2026-10-13: the larm is
+	 * kept, "Avslut - trygghetslarm kvar", no slutfaktura */
+	uint32_t p1 = mu_person("194501121232", 'K', DATE_NONE);
+	uint32_t h1 = mu_beslut_of(p1, "H1", "SOL_HEMTJANST", D("2026-01-10"));
+	uint32_t l1 = mu_beslut_of(p1, "L1", "SOL_TRYGGHETSLARM", D("2026-01-10"));
+	mu_exec(h1, D("2026-01-15"), D("2026-10-12"));
+	mu_exec(l1, D("2026-01-15"), DATE_NONE);
+	/* person 2: hemtjänst and larm both ended 2026-10-20: no larm on
+	 * 2026-10-21, slutfaktura */
+	uint32_t p2 = mu_person("193802024327", 'M', DATE_NONE);
+	uint32_t h2 = mu_beslut_of(p2, "H2", "SOL_HEMTJANST", D("2026-01-10"));
+	uint32_t l2 = mu_beslut_of(p2, "L2", "SOL_TRYGGHETSLARM", D("2026-01-10"));
+	m.beslut.v[h2].avslutad_datum = m.beslut.v[l2].avslutad_datum = D("2026-10-20");
+	mu_exec(h2, D("2026-01-15"), DATE_NONE);
+	mu_exec(l2, D("2026-01-15"), DATE_NONE);
+	/* person 3: the larm ends 2026-10-31, after the hemtjänst (2026-10-05),
+	 * but is paused on 2026-10-06, the day after: not delivered, slutfaktura */
+	uint32_t p3 = mu_person("195212121213", 'K', DATE_NONE);
+	uint32_t h3 = mu_beslut_of(p3, "H3", "SOL_HEMTJANST", D("2026-01-10"));
+	uint32_t l3 = mu_beslut_of(p3, "L3", "SOL_TRYGGHETSLARM", D("2026-01-10"));
+	mu_exec(h3, D("2026-01-15"), D("2026-10-05"));
+	mu_exec(l3, D("2026-01-15"), D("2026-10-31"));
+	mu_paus(l3, D("2026-10-06"), D("2026-10-08"));
+	build(2026, 10);
+	assert_int_equal(row_of("H1")->events, FEE_AVSLUT_LARM);
+	assert_int_equal(row_of("L1")->events, 0);
+	assert_int_equal(row_of("H2")->events, FEE_AVSLUT);
+	assert_int_equal(row_of("L2")->events, FEE_AVSLUT);
+	assert_int_equal(row_of("H3")->events, FEE_AVSLUT);
+	done();
+}
+
+static void test_akut_three_working_days(void **state)
+{
+	(void)state;
+	mu_start();
+	/* written decision Mon 2026-10-12. From Tue 2026-10-06: Wed 07, Thu 08,
+	 * Fri 09, Mon 12 = 4 working days in (start, D]: akut finding. From
+	 * Wed 2026-10-07: Thu, Fri, Mon = 3 (the weekend does not count): the
+	 * general finding. A trygghetslarm from 2026-10-06 is no hemtjänst:
+	 * the general finding. */
+	uint32_t b1 = mu_beslut("B1", "SOL_HEMTJANST", D("2026-10-12"));
+	mu_exec(b1, D("2026-10-06"), DATE_NONE);
+	uint32_t b2 = mu_beslut("B2", "SOL_HEMTJANST", D("2026-10-12"));
+	mu_exec(b2, D("2026-10-07"), DATE_NONE);
+	uint32_t b3 = mu_beslut("B3", "SOL_TRYGGHETSLARM", D("2026-10-12"));
+	mu_exec(b3, D("2026-10-06"), DATE_NONE);
+	build(2026, 10);
+	assert_int_equal(mu_count_findings("check.akut_utan_beslut"), 1);
+	assert_int_equal(mu_count_findings("check.avgift_fore_beslut"), 2);
+	for (uint32_t i = 0; i < m.findings.n; i++)
+		if (strcmp(m.findings.v[i].check_key, "check.akut_utan_beslut") == 0)
+			assert_int_equal(m.findings.v[i].beslut, b1);
 	done();
 }
 
@@ -417,6 +487,8 @@ int main(void)
 		cmocka_unit_test(test_leap_february),
 		cmocka_unit_test(test_overlapping_executions_billed_once),
 		cmocka_unit_test(test_start_before_decision_and_before_order),
+		cmocka_unit_test(test_hemtjanst_ended_with_larm_kept),
+		cmocka_unit_test(test_akut_three_working_days),
 		cmocka_unit_test(test_cap_by_avgiftsutrymme_and_meals_on_top),
 		cmocka_unit_test(test_replacing_decision_and_last_execution_end),
 		cmocka_unit_test(test_change_of_utforare_is_not_an_end),

@@ -538,6 +538,75 @@ static void test_continuation_sheets(void **state)
 	output_list_release(&outs);
 }
 
+/* The look of a sheet (templates/looks.csv, SPEC 5): identifying columns
+ * frozen and repeated on printed pages, wrapped texts with row heights set
+ * by evb, no autofilter on key/value sheets, a totals row outside the
+ * filter, money as kronor, print set-up and page texts. Read back by
+ * sheet_check.py "look". */
+static void test_look(void **state)
+{
+	(void)state;
+	struct evb_error err = { 0 };
+	struct output_list outs = { 0 };
+	struct book *b = book_open(dir, "look", "T", D("2026-09-30"), false, &err);
+	assert_non_null(b);
+	struct page_texts pt = { .head_left = "Ö & Co kommun", .head_center = "Rapport 2026Q3",
+				 .foot_left = "Utvärderingsdatum 2026-09-30", .page = "Sida",
+				 .of = "av" };
+	assert_int_equal(book_set_page_texts(b, &pt, &err), 0);
+	/* wide: 3 + 20 columns of 40 characters, too wide for a landscape
+	 * page at 70 %; column B identifies, column C wraps at 10 */
+	static const char *const hw[23] = {
+		"Rapporttyp", "Personnummer", "Text", "Dagar sedan beslut eller avbrott",
+		"E", "F", "G", "H", "I", "J", "K", "L", "M", "N", "O", "P", "Q", "R", "S",
+		"T", "U", "V", "Belopp (kr)",
+	};
+	struct sheet_look look = { .id_first = 1, .nid = 1 };
+	look.wrap[2] = 10;
+	struct sheet *s = book_add_sheet_look(b, "Bred", hw, 23, &look, &err);
+	assert_non_null(s);
+	static char word64[65], long_text[2001];
+	memset(word64, 'x', 64);
+	memset(long_text, 'y', 2000);
+	for (size_t i = 9; i < 2000; i += 10)
+		long_text[i] = ' ';
+	const char *texts[4] = { "kort", "aaaa bbbb cccc dddd", word64, long_text };
+	for (int r = 0; r < 4; r++) {
+		struct cell row[23];
+		row[0] = cell_text("Nyrapportering");
+		row[1] = cell_text("19500101-1234");
+		row[2] = cell_text(texts[r]);
+		for (int c = 3; c < 22; c++)
+			row[c] = cell_text("fyrtio tecken fyrtio tecken fyrtio tecke");
+		row[22] = cell_money(1487500);
+		assert_int_equal(sheet_add_row(s, row, &err), 0);
+	}
+	assert_int_equal(sheet_end_filter(s, &err), 0);
+	assert_int_not_equal(sheet_end_filter(s, &err), 0);   /* once */
+	struct cell total[23];
+	for (int c = 0; c < 23; c++)
+		total[c] = cell_blank();
+	total[0] = cell_text("Totalt");
+	total[22] = cell_money(AMOUNT_UNKNOWN);
+	assert_int_equal(sheet_add_row(s, total, &err), 0);
+	/* narrow key/value sheet */
+	static const char *const hk[2] = { "Uppgift", "Värde" };
+	struct sheet_look kv = { .key_value = true };
+	s = book_add_sheet_look(b, "Nyckel", hk, 2, &kv, &err);
+	assert_non_null(s);
+	struct cell row[2] = { cell_text("Prisbasbelopp (kr)"), cell_money(5920000) };
+	assert_int_equal(sheet_add_row(s, row, &err), 0);
+	/* identifying columns must leave a column to scroll */
+	struct sheet_look bad = { .id_first = 1, .nid = 1 };
+	assert_null(book_add_sheet_look(b, "Fel", hk, 2, &bad, &err));
+	int ret = book_close(b, &outs, &err);
+	if (ret)
+		fprintf(stderr, "%s\n", err.message);
+	assert_int_equal(ret, 0);
+	client_check(outs.paths[0], "look");
+	output_list_release(&outs);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -557,6 +626,7 @@ int main(void)
 		cmocka_unit_test(test_csv_file_names),
 		cmocka_unit_test(test_failed_close_leaves_nothing),
 		cmocka_unit_test(test_atomic_file),
+		cmocka_unit_test(test_look),
 	};
 	return cmocka_run_group_tests(tests, setup, teardown);
 }

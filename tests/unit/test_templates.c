@@ -6,6 +6,7 @@
 #include "testutil.h"
 #include "calendar.h"
 #include "model.h"
+#include "sheet.h"
 #include "templates.h"
 #include "template_keys.h"
 
@@ -13,8 +14,8 @@
 #define FIXTURES "fixtures/templates"
 
 static const char *const template_files[] = {
-	"insatser.csv", "skal.csv", "texts.csv", "layouts.csv", "taxor.csv",
-	"maxtaxa.csv",
+	"insatser.csv", "skal.csv", "texts.csv", "layouts.csv", "looks.csv", "taxor.csv",
+	"maxtaxa.csv", "meddelande.csv",
 };
 
 /* ---- helpers --------------------------------------------------------------------- */
@@ -365,7 +366,7 @@ static void test_ivo_layout_is_spec_5_1(void **state)
 		"Personnummer", "Namn", "Kön", "Lagrum", "Insats", "Beslut-id",
 		"Beslutsdatum", "Förhandsbesked", "Avbrottsdatum", "Tremånadersdatum",
 		"Meddelande senast", "Verkställt datum", "Avslutat datum", "Avslutsorsak",
-		"Väntetid dagar", "Huvudsakligt skäl", "Orsak", "Senaste erbjudande",
+		"Väntetid (dagar)", "Huvudsakligt skäl", "Orsak", "Senaste erbjudande",
 		"Tackat nej", "Tidigare beslut", "Första beslutsdatum i kedjan", "Utförare",
 		"Skyddade personuppgifter", "Sammanfattning",
 	};
@@ -790,6 +791,69 @@ static void test_extra_text_key_is_fine(void **state)
 	tdir_remove(&d);
 }
 
+/* ---- looks.csv ---------------------------------------------------------------------- */
+
+/* The real looks: Individrapporter is identified by Personnummer and Namn
+ * (columns 5-6, frozen with the four left of them), its long texts wrap;
+ * Sammanfattning is a key/value sheet; a sheet not listed is a plain
+ * table. */
+static void test_looks_of_real_templates(void **state)
+{
+	(void)state;
+	struct templates *t = load_real();
+	static const char *const keys[] = { "rapporttyp", "meddelanderubrik", "ansvarig",
+					    "ivo_id", "personnummer", "namn", "kon",
+					    "sammanfattning" };
+	struct sheet_look look;
+	struct evb_error err = { 0 };
+	assert_int_equal(templates_look(t, "ivo", "individrapporter", keys, 8, &look, &err), 0);
+	assert_int_equal(look.id_first, 4);
+	assert_int_equal(look.nid, 2);
+	assert_false(look.key_value);
+	assert_int_equal(look.wrap[7], 90);
+	assert_int_equal(look.wrap[6], 0);
+	static const char *const kv[] = { "uppgift", "varde" };
+	assert_int_equal(templates_look(t, "avgift", "sammanfattning", kv, 2, &look, &err), 0);
+	assert_true(look.key_value);
+	assert_int_equal(look.nid, 0);
+	/* identifying columns apart from each other: a template error */
+	static const char *const apart[] = { "personnummer", "kon", "namn", "lagrum" };
+	assert_int_equal(templates_look(t, "ivo", "individrapporter", apart, 4, &look, &err),
+			 EVB_ETEMPLATE);
+	assert_non_null(strstr(err.message, "not next to"));
+	/* the last column identifying: nothing left to scroll */
+	static const char *const last[] = { "kon", "personnummer" };
+	assert_int_equal(templates_look(t, "ivo", "individrapporter", last, 2, &look, &err),
+			 EVB_ETEMPLATE);
+	templates_free(t);
+}
+
+static void test_broken_looks(void **state)
+{
+	(void)state;
+	static const struct {
+		const char *line, *msg;
+	} cases[] = {
+		{ "ivo;individrapporter;namn;id;7", "wrap width (8 to 120)" },
+		{ "ivo;individrapporter;namn;id;121", "wrap width (8 to 120)" },
+		{ "ivo;individrapporter;namn;id;x", "wrap width" },
+		{ "ivo;sammanfattning;;tabell;20", "wrap width" },
+		{ "ivo;individrapporter;namn;fet;", "unknown look 'fet' for a column" },
+		{ "ivo;individrapporter;;id;", "unknown look 'id' for a sheet" },
+		{ "ivo;individrapporter;finns_inte;text;", "is not in layouts.csv" },
+		{ "ivo;inget_blad;;tabell;", "is not in layouts.csv" },
+		{ "ivo;individrapporter;Namn;text;", "may only hold" },
+		{ "ivo;individrapporter;sammanfattning;text;40", "twice (first on line" },
+	};
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		struct tdir d;
+		tdir_make(&d);
+		long line = tdir_append_line(&d, "looks.csv", cases[i].line);
+		expect_broken(&d, "looks.csv", line, cases[i].msg);
+		tdir_remove(&d);
+	}
+}
+
 /* ---- broken templates: layouts.csv -------------------------------------------------- */
 
 static void test_missing_required_column(void **state)
@@ -1001,6 +1065,64 @@ static void test_maxtaxa_year_twice_and_bad_numbers(void **state)
 	tdir_remove(&d);
 }
 
+/* ---- meddelande.csv ---------------------------------------------------------------- */
+
+/* The real body: the journal note's heading first; a line whose fields
+ * are all empty is left out; a protected person gets the IVO-id and the
+ * pointer to the journal, never name and personnummer. */
+static void test_message_body_layout(void **state)
+{
+	(void)state;
+	struct evb_error err = { 0 };
+	struct templates *t = templates_load(REAL_DIR, &err);
+	assert_non_null(t);
+	const char *v[MF__N] = { 0 };
+	v[MF_NAMN] = "Holm, Greta";
+	v[MF_PERSONNUMMER] = "19410602-2207";
+	v[MF_IVO_ID] = "19410602-T586";
+	v[MF_INSATS] = "Hemtjänst";
+	v[MF_LAGRUM] = "SoL";
+	v[MF_BESLUTSDATUM] = "2026-05-10";
+	v[MF_KONTAKT] = "2026-06-01: Samtal med dottern";
+	char buf[1024];
+	assert_int_equal(templates_message(t, false, v, buf, sizeof(buf)), 0);
+	static const char head[] = "Ej verkställda beslut\nGäller: Holm, Greta, 19410602-2207\n";
+	assert_true(strncmp(buf, head, strlen(head)) == 0);
+	assert_non_null(strstr(buf, "\nInsats: Hemtjänst (SoL)\n"));
+	assert_non_null(strstr(buf, "\nSenaste kontakt: 2026-06-01: Samtal med dottern"));
+	/* no value: no line */
+	assert_null(strstr(buf, "Avbrottsdatum"));
+	assert_null(strstr(buf, "Skyddade personuppgifter"));
+	assert_null(strstr(buf, "IVO-id"));
+	assert_int_equal(buf[strlen(buf) - 1] != '\n', 1);
+
+	assert_int_equal(templates_message(t, true, v, buf, sizeof(buf)), 0);
+	assert_non_null(strstr(buf, "Gäller: Skyddad identitet, IVO-id 19410602-T586\n"
+				    "Skyddade personuppgifter: Ja\n"));
+	assert_null(strstr(buf, "Holm"));
+	assert_null(strstr(buf, "19410602-2207"));
+	assert_non_null(strstr(buf, "se journalen"));
+
+	/* too small a buffer is said, not overrun */
+	assert_int_equal(templates_message(t, false, v, buf, 20), EVB_ETOOBIG);
+	assert_int_equal(strlen(buf), 19);
+	templates_free(t);
+}
+
+static void test_message_template_checked(void **state)
+{
+	(void)state;
+	struct tdir d;
+	tdir_make(&d);
+	long line = tdir_append_line(&d, "meddelande.csv", ";Okänt: {okand}");
+	expect_broken(&d, "meddelande.csv", line, "unknown field '{okand}'");
+	line = tdir_edit_line(&d, "meddelande.csv", ";Okänt", ";Trasig: {namn");
+	expect_broken(&d, "meddelande.csv", line, "'{' without '}'");
+	line = tdir_edit_line(&d, "meddelande.csv", ";Trasig", "hemlig;Text");
+	expect_broken(&d, "meddelande.csv", line, "unknown villkor 'hemlig'");
+	tdir_remove(&d);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -1045,6 +1167,8 @@ int main(void)
 		cmocka_unit_test(test_missing_required_column),
 		cmocka_unit_test(test_missing_sheet_name_row),
 		cmocka_unit_test(test_duplicate_layout_entry),
+		cmocka_unit_test(test_looks_of_real_templates),
+		cmocka_unit_test(test_broken_looks),
 		cmocka_unit_test(test_duplicate_header_in_sheet),
 		cmocka_unit_test(test_duplicate_sheet_name_in_book),
 		cmocka_unit_test(test_sheet_name_rules),
@@ -1054,6 +1178,8 @@ int main(void)
 		cmocka_unit_test(test_taxa_rows_checked),
 		cmocka_unit_test(test_maxtaxa_checked_against_formula),
 		cmocka_unit_test(test_maxtaxa_year_twice_and_bad_numbers),
+		cmocka_unit_test(test_message_body_layout),
+		cmocka_unit_test(test_message_template_checked),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

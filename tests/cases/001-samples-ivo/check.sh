@@ -9,8 +9,8 @@ out = sys.argv[1] + "/ivo-2026Q3/"
 wb = openpyxl.load_workbook(out + "ivo-2026Q3.xlsx")
 assert wb.sheetnames[:2] == ["Individrapporter", "Meddelanden"], wb.sheetnames
 ws = wb["Individrapporter"]
-assert ws.freeze_panes == "A2", ws.freeze_panes
-assert ws.auto_filter.ref.startswith("A1:AB"), ws.auto_filter.ref
+assert ws.freeze_panes == "G2", ws.freeze_panes   # Rapporttyp..Namn identify a row
+assert ws.auto_filter.ref.startswith("A1:AF"), ws.auto_filter.ref
 assert ws["A1"].font.b and ws["A1"].value == "Rapporttyp"
 assert isinstance(ws["K2"].value, datetime.datetime) and ws["K2"].number_format == "yyyy-mm-dd"
 assert isinstance(ws["S2"].value, (int, float))
