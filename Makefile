@@ -8,7 +8,7 @@
 CC       ?= gcc
 PKGS     := libxlsxwriter-dev libcsv-dev libxml2-dev libcmocka-dev libssl-dev \
             libjansson-dev pkg-config libxml2-utils python3-openpyxl time valgrind \
-            libreoffice-calc-nogui poppler-utils mandoc man-db
+            libreoffice-calc-nogui poppler-utils mandoc man-db libminizip-dev
 FUZZ_PKGS := clang libclang-rt-14-dev
 WARN     := -std=c11 -Wall -Wextra -Werror -Wstrict-prototypes -Wvla \
             -Wwrite-strings -Werror=implicit-function-declaration
@@ -167,19 +167,29 @@ unit: $(TESTS)
 e2e: build/asan/evb
 	@tests/e2e/run.sh build/asan/evb
 
-# Deterministic synthetic export sets of BENCH_SIZES decisions (generated
-# once into build/bench/data-<size>/), evb check, ivo, fees and meals timed
-# against the parse floor (libcsv alone over the same files): a table, the
-# ratios and the targets. BENCH_RUNS runs per command, the median shown.
+# Deterministic synthetic export sets of BENCH_SIZES decisions, as CSV and
+# as one XML file (generated once into build/bench/), every command timed
+# against the limit of its libraries: the read floor (libcsv, or libxml2's
+# reader with the schema, alone over the same input) plus the write floor
+# (libxlsxwriter writing the same workbooks again, fsynced and read back).
+# One table with the ratios and the targets; BENCH_RUNS runs each, the
+# median shown. See README "Performance".
 BENCH_SIZES ?= 1000000 5000000
 BENCH_RUNS  ?= 3
+BENCH_TOOLS := build/bench/parse_floor build/bench/xml_floor build/bench/write_floor
 bench: deps
-	$(MAKE) build/evb build/bench/parse_floor
-	tests/bench/bench.sh build/evb build/bench/parse_floor "$(BENCH_SIZES)" $(BENCH_RUNS)
+	$(MAKE) build/evb $(BENCH_TOOLS)
+	tests/bench/bench.sh build/evb build/bench "$(BENCH_SIZES)" $(BENCH_RUNS)
 
 build/bench/parse_floor: tests/bench/parse_floor.c
 	@mkdir -p build/bench
 	$(CC) -O2 -std=c11 -Wall -Wextra -Werror $< -o $@ -lcsv
+build/bench/xml_floor: tests/bench/xml_floor.c
+	@mkdir -p build/bench
+	$(CC) -O2 -std=c11 -Wall -Wextra -Werror $(XML_CFLAGS) $< -o $@ -lxml2
+build/bench/write_floor: tests/bench/write_floor.c
+	@mkdir -p build/bench
+	$(CC) -O2 -std=c11 -Wall -Wextra -Werror $< -o $@ -lxlsxwriter -lminizip -lz
 
 clean:
 	rm -rf build

@@ -60,6 +60,8 @@ struct engine {
 	bool in_quote;          /* quote parity of the open record */
 	bool skipping;          /* dropping the rest of an over-long record */
 	bool skip_line;         /* dropping the rest of a line after a bad quote */
+	bool nul_seen;          /* a line of the open record holds a NUL byte:
+				 * only then are its fields searched for one */
 	struct record rec;
 	int stop;               /* non-zero: a callback asked to stop */
 	/* what to do with a complete record */
@@ -182,7 +184,7 @@ static void cb_field(void *field, size_t len, void *data)
 	if (len > EVB_MAX_FIELD) {
 		set_problem(r, "reject.field_too_long", idx);
 		len = FIELD_KEPT;       /* the start, to show */
-	} else if (memchr(s, '\0', len)) {
+	} else if (e->nul_seen && memchr(s, '\0', len)) {
 		set_problem(r, "reject.nul_byte", idx);
 	}
 	if (e->trim_all) {
@@ -232,6 +234,7 @@ static void cb_record(int term, void *data)
 	rec_reset(&e->rec);
 	e->between = true;
 	e->in_quote = false;
+	e->nul_seen = false;
 }
 
 /* ---- feeding ------------------------------------------------------------ */
@@ -256,6 +259,7 @@ static int lose_record(struct engine *e)
 	rec_reset(&e->rec);
 	e->between = true;
 	e->in_quote = false;
+	e->nul_seen = false;
 	return ret;
 }
 
@@ -291,6 +295,8 @@ static int feed(struct engine *e, const char *s, size_t len)
 		return 0;
 	}
 	e->in_quote ^= odd_quotes(s, len);
+	if (!e->nul_seen && memchr(s, '\0', len))
+		e->nul_seen = true;
 	size_t done = csv_parse(&e->p, s, len, cb_field, cb_record, e);
 	if (e->stop)
 		return e->stop;
@@ -596,6 +602,7 @@ static int export_record(struct engine *e)
 		if (c < 0)
 			continue;
 		row.val[c] = r->buf + r->off[i];
+		row.vlen[c] = (i + 1 < r->n ? r->off[i + 1] : r->len) - r->off[i] - 1;
 		row.vline[c] = r->line[i];
 	}
 	x->info->records++;

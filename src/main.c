@@ -7,6 +7,7 @@
 #include "commands.h"
 #include "diag.h"
 #include "evb.h"
+#include "phase.h"
 #include "xml_in.h"
 
 static void usage(FILE *f)
@@ -22,6 +23,7 @@ static void usage(FILE *f)
 int main(int argc, char **argv)
 {
 	int status = 2;
+	phase_mark(PHASE_SETUP);
 	/* The record arrays grow by doubling: from 1 MiB on they are mapped
 	 * pages of their own, which realloc moves without a copy and free gives
 	 * back. (glibc raises this threshold as big blocks are freed, and then
@@ -47,6 +49,8 @@ int main(int argc, char **argv)
 			return 2;
 		}
 		status = cmd->fn(argc - 1, argv + 1);
+		phase_mark(PHASE_WRITE);        /* the manifest, and freeing */
+		phase_report();
 	}
 	xml_in_cleanup();
 	if (fflush(stdout) != 0 || ferror(stdout)) {

@@ -103,7 +103,7 @@ static int intern_setup(struct intern *in)
 {
 	in->cap = 1 << 16;
 	in->buf = malloc(in->cap);
-	in->nslots = INTERN_FIRST_SLOTS;
+	in->nslots = in->nslots > INTERN_FIRST_SLOTS ? in->nslots : INTERN_FIRST_SLOTS;
 	in->slots = malloc(in->nslots * sizeof(*in->slots));
 	in->tags = calloc(in->nslots, 1);
 	if (!in->buf || !in->slots || !in->tags)
@@ -123,6 +123,12 @@ static size_t hash_slot(uint64_t h, size_t nslots)
 	return (size_t)(((h >> 32) * (uint64_t)nslots) >> 32);
 }
 
+/*
+ * Grows the table by half. The strings are taken from the buffer in the
+ * order they were stored (every string in it is in the table until the
+ * seal), so the buffer is read from start to end instead of at random
+ * places, one cache miss per slot.
+ */
 static bool intern_rehash(struct intern *in)
 {
 	size_t n = in->nslots + in->nslots / 2;
@@ -135,17 +141,18 @@ static bool intern_rehash(struct intern *in)
 		free(nt);
 		return false;
 	}
-	for (size_t i = 0; i < in->nslots; i++) {
-		if (!in->tags[i])
-			continue;
-		uint32_t off = in->slots[i];
+	/* offset 0 is ""; then a flags byte, the string and its NUL */
+	for (size_t p = 1; p < in->len;) {
+		uint32_t off = (uint32_t)p + 1;
 		const char *s = in->buf + off;
-		uint64_t h = hash_bytes(s, strlen(s));
+		size_t len = strlen(s);
+		uint64_t h = hash_bytes(s, len);
 		size_t j = hash_slot(h, n);
 		while (nt[j])
 			j = j + 1 == n ? 0 : j + 1;
 		ns[j] = off;
-		nt[j] = in->tags[i];
+		nt[j] = hash_tag(h);
+		p = off + len + 1;
 	}
 	free(in->slots);
 	free(in->tags);
@@ -219,6 +226,21 @@ str_ref intern_str(struct intern *in, const char *s, size_t len)
 		in->used++;
 	}
 	return off;
+}
+
+void intern_prefetch(const struct intern *in, const char *s, size_t len)
+{
+	if (len == 0 || !in->slots || in->sealed)
+		return;
+	size_t j = hash_slot(hash_bytes(s, len), in->nslots);
+	__builtin_prefetch(&in->tags[j]);
+	__builtin_prefetch(&in->slots[j]);
+}
+
+void intern_expect(struct intern *in, size_t n)
+{
+	if (!in->buf && n <= UINT32_MAX / 5 * 4)
+		in->nslots = n + n / 4;
 }
 
 void intern_seal(struct intern *in)

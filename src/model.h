@@ -255,6 +255,12 @@ void model_init(struct model *m, evb_date asof);
 void model_release(struct model *m);
 
 str_ref intern_str(struct intern *in, const char *s, size_t len);
+/* Starts loading the part of the table where s would be looked up. */
+void intern_prefetch(const struct intern *in, const char *s, size_t len);
+/* Before the first string: about n strings will be interned, so the table
+ * starts that large instead of growing to it (each growth reads every
+ * string again, and for a moment holds the old table and the new). */
+void intern_expect(struct intern *in, size_t n);
 /* Gives the look-up table back once the export is read: the strings the
  * records compare by reference are all in. A string interned after this
  * is a text to show (a reason, a detail): it is appended, not looked up,

@@ -641,11 +641,14 @@ const struct row *profile_apply(const struct profile *p, const struct row *in,
 		const char *code = find_code(p, k, c, v);
 		if (code) {
 			out->row.val[c] = code;
+			out->row.vlen[c] = strlen(code);
 			continue;
 		}
 		const struct date_format *f = &p->format[k][c];
-		if (f->set && convert_date(f, v, asof, out->date[c], sizeof(out->date[c])))
+		if (f->set && convert_date(f, v, asof, out->date[c], sizeof(out->date[c]))) {
 			out->row.val[c] = out->date[c];
+			out->row.vlen[c] = strlen(out->date[c]);
+		}
 	}
 	return &out->row;
 }

@@ -1,15 +1,27 @@
 /* Progress on stderr (see progress.h). */
 #include "progress.h"
 
+#include <pthread.h>
+#include <stdlib.h>
 #include <string.h>
 #include <time.h>
 #include <unistd.h>
 
+/* The readers run on a second thread (relay.c) and call progress_at
+ * there, while messages on this one clear the line: one lock for all. */
+static pthread_mutex_t lock = PTHREAD_MUTEX_INITIALIZER;
 static FILE *out;                   /* NULL: off */
 static uint64_t (*clock_ms)(void);
 static bool shown;                  /* a line is on the screen */
 static char phase[16], file[96];
 static uint64_t size, start_ms, last_ms;
+
+/* A default mutex fails only on a programming error: stop there. */
+static void must(int rc)
+{
+	if (rc != 0)
+		abort();
+}
 
 static uint64_t monotonic_ms(void)
 {
@@ -24,11 +36,22 @@ void progress_enable(bool wanted)
 	progress_set_output(wanted && isatty(STDERR_FILENO) ? stderr : NULL, NULL);
 }
 
+static void clear_locked(void)
+{
+	if (!out || !shown)
+		return;
+	fputs("\r\033[K", out);
+	fflush(out);
+	shown = false;
+}
+
 void progress_set_output(FILE *f, uint64_t (*now)(void))
 {
-	progress_clear();
+	must(pthread_mutex_lock(&lock));
+	clear_locked();
 	out = f;
 	clock_ms = now ? now : monotonic_ms;
+	must(pthread_mutex_unlock(&lock));
 }
 
 /* Copies at most n - 1 bytes of s, cut on a UTF-8 character boundary,
@@ -65,36 +88,40 @@ static void show(uint64_t bytes, uint64_t records, uint64_t now)
 
 void progress_start(const char *ph, const char *f, uint64_t total)
 {
-	if (!out)
-		return;
-	copy_text(phase, sizeof(phase), ph);
-	copy_text(file, sizeof(file), f);
-	size = total;
-	start_ms = clock_ms();
-	show(0, 0, start_ms);
+	must(pthread_mutex_lock(&lock));
+	if (out) {
+		copy_text(phase, sizeof(phase), ph);
+		copy_text(file, sizeof(file), f);
+		size = total;
+		start_ms = clock_ms();
+		show(0, 0, start_ms);
+	}
+	must(pthread_mutex_unlock(&lock));
 }
 
 void progress_at(uint64_t bytes, uint64_t records)
 {
-	if (!out || !phase[0])   /* no phase started (e.g. templates loading) */
-		return;
-	uint64_t now = clock_ms();
-	if (now - last_ms < 1000 / PROGRESS_PER_SECOND)
-		return;
-	show(bytes, records, now);
+	must(pthread_mutex_lock(&lock));
+	/* nothing without a phase started (e.g. while templates load) */
+	if (out && phase[0]) {
+		uint64_t now = clock_ms();
+		if (now - last_ms >= 1000 / PROGRESS_PER_SECOND)
+			show(bytes, records, now);
+	}
+	must(pthread_mutex_unlock(&lock));
 }
 
 void progress_clear(void)
 {
-	if (!out || !shown)
-		return;
-	fputs("\r\033[K", out);
-	fflush(out);
-	shown = false;
+	must(pthread_mutex_lock(&lock));
+	clear_locked();
+	must(pthread_mutex_unlock(&lock));
 }
 
 void progress_end(void)
 {
+	must(pthread_mutex_lock(&lock));
 	phase[0] = '\0';
-	progress_clear();
+	clear_locked();
+	must(pthread_mutex_unlock(&lock));
 }

@@ -17,6 +17,7 @@ struct row {
 	 * string trimmed of surrounding spaces and tabs (may be "").
 	 * Values are valid only during the callback. */
 	const char *val[SCHEMA_MAX_COLUMNS];
+	size_t vlen[SCHEMA_MAX_COLUMNS]; /* strlen of each value (0 when absent) */
 	long vline[SCHEMA_MAX_COLUMNS];  /* line where each value starts */
 };
 

@@ -17,6 +17,7 @@
 #include "field.h"
 #include "hash.h"
 #include "personnr.h"
+#include "phase.h"
 #include "profile.h"
 #include "progress.h"
 #include "run.h"
@@ -251,8 +252,10 @@ int run_load(struct run *r)
 {
 	struct evb_error err = { 0 };
 	model_init(&r->model, r->eval);
+	phase_mark(PHASE_SETUP);
 	int ret = export_read(&r->model, r->templates, r->profile,
 			      (const char *const *)r->opts.inputs, r->opts.ninputs, &err);
+	phase_mark(PHASE_READ);
 	if (!ret && checks_run(&r->model))
 		ret = evb_error_set(&err, EVB_ENOMEM, NULL, 0, NULL, "out of memory");
 	if (ret) {
@@ -274,6 +277,7 @@ int run_load(struct run *r)
 	if (m->rejects.n > REJECTS_SHOWN)
 		diag_msg("%u more rejected records: see the sheet 'Avvisade rader'",
 			 m->rejects.n - REJECTS_SHOWN);
+	phase_mark(PHASE_CHECKS);
 	return 0;
 }
 
@@ -338,6 +342,7 @@ static struct book *open_run_book(struct run *r, const char *book, const char *n
 	char key[64];
 	snprintf(key, sizeof(key), "title.%s", book);
 	struct evb_error err = { 0 };
+	phase_mark(PHASE_COMPUTE);
 	const char *title = templates_text(r->templates, key);
 	struct book *b = small
 		? book_open_small(r->dir, name, title, r->eval, r->opts.csv, &err)
@@ -671,6 +676,7 @@ int run_close_book(struct run *r, struct book *b)
 	progress_end();
 	if (ret)
 		diag_error(&err);
+	phase_mark(PHASE_WRITE);
 	return ret;
 }
 

@@ -767,8 +767,10 @@ static int record_end(struct rd *rd, struct evb_error *err)
 		ret = emit_problem(rd);
 		goto out;
 	}
-	for (int c = 0; c < SCHEMA_MAX_COLUMNS; c++)
+	for (int c = 0; c < SCHEMA_MAX_COLUMNS; c++) {
 		rd->row.val[c] = rd->present[c] ? (rd->vals[c].p ? rd->vals[c].p : "") : NULL;
+		rd->row.vlen[c] = rd->present[c] ? rd->vals[c].len : 0;
+	}
 	if (rd->info)
 		rd->info->records++;
 	ret = rd->sink->row(rd->sink->ctx, &rd->row);
@@ -1145,6 +1147,9 @@ int xml_in_read(struct xml_in *x, const char *path, const char *display,
 		ret = evb_error_set(err, EVB_ENOMEM, display, 0, NULL, "out of memory");
 		goto out;
 	}
+	/* libxml2's generic error handler belongs to the thread (xml_in_new
+	 * set it on the thread that made x): this one must not print either */
+	xmlSetGenericErrorFunc(NULL, quiet_generic);
 	xmlResetLastError();
 	/* the read callback is called from here on; no close callback: the
 	 * file is closed below */

@@ -1,88 +1,116 @@
 #!/usr/bin/env bash
-# make bench: times evb on deterministic synthetic export sets and prints a
-# table with the targets of the scale issue.
+# make bench: times evb on deterministic synthetic export sets against the
+# limit of its own libraries (SPEC 7) and prints one table.
 #
-#   tests/bench/bench.sh EVB PARSE_FLOOR "SIZES" RUNS
+#   tests/bench/bench.sh EVB TOOLDIR "SIZES" RUNS
 #
-# SIZES are numbers of decisions (about; the generator makes 1.5 decisions
-# per person). Each set is generated once into build/bench/data-<size>/
-# (tests/gen/gen_export.py --bench, seed 7) and reused. Every command runs
-# RUNS times; the table shows the median wall time and the largest peak
-# memory (/usr/bin/time). The parse floor is tests/bench/parse_floor.c:
-# libcsv over the same files with empty callbacks.
+# TOOLDIR holds parse_floor, xml_floor and write_floor. SIZES are
+# numbers of decisions (about; the generator makes 1.5 decisions per
+# person). Each set is generated once into build/bench/data-<size>/ (CSV,
+# tests/gen/gen_export.py --bench, seed 7) and build/bench/xml-<size>/
+# (the same records as one XML file) and reused. For each size, input
+# format and command, evb runs RUNS times (the median wall time, the largest
+# peak memory with /usr/bin/time, the read phase from EVB_PHASES=1), and so
+# do the floors:
+#   read floor   CSV: parse_floor (libcsv over the files, empty callbacks);
+#                XML: xml_floor (libxml2's reader with the schema, no other work)
+#   write floor  write_floor over the workbooks that run of evb wrote: the
+#                same sheets, cells, values and formats written again with
+#                libxlsxwriter in the same mode, fsynced and read back
+# limit = read floor + write floor; the targets are those of the speed
+# issue: wall <= 1.5 x limit, read phase <= 2 x read floor, peak memory
+# <= 400 bytes a decision, time at the largest size / time at the smallest
+# <= 5.3 x for 5 times the decisions. The table is printed by table.awk
+# from build/bench/results.txt (run it again to print it again); each
+# command's phase times (EVB_PHASES=1) are kept in
+# build/bench/phases-<size>-<format>-<command>.txt and the shape of what it
+# wrote in build/bench/shape-<size>-<format>-<command>.txt.
 set -eu
-evb=$1 floor=$2 sizes=$3 runs=$4
+evb=$1 bin=$2 sizes=$3 runs=$4
 root=$(cd "$(dirname "$0")/../.." && pwd)
 cd "$root"
 conf=samples/evb.conf
-results=build/bench/results.txt
+work=build/bench
+results=$work/results.txt
+mkdir -p "$work"
 : >"$results"
 
 median() { sort -n | awk '{a[NR]=$1} END {print a[int((NR + 1) / 2)]}'; }
 
-# measure NAME SIZE CMD...: RUNS runs; appends "size name median_s peak_kib"
-measure() {
-	local name=$1 size=$2
-	shift 2
-	local times=() peak=0 i t m
+# gen SIZE: the CSV and XML sets of about SIZE decisions
+gen() {
+	local size=$1 data=$work/data-$1 xml=$work/xml-$1
+	if [ ! -f "$data/.done" ] || [ ! -f "$xml/.done" ]; then
+		rm -rf "$data" "$xml"
+		mkdir -p "$xml"
+		echo "bench: generating about $size decisions into $data and $xml ..."
+		/usr/bin/python3 tests/gen/gen_export.py --out "$data" --persons $((size * 2 / 3)) \
+			--seed 7 --bench --xml "$xml/export.xml" >"$data.log"
+		cp "$data.log" "$xml/.done"
+		mv "$data.log" "$data/.done"
+	fi
+}
+
+# floor_read FORMAT SIZE: appends "size format floor median_s"
+floor_read() {
+	local fmt=$1 size=$2 times=() i
 	for ((i = 0; i < runs; i++)); do
-		rm -rf build/bench/out && mkdir -p build/bench/out
-		/usr/bin/time -f '%e %M' -o build/bench/time.txt "$@" >/dev/null 2>build/bench/stderr.txt ||
-			{ s=$?; [ $s -eq 1 ] || { echo "bench: $name failed ($s):"; tail -5 build/bench/stderr.txt; exit 1; }; }
-		read -r t m <build/bench/time.txt
-		times+=("$t")
-		[ "$m" -gt "$peak" ] && peak=$m
+		if [ "$fmt" = csv ]; then
+			/usr/bin/time -f %e -o "$work/time.txt" "$bin/parse_floor" "$work/data-$size"/*.csv >/dev/null
+		else
+			/usr/bin/time -f %e -o "$work/time.txt" "$bin/xml_floor" templates/evb-export.xsd \
+				"$work/xml-$size/export.xml" >/dev/null
+		fi
+		times+=("$(cat "$work/time.txt")")
 	done
-	echo "$size $name $(printf '%s\n' "${times[@]}" | median) $peak" >>"$results"
+	echo "$size $fmt floor $(printf '%s\n' "${times[@]}" | median)" >>"$results"
+}
+
+# measure FORMAT SIZE NAME ARGS...: RUNS runs of evb and of the write floor;
+# appends "size format name wall_s peak_kib read_s write_floor_s"
+measure() {
+	local fmt=$1 size=$2 name=$3
+	shift 3
+	local in=$work/data-$size
+	[ "$fmt" = xml ] && in=$work/xml-$size
+	local walls=() reads=() floors=() peak=0 i t m
+	for ((i = 0; i < runs; i++)); do
+		rm -rf "$work/out" "$work/floor" && mkdir -p "$work/out" "$work/floor"
+		EVB_PHASES=1 /usr/bin/time -f '%e %M' -o "$work/time.txt" "$evb" "$name" "$@" \
+			--quiet --in "$in" --config $conf --out "$work/out" >/dev/null 2>"$work/stderr.txt" ||
+			{ s=$?; [ $s -eq 1 ] || { echo "bench: $name failed ($s):"; tail -5 "$work/stderr.txt"; exit 1; }; }
+		read -r t m <"$work/time.txt"
+		walls+=("$t")
+		[ "$m" -gt "$peak" ] && peak=$m
+		reads+=("$(awk '$2 == "phase" && $3 == "read" {print $4}' "$work/stderr.txt")")
+		grep -E '^evb: (phase|read cpu)' "$work/stderr.txt" >"$work/phases-$size-$fmt-$name.txt"
+		# the workbooks in the order evb wrote them
+		mapfile -t books < <(ls -tr "$work"/out/*/*.xlsx)
+		"$bin/write_floor" "$work/floor" "${books[@]}" >"$work/floor.txt"
+		floors+=("$(awk '/^write floor:/ {print $3}' "$work/floor.txt")")
+	done
+	echo "$size $fmt $name $(printf '%s\n' "${walls[@]}" | median) $peak" \
+		"$(printf '%s\n' "${reads[@]}" | median) $(printf '%s\n' "${floors[@]}" | median)" >>"$results"
+	sed -n '/^  /p' "$work/floor.txt" >"$work/shape-$size-$fmt-$name.txt"
 }
 
 for size in $sizes; do
-	data=build/bench/data-$size
-	if [ ! -f "$data/.done" ]; then
-		rm -rf "$data"
-		echo "bench: generating about $size decisions into $data ..."
-		/usr/bin/python3 tests/gen/gen_export.py --out "$data" --persons $((size * 2 / 3)) \
-			--seed 7 --bench >"$data.log"
-		mv "$data.log" "$data/.done"
-	fi
-	n=$(($(wc -l <"$data/beslut.csv") - 1))
+	gen "$size"
+	n=$(($(wc -l <"$work/data-$size/beslut.csv") - 1))
 	echo "$size decisions $n" >>"$results"
-	echo "bench: $n decisions, $(du -sm "$data" | cut -f1) MB of CSV"
-	# every command reads the files from the page cache, the first too
-	cat "$data"/*.csv >/dev/null
-	measure parse-floor "$size" "$floor" "$data"/*.csv
-	measure check "$size" "$evb" check --quiet --as-of 2026-11-22 --in "$data" --config $conf --out build/bench/out
-	measure ivo "$size" "$evb" ivo --quiet --period 2026Q3 --as-of 2026-11-22 --in "$data" --config $conf --out build/bench/out
-	measure fees "$size" "$evb" fees --quiet --month 2026-10 --in "$data" --config $conf --out build/bench/out
-	measure meals "$size" "$evb" meals --quiet --month 2026-10 --in "$data" --config $conf --out build/bench/out
+	echo "bench: $n decisions, $(du -sm "$work/data-$size" | cut -f1) MB of CSV," \
+		"$(du -sm "$work/xml-$size" | cut -f1) MB of XML"
+	for fmt in csv xml; do
+		# every run reads the input from the page cache, the first too
+		if [ "$fmt" = csv ]; then cat "$work/data-$size"/*.csv >/dev/null; else cat "$work/xml-$size/export.xml" >/dev/null; fi
+		floor_read "$fmt" "$size"
+		measure "$fmt" "$size" check --as-of 2026-11-22
+		measure "$fmt" "$size" ivo --period 2026Q3 --as-of 2026-11-22
+		measure "$fmt" "$size" fees --month 2026-10
+		measure "$fmt" "$size" meals --month 2026-10
+		measure "$fmt" "$size" due --as-of 2026-11-22
+	done
 done
 
-awk -v runs="$runs" '
-$2 == "decisions" { n[$1] = $3; order[++k] = $1; next }
-{ t[$1, $2] = $3; m[$1, $2] = $4 }
-END {
-	printf "\n%-10s %-12s %10s %12s %16s\n", "decisions", "command", "median s", "peak MiB", "bytes/decision"
-	split("parse-floor check ivo fees meals", cmds, " ")
-	for (i = 1; i <= k; i++) {
-		s = order[i]
-		for (j = 1; j <= 5; j++) {
-			c = cmds[j]
-			printf "%-10d %-12s %10.2f %12.1f %16.0f\n", n[s], c, t[s, c], m[s, c] / 1024, m[s, c] * 1024 / n[s]
-		}
-	}
-	printf "\n(median of %d runs; peak memory is the largest of them)\n", runs
-	a = order[1]; b = order[k]
-	r = t[a, "ivo"] / t[a, "parse-floor"]
-	printf "ivo / parse floor at %d decisions: %.2f (target <= 2.0) %s\n", n[a], r, r <= 2.0 ? "MET" : "NOT MET"
-	for (i = 1; i <= k; i++) {
-		s = order[i]; worst = 0
-		for (j = 2; j <= 5; j++) { x = m[s, cmds[j]] * 1024 / n[s]; if (x > worst) worst = x }
-		printf "peak memory at %d decisions: %.0f bytes/decision, largest of the commands (target <= 400) %s\n", n[s], worst, worst <= 400 ? "MET" : "NOT MET"
-	}
-	if (k > 1) {
-		for (j = 2; j <= 5; j++) {
-			c = cmds[j]; r = t[b, c] / t[a, c]
-			printf "%s: time at %d / time at %d = %.2f (target <= 5.5) %s\n", c, n[b], n[a], r, r <= 5.5 ? "MET" : "NOT MET"
-		}
-	}
-}' "$results"
+tests/bench/table.awk -v runs="$runs" -v cores="$(nproc)" \
+	-v load="$(cut -d' ' -f1-3 /proc/loadavg)" "$results"

@@ -2,7 +2,7 @@
 """Deterministic synthetic export set for evb (fictional people and data).
 
     gen_export.py --out DIR --persons N [--seed S] [--asof YYYY-MM-DD]
-                  [--cp1252-personer] [--bench]
+                  [--cp1252-personer] [--bench] [--xml FILE]
 
 Writes personer.csv, beslut.csv, bestallningar.csv, verkstalligheter.csv,
 avbrott.csv, handelser.csv and maltider.csv (';'-separated, UTF-8; with
@@ -21,11 +21,18 @@ decision (kontakt, then an offer accepted or a summary), decisions dated at
 a month's end (about 10 %) and decisions replacing the person's previous
 one (ersatter_beslut_id, about 5 %). Per decision that gives about 1.2
 executions, 0.2 interruptions, 2 journal events and 0.67 persons.
+
+--xml FILE (for `make bench`) also writes the same records as one XML
+export (templates/evb-export.xsd) into FILE: the CSV files' records, file
+by file in the order of KIND_FILES, each value as a child element named
+like its column (an empty value is left out, which evb reads the same).
 """
 import argparse
+import csv
 import datetime as dt
 import os
 import random
+from xml.sax.saxutils import escape
 
 INSATSER = [
     # code, lagrum, unit, typical omfattning
@@ -311,6 +318,29 @@ def generate(args):
     return nb
 
 
+KIND_FILES = [("personer.csv", "person"), ("beslut.csv", "beslut"),
+              ("bestallningar.csv", "bestallning"),
+              ("verkstalligheter.csv", "verkstallighet"), ("avbrott.csv", "avbrott"),
+              ("handelser.csv", "handelse"), ("maltider.csv", "maltid")]
+
+
+def write_xml(outdir, path, personer_encoding):
+    """The export set in outdir as one XML file (see --xml)."""
+    with open(path, "w", encoding="utf-8", newline="\n") as out:
+        out.write('<?xml version="1.0" encoding="UTF-8"?>\n'
+                  '<evb-export version="1">\n')
+        for name, element in KIND_FILES:
+            enc = personer_encoding if name == "personer.csv" else "utf-8"
+            with open(os.path.join(outdir, name), encoding=enc, newline="") as f:
+                rows = csv.reader(f, delimiter=";")
+                header = next(rows)
+                for row in rows:
+                    parts = ["<%s>%s</%s>" % (c, escape(v), c)
+                             for c, v in zip(header, row) if v != ""]
+                    out.write("  <%s>%s</%s>\n" % (element, "".join(parts), element))
+        out.write("</evb-export>\n")
+
+
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--out", required=True)
@@ -319,8 +349,11 @@ def main():
     ap.add_argument("--asof", default="2026-11-22")
     ap.add_argument("--cp1252-personer", action="store_true")
     ap.add_argument("--bench", action="store_true")
+    ap.add_argument("--xml")
     args = ap.parse_args()
     n = generate(args)
+    if args.xml:
+        write_xml(args.out, args.xml, "cp1252" if args.cp1252_personer else "utf-8")
     print("%d persons, %d decisions in %s" % (args.persons, n, args.out))
 
 

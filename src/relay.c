@@ -1,0 +1,367 @@
+/*
+ * The reader thread and its relay (see relay.h). The reader's sink calls
+ * are written one after the other into batches of BATCH_BYTES (a call
+ * larger than that gets a batch of its own size); NBATCH batches go round
+ * between the two threads, so at most NBATCH batches are held. A sink
+ * callback that fails here stops the reader: its next callback returns the
+ * same code.
+ */
+#include "relay.h"
+
+#include "phase.h"
+
+#include <pthread.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define NBATCH 4
+#define BATCH_BYTES (256u * 1024u)
+
+enum { EV_ROW = 1, EV_REJECT, EV_NOTE };
+
+struct batch {
+	char *p;
+	size_t len, cap;
+	bool ready;             /* handed to the replaying thread */
+};
+
+struct relay {
+	pthread_mutex_t mu;
+	pthread_cond_t cv;
+	struct batch b[NBATCH];
+	int w, r;               /* the batch being written, being replayed */
+	int stop;               /* a sink callback failed: its code */
+	int seen_stop;          /* the reader thread's copy of stop */
+	bool done;              /* the reader returned */
+	int reader_ret;
+	double reader_cpu;      /* seconds the reader thread ran */
+	relay_reader_fn read;
+	void *arg;
+	struct evb_error err;   /* the reader's */
+};
+
+/* A default mutex fails only on a programming error: stop there. */
+static void must(int rc)
+{
+	if (rc != 0)
+		abort();
+}
+
+/* ---- the reader's side ------------------------------------------------- */
+
+/* Hands the batch being written over (when it holds anything) and waits
+ * for the next one to be free. */
+static void publish(struct relay *rl)
+{
+	must(pthread_mutex_lock(&rl->mu));
+	struct batch *b = &rl->b[rl->w];
+	if (b->len) {
+		b->ready = true;
+		must(pthread_cond_broadcast(&rl->cv));
+		rl->w = (rl->w + 1) % NBATCH;
+		while (rl->b[rl->w].ready)
+			must(pthread_cond_wait(&rl->cv, &rl->mu));
+	}
+	rl->seen_stop = rl->stop;
+	must(pthread_mutex_unlock(&rl->mu));
+}
+
+/* Room for an event of `need` bytes in the batch being written. */
+static char *reserve(struct relay *rl, size_t need)
+{
+	struct batch *b = &rl->b[rl->w];
+	if (b->len + need > b->cap && b->len) {
+		publish(rl);
+		b = &rl->b[rl->w];
+	}
+	if (b->len + need > b->cap) {
+		size_t cap = need > BATCH_BYTES ? need : BATCH_BYTES;
+		char *p = realloc(b->p, cap);
+		if (!p)
+			return NULL;
+		b->p = p;
+		b->cap = cap;
+	}
+	char *at = b->p + b->len;
+	b->len += need;
+	return at;
+}
+
+static char *put(char *at, const void *v, size_t n)
+{
+	memcpy(at, v, n);
+	return at + n;
+}
+
+/* A string: length (SIZE_MAX for NULL), bytes, NUL. */
+static size_t str_size(const char *s)
+{
+	return sizeof(size_t) + (s ? strlen(s) + 1 : 0);
+}
+
+static char *put_str(char *at, const char *s)
+{
+	size_t n = s ? strlen(s) : SIZE_MAX;
+	at = put(at, &n, sizeof(n));
+	return s ? put(at, s, n + 1) : at;
+}
+
+/* A row: kind, file, line, the mask of present values, the mask of
+ * values starting on the row's line, the mask of other lines given; then
+ * per column, the value (length, bytes, NUL) and the other line. */
+static int relay_row(void *ctx, const struct row *r)
+{
+	struct relay *rl = ctx;
+	if (rl->seen_stop)
+		return rl->seen_stop;
+	uint32_t present = 0, same = 0, lines = 0;
+	size_t need = 1 + sizeof(int) + sizeof(r->file) + sizeof(r->line) + 3 * sizeof(uint32_t);
+	/* a kind's values are in its columns only */
+	const struct kind_info *ki = schema_kind(r->kind);
+	int ncolumns = ki ? ki->ncolumns : SCHEMA_MAX_COLUMNS;
+	for (int c = 0; c < ncolumns; c++) {
+		if (r->val[c]) {
+			present |= 1u << c;
+			need += sizeof(size_t) + r->vlen[c] + 1;
+		}
+		if (r->vline[c] == r->line) {
+			same |= 1u << c;
+		} else if (r->vline[c]) {
+			lines |= 1u << c;
+			need += sizeof(long);
+		}
+	}
+	char *at = reserve(rl, need);
+	if (!at)
+		return EVB_ENOMEM;
+	int kind = (int)r->kind;
+	*at++ = EV_ROW;
+	at = put(at, &kind, sizeof(kind));
+	at = put(at, &r->file, sizeof(r->file));
+	at = put(at, &r->line, sizeof(r->line));
+	at = put(at, &present, sizeof(present));
+	at = put(at, &same, sizeof(same));
+	at = put(at, &lines, sizeof(lines));
+	for (uint32_t m = present | lines; m; m &= m - 1) {
+		int c = __builtin_ctz(m);
+		if (present & 1u << c) {
+			at = put(at, &r->vlen[c], sizeof(size_t));
+			at = put(at, r->val[c], r->vlen[c]);
+			*at++ = '\0';
+		}
+		if (lines & 1u << c)
+			at = put(at, &r->vline[c], sizeof(long));
+	}
+	return 0;
+}
+
+static int relay_reject(void *ctx, int kind, const char *file, long line,
+			const char *column, const char *value,
+			const char *reason_key, const char *reason)
+{
+	struct relay *rl = ctx;
+	if (rl->seen_stop)
+		return rl->seen_stop;
+	size_t need = 1 + sizeof(kind) + sizeof(file) + sizeof(line) + sizeof(reason_key) +
+		      str_size(column) + str_size(value) + str_size(reason);
+	char *at = reserve(rl, need);
+	if (!at)
+		return EVB_ENOMEM;
+	*at++ = EV_REJECT;
+	at = put(at, &kind, sizeof(kind));
+	at = put(at, &file, sizeof(file));
+	at = put(at, &line, sizeof(line));
+	at = put(at, &reason_key, sizeof(reason_key));   /* a static string */
+	at = put_str(at, column);
+	at = put_str(at, value);
+	put_str(at, reason);
+	return 0;
+}
+
+static void relay_note(void *ctx, const char *file, long line, const char *message)
+{
+	struct relay *rl = ctx;
+	char *at = reserve(rl, 1 + sizeof(file) + sizeof(line) + str_size(message));
+	if (!at) {
+		rl->seen_stop = EVB_ENOMEM;  /* the reader stops at its next row */
+		return;
+	}
+	*at++ = EV_NOTE;
+	at = put(at, &file, sizeof(file));
+	at = put(at, &line, sizeof(line));
+	put_str(at, message);
+}
+
+static void *reader_thread(void *arg)
+{
+	struct relay *rl = arg;
+	double t0 = phase_thread_cpu();
+	struct reader_sink sink = { rl, relay_row, relay_reject, relay_note };
+	int ret = rl->read(rl->arg, &sink, &rl->err);
+	if (!ret && rl->seen_stop)
+		ret = rl->seen_stop;
+	publish(rl);
+	rl->reader_cpu = phase_thread_cpu() - t0;
+	must(pthread_mutex_lock(&rl->mu));
+	rl->done = true;
+	rl->reader_ret = ret;
+	must(pthread_cond_broadcast(&rl->cv));
+	must(pthread_mutex_unlock(&rl->mu));
+	return NULL;
+}
+
+/* ---- this side: the replay ------------------------------------------------ */
+
+static const char *get(const char **at, void *v, size_t n)
+{
+	memcpy(v, *at, n);
+	*at += n;
+	return *at;
+}
+
+static const char *get_str(const char **at)
+{
+	size_t n;
+	get(at, &n, sizeof(n));
+	if (n == SIZE_MAX)
+		return NULL;
+	const char *s = *at;
+	*at += n + 1;
+	return s;
+}
+
+/* Decodes a row event (after its tag) into row; returns the next event. */
+static const char *decode_row(const char *at, struct row *row)
+{
+	uint32_t present, same, lines;
+	int kind;
+	memset(row, 0, sizeof(*row));
+	get(&at, &kind, sizeof(kind));
+	get(&at, &row->file, sizeof(row->file));
+	get(&at, &row->line, sizeof(row->line));
+	get(&at, &present, sizeof(present));
+	get(&at, &same, sizeof(same));
+	get(&at, &lines, sizeof(lines));
+	row->kind = (enum kind)kind;
+	for (uint32_t m = present | lines; m; m &= m - 1) {
+		int c = __builtin_ctz(m);
+		if (present & 1u << c) {
+			get(&at, &row->vlen[c], sizeof(size_t));
+			row->val[c] = at;
+			at += row->vlen[c] + 1;
+		}
+		if (lines & 1u << c)
+			get(&at, &row->vline[c], sizeof(long));
+	}
+	for (; same; same &= same - 1)
+		row->vline[__builtin_ctz(same)] = row->line;
+	return at;
+}
+
+/* Calls sink with every event of b; the first failing callback's code. A
+ * row that follows a row is decoded before the first is handed on, and
+ * given to prefetch. */
+static int replay(const struct batch *b, const struct reader_sink *sink,
+		  relay_prefetch_fn prefetch)
+{
+	const char *at = b->p, *end = b->p + b->len;
+	struct row rows[2];
+	int k = 0;
+	bool ahead = false;     /* rows[k] holds the next event, a row */
+	while (ahead || at < end) {
+		int ret = 0;
+		const char *file;
+		long line;
+		int kind;
+		if (ahead || *at == EV_ROW) {
+			struct row *row = &rows[k];
+			if (!ahead)
+				at = decode_row(at + 1, row);
+			k ^= 1;
+			ahead = at < end && *at == EV_ROW;
+			if (ahead) {
+				at = decode_row(at + 1, &rows[k]);
+				if (prefetch)
+					prefetch(sink->ctx, &rows[k]);
+			}
+			ret = sink->row(sink->ctx, row);
+		} else if (*at++ == EV_REJECT) {
+			const char *key;
+			get(&at, &kind, sizeof(kind));
+			get(&at, &file, sizeof(file));
+			get(&at, &line, sizeof(line));
+			get(&at, &key, sizeof(key));
+			const char *column = get_str(&at);
+			const char *value = get_str(&at);
+			const char *reason = get_str(&at);
+			ret = sink->reject(sink->ctx, kind, file, line, column, value, key, reason);
+		} else {
+			get(&at, &file, sizeof(file));
+			get(&at, &line, sizeof(line));
+			sink->note(sink->ctx, file, line, get_str(&at));
+		}
+		if (ret)
+			return ret;
+	}
+	return 0;
+}
+
+int relay_run(relay_reader_fn read, void *arg, const struct reader_sink *sink,
+	      relay_prefetch_fn prefetch, struct evb_error *err)
+{
+	struct relay *rl = calloc(1, sizeof(*rl));
+	pthread_t thread;
+	if (!rl)
+		return read(arg, sink, err);
+	rl->read = read;
+	rl->arg = arg;
+	if (pthread_mutex_init(&rl->mu, NULL) != 0) {
+		free(rl);
+		return read(arg, sink, err);
+	}
+	if (pthread_cond_init(&rl->cv, NULL) != 0) {
+		must(pthread_mutex_destroy(&rl->mu));
+		free(rl);
+		return read(arg, sink, err);
+	}
+	int ret;
+	if (pthread_create(&thread, NULL, reader_thread, rl) != 0) {
+		ret = read(arg, sink, err);
+		goto out;
+	}
+	int stop = 0;
+	double t0 = phase_thread_cpu();
+	must(pthread_mutex_lock(&rl->mu));
+	for (;;) {
+		struct batch *b = &rl->b[rl->r];
+		while (!b->ready && !rl->done)
+			must(pthread_cond_wait(&rl->cv, &rl->mu));
+		if (!b->ready)
+			break;          /* done, and every batch replayed */
+		must(pthread_mutex_unlock(&rl->mu));
+		if (!stop)
+			stop = replay(b, sink, prefetch);
+		must(pthread_mutex_lock(&rl->mu));
+		b->len = 0;
+		b->ready = false;
+		rl->r = (rl->r + 1) % NBATCH;
+		if (stop)
+			rl->stop = stop;
+		must(pthread_cond_broadcast(&rl->cv));
+	}
+	must(pthread_mutex_unlock(&rl->mu));
+	must(pthread_join(thread, NULL));
+	phase_count(PHASE_CPU_RECORDS, phase_thread_cpu() - t0);
+	phase_count(PHASE_CPU_SPLIT, rl->reader_cpu);
+	ret = stop ? stop : rl->reader_ret;
+	if (err && rl->err.code)
+		*err = rl->err;
+out:
+	for (int i = 0; i < NBATCH; i++)
+		free(rl->b[i].p);
+	must(pthread_cond_destroy(&rl->cv));
+	must(pthread_mutex_destroy(&rl->mu));
+	free(rl);
+	return ret;
+}

@@ -1,0 +1,44 @@
+#!/usr/bin/awk -f
+# The table of `make bench` from build/bench/results.txt (see bench.sh):
+#   tests/bench/table.awk -v runs=N -v cores=N -v load="..." results.txt
+# Lines: "SIZE decisions N", "SIZE FORMAT floor SECONDS", and
+# "SIZE FORMAT COMMAND WALL_S PEAK_KIB READ_S WRITE_FLOOR_S".
+$2 == "decisions" { n[$1] = $3; order[++k] = $1; next }
+$3 == "floor" { rf[$1, $2] = $4; next }
+{ t[$1, $2, $3] = $4; m[$1, $2, $3] = $5; rd[$1, $2, $3] = $6; wf[$1, $2, $3] = $7 }
+function mark(ok) { return ok ? "" : " *" }
+END {
+	split("check ivo fees meals due", cmds, " ")
+	printf "\n%-9s %-4s %-6s %8s %8s %8s %8s %8s %10s %9s %8s %8s\n", "decisions", "in", "command",
+		"wall s", "read s", "r.floor", "w.floor", "limit", "wall/lim", "read/rf", "MiB", "B/dec"
+	for (i = 1; i <= k; i++) {
+		s = order[i]
+		for (f = 1; f <= 2; f++) {
+			fmt = f == 1 ? "csv" : "xml"
+			for (j = 1; j <= 5; j++) {
+				c = cmds[j]
+				lim = rf[s, fmt] + wf[s, fmt, c]
+				r1 = t[s, fmt, c] / lim; r2 = rd[s, fmt, c] / rf[s, fmt]
+				b = m[s, fmt, c] * 1024 / n[s]
+				printf "%-9d %-4s %-6s %8.2f %8.2f %8.2f %8.2f %8.2f %8.2f%-2s %7.2f%-2s %8.1f %6.0f%-2s\n",
+					n[s], fmt, c, t[s, fmt, c], rd[s, fmt, c], rf[s, fmt], wf[s, fmt, c], lim,
+					r1, mark(r1 <= 1.5), r2, mark(r2 <= 2.0), m[s, fmt, c] / 1024, b, mark(b <= 400)
+			}
+		}
+	}
+	if (k > 1) {
+		a = order[1]; z = order[k]
+		printf "\ntime at %d / time at %d decisions (target <= 5.3):\n", n[z], n[a]
+		for (f = 1; f <= 2; f++) {
+			fmt = f == 1 ? "csv" : "xml"
+			printf "  %-4s", fmt
+			for (j = 1; j <= 5; j++) {
+				c = cmds[j]; r = t[z, fmt, c] / t[a, fmt, c]
+				printf "  %s %.2f%s", c, r, mark(r <= 5.3)
+			}
+			printf "\n"
+		}
+	}
+	printf "\n(median of %d runs; peak memory the largest of them; * = target not met;\n", runs
+	printf " %d cores, load average at the end %s)\n", cores, load
+}

@@ -1,0 +1,208 @@
+/* Unit tests: the reader thread and its relay (src/relay.c). */
+#include <string.h>
+
+#include "testutil.h"
+#include "relay.h"
+
+/* A fake reader: sends `nrows` rows, with a reject after every 7th row and
+ * a note after every 11th, each value telling its row; one row of `big`
+ * bytes (more than a batch) at row 100. */
+struct fake {
+	int nrows;
+	size_t big;
+	int fail_at;            /* the reader fails after this row (-1: never) */
+	int seen_stop;          /* what a sink callback returned to the reader */
+	int rows_sent;
+};
+
+static char big_value[3u << 20];
+
+static int fake_read(void *arg, const struct reader_sink *sink, struct evb_error *err)
+{
+	struct fake *f = arg;
+	char id[32], line_text[32];
+	for (int i = 0; i < f->nrows; i++) {
+		struct row r;
+		memset(&r, 0, sizeof(r));
+		r.kind = K_BESLUT;
+		r.file = "beslut.csv";
+		r.line = i + 2;
+		snprintf(id, sizeof(id), "B%07d", i);
+		snprintf(line_text, sizeof(line_text), "%d", i);
+		r.val[0] = id;
+		r.vlen[0] = strlen(id);
+		r.vline[0] = r.line;
+		r.val[3] = "";          /* present and empty */
+		r.vlen[3] = 0;
+		r.vline[3] = r.line + 1;  /* a value on another line */
+		if (i == 100 && f->big) {
+			r.val[5] = big_value;
+			r.vlen[5] = f->big;
+			r.vline[5] = r.line;
+		} else {
+			r.val[5] = line_text;
+			r.vlen[5] = strlen(line_text);
+		}
+		int ret = sink->row(sink->ctx, &r);
+		f->rows_sent++;
+		if (ret) {
+			f->seen_stop = ret;
+			return ret;
+		}
+		if (i % 7 == 6 &&
+		    (ret = sink->reject(sink->ctx, K_BESLUT, "beslut.csv", i + 2,
+					i % 2 ? "insats" : NULL, i % 3 ? id : NULL,
+					"reject.field_count", "wrong number of fields"))) {
+			f->seen_stop = ret;
+			return ret;
+		}
+		if (i % 11 == 10)
+			sink->note(sink->ctx, "beslut.csv", i + 2, line_text);
+		if (i == f->fail_at)
+			return evb_error_set(err, EVB_EPARSE, "beslut.csv", i + 2, NULL,
+					     "cannot go on");
+	}
+	return 0;
+}
+
+/* What the sink saw, as text, one event a line. */
+struct seen {
+	char *text;
+	size_t len, cap;
+	int rows;
+	int stop_after;         /* the row callback fails after this many rows */
+	int prefetched;
+};
+
+static void add(struct seen *s, const char *fmt, ...)
+{
+	char buf[256];
+	va_list ap;
+	va_start(ap, fmt);
+	int n = vsnprintf(buf, sizeof(buf), fmt, ap);
+	va_end(ap);
+	if (s->len + (size_t)n + 1 > s->cap) {
+		s->cap = (s->len + (size_t)n + 1) * 2;
+		s->text = realloc(s->text, s->cap);
+		assert_non_null(s->text);
+	}
+	memcpy(s->text + s->len, buf, (size_t)n + 1);
+	s->len += (size_t)n;
+}
+
+static int on_row(void *ctx, const struct row *r)
+{
+	struct seen *s = ctx;
+	add(s, "row %d %s %ld", (int)r->kind, r->file, r->line);
+	for (int c = 0; c < SCHEMA_MAX_COLUMNS; c++) {
+		if (r->val[c]) {
+			assert_int_equal(strlen(r->val[c]), r->vlen[c]);
+			if (r->vlen[c] > 100)
+				add(s, " [%d]=%zu bytes", c, r->vlen[c]);
+			else
+				add(s, " [%d]=%s", c, r->val[c]);
+		}
+		if (r->vline[c])
+			add(s, " @%d:%ld", c, r->vline[c]);
+	}
+	add(s, "\n");
+	if (++s->rows == s->stop_after)
+		return EVB_ENOMEM;
+	return 0;
+}
+
+static int on_reject(void *ctx, int kind, const char *file, long line, const char *column,
+		     const char *value, const char *key, const char *reason)
+{
+	struct seen *s = ctx;
+	add(s, "reject %d %s %ld %s %s %s %s\n", kind, file, line, column ? column : "-",
+	    value ? value : "-", key, reason);
+	return 0;
+}
+
+static void on_note(void *ctx, const char *file, long line, const char *message)
+{
+	struct seen *s = ctx;
+	add(s, "note %s %ld %s\n", file, line, message);
+}
+
+static void on_prefetch(void *ctx, const struct row *r)
+{
+	struct seen *s = ctx;
+	assert_non_null(r->val[0]);
+	s->prefetched++;
+}
+
+static struct reader_sink sink_of(struct seen *s)
+{
+	return (struct reader_sink){ s, on_row, on_reject, on_note };
+}
+
+/* The same reader through the relay and called directly gives the same
+ * events in the same order, also with a row bigger than a batch. */
+static void test_same_as_direct(void **state)
+{
+	(void)state;
+	memset(big_value, 'x', sizeof(big_value) - 1);
+	for (int pass = 0; pass < 2; pass++) {
+		struct fake f1 = { 5000, pass ? sizeof(big_value) - 1 : 0, -1, 0, 0 };
+		struct fake f2 = f1;
+		struct seen direct = { 0 }, relayed = { 0 };
+		struct reader_sink s1 = sink_of(&direct), s2 = sink_of(&relayed);
+		struct evb_error e1 = { 0 }, e2 = { 0 };
+		assert_int_equal(fake_read(&f1, &s1, &e1), 0);
+		assert_int_equal(relay_run(fake_read, &f2, &s2, on_prefetch, &e2), 0);
+		assert_int_equal(direct.rows, 5000);
+		assert_int_equal(relayed.rows, 5000);
+		assert_string_equal(direct.text, relayed.text);
+		/* a row that follows a row in its batch is announced first (rows
+		 * followed by a reject or a note are not: about 1 in 4) */
+		assert_true(relayed.prefetched > 3000 && relayed.prefetched < 4500);
+		free(direct.text);
+		free(relayed.text);
+	}
+}
+
+/* A failing sink stops the reader with its code; nothing after the
+ * failing row reaches the sink. */
+static void test_sink_error_stops_reader(void **state)
+{
+	(void)state;
+	struct fake f = { 200000, 0, -1, 0, 0 };
+	struct seen s = { 0 };
+	s.stop_after = 1000;
+	struct reader_sink sink = sink_of(&s);
+	struct evb_error err = { 0 };
+	assert_int_equal(relay_run(fake_read, &f, &sink, NULL, &err), EVB_ENOMEM);
+	assert_int_equal(s.rows, 1000);
+	assert_int_equal(f.seen_stop, EVB_ENOMEM);
+	assert_true(f.rows_sent < 200000);
+	free(s.text);
+}
+
+/* A reader's own error comes back with its message, after everything it
+ * sent before it. */
+static void test_reader_error_returned(void **state)
+{
+	(void)state;
+	struct fake f = { 1000, 0, 500, 0, 0 };
+	struct seen s = { 0 };
+	struct reader_sink sink = sink_of(&s);
+	struct evb_error err = { 0 };
+	assert_int_equal(relay_run(fake_read, &f, &sink, NULL, &err), EVB_EPARSE);
+	assert_int_equal(s.rows, 501);
+	assert_int_equal(err.code, EVB_EPARSE);
+	assert_int_equal(err.line, 502);
+	assert_non_null(strstr(s.text, "note beslut.csv 496 494\n"));
+	free(s.text);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_same_as_direct),
+		cmocka_unit_test(test_sink_error_stops_reader),
+		cmocka_unit_test(test_reader_error_returned),
+	};
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
