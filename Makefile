@@ -6,7 +6,8 @@
 
 CC       ?= gcc
 PKGS     := libxlsxwriter-dev libcsv-dev libxml2-dev libcmocka-dev libssl-dev \
-            libjansson-dev pkg-config libxml2-utils python3-openpyxl time valgrind
+            libjansson-dev libminizip-dev strace pkg-config libxml2-utils python3-openpyxl \
+            time valgrind
 FUZZ_PKGS := clang libclang-rt-14-dev
 WARN     := -std=c11 -Wall -Wextra -Werror -Wstrict-prototypes -Wvla \
             -Wwrite-strings -Werror=implicit-function-declaration
@@ -14,7 +15,7 @@ DEFS     := -D_POSIX_C_SOURCE=200809L
 XML_CFLAGS = $(shell pkg-config --cflags libxml-2.0 2>/dev/null || echo -I/usr/include/libxml2)
 CFLAGS   ?= -O2 -g
 ALL_CFLAGS = $(WARN) $(DEFS) $(XML_CFLAGS) $(CFLAGS)
-LDLIBS   := -lxlsxwriter -lz -lcsv -lxml2 -lcrypto -ljansson -lm -pthread
+LDLIBS   := -lxlsxwriter -lminizip -lz -lcsv -lxml2 -lcrypto -ljansson -lm -pthread
 SAN      := -O1 -g -fno-omit-frame-pointer -fsanitize=address,undefined \
             -fno-sanitize-recover=all
 export ASAN_OPTIONS  := detect_leaks=1:abort_on_error=1:strict_string_checks=1
