@@ -232,7 +232,7 @@ static int parse(struct verify *v, int argc, char **argv, const char **manifest)
 			       "Exit 0 identical, 1 differs, 2 cannot verify.\n", usage);
 			return 1;
 		default:
-			diag_msg("unknown or incomplete option '%s' (options are spelled in full)",
+			diag_msg("unknown or incomplete option '%s'",
 				 argv[optind - 1]);
 			fprintf(stderr, "usage: %s\n", usage);
 			return -1;

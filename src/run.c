@@ -139,7 +139,7 @@ int run_parse(struct run *r, const char *command, unsigned allowed, int argc,
 		case ':':
 			return usage_error(usage, "option '%s' needs a value", argv[optind - 1]);
 		default:
-			return usage_error(usage, "unknown option '%s' (options are spelled in full)",
+			return usage_error(usage, "unknown option '%s'",
 					   argv[optind - 1]);
 		}
 	}

@@ -242,6 +242,10 @@ out:
 
 int runfolder_create(struct runfolder *rf, const char *file, struct evb_error *err)
 {
+	if (!*file || strchr(file, '/') || strcmp(file, ".") == 0 || strcmp(file, "..") == 0) {
+		evb_error_set(err, EVB_EINVAL, file, 0, NULL, "not a file name of the run folder");
+		return -1;
+	}
 	int fd = openat(rf->dir_fd, file,
 			O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0600);
 	if (fd < 0)

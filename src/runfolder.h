@@ -44,7 +44,8 @@ void runfolder_init(struct runfolder *rf);
 int runfolder_open(struct runfolder *rf, const char *out, const char *name,
 		   bool replace, struct evb_error *err);
 /* Creates a new file in the temporary folder (mode 0600, O_EXCL,
- * O_NOFOLLOW) and returns its descriptor, or -1 with err filled. */
+ * O_NOFOLLOW; file is a plain name) and returns its descriptor, or -1
+ * with err filled. */
 int runfolder_create(struct runfolder *rf, const char *file, struct evb_error *err);
 /* Writes data as the new file `file` of the temporary folder, flushed. */
 int runfolder_write_file(struct runfolder *rf, const char *file, const char *data,

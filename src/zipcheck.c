@@ -14,32 +14,35 @@
 #define CARRY (sizeof(END_TAG) - 1)
 #define SHEET_PREFIX "xl/worksheets/sheet"
 
+#define KEEP (CARRY + 2)   /* END_TAG and a line end */
+
 /* Counts ROW_TAG in a stream of chunks and keeps its last bytes. */
 struct scan {
 	uint64_t rows;
-	char tail[2 * CARRY + 1];
+	char tail[KEEP];
 	size_t ntail;
 };
 
 static void scan_chunk(struct scan *s, const char *p, size_t n)
 {
-	/* a tag split between chunks: the carried bytes plus the start */
-	char join[2 * CARRY];
-	size_t head = n < CARRY ? n : CARRY;
+	size_t tl = sizeof(ROW_TAG) - 1;
+	/* tags that start in the bytes kept and end in this chunk */
+	char join[KEEP + sizeof(ROW_TAG)];
+	size_t head = n < tl - 1 ? n : tl - 1;
 	memcpy(join, s->tail, s->ntail);
 	memcpy(join + s->ntail, p, head);
-	size_t nj = s->ntail + head, tl = sizeof(ROW_TAG) - 1;
-	for (size_t i = 0; i + tl <= nj; i++)
-		if (i < s->ntail && i + tl > s->ntail && memcmp(join + i, ROW_TAG, tl) == 0)
+	for (size_t i = 0; i < s->ntail; i++)
+		if (i + tl > s->ntail && i + tl <= s->ntail + head &&
+		    memcmp(join + i, ROW_TAG, tl) == 0)
 			s->rows++;
 	for (const char *q = p; (q = memmem(q, (size_t)(p + n - q), ROW_TAG, tl)); q += tl)
 		s->rows++;
-	/* keep the last CARRY bytes of everything seen */
-	if (n >= CARRY) {
-		memcpy(s->tail, p + n - CARRY, CARRY);
-		s->ntail = CARRY;
+	/* keep the last KEEP bytes of everything seen */
+	if (n >= KEEP) {
+		memcpy(s->tail, p + n - KEEP, KEEP);
+		s->ntail = KEEP;
 	} else {
-		size_t keep = s->ntail + n > CARRY ? CARRY - n : s->ntail;
+		size_t keep = s->ntail + n > KEEP ? KEEP - n : s->ntail;
 		memmove(s->tail, s->tail + s->ntail - keep, keep);
 		memcpy(s->tail + keep, p, n);
 		s->ntail = keep + n;
