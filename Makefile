@@ -91,6 +91,7 @@ build/obj build/asan/obj build/asan/tests build/asan/fuzz build/fuzz/obj out:
 # deliberate export errors, so that is expected here.
 run: deps
 	$(MAKE) build/evb
+	chmod go-rwx samples/evb.conf   # it holds a key; git keeps no modes
 	build/evb ivo --period $(RUN_PERIOD) --as-of $(RUN_ASOF) --in samples/export \
 	  --config samples/evb.conf --out out --replace || [ $$? -eq 1 ]
 

@@ -208,6 +208,9 @@ int run_setup(struct run *r, bool need_key)
 		diag_error(&err);
 		return EVB_ECONFIG;
 	}
+	if (r->config.shared)
+		diag_at(r->config.path, 0, NULL, "warning: group or others can read the "
+			"configuration (it may hold the IVO key): chmod 600 it");
 	char buf[PATH_MAX];
 	const char *dir = r->opts.templates ? r->opts.templates
 					    : run_default_templates(buf, sizeof(buf));
