@@ -3,8 +3,9 @@
  * libxlsxwriter 1.1.4 ignores write errors in its temporary files and
  * still reports success, and a truncated sheet gets valid zip checksums;
  * so every entry of the written file is inflated here and must pass its
- * CRC, and every worksheet must hold exactly the rows that were written
- * and end as a worksheet ends. minizip (Debian's libminizip, the zip code
+ * CRC, every XML part must end with its root element's end tag, the
+ * shared strings must be as many as the part says, and every worksheet
+ * must hold exactly the rows that were written. minizip (Debian's libminizip, the zip code
  * libxlsxwriter itself is built with) lives only here.
  */
 #ifndef EVB_ZIPCHECK_H

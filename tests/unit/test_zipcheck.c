@@ -62,7 +62,7 @@ static void test_good_and_counts(void **state)
 {
 	(void)state;
 	struct entry e[] = {
-		{ "[Content_Types].xml", "<Types/>", 8 },
+		{ "[Content_Types].xml", "<Types></Types>", 15 },
 		{ "xl/worksheets/sheet1.xml", sheet3, sizeof(sheet3) - 1 },
 	};
 	const char *p = make_zip("good.xlsx", e, 2);
@@ -91,8 +91,29 @@ static void test_cut_short(void **state)
 	/* the first 60 bytes start two rows */
 	uint32_t rows[] = { 2 };
 	assert_int_equal(zipcheck_xlsx(p, rows, names, 1, &err), EVB_EIO);
-	assert_string_equal(err.message,
-			    "sheet 'Individrapporter' holds 2 of 2 rows and is cut short");
+	assert_string_equal(err.message, "the workbook written is damaged: "
+			    "'xl/worksheets/sheet1.xml' is cut short");
+	/* any XML part: it must end with its root element's end tag */
+	static const char styles[] = "<?xml version=\"1.0\"?>\n<styleSheet a=\"b\"><x/></styleSheet>\n";
+	struct entry e2[] = { { "xl/styles.xml", styles, sizeof(styles) - 1 } };
+	p = make_zip("styles.xlsx", e2, 1);
+	assert_int_equal(zipcheck_xlsx(p, rows, names, 0, &err), 0);
+	e2[0].len -= 3;
+	p = make_zip("styles.xlsx", e2, 1);
+	assert_int_equal(zipcheck_xlsx(p, rows, names, 0, &err), EVB_EIO);
+	assert_non_null(strstr(err.message, "'xl/styles.xml' is cut short"));
+	/* shared strings: as many as the part says (a hole in the middle) */
+	static const char sst[] = "<sst count=\"3\" uniqueCount=\"3\"><si><t>a</t></si>"
+				  "<si><t>b</t></si><si><t>c</t></si></sst>";
+	struct entry e3[] = { { "xl/sharedStrings.xml", sst, sizeof(sst) - 1 } };
+	p = make_zip("sst.xlsx", e3, 1);
+	assert_int_equal(zipcheck_xlsx(p, rows, names, 0, &err), 0);
+	static const char sst_hole[] = "<sst count=\"3\" uniqueCount=\"3\"><si><t>a</t></si>"
+				       "<si><t>c</t></si></sst>";
+	e3[0] = (struct entry){ "xl/sharedStrings.xml", sst_hole, sizeof(sst_hole) - 1 };
+	p = make_zip("sst.xlsx", e3, 1);
+	assert_int_equal(zipcheck_xlsx(p, rows, names, 0, &err), EVB_EIO);
+	assert_non_null(strstr(err.message, "2 of 3 shared strings"));
 }
 
 /* One byte of an entry changed in the file: its CRC fails. */
