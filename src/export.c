@@ -831,7 +831,7 @@ static int collect(const char *input, char ***list, size_t *n, size_t *cap,
 		ret = evb_error_set(err, EVB_EIO, input, 0, NULL,
 				    "cannot read folder: %s", strerror(errno));
 	closedir(d);
-	if (!ret)
+	if (!ret && *n > first)
 		qsort(*list + first, *n - first, sizeof(**list), cmp_names);
 	return ret;
 }
