@@ -39,7 +39,7 @@ FUZZ_JOBS    ?= 1
 RUN_PERIOD ?= 2026Q3
 RUN_ASOF   ?= 2026-11-22
 
-.PHONY: all deps run test unit e2e replay bench fuzz clean
+.PHONY: all deps run test unit e2e robust replay bench fuzz clean
 all: build/evb
 
 # Installs the Debian packages the build and tests need, when missing.
@@ -97,7 +97,7 @@ run: deps
 
 test: deps
 	$(MAKE) build/evb build/asan/evb $(TESTS) $(REPLAYS)
-	$(MAKE) unit replay e2e
+	$(MAKE) unit replay e2e robust
 
 # Every input that once crashed a harness (tests/fuzz/regress/<harness>/)
 # and every hand-made seed (tests/fuzz/seeds/<harness>/), replayed through
@@ -137,6 +137,22 @@ unit: $(TESTS)
 
 e2e: build/asan/evb
 	@tests/e2e/run.sh build/asan/evb
+
+# Run folders and audits under faults (tests/robust/): one test per
+# observation of issue 12 (sanitizer build); then, on the plain build for
+# speed, system-call fault injection with strace (every write, fsync,
+# close and renameat2 of evb ivo and evb fees on the samples), a real full
+# disk on small tmpfs mounts (SKIP where mounting is not allowed) and
+# KILL_RUNS runs killed with SIGKILL at seeded random moments over an
+# export of KILL_PERSONS persons (133 000: about 200 000 decisions).
+KILL_PERSONS ?= 133000
+KILL_RUNS    ?= 50
+KILL_SEED    ?= 12
+robust: build/evb build/asan/evb
+	@tests/robust/observations.sh build/asan/evb
+	@tests/robust/faults.py build/evb
+	@tests/robust/fulldisk.sh build/evb
+	@tests/robust/kill.sh build/evb $(KILL_PERSONS) $(KILL_RUNS) $(KILL_SEED)
 
 # Deterministic synthetic export sets of BENCH_SIZES decisions (generated
 # once into build/bench/data-<size>/), evb check, ivo, fees and meals timed

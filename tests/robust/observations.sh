@@ -145,12 +145,15 @@ ln -s "$work/elsewhere" "$o/ivo-2026Q3"
 : >"$work/afile"
 chmod 644 "$work/afile"
 ln -s "$work/afile" "$o/avgift-2026-10"
-run "${IVO[@]}" --out "$o" --replace
+run "${IVO[@]}" --out "$o"
 check "a link at the run folder is not followed (folder target)" \
 	'[ "$(rc)" = 2 ] && [ -z "$(ls -A "$work/elsewhere")" ] && [ "$(stat -c %a "$work/elsewhere")" = 755 ]'
-run "${FEES[@]}" --out "$o" --replace
+run "${FEES[@]}" --out "$o"
 check "a link at the run folder is not followed (file target not chmod-ed)" \
 	'[ "$(rc)" = 2 ] && [ "$(stat -c %a "$work/afile")" = 644 ] && [ -L "$o/avgift-2026-10" ]'
+run "${IVO[@]}" --out "$o" --replace
+check "a link at the run folder is not replaced with --replace either" \
+	'[ "$(rc)" = 2 ] && [ -L "$o/ivo-2026Q3" ] && [ -z "$(ls -A "$work/elsewhere")" ]'
 
 # -- no decision accepted: an empty folder, a wrong file
 o=$work/r5
