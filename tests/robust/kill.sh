@@ -70,8 +70,17 @@ for i in $(seq 1 "$kills"); do
 		victim=$(ps -o pid= --ppid "$pid" | tr -d ' ')
 		[ -n "$victim" ] || victim=$pid
 	fi
-	if kill -KILL "$victim" 2>/dev/null; then :; else finished=$((finished + 1)); fi
+	kill -KILL "$victim" 2>/dev/null
 	wait "$pid" 2>/dev/null
+	rc=$?
+	# 137: killed; else the run had ended, and then well
+	if [ $rc != 137 ]; then
+		finished=$((finished + 1))
+		if [ $rc != 0 ]; then
+			echo "  run $i ended with exit $rc before the kill"
+			fail=$((fail + 1))
+		fi
+	fi
 	now=$(sums "$out/ivo-2026Q3")
 	visible=$(ls "$out" | tr '\n' ' ')
 	case $now in
