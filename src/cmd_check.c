@@ -7,7 +7,7 @@
 
 static const char usage[] =
 	"evb check [--as-of DATE] [--in DIR|FILE]... [--out DIR] [--config FILE]\n"
-	"                 [--templates DIR] [--strict] [--quiet] [--csv]";
+	"                 [--templates DIR] [--strict] [--quiet] [--csv] [--replace]";
 
 static int fill(struct run *r, struct book *b, const void *ctx)
 {

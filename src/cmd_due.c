@@ -14,7 +14,7 @@
 
 static const char usage[] =
 	"evb due [--as-of DATE] [--in DIR|FILE]... [--out DIR] [--config FILE]\n"
-	"               [--templates DIR] [--strict] [--quiet] [--csv]";
+	"               [--templates DIR] [--strict] [--quiet] [--csv] [--replace]";
 
 /* What every sheet shows of a decision's person. */
 struct who {

@@ -11,7 +11,7 @@
 
 static const char usage[] =
 	"evb fees --month YYYY-MM [--in DIR|FILE]... [--out DIR] [--config FILE]\n"
-	"                [--templates DIR] [--strict] [--quiet] [--csv]";
+	"                [--templates DIR] [--strict] [--quiet] [--csv] [--replace]";
 
 /* Both "Avgiftsunderlag" and "Nya och avslutade" have these columns. */
 static const char *const row_cols[] = {

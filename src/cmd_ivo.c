@@ -14,7 +14,8 @@
 
 static const char usage[] =
 	"evb ivo --period YYYYQn [--as-of DATE] [--in DIR|FILE]... [--out DIR]\n"
-	"               [--config FILE] [--templates DIR] [--strict] [--quiet] [--csv]";
+	"               [--config FILE] [--templates DIR] [--strict] [--quiet] [--csv]\n"
+	"               [--replace]";
 
 struct ivo_ctx {
 	struct run *r;

@@ -11,7 +11,7 @@
 
 static const char usage[] =
 	"evb meals --month YYYY-MM [--in DIR|FILE]... [--out DIR] [--config FILE]\n"
-	"                 [--templates DIR] [--strict] [--quiet] [--csv]";
+	"                 [--templates DIR] [--strict] [--quiet] [--csv] [--replace]";
 
 static int write_rows(struct run *r, struct book *b, const struct meal_report *rep)
 {

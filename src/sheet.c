@@ -467,14 +467,15 @@ static struct book *open_book(const char *dir, const char *name, const char *tit
 	b->dir = strdup(dir);
 	b->name = strdup(name);
 	b->final = path_join(dir, "", name, ".xlsx");
-	b->file = path_join("", "", name, ".xlsx");
+	size_t fl = strlen(name) + sizeof(".xlsx");
+	if ((b->file = malloc(fl)))
+		snprintf(b->file, fl, "%s.xlsx", name);
 	b->xbuf = malloc(TEXT_BUF);
 	b->cbuf = malloc(TEXT_BUF);
 	if (!b->dir || !b->name || !b->final || !b->file || !b->xbuf || !b->cbuf) {
 		ret = oom(err);
 		goto out;
 	}
-	memmove(b->file, b->file + 1, strlen(b->file));   /* path_join's "/" */
 	if ((b->dirfd = open(dir, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC)) < 0) {
 		ret = evb_error_set(err, EVB_EIO, dir, 0, NULL, "cannot open the folder: %s",
 				    strerror(errno));
