@@ -433,6 +433,14 @@ int manifest_check_templates(const struct manifest *mf, const char *dir,
 				     "the manifest records %zu templates, not the %zu evb reads",
 				     mf->ntemplates, want);
 	for (size_t i = 0; i < mf->ntemplates; i++) {
+		size_t k = 0;
+		while (manifest_template_files[k] &&
+		       strcmp(manifest_template_files[k], mf->templates[i].file) != 0)
+			k++;
+		if (!manifest_template_files[k])   /* names are different: all are there */
+			return evb_error_set(err, EVB_EINVAL, NULL, 0, NULL,
+					     "the manifest records '%s', not a template evb reads",
+					     mf->templates[i].file);
 		char hex[SHA256_HEX_LEN + 1], *p = join(dir, mf->templates[i].file);
 		if (!p)
 			return evb_error_set(err, EVB_ENOMEM, NULL, 0, NULL, "out of memory");

@@ -51,10 +51,10 @@ for size in $sizes; do
 	# every command reads the files from the page cache, the first too
 	cat "$data"/*.csv >/dev/null
 	measure parse-floor "$size" "$floor" "$data"/*.csv
-	measure check "$size" "$evb" check --quiet --as-of 2026-11-22 --in "$data" --config $conf --out build/bench/out
-	measure ivo "$size" "$evb" ivo --quiet --period 2026Q3 --as-of 2026-11-22 --in "$data" --config $conf --out build/bench/out
-	measure fees "$size" "$evb" fees --quiet --month 2026-10 --in "$data" --config $conf --out build/bench/out
-	measure meals "$size" "$evb" meals --quiet --month 2026-10 --in "$data" --config $conf --out build/bench/out
+	measure check "$size" "$evb" check --quiet --as-of 2026-11-22 --in "$data" --config $conf --out build/bench/out --replace
+	measure ivo "$size" "$evb" ivo --quiet --period 2026Q3 --as-of 2026-11-22 --in "$data" --config $conf --out build/bench/out --replace
+	measure fees "$size" "$evb" fees --quiet --month 2026-10 --in "$data" --config $conf --out build/bench/out --replace
+	measure meals "$size" "$evb" meals --quiet --month 2026-10 --in "$data" --config $conf --out build/bench/out --replace
 done
 
 awk -v runs="$runs" '

@@ -241,6 +241,12 @@ static void test_format_round_trip(void **state)
 	assert_int_equal(manifest_check_templates(&mf, "../templates", &err), 0);
 	/* another templates folder: the first file differs */
 	assert_int_equal(manifest_check_templates(&mf, dir, &err), EVB_EIO);
+	/* a file that is not a template in place of one */
+	char *saved = mf.templates[1].file;
+	mf.templates[1].file = (char *)"README";
+	assert_int_equal(manifest_check_templates(&mf, "../templates", &err), EVB_EINVAL);
+	assert_non_null(strstr(err.message, "not a template evb reads"));
+	mf.templates[1].file = saved;
 	memset(mf.templates[2].sha256, 'b', 64);
 	assert_int_equal(manifest_check_templates(&mf, "../templates", &err), EVB_EINVAL);
 	assert_non_null(strstr(err.message, "differs from the one the run used"));
