@@ -277,12 +277,10 @@ static int fill(struct run *out, struct book *bk, const void *ctx)
 
 /* The workbook goes through the new run's set-up (templates, its export's
  * inputs in the manifest), recorded as this diff command. */
-static int write_book(struct diff *d, int argc, char **argv)
+static int write_book(struct diff *d)
 {
 	struct run *out = &d->s[SIDE_NEW].r;
 	out->command = "diff";
-	out->argc = argc;
-	out->argv = argv;
 	out->opts.out = d->out;
 	out->opts.csv = d->csv;
 	out->opts.quiet = d->quiet;
@@ -365,7 +363,7 @@ int cmd_diff(int argc, char **argv)
 	}
 	if (!d.quiet)
 		print_changes(&d);
-	status = write_book(&d, argc, argv);
+	status = write_book(&d);
 out:
 	for (int i = 0; i < 2; i++) {
 		struct side *s = &d.s[i];

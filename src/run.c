@@ -26,7 +26,7 @@
 
 enum { O_IN = 'i', O_OUT = 'o', O_CONFIG = 'c', O_TEMPLATES = 't',
        O_HELP = 'h', O_STRICT = 256, O_QUIET, O_CSV, O_PERIOD, O_MONTH, O_ASOF,
-       O_REPLACE, O__END };
+       O_REPLACE };
 
 static const struct option long_options[] = {
 	{ "in", required_argument, NULL, O_IN },
@@ -89,8 +89,6 @@ int run_parse(struct run *r, const char *command, unsigned allowed, int argc,
 	memset(r, 0, sizeof(*r));
 	runfolder_init(&r->folder);
 	r->command = command;
-	r->argc = argc;
-	r->argv = argv;
 	struct run_opts *o = &r->opts;
 	o->out = "out";
 	o->asof = DATE_NONE;
@@ -139,8 +137,7 @@ int run_parse(struct run *r, const char *command, unsigned allowed, int argc,
 		case ':':
 			return usage_error(usage, "option '%s' needs a value", argv[optind - 1]);
 		default:
-			return usage_error(usage, "unknown option '%s'",
-					   argv[optind - 1]);
+			return usage_error(usage, "unknown option '%s'", argv[optind - 1]);
 		}
 	}
 	if (optind < argc)

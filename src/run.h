@@ -36,8 +36,6 @@ struct run_opts {
 
 struct run {
 	const char *command;
-	int argc;
-	char **argv;
 	struct run_opts opts;
 	struct config config;
 	struct templates *templates;
