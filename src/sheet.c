@@ -677,7 +677,7 @@ struct sheet *book_add_sheet(struct book *b, const char *name,
 			      "sheet '%s' has %d columns (1 to %d allowed)", name, ncols, MAX_COLS);
 		return NULL;
 	}
-	if (b->nsheets >= MAX_SHEETS) {
+	if (b->nsheets >= MAX_SHEETS || b->norder >= MAX_SHEETS * 2) {
 		evb_error_set(err, EVB_ETOOBIG, NULL, 0, NULL,
 			      "more than %d sheets in one workbook", MAX_SHEETS);
 		return NULL;
@@ -851,7 +851,8 @@ static int write_header(struct sheet *s, bool to_csv, struct evb_error *err)
 static int next_part(struct sheet *s, struct evb_error *err)
 {
 	struct book *b = s->b;
-	if (s->nparts >= MAX_PARTS || b->nsheets + s->nparts >= MAX_SHEETS * 2)
+	if (s->nparts >= MAX_PARTS || b->nsheets + s->nparts >= MAX_SHEETS * 2 ||
+	    b->norder >= MAX_SHEETS * 2)
 		return evb_error_set(err, EVB_ETOOBIG, b->final, 0, NULL,
 				     "sheet '%s' would have more than %d x %u rows", s->name,
 				     MAX_PARTS, (unsigned)LXW_ROW_MAX);
