@@ -125,6 +125,12 @@ def main():
     if shutil.which("strace") is None:
         print("faults: SKIP (strace is not installed: make deps installs it)")
         return 0
+    probe = subprocess.run(["strace", "-f", "-o", "/dev/null", "true"],
+                           stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    if probe.returncode != 0:
+        why = probe.stderr.decode("utf-8", "replace").strip().splitlines()[-1:]
+        print(f"faults: SKIP (strace cannot trace here: {' '.join(why)})")
+        return 0
     failures = []
     runs = 0
     t0 = time.time()

@@ -42,7 +42,7 @@ cp -a "$work/a" "$out"
 [ "$A" != "$B" ] && [ "$(sums "$out/ivo-2026Q3")" = "$A" ] || { echo "kill: set-up failed"; exit 1; }
 
 fallback_from=$kills
-if command -v strace >/dev/null; then
+if command -v strace >/dev/null && strace -f -o /dev/null true 2>/dev/null; then
 	fallback_from=$((kills - 10))
 fi
 RANDOM=$seed
