@@ -10,7 +10,8 @@
 
 static const char usage[] =
 	"evb check [--as-of DATE] [--in DIR|FILE]... [--out DIR] [--config FILE]\n"
-	"                 [--templates DIR] [--profile FILE] [--strict] [--quiet] [--csv]";
+	"                 [--templates DIR] [--profile FILE] [--strict] [--quiet] [--csv]\n"
+	"                 [--replace]";
 
 struct check_count {
 	const char *key;

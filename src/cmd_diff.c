@@ -23,7 +23,7 @@
 
 static const char usage[] =
 	"evb diff OLD_RUN NEW_RUN [--out DIR] [--config FILE] [--templates DIR]\n"
-	"                [--quiet] [--csv]";
+	"                [--quiet] [--csv] [--replace]";
 
 enum { SIDE_OLD, SIDE_NEW };
 
@@ -49,7 +49,7 @@ struct change_row {
 struct diff {
 	struct side s[2];
 	const char *out, *config, *templates;
-	bool quiet, csv;
+	bool quiet, csv, replace;
 	VEC(struct change_row) changes;
 	long n[3];
 };
@@ -79,8 +79,8 @@ static int load_side(struct diff *d, struct side *s)
 	}
 	/* the re-run writes nothing: only the loading half of evb ivo is used */
 	if (manifest_rerun_argv(&s->mf, s->inputs, s->mf.ninputs, d->out, d->config,
-				d->templates, &s->argc, &s->argv)) {
-		diag_msg("out of memory");
+				d->templates, &s->argc, &s->argv, &err)) {
+		diag_error(&err);
 		return EXIT_FATAL;
 	}
 	s->loaded = true;
@@ -277,15 +277,14 @@ static int fill(struct run *out, struct book *bk, const void *ctx)
 
 /* The workbook goes through the new run's set-up (templates, its export's
  * inputs in the manifest), recorded as this diff command. */
-static int write_book(struct diff *d, int argc, char **argv)
+static int write_book(struct diff *d)
 {
 	struct run *out = &d->s[SIDE_NEW].r;
 	out->command = "diff";
-	out->argc = argc;
-	out->argv = argv;
 	out->opts.out = d->out;
 	out->opts.csv = d->csv;
 	out->opts.quiet = d->quiet;
+	out->opts.replace = d->replace;
 	char name[64];
 	snprintf(name, sizeof(name), "diff-%s", out->opts.period);
 	return run_write_book(out, "diff", name, fill, d);
@@ -299,20 +298,30 @@ static int parse(struct diff *d, int argc, char **argv)
 		{ "templates", required_argument, NULL, 't' },
 		{ "quiet", no_argument, NULL, 'q' },
 		{ "csv", no_argument, NULL, 'v' },
+		{ "replace", no_argument, NULL, 'r' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
 	d->out = "out";
 	opterr = 0;
 	optind = 1;
-	int c;
-	while ((c = getopt_long(argc, argv, ":h", opts, NULL)) != -1) {
+	int c, nruns = 0;
+	while ((c = run_getopt(argc, argv, "-:h", opts, NULL)) != -1) {
 		switch (c) {
 		case 'o': d->out = optarg; break;
 		case 'c': d->config = optarg; break;
 		case 't': d->templates = optarg; break;
 		case 'q': d->quiet = true; break;
 		case 'v': d->csv = true; break;
+		case 'r': d->replace = true; break;
+		case 1:   /* a run folder, in order */
+			if (nruns == 2) {
+				diag_msg("give two run folders (or their manifest.json)");
+				fprintf(stderr, "usage: %s\n", usage);
+				return -1;
+			}
+			d->s[nruns++].arg = optarg;
+			break;
 		case 'h':
 			command_help("diff", usage, "Compares two IVO runs of one period, each recomputed from its\n"
 				     "manifest and archived export: cases only in one run and cases whose\n"
@@ -324,13 +333,11 @@ static int parse(struct diff *d, int argc, char **argv)
 			return -1;
 		}
 	}
-	if (optind != argc - 2) {
+	if (nruns != 2) {
 		diag_msg("give two run folders (or their manifest.json)");
 		fprintf(stderr, "usage: %s\n", usage);
 		return -1;
 	}
-	d->s[SIDE_OLD].arg = argv[optind];
-	d->s[SIDE_NEW].arg = argv[optind + 1];
 	return 0;
 }
 
@@ -356,7 +363,7 @@ int cmd_diff(int argc, char **argv)
 	}
 	if (!d.quiet)
 		print_changes(&d);
-	status = write_book(&d, argc, argv);
+	status = write_book(&d);
 	/* rejected records of the exports are the runs' business, not a
 	 * difference: 0 when the runs agree, 1 when they differ */
 	if (status == EXIT_FINE || status == EXIT_REJECTS)

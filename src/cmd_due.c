@@ -14,7 +14,8 @@
 
 static const char usage[] =
 	"evb due [--as-of DATE] [--in DIR|FILE]... [--out DIR] [--config FILE]\n"
-	"               [--templates DIR] [--profile FILE] [--strict] [--quiet] [--csv]";
+	"               [--templates DIR] [--profile FILE] [--strict] [--quiet] [--csv]\n"
+	"               [--replace]";
 
 /* What every sheet shows of a decision's person. */
 struct who {

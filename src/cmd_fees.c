@@ -11,7 +11,8 @@
 
 static const char usage[] =
 	"evb fees --month YYYY-MM [--in DIR|FILE]... [--out DIR] [--config FILE]\n"
-	"                [--templates DIR] [--profile FILE] [--strict] [--quiet] [--csv]";
+	"                [--templates DIR] [--profile FILE] [--strict] [--quiet] [--csv]\n"
+	"                [--replace]";
 
 /* Both "Avgiftsunderlag" and "Nya och avslutade" have these columns. */
 static const char *const row_cols[] = {

@@ -19,7 +19,8 @@
 
 static const char usage[] =
 	"evb ivo --period YYYYQn [--as-of DATE] [--in DIR|FILE]... [--out DIR]\n"
-	"               [--config FILE] [--templates DIR] [--profile FILE] [--strict] [--quiet] [--csv]";
+	"               [--config FILE] [--templates DIR] [--profile FILE] [--strict] [--quiet]\n"
+	"               [--csv] [--replace]";
 
 struct ivo_ctx {
 	struct run *r;
@@ -728,8 +729,11 @@ int cmd_ivo(int argc, char **argv)
 		       x.rep.preliminary ? " (preliminary: as-of date before the cut-off)" : "");
 	if (run_strict_stop(&r))
 		goto out;
-	char name[64];
-	snprintf(name, sizeof(name), "ivo-%s", x.period);
+	/* a preliminary run never takes the final report's folder */
+	char name[64], asof[11];
+	snprintf(name, sizeof(name), "ivo-%s%s%s", x.period,
+		 x.rep.preliminary ? "-preliminar-" : "",
+		 x.rep.preliminary ? date_format(r.opts.asof, asof) : "");
 	if (run_open_dir(&r, name) || write_books(&x))
 		goto out;
 	status = run_finish(&r);

@@ -11,7 +11,8 @@
 
 static const char usage[] =
 	"evb meals --month YYYY-MM [--in DIR|FILE]... [--out DIR] [--config FILE]\n"
-	"                 [--templates DIR] [--profile FILE] [--strict] [--quiet] [--csv]";
+	"                 [--templates DIR] [--profile FILE] [--strict] [--quiet] [--csv]\n"
+	"                 [--replace]";
 
 static int write_rows(struct run *r, struct book *b, const struct meal_report *rep)
 {

@@ -26,6 +26,7 @@
 #include "model.h"
 #include "profile.h"
 #include "run.h"
+#include "runfolder.h"
 #include "sheet.h"
 
 static const char usage[] = "evb profile --in DIR [--out FILE] [--templates DIR]";
@@ -429,21 +430,10 @@ static int emit(const char *path, const char *text, size_t len)
 		}
 		return 0;
 	}
-	char *copy = strdup(path);
-	if (!copy)
-		return EVB_ENOMEM;
-	char *slash = strrchr(copy, '/');
-	const char *dir = ".", *name = copy;
-	if (slash) {
-		*slash = '\0';
-		dir = slash == copy ? "/" : copy;
-		name = slash + 1;
-	}
 	struct evb_error err = { 0 };
-	int ret = write_file_atomic(dir, name, text, len, NULL, &err);
+	int ret = write_new_file(path, text, len, &err);
 	if (ret)
 		diag_error(&err);
-	free(copy);
 	return ret;
 }
 
@@ -460,7 +450,7 @@ int cmd_profile(int argc, char **argv)
 	opterr = 0;
 	optind = 1;
 	int c;
-	while ((c = getopt_long(argc, argv, ":h", opts, NULL)) != -1) {
+	while ((c = run_getopt(argc, argv, "+:h", opts, NULL)) != -1) {
 		switch (c) {
 		case 'i': case 'o': case 't': {
 			const char **slot = c == 'i' ? &in : c == 'o' ? &out : &tdir;
@@ -481,7 +471,8 @@ int cmd_profile(int argc, char **argv)
 			       "proposes date formats, and lists what it cannot match as commented\n"
 			       "lines to fill in. Review it: it may list values of the export.\n\n"
 			       "  --in DIR         the export folder (required)\n"
-			       "  --out FILE       where to write the profile (default: standard output)\n"
+			       "  --out FILE       where to write the profile, a new file (default:\n"
+			       "                   standard output)\n"
 			       "  --templates DIR  catalogues for the insats codes (default: as for\n"
 			       "                   the other commands)\n\n"
 			       "Exit status: 0 written, 2 usage error or unreadable export.\n", usage);

@@ -1,12 +1,16 @@
 /*
- * evb verify: proves that a run's reports came from its export. Checks the
- * SHA-256 of every recorded input, re-runs the recorded command into a
- * temporary folder and compares every recorded output byte for byte with
- * the run folder's files. Exit 0 identical, 1 differs, 2 cannot verify.
+ * evb verify: proves that a run's reports came from its export. Refuses a
+ * manifest of another program version; checks that the run folder holds
+ * exactly the recorded outputs (bare names) besides manifest.json, the
+ * SHA-256 of every recorded input and template, re-runs the recorded
+ * command (canonical options of a fixed list only, reading only the
+ * recorded inputs) into a temporary folder and compares every output byte
+ * for byte. Exit 0 identical, 1 differs, 2 cannot verify.
  */
 #include <dirent.h>
 #include <errno.h>
-#include <getopt.h>
+#include <fcntl.h>
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -18,6 +22,7 @@
 #include "hash.h"
 #include "manifest.h"
 #include "run.h"
+#include "runfolder.h"
 
 static const char usage[] =
 	"evb verify RUN/manifest.json [--in DIR] [--config FILE] [--templates DIR]";
@@ -26,66 +31,101 @@ struct verify {
 	struct manifest mf;
 	const char *in_dir, *config, *templates;
 	char **inputs;          /* resolved input paths */
-	char tmp[64];           /* the re-run's --out */
+	char *tmp;              /* the re-run's --out, under TMPDIR */
 	char *rerun_dir;        /* the run folder inside tmp */
 	int differs;
 };
 
-/* 1 when the file differs (or is missing), 0 equal, -1 when unreadable. */
+/* 1 when the files differ, 0 equal, -1 when one is unreadable. */
 static int same_bytes(const char *a, const char *b)
 {
-	FILE *fa = fopen(a, "rb"), *fb = fopen(b, "rb");
+	int fa = open(a, O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
+	int fb = open(b, O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
 	int ret = 0;
-	if (!fa || !fb) {
-		ret = 1;
+	static char ba[65536], bb[65536];
+	if (fa < 0 || fb < 0) {
+		ret = -1;
 		goto out;
 	}
-	char ba[65536], bb[65536];
 	for (;;) {
-		size_t na = fread(ba, 1, sizeof(ba), fa), nb = fread(bb, 1, sizeof(bb), fb);
-		if (na != nb || memcmp(ba, bb, na) != 0) {
+		ssize_t na = read(fa, ba, sizeof(ba));
+		ssize_t nb = na < 0 ? 0 : read(fb, bb, (size_t)na);
+		if (na < 0 || nb < 0) {
+			ret = -1;
+			break;
+		}
+		if (na != nb || memcmp(ba, bb, (size_t)na) != 0) {
 			ret = 1;
 			break;
 		}
 		if (na == 0) {
-			ret = ferror(fa) || ferror(fb) ? -1 : 0;
+			/* a is at its end: b must be too */
+			ret = read(fb, bb, 1) == 0 ? 0 : 1;
 			break;
 		}
 	}
 out:
-	if (fa)
-		fclose(fa);
-	if (fb)
-		fclose(fb);
+	if (fa >= 0)
+		close(fa);
+	if (fb >= 0)
+		close(fb);
 	return ret;
 }
 
-/* The single run folder the re-run created in tmp. */
-static char *find_rerun_dir(const char *tmp)
+static char *join(const char *dir, const char *name)
 {
-	DIR *d = opendir(tmp);
-	if (!d)
-		return NULL;
-	char *found = NULL;
+	size_t n = strlen(dir) + strlen(name) + 2;
+	char *p = malloc(n);
+	if (p)
+		snprintf(p, n, "%s/%s", dir, name);
+	return p;
+}
+
+static bool recorded(const struct manifest *mf, const char *name)
+{
+	for (size_t i = 0; i < mf->noutputs; i++)
+		if (strcmp(mf->outputs[i].file, name) == 0)
+			return true;
+	return false;
+}
+
+/* Every entry of folder dir besides manifest.json must be a recorded
+ * output and a regular file (not followed when a link). Prints each one
+ * that is not; -1 when the folder cannot be read. */
+static int check_folder(struct verify *v, const char *dir, const char *what)
+{
+	DIR *d = opendir(dir);
+	if (!d) {
+		diag_msg("%s: cannot read the folder: %s", dir, strerror(errno));
+		return -1;
+	}
 	struct dirent *e;
 	while ((e = readdir(d))) {
-		if (e->d_name[0] == '.' || found)
+		if (strcmp(e->d_name, ".") == 0 || strcmp(e->d_name, "..") == 0 ||
+		    strcmp(e->d_name, "manifest.json") == 0)
 			continue;
-		size_t n = strlen(tmp) + strlen(e->d_name) + 2;
-		if ((found = malloc(n)))
-			snprintf(found, n, "%s/%s", tmp, e->d_name);
+		struct stat st;
+		if (!recorded(&v->mf, e->d_name)) {
+			printf("%s: not in the manifest: %s\n", what, e->d_name);
+			v->differs = 1;
+		} else if (fstatat(dirfd(d), e->d_name, &st, AT_SYMLINK_NOFOLLOW) != 0 ||
+			   !S_ISREG(st.st_mode)) {
+			printf("%s: not a regular file: %s\n", what, e->d_name);
+			v->differs = 1;
+		}
 	}
 	closedir(d);
-	return found;
+	return 0;
 }
 
 static int rerun(struct verify *v)
 {
 	int argc;
 	char **argv;
+	struct evb_error err = { 0 };
 	if (manifest_rerun_argv(&v->mf, v->inputs, v->mf.ninputs, v->tmp, v->config,
-				v->templates, &argc, &argv)) {
-		diag_msg("out of memory");
+				v->templates, &argc, &argv, &err)) {
+		diag_error(&err);
 		return EXIT_FATAL;
 	}
 	const struct command *cmd = command_find(v->mf.command);
@@ -99,7 +139,15 @@ static int rerun(struct verify *v)
 		diag_msg("the re-run failed: see the messages above");
 		return EXIT_FATAL;
 	}
-	if (!(v->rerun_dir = find_rerun_dir(v->tmp))) {
+	/* the single visible entry the re-run created: its run folder */
+	DIR *d = opendir(v->tmp);
+	struct dirent *e;
+	while (d && (e = readdir(d)))
+		if (e->d_name[0] != '.' && !v->rerun_dir && !(v->rerun_dir = join(v->tmp, e->d_name)))
+			break;
+	if (d)
+		closedir(d);
+	if (!v->rerun_dir) {
 		diag_msg("the re-run wrote no run folder");
 		return EXIT_FATAL;
 	}
@@ -109,63 +157,39 @@ static int rerun(struct verify *v)
 static int compare_outputs(struct verify *v)
 {
 	int unreadable = 0;
-	for (size_t i = 0; i < v->mf.noutputs; i++) {
+	if (check_folder(v, v->rerun_dir, "re-run") != 0)
+		return EXIT_FATAL;
+	for (size_t i = 0; i < v->mf.noutputs && !unreadable; i++) {
 		const struct manifest_file *f = &v->mf.outputs[i];
-		size_t na = strlen(v->mf.dir) + strlen(f->file) + 2;
-		size_t nb = strlen(v->rerun_dir) + strlen(f->file) + 2;
-		char *a = malloc(na), *b = malloc(nb);
-		if (!a || !b) {
-			free(a);
-			free(b);
-			return EXIT_FATAL;
-		}
-		snprintf(a, na, "%s/%s", v->mf.dir, f->file);
-		snprintf(b, nb, "%s/%s", v->rerun_dir, f->file);
+		char *a = join(v->mf.dir, f->file), *b = join(v->rerun_dir, f->file);
 		char hex[SHA256_HEX_LEN + 1];
-		if (access(a, R_OK) != 0) {
+		struct stat st;
+		if (!a || !b) {
+			diag_msg("out of memory");
+			unreadable = 1;
+		} else if (lstat(a, &st) != 0 || !S_ISREG(st.st_mode)) {
 			printf("missing output: %s\n", a);
 			v->differs = 1;
 		} else if (hash_file(a, hex, NULL, NULL, NULL) || strcmp(hex, f->sha256) != 0) {
 			printf("output changed since the run: %s\n", a);
 			v->differs = 1;
+		} else if (lstat(b, &st) != 0) {
+			printf("differs: %s (the re-run did not write it)\n", f->file);
+			v->differs = 1;
 		} else {
 			int d = same_bytes(a, b);
-			if (d < 0)
+			if (d < 0) {
+				diag_msg("cannot compare %s: %s", f->file, strerror(errno));
 				unreadable = 1;
-			if (d > 0) {
-				printf("differs: %s\n", f->file);
-				v->differs = 1;
-			} else if (d == 0) {
-				printf("identical: %s\n", f->file);
+			} else {
+				printf("%s: %s\n", d ? "differs" : "identical", f->file);
+				v->differs |= d;
 			}
 		}
 		free(a);
 		free(b);
 	}
 	return unreadable ? EXIT_FATAL : 0;
-}
-
-/* Removes the temporary run folder and its files. */
-static void cleanup(struct verify *v)
-{
-	if (v->rerun_dir) {
-		DIR *d = opendir(v->rerun_dir);
-		struct dirent *e;
-		while (d && (e = readdir(d))) {
-			if (strcmp(e->d_name, ".") == 0 || strcmp(e->d_name, "..") == 0)
-				continue;
-			char p[4096];
-			snprintf(p, sizeof(p), "%s/%s", v->rerun_dir, e->d_name);
-			if (unlink(p) != 0)
-				diag_msg("cannot remove %s: %s", p, strerror(errno));
-		}
-		if (d)
-			closedir(d);
-		if (rmdir(v->rerun_dir) != 0)
-			diag_msg("cannot remove %s: %s", v->rerun_dir, strerror(errno));
-	}
-	if (v->tmp[0] && rmdir(v->tmp) != 0)
-		diag_msg("cannot remove %s: %s", v->tmp, strerror(errno));
 }
 
 static int parse(struct verify *v, int argc, char **argv, const char **manifest)
@@ -179,29 +203,64 @@ static int parse(struct verify *v, int argc, char **argv, const char **manifest)
 	};
 	opterr = 0;
 	optind = 1;
-	int c;
-	while ((c = getopt_long(argc, argv, ":h", opts, NULL)) != -1) {
+	int c, li;
+	bool seen[4] = { false };
+	while ((c = run_getopt(argc, argv, "-:h", opts, &li)) != -1) {
+		if (li >= 0 && seen[li]) {
+			diag_msg("option '--%s' given twice", opts[li].name);
+			fprintf(stderr, "usage: %s\n", usage);
+			return -1;
+		}
+		if (li >= 0)
+			seen[li] = true;
 		switch (c) {
 		case 'i': v->in_dir = optarg; break;
 		case 'c': v->config = optarg; break;
 		case 't': v->templates = optarg; break;
+		case 1:
+			if (*manifest) {
+				diag_msg("give one manifest.json");
+				fprintf(stderr, "usage: %s\n", usage);
+				return -1;
+			}
+			*manifest = optarg;
+			break;
 		case 'h':
 			command_help("verify", usage, "Checks that a run's reports came from its export: the inputs'\n"
 				     "SHA-256, a re-run into a temporary folder, and every output compared\n"
 				     "byte for byte.");
 			return 1;
 		default:
-			diag_msg("unknown or incomplete option '%s'", argv[optind - 1]);
+			diag_msg("unknown or incomplete option '%s'",
+				 argv[optind - 1]);
 			fprintf(stderr, "usage: %s\n", usage);
 			return -1;
 		}
 	}
-	if (optind != argc - 1) {
+	if (!*manifest) {
 		diag_msg("give one manifest.json");
 		fprintf(stderr, "usage: %s\n", usage);
 		return -1;
 	}
-	*manifest = argv[optind];
+	return 0;
+}
+
+/* The temporary folder for the re-run, under TMPDIR of any length. */
+static int make_tmp(struct verify *v)
+{
+	const char *base = getenv("TMPDIR");
+	if (!base || !*base)
+		base = "/tmp";
+	if (!(v->tmp = join(base, "evb-verify-XXXXXX"))) {
+		diag_msg("out of memory");
+		return EXIT_FATAL;
+	}
+	if (!mkdtemp(v->tmp)) {
+		diag_msg("cannot create a temporary folder in %s: %s", base, strerror(errno));
+		free(v->tmp);
+		v->tmp = NULL;
+		return EXIT_FATAL;
+	}
 	return 0;
 }
 
@@ -219,6 +278,20 @@ int cmd_verify(int argc, char **argv)
 		diag_error(&err);
 		return EXIT_FATAL;
 	}
+	if (strcmp(v.mf.version, EVB_VERSION) != 0) {
+		diag_msg("%s: written by evb %s, this is evb %s: verify with that version",
+			 manifest, v.mf.version, EVB_VERSION);
+		goto out;
+	}
+	char buf[PATH_MAX];
+	const char *tdir = v.templates ? v.templates : run_default_templates(buf, sizeof(buf));
+	if (manifest_check_templates(&v.mf, tdir, &err)) {
+		diag_error(&err);
+		diag_msg("cannot verify with other templates than the run's");
+		goto out;
+	}
+	if (check_folder(&v, v.mf.dir, "run folder") != 0)
+		goto out;
 	int in = manifest_check_inputs(&v.mf, v.in_dir, &v.inputs);
 	if (in == 2) {
 		diag_msg("cannot verify: inputs are missing (give --in DIR where the archived export is)");
@@ -229,22 +302,17 @@ int cmd_verify(int argc, char **argv)
 		status = 1;
 		goto out;
 	}
-	const char *base = getenv("TMPDIR");
-	snprintf(v.tmp, sizeof(v.tmp), "%.40s/evb-verify-XXXXXX", base && *base ? base : "/tmp");
-	if (!mkdtemp(v.tmp)) {
-		diag_msg("cannot create a temporary folder: %s", strerror(errno));
-		v.tmp[0] = '\0';
-		goto out;
-	}
-	if (rerun(&v) || compare_outputs(&v))
+	if (make_tmp(&v) || rerun(&v) || compare_outputs(&v))
 		goto out;
 	printf("verify: %s\n", v.differs ? "the outputs differ from a re-run"
 				       : "every output is identical to a re-run");
 	status = v.differs ? 1 : EXIT_FINE;
 out:
-	cleanup(&v);
+	if (v.tmp && runfolder_remove_tree(AT_FDCWD, v.tmp) != 0)
+		diag_msg("cannot remove %s: %s", v.tmp, strerror(errno));
 	manifest_free_paths(v.inputs, v.mf.ninputs);
 	free(v.rerun_dir);
+	free(v.tmp);
 	manifest_release(&v.mf);
 	return status;
 }

@@ -45,6 +45,8 @@ static const struct {
 	  "                    configuration key profile, else none)" },
 	{ C_RUNS, "--strict", "any rejected record stops the run before writing (exit 2)\n"
 	  "                    (default: off)" },
+	{ C_RUNS | C_DIFF, "--replace", "replace an existing run folder, swapped whole (default:\n"
+	  "                    an existing run folder stops the run, exit 2)" },
 	{ C_RUNS | C_DIFF, "--quiet", "no summary on stdout (default: off)" },
 	{ C_RUNS | C_DIFF, "--csv", "also write every sheet as <workbook>.<sheet>.csv (default: off)" },
 	{ C_RUNS | C_VERIFY | C_DIFF, "--help", "this help" },

@@ -3,6 +3,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #include "config.h"
 #include "hash.h"
@@ -36,6 +37,22 @@ static int set_value(char *dst, size_t size, bool *seen, const char *value,
 	return 0;
 }
 
+/* A key that may be named in a message: [a-z_]{1,32}. A mistyped line may
+ * hold the secret, so nothing else of a line is ever repeated. */
+static bool plain_key(const char *s)
+{
+	size_t n = strspn(s, "abcdefghijklmnopqrstuvwxyz_");
+	return n >= 1 && n <= 32 && s[n] == '\0';
+}
+
+static bool has_control(const char *s)
+{
+	for (; *s; s++)
+		if ((unsigned char)*s < 0x20 || *s == 0x7F)
+			return true;
+	return false;
+}
+
 int config_load(struct config *c, const char *path, struct evb_error *err)
 {
 	memset(c, 0, sizeof(*c));
@@ -51,15 +68,24 @@ int config_load(struct config *c, const char *path, struct evb_error *err)
 				     "cannot read configuration: %s", strerror(errno));
 	}
 	int ret = 0;
-	char buf[CONFIG_MAX_LINE];
+	char *buf = NULL;
+	size_t bufsize = 0;
+	ssize_t got;
 	long line = 0;
 	bool seen_mun = false, seen_key = false, seen_box = false, seen_prof = false;
-	while (fgets(buf, sizeof(buf), f)) {
+	struct stat st;
+	c->shared = fstat(fileno(f), &st) == 0 && (st.st_mode & (S_IRGRP | S_IROTH));
+	while ((got = getline(&buf, &bufsize, f)) >= 0) {
 		line++;
-		size_t len = strlen(buf);
-		if (len == sizeof(buf) - 1 && buf[len - 1] != '\n' && !feof(f)) {
+		size_t len = (size_t)got;
+		if (len > CONFIG_MAX_LINE - 2) {
 			ret = evb_error_set(err, EVB_ECONFIG, path, line, NULL,
 					    "line too long (at most %d bytes)", CONFIG_MAX_LINE - 2);
+			goto out;
+		}
+		if (memchr(buf, '\0', len)) {
+			ret = evb_error_set(err, EVB_ECONFIG, path, line, NULL,
+					    "line holds a NUL character");
 			goto out;
 		}
 		if (!utf8_valid(buf, len)) {
@@ -75,7 +101,7 @@ int config_load(struct config *c, const char *path, struct evb_error *err)
 		char *eq = strchr(s, '=');
 		if (!eq) {
 			ret = evb_error_set(err, EVB_ECONFIG, path, line, NULL,
-					    "expected 'key = value'");
+					    "not a 'key = value' line");
 			goto out;
 		}
 		*eq = '\0';
@@ -84,8 +110,11 @@ int config_load(struct config *c, const char *path, struct evb_error *err)
 			ret = set_value(c->municipality, sizeof(c->municipality),
 					&seen_mun, value, path, line, key, err);
 		else if (strcmp(key, "ivo_key") == 0) {
-			ret = set_value(c->ivo_key, sizeof(c->ivo_key), &seen_key,
-					value, path, line, key, err);
+			ret = has_control(value)
+				? evb_error_set(err, EVB_ECONFIG, path, line, key,
+						"the IVO key holds a control character")
+				: set_value(c->ivo_key, sizeof(c->ivo_key), &seen_key,
+					    value, path, line, key, err);
 			c->ivo_key_len = strlen(c->ivo_key);
 		} else if (strcmp(key, "ivo_mailbox") == 0)
 			ret = set_value(c->ivo_mailbox, sizeof(c->ivo_mailbox),
@@ -93,19 +122,27 @@ int config_load(struct config *c, const char *path, struct evb_error *err)
 		else if (strcmp(key, "profile") == 0)
 			ret = set_value(c->profile, sizeof(c->profile), &seen_prof, value,
 					path, line, key, err);
-		else
+		else if (plain_key(key))
 			ret = evb_error_set(err, EVB_ECONFIG, path, line, key,
 					    "unknown configuration key (known: municipality, ivo_key, ivo_mailbox, profile)");
+		else
+			ret = evb_error_set(err, EVB_ECONFIG, path, line, NULL,
+					    "not a 'key = value' line");
 		if (ret)
 			goto out;
 	}
-	if (ferror(f))
+	if (ferror(f) || !feof(f))   /* a read error, or getline out of memory */
 		ret = evb_error_set(err, EVB_ECONFIG, path, line, NULL,
 				    "cannot read configuration: %s", strerror(errno));
 	c->loaded = true;
 out:
 	/* the line buffer may hold the key */
-	memset(buf, 0, sizeof(buf));
+	if (buf) {
+		volatile char *p = buf;
+		for (size_t i = 0; i < bufsize; i++)
+			p[i] = 0;
+	}
+	free(buf);
 	fclose(f);
 	if (ret)
 		config_wipe(c);

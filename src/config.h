@@ -1,7 +1,10 @@
 /*
  * The configuration file (--config FILE, default ./evb.conf when present):
  * "key = value" lines, '#' comment lines, blank lines ignored. Unknown or
- * repeated keys are errors: a typo must not pass silently.
+ * repeated keys are errors: a typo must not pass silently. Messages never
+ * repeat a line's text beyond a plain key name ([a-z_]{1,32}): a mistyped
+ * line may hold the secret. A NUL anywhere, or a control character in
+ * ivo_key, is an error.
  */
 #ifndef EVB_CONFIG_H
 #define EVB_CONFIG_H
@@ -17,6 +20,7 @@ struct config {
 	size_t ivo_key_len;
 	char profile[512];      /* import profile (SPEC 4.2); "" when none */
 	bool loaded;            /* a file was read */
+	bool shared;            /* and group or others may read it (a warning) */
 	char path[512];
 };
 

@@ -729,33 +729,41 @@ static int table_lost(struct engine *e)
 			     r->reason ? r->reason : default_reason(r->problem));
 }
 
+/* Runs the engine e, set up by the caller, over the open file f as a table
+ * handed row by row to t; closes f. */
+static int run_table(struct engine *e, FILE *f, const char *path, struct table_ctx *t,
+		     struct evb_error *err)
+{
+	e->display = path;
+	e->on_record = table_record;
+	e->ctx = t;
+	e->err = err;
+	rec_reset(&e->rec);
+	int ret = parser_start(e);
+	if (!ret)
+		ret = run_file(e, f);
+	if (ret == EVB_ENOMEM && err && !err->code)
+		evb_error_set(err, ret, path, e->line, NULL, "out of memory");
+	engine_release(e);
+	fclose(f);
+	return ret;
+}
+
 int csv_in_read_table(const char *path, csv_table_fn fn, void *ctx,
 		      struct evb_error *err)
 {
 	struct engine e;
 	struct table_ctx t = { fn, ctx };
-	int ret;
 	memset(&e, 0, sizeof(e));
 	FILE *f = fopen(path, "rb");
 	if (!f)
 		return evb_error_set(err, EVB_EIO, path, 0, NULL, "cannot open: %s",
 				     strerror(errno));
 	e.delim = ';';
-	e.display = path;
 	e.table = true;
 	utf8_check_init(&e.utf8);
-	e.on_record = table_record;
 	e.on_lost = table_lost;
-	e.ctx = &t;
-	e.err = err;
-	rec_reset(&e.rec);
-	if (!(ret = parser_start(&e)))
-		ret = run_file(&e, f);
-	if (ret == EVB_ENOMEM && err && !err->code)
-		evb_error_set(err, ret, path, e.line, NULL, "out of memory");
-	engine_release(&e);
-	fclose(f);
-	return ret;
+	return run_table(&e, f, path, &t, err);
 }
 
 /* ---- any CSV file ---------------------------------------------------------- */
@@ -772,28 +780,19 @@ int csv_in_read_raw(const char *path, bool cp1252, csv_table_fn fn, void *ctx,
 	struct engine e;
 	struct table_ctx t = { fn, ctx };
 	char delim;
-	int ret;
 	memset(&e, 0, sizeof(e));
 	FILE *f = fopen(path, "rb");
 	if (!f)
 		return evb_error_set(err, EVB_EIO, path, 0, NULL, "cannot open: %s",
 				     strerror(errno));
-	if (!(ret = detect_delimiter(f, path, &delim, err))) {
-		e.delim = (unsigned char)delim;
-		e.display = path;
-		e.cp1252 = cp1252;
-		e.trim_all = true;
-		e.on_record = table_record;
-		e.on_lost = raw_lost;
-		e.ctx = &t;
-		e.err = err;
-		rec_reset(&e.rec);
-		if (!(ret = parser_start(&e)))
-			ret = run_file(&e, f);
+	int ret = detect_delimiter(f, path, &delim, err);
+	if (ret) {
+		fclose(f);
+		return ret;
 	}
-	if (ret == EVB_ENOMEM && err && !err->code)
-		evb_error_set(err, ret, path, e.line, NULL, "out of memory");
-	engine_release(&e);
-	fclose(f);
-	return ret;
+	e.delim = (unsigned char)delim;
+	e.cp1252 = cp1252;
+	e.trim_all = true;
+	e.on_lost = raw_lost;
+	return run_table(&e, f, path, &t, err);
 }

@@ -253,6 +253,19 @@ static int get_number(struct loader *ld, const struct row *r, int c, double *out
 	return 0;
 }
 
+/* An amount that cannot be below zero (omfattning, avgiftsutrymme): "-0"
+ * is zero (field_number), anything below it rejects the record. */
+static int get_amount(struct loader *ld, const struct row *r, int c, double *out)
+{
+	int ret = get_number(ld, r, c, out);
+	if (!ret && *out < 0) {
+		*out = NAN;
+		return rej(ld, r, c, "reject.negative_amount", "%s is negative",
+			   column_name(r->kind, c));
+	}
+	return ret;
+}
+
 /* An enum value from a code table, case-insensitive; empty -> dflt (or a
  * reject when dflt < 0). */
 static int get_code(struct loader *ld, const struct row *r, int c,
@@ -459,7 +472,7 @@ static int load_person(struct loader *ld, const struct row *r)
 		ps.fodelsedatum = p.birth;
 	TRY(get_bool(ld, r, P_SKYDDAD, &ps.skyddad));
 	TRY(get_date(ld, r, P_AVLIDEN_DATUM, false, &ps.avliden));
-	TRY(get_number(ld, r, P_AVGIFTSUTRYMME, &ps.avgiftsutrymme));
+	TRY(get_amount(ld, r, P_AVGIFTSUTRYMME, &ps.avgiftsutrymme));
 	ps.listed = true;
 	ps.src = (struct src){ (uint32_t)r->line, ld->file };
 	if (m->strings.failed)
@@ -533,7 +546,7 @@ static int load_beslut(struct loader *ld, const struct row *r)
 		b.avslutsorsak = ORSAK_ANNAT;
 	TRY(get_str(ld, r, B_ERSATTER_BESLUT_ID, false, &b.ersatter));
 	b.replaces = IDX_NONE;
-	TRY(get_number(ld, r, B_OMFATTNING, &b.omfattning));
+	TRY(get_amount(ld, r, B_OMFATTNING, &b.omfattning));
 	TRY(get_code(ld, r, B_OMFATTNING_ENHET, enhet_codes, ENHET__N, ENHET_NONE,
 		     &b.omfattning_enhet));
 	TRY(get_bool(ld, r, B_VERKSTALLS_EXTERNT, &b.verkstalls_externt));
@@ -583,7 +596,7 @@ static int load_verkstallighet(struct loader *ld, const struct row *r)
 	TRY(get_str(ld, r, V_BESTALLNING_ID, false, &v.bestallning_ref));
 	TRY(get_str(ld, r, V_UTFORARE, false, &v.utforare));
 	TRY(get_date(ld, r, V_SLUTDATUM, false, &v.slutdatum));
-	TRY(get_number(ld, r, V_OMFATTNING, &v.omfattning));
+	TRY(get_amount(ld, r, V_OMFATTNING, &v.omfattning));
 	if (v.slutdatum != DATE_NONE && v.slutdatum < v.startdatum)
 		return rej(ld, r, V_SLUTDATUM, "reject.end_before_start",
 			   "slutdatum is before startdatum");
@@ -676,7 +689,10 @@ static int load_maltid(struct loader *ld, const struct row *r)
 	TRY(need(ld, r, M_ANTAL));
 	const char *antal = val(r, M_ANTAL);
 	int64_t n;
-	int e = field_count(antal, &n);
+	const char *digits = antal;
+	if (antal[0] == '-' && antal[1] && antal[1 + strspn(antal + 1, "0")] == '\0')
+		digits = antal + 1;   /* "-0" is zero, not negative */
+	int e = field_count(digits, &n);
 	if (e && antal[0] == '-')
 		return rej(ld, r, M_ANTAL, "reject.negative_count", "antal is negative");
 	if (e)
@@ -816,8 +832,28 @@ static char *join_path(const char *dir, const char *name)
 	return p;
 }
 
+/* Why path (a link as named, followed by stat) cannot be an input file,
+ * or NULL when it is a regular file. Nothing is opened: a FIFO or device
+ * is never read (reading a FIFO would wait for a writer). */
+static const char *not_regular(const char *path, struct stat *st)
+{
+	if (stat(path, st) != 0) {
+		struct stat lst;
+		if (errno == ENOENT && lstat(path, &lst) == 0 && S_ISLNK(lst.st_mode))
+			return "a symbolic link to nothing (dangling)";
+		if (errno == ELOOP)
+			return "a loop of symbolic links";
+		return strerror(errno);
+	}
+	if (S_ISREG(st->st_mode))
+		return NULL;
+	return S_ISDIR(st->st_mode) ? "a folder" : S_ISFIFO(st->st_mode) ? "a FIFO (named pipe)"
+	     : S_ISSOCK(st->st_mode) ? "a socket" : "a device";
+}
+
 /* Collects the files of one --in argument (a folder's regular files in name
- * order, hidden files skipped; or the file itself). */
+ * order, hidden files skipped; or the file itself). Anything else in the
+ * folder stops the run naming it: nothing is skipped silently. */
 static int collect(const char *input, char ***list, size_t *n, size_t *cap,
 		   struct evb_error *err)
 {
@@ -826,6 +862,10 @@ static int collect(const char *input, char ***list, size_t *n, size_t *cap,
 		return evb_error_set(err, EVB_EIO, input, 0, NULL,
 				     "cannot read input: %s", strerror(errno));
 	if (!S_ISDIR(st.st_mode)) {
+		const char *why = not_regular(input, &st);
+		if (why)
+			return evb_error_set(err, EVB_EIO, input, 0, NULL,
+					     "not a file or folder to read: %s", why);
 		if (*n == *cap) {
 			size_t nc = *cap ? *cap * 2 : 16;
 			char **nl = realloc(*list, nc * sizeof(*nl));
@@ -855,9 +895,12 @@ static int collect(const char *input, char ***list, size_t *n, size_t *cap,
 			ret = EVB_ENOMEM;
 			break;
 		}
-		if (stat(p, &st) != 0 || !S_ISREG(st.st_mode)) {
+		const char *why = not_regular(p, &st);
+		if (why) {
+			ret = evb_error_set(err, EVB_EIO, p, 0, NULL,
+					    "not a file to read: %s", why);
 			free(p);
-			continue;
+			break;
 		}
 		if (*n == *cap) {
 			size_t nc = *cap ? *cap * 2 : 16;
@@ -877,7 +920,7 @@ static int collect(const char *input, char ***list, size_t *n, size_t *cap,
 		ret = evb_error_set(err, EVB_EIO, input, 0, NULL,
 				    "cannot read folder: %s", strerror(errno));
 	closedir(d);
-	if (!ret)
+	if (!ret && *n > first)
 		qsort(*list + first, *n - first, sizeof(**list), cmp_names);
 	return ret;
 }

@@ -17,7 +17,7 @@ static void usage(FILE *f)
 	for (const struct command *c = commands; c->name; c++)
 		fprintf(f, "  %-8s %s\n", c->name, c->help);
 	fputs("\ncommon options: --in DIR|FILE (repeatable) --out DIR --config FILE\n"
-	      "                --templates DIR --profile FILE --strict --quiet --csv\n", f);
+	      "                --templates DIR --profile FILE --strict --quiet --csv --replace\n", f);
 }
 
 int main(int argc, char **argv)

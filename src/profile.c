@@ -48,6 +48,7 @@ struct code_map {
 struct profile {
 	char *path;
 	char sha256[SHA256_HEX_LEN + 1];
+	uint64_t size;            /* bytes of the file, for the manifest */
 	struct file_rule file[K__COUNT];
 	struct column_map col[K__COUNT][SCHEMA_MAX_COLUMNS];
 	struct date_format format[K__COUNT][SCHEMA_MAX_COLUMNS];
@@ -393,6 +394,7 @@ struct profile *profile_load(const char *path, struct evb_error *err)
 		goto out;
 	if ((ret = hash_buffer(text, len, p->sha256)))
 		goto out;
+	p->size = len;
 	struct parser ps = { p, 0, err };
 	ret = parse_text(&ps, text, len);
 out:
@@ -441,6 +443,11 @@ const char *profile_path(const struct profile *p)
 const char *profile_sha256(const struct profile *p)
 {
 	return p->sha256;
+}
+
+uint64_t profile_size(const struct profile *p)
+{
+	return p->size;
 }
 
 /* ---- files and headers ----------------------------------------------------- */

@@ -34,6 +34,7 @@ void profile_free(struct profile *p);
 /* The file as given, and its SHA-256 (recorded in the manifest). */
 const char *profile_path(const struct profile *p);
 const char *profile_sha256(const struct profile *p);
+uint64_t profile_size(const struct profile *p);
 
 /* The kind whose file pattern matches a file's base name (shell glob,
  * ASCII case ignored), -1 when none does. Patterns of two kinds matching

@@ -16,6 +16,7 @@
 #include "export.h"
 #include "field.h"
 #include "hash.h"
+#include "manifest.h"
 #include "personnr.h"
 #include "phase.h"
 #include "profile.h"
@@ -28,7 +29,7 @@
 
 enum { O_IN = 'i', O_OUT = 'o', O_CONFIG = 'c', O_TEMPLATES = 't',
        O_HELP = 'h', O_STRICT = 256, O_QUIET, O_CSV, O_PERIOD, O_MONTH, O_ASOF,
-       O_PROFILE };
+       O_PROFILE, O_REPLACE };
 
 static const struct option long_options[] = {
 	{ "in", required_argument, NULL, O_IN },
@@ -42,6 +43,7 @@ static const struct option long_options[] = {
 	{ "period", required_argument, NULL, O_PERIOD },
 	{ "month", required_argument, NULL, O_MONTH },
 	{ "as-of", required_argument, NULL, O_ASOF },
+	{ "replace", no_argument, NULL, O_REPLACE },
 	{ "help", no_argument, NULL, O_HELP },
 	{ NULL, 0, NULL, 0 },
 };
@@ -64,20 +66,47 @@ static int usage_error(const char *usage, const char *fmt, const char *arg)
 	return EVB_EUSAGE;
 }
 
+int run_getopt(int argc, char **argv, const char *shortopts,
+	       const struct option *longopts, int *longindex)
+{
+	/* shortopts starts with '+' or '-': no permutation, so the option
+	 * just parsed is argv[optind before the call] */
+	int before = optind, li = -1;
+	int c = getopt_long(argc, argv, shortopts, longopts, &li);
+	if (longindex)
+		*longindex = li;
+	if (c == -1 || c == '?' || c == ':' || li < 0 || before >= argc)
+		return c;
+	const char *tok = argv[before], *name = longopts[li].name;
+	size_t n = strlen(name);
+	if (strncmp(tok, "--", 2) != 0 || strncmp(tok + 2, name, n) != 0 ||
+	    (tok[2 + n] != '\0' && tok[2 + n] != '=')) {
+		optind = before + 1;   /* the message names argv[optind - 1] */
+		return '?';
+	}
+	return c;
+}
+
 int run_parse(struct run *r, const char *command, unsigned allowed, int argc,
 	      char **argv, const char *usage)
 {
 	memset(r, 0, sizeof(*r));
+	runfolder_init(&r->folder);
 	r->command = command;
-	r->argc = argc;
-	r->argv = argv;
 	struct run_opts *o = &r->opts;
 	o->out = "out";
 	o->asof = DATE_NONE;
 	opterr = 0;
 	optind = 1;
-	int c;
-	while ((c = getopt_long(argc, argv, ":h", long_options, NULL)) != -1) {
+	int c, li;
+	bool seen[sizeof(long_options) / sizeof(long_options[0])] = { false };
+	while ((c = run_getopt(argc, argv, "+:h", long_options, &li)) != -1) {
+		if (li >= 0 && c != O_IN && seen[li])
+			return usage_error(usage, "option '--%s' given twice", long_options[li].name);
+		if (li >= 0)
+			seen[li] = true;
+		else if (c == O_HELP && o->help)
+			return usage_error(usage, "option '%s' given twice", "-h");
 		switch (c) {
 		case O_IN:
 			if (o->ninputs == RUN_MAX_INPUTS)
@@ -91,6 +120,7 @@ int run_parse(struct run *r, const char *command, unsigned allowed, int argc,
 		case O_STRICT: o->strict = true; break;
 		case O_QUIET: o->quiet = true; break;
 		case O_CSV: o->csv = true; break;
+		case O_REPLACE: o->replace = true; break;
 		case O_HELP: o->help = true; break;
 		case O_PERIOD:
 			if (!(allowed & OPT_PERIOD))
@@ -192,9 +222,16 @@ int run_setup(struct run *r, bool need_key)
 		diag_error(&err);
 		return EVB_ECONFIG;
 	}
+	if (r->config.shared)
+		diag_at(r->config.path, 0, NULL, "warning: group or others can read the "
+			"configuration (it may hold the IVO key): chmod 600 it");
 	char buf[PATH_MAX];
 	const char *dir = r->opts.templates ? r->opts.templates
 					    : run_default_templates(buf, sizeof(buf));
+	if (!(r->templates_dir = strdup(dir))) {
+		diag_msg("out of memory");
+		return EVB_ENOMEM;
+	}
 	if (!(r->templates = templates_load(dir, &err))) {
 		diag_error(&err);
 		return EVB_ETEMPLATE;
@@ -278,6 +315,14 @@ int run_load(struct run *r)
 		diag_msg("%u more rejected records: see the sheet 'Avvisade rader'",
 			 m->rejects.n - REJECTS_SHOWN);
 	phase_mark(PHASE_CHECKS);
+	/* a run on an empty or wrong folder must not write an empty report
+	 * that looks final (SPEC 4.1); check reports what it found */
+	bool meals = strcmp(r->command, "meals") == 0;
+	if (strcmp(r->command, "check") != 0 && m->used[meals ? K_MALTID : K_BESLUT] == 0) {
+		diag_msg("no %s accepted from the export set (%ld read): no report written",
+			 meals ? "meal record" : "decision", m->read[meals ? K_MALTID : K_BESLUT]);
+		return EVB_EINVAL;
+	}
 	return 0;
 }
 
@@ -310,21 +355,15 @@ bool run_strict_stop(const struct run *r)
 
 int run_open_dir(struct run *r, const char *name)
 {
-	if (mkdir(r->opts.out, 0777) != 0 && errno != EEXIST) {
-		diag_at(r->opts.out, 0, NULL, "cannot create output folder: %s", strerror(errno));
-		return EVB_EIO;
+	struct evb_error err = { 0 };
+	int ret = runfolder_open(&r->folder, r->opts.out, name, r->opts.replace, &err);
+	if (ret) {
+		diag_error(&err);
+		return ret;
 	}
-	size_t n = strlen(r->opts.out) + strlen(name) + 2;
-	if (!(r->dir = malloc(n)))
+	if (!(r->dir = strdup(r->folder.tmp_path))) {
+		diag_msg("out of memory");
 		return EVB_ENOMEM;
-	snprintf(r->dir, n, "%s/%s", r->opts.out, name);
-	if (mkdir(r->dir, 0700) != 0 && errno != EEXIST) {
-		diag_at(r->dir, 0, NULL, "cannot create output folder: %s", strerror(errno));
-		return EVB_EIO;
-	}
-	if (chmod(r->dir, 0700) != 0) {
-		diag_at(r->dir, 0, NULL, "cannot restrict output folder: %s", strerror(errno));
-		return EVB_EIO;
 	}
 	return 0;
 }
@@ -682,89 +721,30 @@ int run_close_book(struct run *r, struct book *b)
 
 /* ---- manifest ------------------------------------------------------------------ */
 
-struct jbuf {
-	char *s;
-	size_t len, cap;
-	bool failed;
-};
-
-static void jput(struct jbuf *j, const char *s, size_t n)
+/* The options as the manifest records them: canonical long names, each
+ * value in its own argument, in a fixed order; without --out, --quiet and
+ * --replace (a run's outputs do not depend on them). */
+static size_t canonical_args(const struct run *r, const char **v)
 {
-	if (j->failed)
-		return;
-	if (j->len + n + 1 > j->cap) {
-		size_t nc = j->cap ? j->cap * 2 : 4096;
-		while (nc < j->len + n + 1)
-			nc *= 2;
-		char *ns = realloc(j->s, nc);
-		if (!ns) {
-			j->failed = true;
-			return;
-		}
-		j->s = ns;
-		j->cap = nc;
+	const struct run_opts *o = &r->opts;
+	size_t n = 0;
+	for (int i = 0; i < o->ninputs; i++) {
+		v[n++] = "--in";
+		v[n++] = o->inputs[i];
 	}
-	memcpy(j->s + j->len, s, n);
-	j->len += n;
-	j->s[j->len] = '\0';
-}
-
-static void jraw(struct jbuf *j, const char *s)
-{
-	jput(j, s, strlen(s));
-}
-
-static void jstr(struct jbuf *j, const char *s)
-{
-	jput(j, "\"", 1);
-	for (; *s; s++) {
-		unsigned char c = (unsigned char)*s;
-		char esc[8];
-		if (c == '"' || c == '\\') {
-			esc[0] = '\\';
-			esc[1] = (char)c;
-			jput(j, esc, 2);
-		} else if (c < 0x20) {
-			snprintf(esc, sizeof(esc), "\\u%04x", c);
-			jput(j, esc, 6);
-		} else {
-			jput(j, s, 1);
-		}
-	}
-	jput(j, "\"", 1);
-}
-
-static void jnum(struct jbuf *j, long long v)
-{
-	char b[32];
-	snprintf(b, sizeof(b), "%lld", v);
-	jraw(j, b);
-}
-
-static void jcounts(struct jbuf *j, const long *rd, const long *us, const long *rj,
-		    const long *merged)
-{
-	jraw(j, "{");
-	bool first = true;
-	for (int k = 0; k < K__COUNT; k++) {
-		if (!rd[k])
-			continue;
-		jraw(j, first ? "" : ", ");
-		first = false;
-		jstr(j, schema_kind(k)->name);
-		jraw(j, ": {\"read\": ");
-		jnum(j, rd[k]);
-		jraw(j, ", \"used\": ");
-		jnum(j, us[k]);
-		jraw(j, ", \"rejected\": ");
-		jnum(j, rj[k]);
-		if (merged) {
-			jraw(j, ", \"merged\": ");
-			jnum(j, merged[k]);
-		}
-		jraw(j, "}");
-	}
-	jraw(j, "}");
+#define OPT(name, value) do { if (value) { v[n++] = name; v[n++] = value; } } while (0)
+	OPT("--period", o->period);
+	OPT("--month", o->month);
+	OPT("--as-of", o->asof_text);
+	OPT("--config", o->config);
+	OPT("--templates", o->templates);
+	OPT("--profile", o->profile);
+#undef OPT
+	if (o->strict)
+		v[n++] = "--strict";
+	if (o->csv)
+		v[n++] = "--csv";
+	return n;
 }
 
 static const char *base_name(const char *path)
@@ -775,100 +755,57 @@ static const char *base_name(const char *path)
 
 int run_finish(struct run *r)
 {
-	const struct model *m = &r->model;
-	struct jbuf j = { 0 };
-	char date[11];
-	jraw(&j, "{\n  \"program\": \"evb\",\n  \"version\": ");
-	jstr(&j, EVB_VERSION);
-	jraw(&j, ",\n  \"command\": ");
-	jstr(&j, r->command);
-	/* the options, without --out: a run's outputs do not depend on where
-	 * they are written */
-	jraw(&j, ",\n  \"arguments\": [");
-	bool first = true;
-	for (int i = 1; i < r->argc; i++) {
-		const char *a = r->argv[i];
-		if (strcmp(a, "--out") == 0) {
-			i++;
-			continue;
-		}
-		if (strncmp(a, "--out=", 6) == 0)
-			continue;
-		jraw(&j, first ? "" : ", ");
-		first = false;
-		jstr(&j, a);
-	}
-	jraw(&j, "],\n  \"evaluation_date\": ");
-	jstr(&j, date_format(r->eval, date));
-	if (r->profile) {
-		jraw(&j, ",\n  \"profile\": {\"file\": ");
-		jstr(&j, profile_path(r->profile));
-		jraw(&j, ", \"sha256\": ");
-		jstr(&j, profile_sha256(r->profile));
-		jraw(&j, "}");
-	}
-	jraw(&j, ",\n  \"inputs\": [");
-	for (uint32_t i = 0; i < m->files.n; i++) {
-		const struct input_file *f = &m->files.v[i];
-		jraw(&j, i ? ",\n    {" : "\n    {");
-		jraw(&j, "\"file\": ");
-		jstr(&j, f->display);
-		jraw(&j, ", \"size\": ");
-		jnum(&j, (long long)f->size);
-		jraw(&j, ", \"sha256\": ");
-		jstr(&j, f->sha256);
-		jraw(&j, ", \"encoding\": ");
-		jstr(&j, f->cp1252 ? "Windows-1252" : "UTF-8");
-		jraw(&j, ", \"records\": ");
-		jcounts(&j, f->read, f->used, f->rejected, NULL);
-		jraw(&j, "}");
-	}
-	jraw(&j, m->files.n ? "\n  ],\n  \"records\": " : "],\n  \"records\": ");
-	jcounts(&j, m->read, m->used, m->rejected, m->merged);
-	jraw(&j, ",\n  \"outputs\": [");
+	const char *args[2 * RUN_MAX_INPUTS + 16];
+	struct manifest_output *outs = calloc(r->outputs.n + 1, sizeof(*outs));
+	char (*hex)[SHA256_HEX_LEN + 1] = calloc(r->outputs.n + 1, sizeof(*hex));
+	struct evb_error err = { 0 };
+	char *text = NULL;
+	size_t len = 0;
 	int ret = 0;
+	if (!outs || !hex) {
+		ret = evb_error_set(&err, EVB_ENOMEM, NULL, 0, NULL, "out of memory");
+		goto out;
+	}
 	for (size_t i = 0; i < r->outputs.n && !ret; i++) {
-		char hex[SHA256_HEX_LEN + 1];
-		uint64_t size;
-		bool utf8;
-		struct evb_error err = { 0 };
-		if ((ret = hash_file(r->outputs.paths[i], hex, &size, &utf8, &err))) {
-			diag_error(&err);
-			break;
-		}
-		jraw(&j, i ? ",\n    {" : "\n    {");
-		jraw(&j, "\"file\": ");
-		jstr(&j, base_name(r->outputs.paths[i]));
-		jraw(&j, ", \"size\": ");
-		jnum(&j, (long long)size);
-		jraw(&j, ", \"sha256\": ");
-		jstr(&j, hex);
-		jraw(&j, "}");
+		outs[i].file = base_name(r->outputs.paths[i]);
+		outs[i].sha256 = hex[i];
+		ret = hash_file(r->outputs.paths[i], hex[i], &outs[i].size, NULL, &err);
 	}
-	jraw(&j, r->outputs.n ? "\n  ]\n}\n" : "]\n}\n");
-	if (!ret && j.failed) {
-		diag_msg("out of memory");
-		ret = EVB_ENOMEM;
-	}
-	if (!ret) {
-		struct evb_error err = { 0 };
-		if ((ret = write_file_atomic(r->dir, "manifest.json", j.s, j.len, NULL, &err)))
-			diag_error(&err);
-	}
-	free(j.s);
 	if (ret)
+		goto out;
+	struct manifest_info mi = {
+		.command = r->command, .eval = r->eval, .model = &r->model,
+		.templates_dir = r->templates_dir, .outputs = outs, .noutputs = r->outputs.n,
+		.args = args, .nargs = canonical_args(r, args),
+		.profile_file = r->profile ? profile_path(r->profile) : NULL,
+		.profile_sha256 = r->profile ? profile_sha256(r->profile) : NULL,
+		.profile_size = r->profile ? profile_size(r->profile) : 0,
+	};
+	if (!(text = manifest_format(&mi, &len, &err)) ||
+	    (ret = runfolder_write_file(&r->folder, "manifest.json", text, len, &err)) ||
+	    (ret = runfolder_commit(&r->folder, &err)))
+		ret = ret ? ret : EVB_EIO;
+out:
+	free(text);
+	free(outs);
+	free(hex);
+	if (ret) {
+		diag_error(&err);
+		diag_msg("nothing written: %s is as it was", r->folder.final_path
+			 ? r->folder.final_path : r->opts.out);
 		return EXIT_FATAL;
+	}
 	if (!r->opts.quiet)
-		printf("report written to %s/\n", r->dir);
-	if (!r->opts.quiet && m->rejects.n) {
+		printf("report written to %s/\n", r->folder.final_path);
+	if (!r->opts.quiet && r->model.rejects.n) {
 		/* how many were rejected and where they are listed */
 		const char *sheet = "";
 		struct evb_error err = { 0 };
 		if (templates_layout(r->templates, "kontroll", "avvisade", NULL, 0, &sheet, NULL,
 				     &err))
 			diag_error(&err);   /* a required layout: cannot happen */
-		printf("%u record%s rejected: listed in the sheet '%s' of", m->rejects.n,
-		       m->rejects.n == 1 ? "" : "s", sheet);
+		printf("%u record%s rejected: listed in the sheet '%s' of", r->model.rejects.n,
+		       r->model.rejects.n == 1 ? "" : "s", sheet);
 		const char *sep = " ";
 		for (size_t i = 0; i < r->outputs.n; i++) {
 			const char *f = base_name(r->outputs.paths[i]);
@@ -884,7 +821,7 @@ int run_finish(struct run *r)
 		diag_msg("cannot write to standard output: %s", strerror(errno));
 		return EXIT_FATAL;
 	}
-	return m->rejects.n ? EXIT_REJECTS : EXIT_FINE;
+	return r->model.rejects.n ? EXIT_REJECTS : EXIT_FINE;
 }
 
 int run_fail(struct run *r, const struct evb_error *err)
@@ -903,7 +840,10 @@ void run_release(struct run *r)
 	r->profile = NULL;
 	model_release(&r->model);
 	output_list_release(&r->outputs);
+	runfolder_release(&r->folder);   /* an unfinished run leaves nothing */
 	free(r->dir);
+	free(r->templates_dir);
 	r->templates = NULL;
 	r->dir = NULL;
+	r->templates_dir = NULL;
 }

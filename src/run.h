@@ -7,8 +7,11 @@
 #ifndef EVB_RUN_H
 #define EVB_RUN_H
 
+#include <getopt.h>
+
 #include "config.h"
 #include "model.h"
+#include "runfolder.h"
 #include "sheet.h"
 #include "templates.h"
 
@@ -27,22 +30,23 @@ struct run_opts {
 	const char *out, *config, *templates;
 	const char *profile;    /* --profile, else the configuration's */
 	const char *period, *month, *asof_text;
-	bool strict, quiet, csv, help;
+	bool strict, quiet, csv, help, replace;
 	evb_date asof;          /* --as-of or today */
 	int year, mon;          /* --month */
 };
 
 struct run {
 	const char *command;
-	int argc;
-	char **argv;
 	struct run_opts opts;
 	struct config config;
 	struct templates *templates;
 	struct profile *profile;  /* NULL: the export is in evb's own schema */
 	struct model model;
 	struct output_list outputs;
-	char *dir;              /* the run folder, e.g. out/ivo-2026Q3 */
+	struct runfolder folder;
+	char *dir;              /* where the run writes: the hidden temporary
+				 * folder beside the run folder out/ivo-2026Q3 */
+	char *templates_dir;    /* the templates used */
 	evb_date eval;          /* evaluation date of the report (for --month
 				 * commands the month's last day) */
 };
@@ -67,8 +71,18 @@ int run_load(struct run *r);
 void run_print_summary(const struct run *r);
 /* With --strict and rejected records: the run must stop before writing. */
 bool run_strict_stop(const struct run *r);
-/* Creates the run folder <out>/<name> (mode 0700). */
+/* Starts the run folder <out>/<name> (runfolder.h): takes its lock,
+ * removes leftovers of dead runs, refuses an existing one without
+ * --replace, and creates the hidden temporary folder the run writes to. */
 int run_open_dir(struct run *r, const char *name);
+/* getopt_long that refuses abbreviated long options (getopt accepts any
+ * unambiguous prefix): the matched option must be spelled in full, else
+ * '?' with argv[optind - 1] the token. shortopts must start with '+' or
+ * '-' (no permutation). */
+int run_getopt(int argc, char **argv, const char *shortopts,
+	       const struct option *longopts, int *longindex);
+/* The templates folder used without --templates. buf: PATH_MAX bytes. */
+const char *run_default_templates(char *buf, size_t size);
 
 /* Opens <dir>/<name>.xlsx with title from texts.csv key "title.<book>". */
 struct book *run_book(struct run *r, const char *book, const char *name);
@@ -125,7 +139,8 @@ int run_write_book(struct run *r, const char *book, const char *name,
 		   int (*fill)(struct run *r, struct book *b, const void *ctx), const void *ctx);
 /* Closes the book into r->outputs; on error prints and returns < 0. */
 int run_close_book(struct run *r, struct book *b);
-/* Writes manifest.json and returns the exit status for a completed run. */
+/* Writes manifest.json last, flushes the run folder and renames it into
+ * place; returns the exit status for a completed run. */
 int run_finish(struct run *r);
 /* Prints err, frees everything; returns EXIT_FATAL. */
 int run_fail(struct run *r, const struct evb_error *err);

@@ -1,12 +1,16 @@
 /*
  * Report output on libxlsxwriter 1.1.4 (see sheet.h for the rules).
  *
- * Files: every output is first created empty with mode 0600 under a
- * temporary name in the output folder (".<file>.tmp"), so the library's
- * fopen() keeps that mode; it is flushed, fsync()ed and renamed into place
- * only when everything of its book is complete. libxlsxwriter's own
- * temporary files also go to the output folder (tmpdir) and are unlinked
- * by the library as soon as they are created.
+ * Files: a book writes into its folder (a run's hidden temporary folder,
+ * which is renamed into place whole: runfolder.c). Every output is first
+ * created empty and new with mode 0600, relative to the folder's
+ * descriptor and never through a symbolic link, so the library's fopen()
+ * keeps that mode. libxlsxwriter's own temporary files go to the same
+ * folder (tmpdir) and are unlinked by the library as soon as they are
+ * created. The library ignores write errors in those temporary files, so
+ * every workbook is read back after closing (zipcheck.c): every entry must
+ * pass its CRC and every sheet hold the rows written. Each file is
+ * fsync()ed; a failed book leaves none of its files behind.
  *
  * Streaming: book_open() uses constant_memory mode. That mode needs rows in
  * ascending order per worksheet only; each worksheet streams to its own
@@ -27,6 +31,8 @@
 
 #include "calendar.h"
 #include "progress.h"
+#include "runfolder.h"
+#include "zipcheck.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -108,8 +114,10 @@ struct sheet {
 	uint32_t filter_rows;          /* rows of part filter_part in the
 					* autofilter (0 = all) */
 	int filter_part;
+	uint32_t xrows[MAX_PARTS];    /* rows of each part in the sheet's XML */
 	FILE *csv;
-	char *csv_tmp, *csv_final;
+	char *csv_tmp;                /* the csv twin's path */
+	char *csv_name;               /* and its name in the folder */
 };
 
 struct book {
@@ -117,8 +125,13 @@ struct book {
 	lxw_format *bold, *date, *datetime, *integer, *number[5], *marked;
 	lxw_format *text, *wrap, *money;   /* top-aligned: rows may be tall */
 	char *page_head, *page_foot;   /* libxlsxwriter's &-codes, or NULL */
-	char *dir, *name, *tmp, *final;
-	bool csv, streaming, failed;
+	char *dir, *name, *final, *file;   /* final: dir/file, file: <name>.xlsx */
+	int dirfd;
+	bool csv, streaming, failed, created;
+	/* the worksheets in the order added: sheet<k+1>.xml of the file */
+	struct sheet *order_sheet[MAX_SHEETS * 2];
+	int order_part[MAX_SHEETS * 2];
+	int norder;
 	uint32_t row_limit;           /* rows per sheet part: Excel's limit */
 	uint64_t rows;                /* data rows of all sheets, for progress */
 	struct sheet *sheets[MAX_SHEETS];
@@ -143,38 +156,34 @@ static int oom(struct evb_error *err)
 	return evb_error_set(err, EVB_ENOMEM, NULL, 0, NULL, "out of memory");
 }
 
-/* Creates path empty with mode 0600, replacing a leftover temporary file
- * (never following a symbolic link). */
-static int create_private(const char *path, struct evb_error *err)
+/* Creates `file` in the folder dirfd, new, empty, mode 0600 whatever the
+ * umask (it is evb's own), never following a symbolic link. Returns the
+ * descriptor or -1 with err filled (path names the file in messages). */
+static int create_private(int dirfd, const char *file, const char *path,
+			  struct evb_error *err)
 {
-	int fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_NOFOLLOW, 0600);
+	int fd = openat(dirfd, file, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0600);
 	if (fd < 0)
 		return evb_error_set(err, EVB_EIO, path, 0, NULL, "cannot create: %s",
-				     strerror(errno));
+				     strerror(errno)), -1;
 	if (fchmod(fd, 0600) != 0) {
 		int e = errno;
 		close(fd);
-		unlink(path);
+		unlinkat(dirfd, file, 0);
 		return evb_error_set(err, EVB_EIO, path, 0, NULL, "cannot create: %s",
-				     strerror(e));
+				     strerror(e)), -1;
 	}
-	if (close(fd) != 0) {
-		int e = errno;
-		unlink(path);
-		return evb_error_set(err, EVB_EIO, path, 0, NULL, "cannot create: %s",
-				     strerror(e));
-	}
-	return 0;
+	return fd;
 }
 
-/* Flushes a closed file to disk. */
-static int sync_path(const char *path, int flags, struct evb_error *err)
+/* Flushes a closed file of the folder to disk. */
+static int sync_file(int dirfd, const char *file, const char *path, struct evb_error *err)
 {
-	int fd = open(path, flags);
+	int fd = openat(dirfd, file, O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
 	if (fd < 0)
 		return evb_error_set(err, EVB_EIO, path, 0, NULL, "cannot sync: %s",
 				     strerror(errno));
-	if (fsync(fd) != 0 && errno != EINVAL && errno != EROFS) {
+	if (fsync_fd(fd) != 0) {
 		int e = errno;
 		close(fd);
 		return evb_error_set(err, EVB_EIO, path, 0, NULL, "cannot sync: %s",
@@ -437,27 +446,30 @@ static bool valid_book_name(const char *name)
 	return true;
 }
 
-static void free_book(struct book *b)
+/* Frees b; unless keep, its files are removed. */
+static void free_book(struct book *b, bool keep)
 {
 	for (int i = 0; i < b->nsheets; i++) {
 		struct sheet *s = b->sheets[i];
 		if (s->csv)
 			fclose(s->csv);
-		if (s->csv_tmp)
-			unlink(s->csv_tmp);
+		if (s->csv_name && !keep)
+			unlinkat(b->dirfd, s->csv_name, 0);
 		free(s->name);
 		for (int c = 0; s->headers && c < s->ncols; c++)
 			free(s->headers[c]);
 		free(s->headers);
 		free(s->csv_tmp);
-		free(s->csv_final);
+		free(s->csv_name);
 		free(s);
 	}
-	if (b->tmp)
-		unlink(b->tmp);
+	if (b->created && !keep)
+		unlinkat(b->dirfd, b->file, 0);
+	if (b->dirfd >= 0)
+		close(b->dirfd);
 	free(b->dir);
 	free(b->name);
-	free(b->tmp);
+	free(b->file);
 	free(b->final);
 	free(b->xbuf);
 	free(b->cbuf);
@@ -472,7 +484,6 @@ static struct book *open_book(const char *dir, const char *name, const char *tit
 {
 	int ret = 0;
 	struct book *b = NULL;
-	char *tmp = NULL;
 	if (!valid_book_name(name)) {
 		ret = evb_error_set(err, EVB_EINVAL, NULL, 0, NULL, "invalid workbook name '%s'",
 				    name);
@@ -491,26 +502,38 @@ static struct book *open_book(const char *dir, const char *name, const char *tit
 		ret = oom(err);
 		goto out;
 	}
+	b->dirfd = -1;
 	b->csv = csv;
 	b->streaming = streaming;
 	b->row_limit = LXW_ROW_MAX;
 	b->dir = strdup(dir);
 	b->name = strdup(name);
 	b->final = path_join(dir, "", name, ".xlsx");
+	size_t fl = strlen(name) + sizeof(".xlsx");
+	if ((b->file = malloc(fl)))
+		snprintf(b->file, fl, "%s.xlsx", name);
 	b->xbuf = malloc(TEXT_BUF);
 	b->cbuf = malloc(TEXT_BUF);
-	tmp = path_join(dir, ".", name, ".xlsx.tmp");
-	if (!b->dir || !b->name || !b->final || !b->xbuf || !b->cbuf || !tmp) {
+	if (!b->dir || !b->name || !b->final || !b->file || !b->xbuf || !b->cbuf) {
 		ret = oom(err);
 		goto out;
 	}
-	if ((ret = create_private(tmp, err)))
+	if ((b->dirfd = open(dir, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC)) < 0) {
+		ret = evb_error_set(err, EVB_EIO, dir, 0, NULL, "cannot open the folder: %s",
+				    strerror(errno));
 		goto out;
-	b->tmp = tmp;   /* from here on removed by book_abort */
-	tmp = NULL;
+	}
+	int fd = create_private(b->dirfd, b->file, b->final, err);
+	if (fd < 0 || close(fd) != 0) {
+		ret = fd < 0 ? EVB_EIO : evb_error_set(err, EVB_EIO, b->final, 0, NULL,
+						       "cannot create: %s", strerror(errno));
+		b->created = fd >= 0;
+		goto out;
+	}
+	b->created = true;   /* from here on removed by book_abort */
 	lxw_workbook_options opt = { .constant_memory = streaming ? LXW_TRUE : LXW_FALSE,
 				     .tmpdir = b->dir, .use_zip64 = LXW_TRUE };
-	if (!(b->wb = workbook_new_opt(b->tmp, &opt))) {
+	if (!(b->wb = workbook_new_opt(b->final, &opt))) {
 		ret = oom(err);
 		goto out;
 	}
@@ -565,7 +588,6 @@ static struct book *open_book(const char *dir, const char *name, const char *tit
 	format_set_align(b->date, LXW_ALIGN_CENTER);
 	format_set_align(b->datetime, LXW_ALIGN_CENTER);
 out:
-	free(tmp);
 	if (ret) {
 		book_abort(b);
 		return NULL;
@@ -706,26 +728,30 @@ static int sheet_csv_open(struct book *b, struct sheet *s, struct evb_error *err
 			goto out;
 		}
 	}
-	size_t n = strlen(b->name) + strlen(part) + 2;
+	size_t n = strlen(b->name) + strlen(part) + sizeof(".csv") + 1;
 	if (!(base = malloc(n))) {
 		ret = oom(err);
 		goto out;
 	}
-	snprintf(base, n, "%s.%s", b->name, part);
-	s->csv_final = path_join(b->dir, "", base, ".csv");
-	char *tmp = path_join(b->dir, ".", base, ".csv.tmp");
-	if (!s->csv_final || !tmp) {
-		free(tmp);
+	snprintf(base, n, "%s.%s.csv", b->name, part);
+	if (!(s->csv_tmp = path_join(b->dir, "", base, ""))) {
 		ret = oom(err);
 		goto out;
 	}
-	if ((ret = create_private(tmp, err))) {
-		free(tmp);
+	int fd = create_private(b->dirfd, base, s->csv_tmp, err);
+	if (fd < 0) {
+		ret = EVB_EIO;
 		goto out;
 	}
-	s->csv_tmp = tmp;
-	if (!(s->csv = fopen(s->csv_tmp, "wb")) ||
-	    setvbuf(s->csv, NULL, _IOFBF, CSV_BUFSIZE) != 0 ||
+	s->csv_name = base;   /* from here on removed by book_abort */
+	base = NULL;
+	if (!(s->csv = fdopen(fd, "wb"))) {
+		close(fd);
+		ret = evb_error_set(err, EVB_EIO, s->csv_tmp, 0, NULL, "cannot write: %s",
+				    strerror(errno));
+		goto out;
+	}
+	if (setvbuf(s->csv, NULL, _IOFBF, CSV_BUFSIZE) != 0 ||
 	    fputs("\xEF\xBB\xBF", s->csv) == EOF) {
 		ret = evb_error_set(err, EVB_EIO, s->csv_tmp, 0, NULL, "cannot write: %s",
 				    strerror(errno));
@@ -836,7 +862,7 @@ struct sheet *book_add_sheet_look(struct book *b, const char *name,
 			      "sheet '%s' has %d columns (1 to %d allowed)", name, ncols, MAX_COLS);
 		return NULL;
 	}
-	if (b->nsheets >= MAX_SHEETS) {
+	if (b->nsheets >= MAX_SHEETS || b->norder >= MAX_SHEETS * 2) {
 		evb_error_set(err, EVB_ETOOBIG, NULL, 0, NULL,
 			      "more than %d sheets in one workbook", MAX_SHEETS);
 		return NULL;
@@ -904,6 +930,8 @@ struct sheet *book_add_sheet_look(struct book *b, const char *name,
 	}
 	/* the workbook now holds the sheet: a failure from here on spoils it */
 	b->sheets[b->nsheets++] = s;
+	b->order_sheet[b->norder] = s;
+	b->order_part[b->norder++] = s->nparts;
 	s->parts[s->nparts++] = s->ws;
 	worksheet_freeze_panes(s->ws, 1, (lxw_col_t)frozen_cols(s));
 	for (int i = 0; i < ncols; i++) {
@@ -944,6 +972,7 @@ static int write_row(struct sheet *s, const struct cell *cells, bool to_csv,
 {
 	struct book *b = s->b;
 	unsigned lines = 1;
+	bool any = false;   /* a cell written: the row is in the sheet's XML */
 	for (int c = 0; c < s->ncols; c++) {
 		const struct cell *cl = &cells[c];
 		lxw_col_t col = (lxw_col_t)c;
@@ -1026,6 +1055,7 @@ static int write_row(struct sheet *s, const struct cell *cells, bool to_csv,
 		}
 		if (e)
 			return lxw_fail(b, e, "cannot write a cell", err);
+		any |= chars > 0;
 		widen(s, c, chars);
 		if (s->csv && to_csv && ((c > 0 && putc(';', s->csv) == EOF) ||
 			       csv_field(s->csv, csvtext, text) == EOF)) {
@@ -1050,6 +1080,8 @@ static int write_row(struct sheet *s, const struct cell *cells, bool to_csv,
 		if (e)
 			return lxw_fail(b, e, "cannot set a row height", err);
 	}
+	/* a row with a cell or a height of its own is in the sheet's XML */
+	s->xrows[s->nparts - 1] += any || lines > 1;
 	s->row++;
 	return 0;
 }
@@ -1067,7 +1099,8 @@ static int write_header(struct sheet *s, bool to_csv, struct evb_error *err)
 static int next_part(struct sheet *s, struct evb_error *err)
 {
 	struct book *b = s->b;
-	if (s->nparts >= MAX_PARTS || b->nsheets + s->nparts >= MAX_SHEETS * 2)
+	if (s->nparts >= MAX_PARTS || b->nsheets + s->nparts >= MAX_SHEETS * 2 ||
+	    b->norder >= MAX_SHEETS * 2)
 		return evb_error_set(err, EVB_ETOOBIG, b->final, 0, NULL,
 				     "sheet '%s' would have more than %d x %u rows", s->name,
 				     MAX_PARTS, (unsigned)LXW_ROW_MAX);
@@ -1091,6 +1124,8 @@ static int next_part(struct sheet *s, struct evb_error *err)
 		return evb_error_set(err, EVB_EIO, b->final, 0, NULL, "cannot add sheet '%s'", name);
 	}
 	s->part_rows[s->nparts - 1] = s->row;
+	b->order_sheet[b->norder] = s;
+	b->order_part[b->norder++] = s->nparts;
 	s->parts[s->nparts++] = ws;
 	s->ws = ws;
 	s->row = 0;
@@ -1208,7 +1243,7 @@ void book_abort(struct book *b)
 	if (!b)
 		return;
 	discard_workbook(b);
-	free_book(b);
+	free_book(b, false);
 }
 
 /* Width of column c: the longest value (a wrapped column at most its wrap
@@ -1279,6 +1314,17 @@ static int finish_sheets(struct book *b, struct evb_error *err)
 			if (ret)
 				return ret;
 		}
+		/* the rows streamed to the library's temporary files: it
+		 * ignores their write errors, the stream remembers them */
+		for (int p = 0; p < s->nparts; p++) {
+			FILE *f = s->parts[p]->optimize_tmpfile;
+			if (f && (fflush(f) != 0 || ferror(f))) {
+				b->failed = true;
+				return evb_error_set(err, EVB_EIO, b->final, 0, NULL,
+						     "cannot write the rows of sheet '%s': %s",
+						     s->name, strerror(errno));
+			}
+		}
 		if (s->csv) {
 			FILE *f = s->csv;
 			s->csv = NULL;
@@ -1298,10 +1344,23 @@ static int finish_sheets(struct book *b, struct evb_error *err)
 	return 0;
 }
 
+/* Reads the closed workbook back (zipcheck.c): rows per worksheet in the
+ * order the worksheets were added. */
+static int check_written(struct book *b, struct evb_error *err)
+{
+	uint32_t rows[MAX_SHEETS * 2];
+	const char *names[MAX_SHEETS * 2];
+	for (int k = 0; k < b->norder; k++) {
+		const struct sheet *s = b->order_sheet[k];
+		rows[k] = s->xrows[b->order_part[k]];
+		names[k] = s->name;
+	}
+	return zipcheck_xlsx(b->final, rows, names, b->norder, err);
+}
+
 int book_close(struct book *b, struct output_list *outs, struct evb_error *err)
 {
-	int ret = 0, nfiles = 0, renamed = 0;
-	char *finals[MAX_SHEETS + 1];   /* borrowed from b */
+	int ret = 0, nfiles = 0;
 	char *copies[MAX_SHEETS + 1] = { 0 };
 
 	if (b->failed) {
@@ -1310,17 +1369,17 @@ int book_close(struct book *b, struct output_list *outs, struct evb_error *err)
 	}
 	if ((ret = finish_sheets(b, err)))
 		goto out;
-	finals[nfiles++] = b->final;
-	for (int i = 0; i < b->nsheets; i++)
-		if (b->sheets[i]->csv_final)
-			finals[nfiles++] = b->sheets[i]->csv_final;
-	/* everything that can run out of memory happens before any rename */
-	if (output_reserve(outs, (size_t)nfiles)) {
+	/* everything that can run out of memory happens before writing */
+	if (output_reserve(outs, (size_t)b->nsheets + 1)) {
 		ret = oom(err);
 		goto out;
 	}
-	for (int i = 0; outs && i < nfiles; i++)
-		if (!(copies[i] = strdup(finals[i]))) {
+	if (outs && !(copies[nfiles++] = strdup(b->final))) {
+		ret = oom(err);
+		goto out;
+	}
+	for (int i = 0; outs && i < b->nsheets; i++)
+		if (b->sheets[i]->csv_tmp && !(copies[nfiles++] = strdup(b->sheets[i]->csv_tmp))) {
 			ret = oom(err);
 			goto out;
 		}
@@ -1333,106 +1392,17 @@ int book_close(struct book *b, struct output_list *outs, struct evb_error *err)
 				    lxw_strerror(e));
 		goto out;
 	}
-	if ((ret = sync_path(b->tmp, O_RDONLY, err)))
-		goto out;
-	for (int i = 0; i < nfiles; i++) {
-		char **tmp = i == 0 ? &b->tmp : NULL;
-		for (int k = 0; !tmp && k < b->nsheets; k++)
-			if (b->sheets[k]->csv_final == finals[i])
-				tmp = &b->sheets[k]->csv_tmp;
-		if (rename(*tmp, finals[i]) != 0) {
-			ret = evb_error_set(err, EVB_EIO, finals[i], 0, NULL, "cannot rename: %s",
-					    strerror(errno));
-			goto out;
-		}
-		free(*tmp);
-		*tmp = NULL;
-		renamed++;
-	}
-	if ((ret = sync_path(b->dir, O_RDONLY | O_DIRECTORY, err)))
+	if ((ret = check_written(b, err)) || (ret = sync_file(b->dirfd, b->file, b->final, err)))
 		goto out;
 	for (int i = 0; outs && i < nfiles; i++) {
 		outs->paths[outs->n++] = copies[i];
 		copies[i] = NULL;
 	}
 out:
-	/* a failed book leaves nothing under the names it had renamed to */
-	for (int i = 0; ret && i < renamed; i++)
-		unlink(finals[i]);
 	for (int i = 0; i <= MAX_SHEETS; i++)
 		free(copies[i]);
 	discard_workbook(b);
-	free_book(b);
-	return ret;
-}
-
-/* Writes all of data to fd; -1 with errno set on failure. */
-static int write_all(int fd, const char *data, size_t len)
-{
-	for (size_t done = 0; done < len;) {
-		ssize_t n = write(fd, data + done, len - done);
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n <= 0) {
-			if (n == 0)
-				errno = EIO;
-			return -1;
-		}
-		done += (size_t)n;
-	}
-	return 0;
-}
-
-int write_file_atomic(const char *dir, const char *name, const char *data,
-		      size_t len, struct output_list *outs, struct evb_error *err)
-{
-	int ret = 0, fd = -1;
-	bool created = false;
-	char *tmp = NULL, *final = NULL, *copy = NULL;
-	if (!valid_book_name(name)) {
-		ret = evb_error_set(err, EVB_EINVAL, NULL, 0, NULL, "invalid file name '%s'", name);
-		goto out;
-	}
-	tmp = path_join(dir, ".", name, ".tmp");
-	final = path_join(dir, "", name, "");
-	if (!tmp || !final || (outs && (output_reserve(outs, 1) || !(copy = strdup(final))))) {
-		ret = oom(err);
-		goto out;
-	}
-	if ((fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_NOFOLLOW, 0600)) < 0) {
-		ret = evb_error_set(err, EVB_EIO, tmp, 0, NULL, "cannot create: %s",
-				    strerror(errno));
-		goto out;
-	}
-	created = true;
-	int bad = fchmod(fd, 0600) != 0 || write_all(fd, data, len) != 0 ||
-		  (fsync(fd) != 0 && errno != EINVAL && errno != EROFS);
-	int saved = errno;
-	if (close(fd) != 0 && !bad) {
-		bad = 1;
-		saved = errno;
-	}
-	fd = -1;
-	if (bad || rename(tmp, final) != 0) {
-		ret = evb_error_set(err, EVB_EIO, final, 0, NULL, "cannot write: %s",
-				    strerror(bad ? saved : errno));
-		goto out;
-	}
-	created = false;
-	if ((ret = sync_path(dir, O_RDONLY | O_DIRECTORY, err))) {
-		unlink(final);
-		goto out;
-	}
-	if (outs) {
-		outs->paths[outs->n++] = copy;
-		copy = NULL;
-	}
-out:
-	if (created)
-		unlink(tmp);
-	free(tmp);
-	free(final);
-	free(copy);
+	free_book(b, ret == 0);   /* a failed book leaves none of its files */
 	return ret;
 }
 

@@ -11,8 +11,9 @@
  * dates as real Excel dates formatted yyyy-mm-dd, money as kronor with a
  * thousands separator, numbers as numbers, strings always as text
  * (never formulas; CSV cells starting with = + - @ are prefixed with '),
- * files written to a temporary name in the same folder and renamed when
- * complete, created with mode 0600, workbook metadata dates derived from the
+ * files created new with mode 0600 in the book's folder (a run's hidden
+ * temporary folder, renamed into place whole by runfolder.c), every
+ * workbook read back and checked after closing, workbook metadata dates derived from the
  * evaluation date (never the clock), so equal inputs give equal bytes.
  */
 #ifndef EVB_SHEET_H
@@ -134,16 +135,11 @@ int sheet_add_chart(struct sheet *s, const struct chart_spec *spec,
  * set lower (tests). */
 void book_set_rows_per_sheet(struct book *b, uint32_t rows);
 
-/* Writes everything, renames temporary files into place, appends the final
- * paths to outs (may be NULL). Always frees b. On failure nothing is left
- * behind under the final names. */
+/* Writes everything, reads the workbook back (each zip entry's CRC, each
+ * sheet's rows), flushes the files to disk and appends their paths to outs
+ * (may be NULL). Always frees b. On failure none of its files is left. */
 int book_close(struct book *b, struct output_list *outs, struct evb_error *err);
 /* Frees b and removes its temporary files without writing the outputs. */
 void book_abort(struct book *b);
-
-/* Writes `len` bytes to dir/name via a temporary file + rename, mode 0600
- * (used for manifest.json). Appends the path to outs when not NULL. */
-int write_file_atomic(const char *dir, const char *name, const char *data,
-		      size_t len, struct output_list *outs, struct evb_error *err);
 
 #endif

@@ -103,6 +103,7 @@ const char *const template_required_texts[] = {
 	"reject.end_before_start",
 	"reject.unknown_skal",
 	"reject.negative_count",
+	"reject.negative_amount",
 
 	"check.dubbla_beslut",
 	"check.verkstallighet_fore_beslut",

@@ -22,10 +22,17 @@ root=$(cd "$(dirname "$0")/../.." && pwd)
 pass=0
 fail=0
 failed=()
+# git keeps no file modes but x: configurations that group or others can
+# read give a warning (they may hold the IVO key), so the cases' own are
+# made owner-only and their stderr does not depend on the umask
+chmod go-rwx "$root"/samples/evb.conf "$root"/tests/cases/*/evb.conf 2>/dev/null
 
 run_case() {
 	local dir=$1 out=$2
-	(cd "$dir" && eval "\"$bin\" $(cat cmd) --out \"$out\"" \
+	local to="--out \"$out\""
+	# evb verify writes nothing into --out: it takes no such option
+	case $(cat "$dir/cmd") in verify*) to= ;; esac
+	(cd "$dir" && eval "\"$bin\" $(cat cmd) $to" \
 		>"$out.stdout" 2>"$out.stderr"; echo $? >"$out.status")
 	sed -i "s|$out|OUT|g" "$out.stdout" "$out.stderr"
 }

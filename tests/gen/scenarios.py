@@ -36,7 +36,7 @@ FEE_PERSON_ROWS = [
     ("F8", "1945-12-05", 653, False, "Torsten", "Alm", {}),
     ("F9", "1933-04-18", 328, True, "Dagny", "Rask", {}),
     ("F10", "1949-09-23", 717, False, "Leif", "Borg", {"avgiftsutrymme": "1200,00"}),
-    ("F11", "1947-06-11", 402, True, "Majken", "Vall", {"avgiftsutrymme": "-350,00"}),
+    ("F11", "1947-06-11", 402, True, "Majken", "Vall", {"avgiftsutrymme": "0,00"}),
     ("F12", "1941-10-29", 559, False, "Stig", "Ros", {"avliden_datum": "2026-10-18"}),
     ("F13", "1958-03-03", 244, True, "Inga", "Mo", {}),
     ("F14", "1974-01-16", 893, False, "Kjell", "Ås", {}),
@@ -274,7 +274,8 @@ def main():
            omfattning_enhet="dygn/man")
     order("F9-B", "2026-07-23 09:00", "Vårdboendet Linden")
     execu("F9-V", "F9-B", "2026-08-03", utf="Vårdboendet Linden")
-    # F10: avgiftsutrymme 1 200 kr below the fee; F11: negative avgiftsutrymme
+    # F10: avgiftsutrymme 1 200 kr below the fee; F11: avgiftsutrymme 0 (valid:
+    # no fee; a negative one is rejected, SPEC 4.1)
     beslut("F10-B", "F10", "SOL_HEMTJANST", "2026-07-27", omfattning=8,
            omfattning_enhet="tim/man")
     order("F10-B", "2026-07-28 10:00", "Hemtjänst Norr")

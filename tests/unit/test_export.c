@@ -3,6 +3,7 @@
  * data-quality checks on it (src/checks.c is tested in test_checks.c).
  * Every record read is used or rejected: read = used + rejected per kind.
  */
+#include <math.h>
 #include <string.h>
 #include <unistd.h>
 
@@ -130,6 +131,83 @@ static void test_long_value_in_message(void **state)
 	assert_non_null(strstr(str_get(&m, r->reason),
 			       "'aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa' for 'utfall'"));
 	model_release(&m);
+}
+
+
+/* SPEC 4.1: omfattning, antal and avgiftsutrymme below zero reject their
+ * record; "-0" (and "-0,00") is zero; an avgiftsutrymme of 0 is valid. */
+static void test_negative_amounts(void **state)
+{
+	(void)state;
+	struct model m;
+	struct evb_error err = { 0 };
+	clear();
+	put("beslut.csv", "beslut_id;person_id;lagrum;insats;beslutsdatum;utfall;omfattning;omfattning_enhet\n"
+	    "B1;19121212-1212;SoL;SOL_HEMTJANST;2026-01-05;bifall;-5;tim/man\n"
+	    "B2;19121212-1212;SoL;SOL_HEMTJANST;2026-01-06;bifall;-0,00;tim/man\n"
+	    "B3;19121212-1212;SoL;SOL_HEMTJANST;2026-01-07;bifall;-0,5;tim/man\n");
+	put("personer.csv", "person_id;avgiftsutrymme\n19121212-1212;-0\n19390721-3353;-350,00\n"
+	    "19430109-1486;0\n");
+	put("maltider.csv", "person_id;enhet;manad;antal\n19121212-1212;Linden;2026-10;-0\n"
+	    "19121212-1212;Linden;2026-09;-2\n");
+	assert_int_equal(load(&m, &err), 0);
+	assert_true(balanced(&m));
+	assert_int_equal(m.used[K_BESLUT], 1);
+	assert_string_equal(str_get(&m, m.beslut.v[0].id), "B2");
+	assert_true(m.beslut.v[0].omfattning == 0.0 && !signbit(m.beslut.v[0].omfattning));
+	assert_int_equal(m.rejected[K_PERSON], 1);
+	assert_int_equal(m.used[K_MALTID], 1);
+	assert_int_equal(m.maltider.v[0].antal, 0);
+	int negative = 0;
+	for (uint32_t i = 0; i < m.rejects.n; i++)
+		negative += strcmp(m.rejects.v[i].reason_key, "reject.negative_amount") == 0;
+	assert_int_equal(negative, 3);   /* B1, B3, 19390721-3353 */
+	assert_non_null(find_reject(&m, "reject.negative_count"));
+	model_release(&m);
+}
+
+/* Every entry of an --in folder is a regular file, or the run stops
+ * naming it: a FIFO, a dangling link, a link loop, a folder. */
+static void test_non_regular_entries(void **state)
+{
+	(void)state;
+	static const struct { const char *make, *name, *why; } cases[] = {
+		{ "mkfifo '%s/fifo.csv'", "fifo.csv", "a FIFO (named pipe)" },
+		{ "ln -s nowhere '%s/gone.csv'", "gone.csv", "a symbolic link to nothing" },
+		{ "ln -s loop2 '%s/loop1' && ln -s loop1 '%s/loop2'", "loop1", "a loop of symbolic links" },
+		{ "mkdir '%s/sub'", "sub", "a folder" },
+	};
+	char cmd_rm[160];
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		char cmd[512];
+		snprintf(cmd, sizeof(cmd), "rm -rf '%s'/* && ", dir);
+		size_t n = strlen(cmd);
+		snprintf(cmd + n, sizeof(cmd) - n, cases[i].make, dir, dir);
+		assert_int_equal(system(cmd), 0);
+		put("beslut.csv", BESLUT_HEAD);
+		struct model m;
+		struct evb_error err = { 0 };
+		assert_int_equal(load(&m, &err), EVB_EIO);
+		if (!strstr(err.file, cases[i].name) || !strstr(err.message, cases[i].why))
+			fail_msg("%s: got '%s: %s'", cases[i].name, err.file, err.message);
+		model_release(&m);
+	}
+	snprintf(cmd_rm, sizeof(cmd_rm), "rm -rf '%s'/*", dir);
+	assert_int_equal(system(cmd_rm), 0);
+	/* given as --in itself: refused without being opened (no hang) */
+	char fifo[128];
+	snprintf(fifo, sizeof(fifo), "%s/in.fifo", dir);
+	char cmd[160];
+	snprintf(cmd, sizeof(cmd), "mkfifo '%s'", fifo);
+	assert_int_equal(system(cmd), 0);
+	const char *inputs[] = { fifo };
+	struct model m;
+	struct evb_error err = { 0 };
+	model_init(&m, D("2026-11-22"));
+	assert_int_equal(export_read(&m, tpl, NULL, inputs, 1, &err), EVB_EIO);
+	assert_non_null(strstr(err.message, "a FIFO"));
+	model_release(&m);
+	assert_int_equal(unlink(fifo), 0);
 }
 
 static void test_duplicates(void **state)
@@ -304,6 +382,8 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_values_validated),
+		cmocka_unit_test(test_negative_amounts),
+		cmocka_unit_test(test_non_regular_entries),
 		cmocka_unit_test(test_duplicates),
 		cmocka_unit_test(test_long_value_in_message),
 		cmocka_unit_test(test_same_id_in_two_kinds),

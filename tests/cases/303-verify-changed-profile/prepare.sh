@@ -14,7 +14,9 @@ rc=0
 	--profile runs_generated/vendor.profile --out runs_generated --csv --quiet 2>/dev/null || rc=$?
 [ $rc -eq 1 ]
 manifest=runs_generated/kontroll-2026-11-22/manifest.json
-grep -q '"profile": {"file": "runs_generated/vendor.profile", "sha256": "[0-9a-f]\{64\}"}' $manifest
+python3 -c 'import json, re, sys
+p = json.load(open(sys.argv[1]))["profile"]
+assert p["file"] == "runs_generated/vendor.profile" and re.fullmatch("[0-9a-f]{64}", p["sha256"]), p' $manifest
 out=$("$1" verify $manifest)
 echo "$out" | grep -q "every output is identical"
 sed -i 's/^code.beslut.utfall.bifall = Beviljat$/code.beslut.utfall.bifall = Beviljat | Bifallet/' \

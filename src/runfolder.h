@@ -1,0 +1,72 @@
+/*
+ * The life of a run folder (SPEC 5): all or nothing.
+ *
+ *   out/.ivo-2026Q3.lock            held with flock() for the run's life
+ *   out/.ivo-2026Q3.tmp-<pid>-<r>/  where the run writes its files
+ *   out/ivo-2026Q3/                 the complete run, renamed into place
+ *
+ * runfolder_open() takes the lock (a second run of the same folder stops),
+ * restores a run folder that a killed --replace left under its hidden old
+ * name, removes the leftovers of dead runs, refuses an existing run folder
+ * unless replace is set, and creates the hidden temporary folder (mode
+ * 0700). Files are created in it relative to its descriptor, never
+ * following a symbolic link. runfolder_commit() flushes the folder and
+ * renames it into place: renameat2(RENAME_NOREPLACE), or with replace
+ * renameat2(RENAME_EXCHANGE) and the old folder removed; where the
+ * filesystem lacks renameat2 (SMB, NFS) the old folder is renamed to a
+ * hidden name first. A crash at any moment leaves the earlier complete run
+ * folder or the new complete one. runfolder_release() removes the
+ * temporary folder of a run that did not commit and drops the lock.
+ * Nothing that evb did not create is ever chmod-ed or followed.
+ */
+#ifndef EVB_RUNFOLDER_H
+#define EVB_RUNFOLDER_H
+
+#include "evb.h"
+
+struct runfolder {
+	int out_fd;             /* the --out folder */
+	int lock_fd;
+	int dir_fd;             /* the hidden temporary folder */
+	char *out;              /* the --out folder as given */
+	char *name;             /* the run folder's name, e.g. ivo-2026Q3 */
+	char *tmp_name;         /* .<name>.tmp-<pid>-<random> */
+	char *tmp_path;         /* <out>/<tmp_name>, for libraries that need a path */
+	char *final_path;       /* <out>/<name> */
+	bool replace, exists, committed;
+};
+
+/* Zeroes rf (descriptors -1): runfolder_release is then always safe. */
+void runfolder_init(struct runfolder *rf);
+/* See above. Returns 0, or EVB_EIO / EVB_EINVAL / EVB_ENOMEM with the
+ * reason in err (an existing run folder without replace, another run
+ * holding the lock, a run folder that is a symbolic link ...). */
+int runfolder_open(struct runfolder *rf, const char *out, const char *name,
+		   bool replace, struct evb_error *err);
+/* Creates a new file in the temporary folder (mode 0600, O_EXCL,
+ * O_NOFOLLOW; file is a plain name) and returns its descriptor, or -1
+ * with err filled. */
+int runfolder_create(struct runfolder *rf, const char *file, struct evb_error *err);
+/* Writes data as the new file `file` of the temporary folder, flushed. */
+int runfolder_write_file(struct runfolder *rf, const char *file, const char *data,
+			 size_t len, struct evb_error *err);
+/* Flushes the folder and renames it into place (see above). */
+int runfolder_commit(struct runfolder *rf, struct evb_error *err);
+/* Removes an uncommitted temporary folder, closes, unlocks, frees. */
+void runfolder_release(struct runfolder *rf);
+
+/* Removes path and everything under it, never following a symbolic link
+ * (a link is removed itself). 0, or -1 with errno. */
+int runfolder_remove_tree(int at, const char *path);
+
+/* Writes all of data to fd, retrying short writes; -1 with errno. */
+int write_all_fd(int fd, const char *data, size_t len);
+/* fsync that accepts filesystems which cannot sync (EINVAL, EROFS). */
+int fsync_fd(int fd);
+
+/* Writes data as the new file path (mode 0600) under a hidden temporary
+ * name beside it, flushed, then linked into place: all or nothing, never
+ * replacing an existing file or following a symbolic link. */
+int write_new_file(const char *path, const char *data, size_t len, struct evb_error *err);
+
+#endif
