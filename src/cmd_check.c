@@ -41,10 +41,10 @@ static int write_overview(struct run *r, struct book *b)
 			continue;
 		size_t k = 0;
 		/* a handful of checks: a linear search is enough */
-		while (k < n && strcmp(counts[k].key, f->check_key) != 0)
+		while (k < n && strcmp(counts[k].key, finding_check(m, f)) != 0)
 			k++;
 		if (k == n)
-			counts[n++].key = f->check_key;
+			counts[n++].key = finding_check(m, f);
 		counts[k].n++;
 	}
 	sort_array(counts, n, sizeof(*counts), cmp_count);

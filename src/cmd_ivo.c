@@ -365,10 +365,10 @@ static int write_ivo_summary(struct ivo_ctx *x, struct book *bk)
 	const struct model *m = &r->model;
 	for (uint32_t i = 0; i < m->findings.n; i++) {
 		const struct finding *f = &m->findings.v[i];
-		if (!run_finding_shown(r, f, checks_case_keys) || run_finding_in_scope(f, &x->scope))
+		if (!run_finding_shown(r, f, checks_case_keys) || run_finding_in_scope(r, f, &x->scope))
 			continue;
 		for (size_t k = 0; k < nkeys; k++)
-			if (strcmp(checks_case_keys[k], f->check_key) == 0)
+			if (strcmp(checks_case_keys[k], finding_check(m, f)) == 0)
 				outside[k]++;
 	}
 	for (size_t k = 0; k < nkeys; k++) {

@@ -325,14 +325,25 @@ str_ref model_strf(struct model *m, const char *fmt, ...)
 	return n < 0 ? STR_NONE : intern_str(&m->strings, buf, strlen(buf));
 }
 
+_Static_assert(sizeof(struct finding) == 44, "a finding is 44 bytes");
+
 int model_add_finding(struct model *m, const char *check_key, struct src src,
 		      int kind, str_ref id, uint32_t person, evb_date datum,
 		      str_ref detail)
 {
+	int k = 0;
+	while (k < m->ncheck_keys && m->check_keys[k] != check_key &&
+	       strcmp(m->check_keys[k], check_key) != 0)
+		k++;
+	if (k == m->ncheck_keys) {
+		if (k == MODEL_MAX_CHECKS)
+			return EVB_EINVAL;   /* more checks than the program has */
+		m->check_keys[m->ncheck_keys++] = check_key;
+	}
 	struct finding *f = VEC_PUSH(m->findings);
 	if (!f)
 		return EVB_ENOMEM;
-	f->check_key = check_key;
+	f->check = (uint8_t)k;
 	f->src = src;
 	f->kind = (int8_t)kind;
 	f->id = id;

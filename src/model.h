@@ -189,9 +189,12 @@ struct reject {
  * "Uppgift" is the check's text (texts.csv "uppgift.<check>") with the
  * fields below put in: {beslut} {beslutsdatum} {datum} {varde} {annan}
  * {fran} {till}. */
+/* A finding names its check by an index into the model's check_keys
+ * (a county-wide export holds hundreds of thousands of findings: 44
+ * bytes each). */
 struct finding {
-	const char *check_key;  /* "check.*" text key (static) */
 	struct src src;         /* src.file = UINT16_MAX when none */
+	uint8_t check;          /* the check: finding_check() */
 	int8_t kind;
 	str_ref id;             /* Post-id: the record found, STR_NONE if none
 				 * (never a personnummer) */
@@ -214,6 +217,8 @@ struct input_file {
 	long read[K__COUNT], used[K__COUNT], rejected[K__COUNT];
 };
 
+#define MODEL_MAX_CHECKS 64   /* distinct checks a run can find */
+
 #define VEC(T) struct { T *v; uint32_t n, cap; }
 
 struct u32map {
@@ -233,6 +238,8 @@ struct model {
 	VEC(struct maltid) maltider;
 	VEC(struct reject) rejects;
 	VEC(struct finding) findings;
+	const char *check_keys[MODEL_MAX_CHECKS];   /* "check.*" text keys (static) */
+	int ncheck_keys;
 	/* per-kind counts over all files */
 	long read[K__COUNT], used[K__COUNT], rejected[K__COUNT], merged[K__COUNT];
 	bool has_personer;             /* some personer records were read */
@@ -284,6 +291,12 @@ str_ref model_strf(struct model *m, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));
 
 /* Adds a data-quality finding; 0 or EVB_ENOMEM. */
+/* The "check.*" text key of a finding. */
+static inline const char *finding_check(const struct model *m, const struct finding *f)
+{
+	return m->check_keys[f->check];
+}
+
 int model_add_finding(struct model *m, const char *check_key, struct src src,
 		      int kind, str_ref id, uint32_t person, evb_date datum,
 		      str_ref detail);

@@ -562,12 +562,16 @@ int run_sheet_rejects(struct run *r, struct book *b, const char *book,
 	return 0;
 }
 
-/* Findings in the order: check (as listed in keys or by key), file, line. */
+static const struct model *sort_findings_model;
+
+/* Findings in the order: check (by key), file, line. */
 static int cmp_finding(const void *a, const void *b)
 {
 	const struct finding *x = *(const struct finding *const *)a;
 	const struct finding *y = *(const struct finding *const *)b;
-	int c = strcmp(x->check_key, y->check_key);
+	int c = x->check == y->check ? 0
+		: strcmp(finding_check(sort_findings_model, x),
+			 finding_check(sort_findings_model, y));
 	if (c)
 		return c;
 	if (x->src.file != y->src.file)
@@ -592,7 +596,7 @@ static void finding_text(const struct run *r, const struct finding *f, char *buf
 {
 	const struct model *m = &r->model;
 	char key[80], d[4][11] = { "", "", "", "" };
-	snprintf(key, sizeof(key), "uppgift.%s", f->check_key + strlen("check."));
+	snprintf(key, sizeof(key), "uppgift.%s", finding_check(m, f) + strlen("check."));
 	const struct beslut *b = f->beslut != IDX_NONE ? &m->beslut.v[f->beslut] : NULL;
 	const char *values[] = {
 		"beslut", b ? str_get(m, b->id) : "",
@@ -626,16 +630,18 @@ bool run_finding_shown(const struct run *r, const struct finding *f, const char 
 {
 	/* facts dated after the evaluation date do not exist for the run
 	 * (SPEC 3), so neither do findings about them */
-	return key_listed(keys, f->check_key) && (f->datum == DATE_NONE || f->datum <= r->eval);
+	return key_listed(keys, finding_check(&r->model, f)) &&
+	       (f->datum == DATE_NONE || f->datum <= r->eval);
 }
 
-bool run_finding_in_scope(const struct finding *f, const struct finding_scope *scope)
+bool run_finding_in_scope(const struct run *r, const struct finding *f,
+			  const struct finding_scope *scope)
 {
 	if (!scope)
 		return true;
 	if (f->beslut != IDX_NONE)
 		return scope->beslut[f->beslut] ||
-		       (scope->person_checks && key_listed(scope->person_checks, f->check_key) &&
+		       (scope->person_checks && key_listed(scope->person_checks, finding_check(&r->model, f)) &&
 			scope->person[f->person]);
 	return f->person != IDX_NONE && scope->person[f->person];
 }
@@ -657,10 +663,12 @@ int run_sheet_checks(struct run *r, struct book *b, const char *book,
 	size_t n = 0;
 	for (uint32_t i = 0; i < m->findings.n; i++) {
 		const struct finding *f = &m->findings.v[i];
-		if (run_finding_shown(r, f, keys) && run_finding_in_scope(f, scope))
+		if (run_finding_shown(r, f, keys) && run_finding_in_scope(r, f, scope))
 			list[n++] = f;
 	}
+	sort_findings_model = m;
 	qsort(list, n, sizeof(*list), cmp_finding);
+	sort_findings_model = NULL;
 	int ret = 0;
 	for (size_t i = 0; i < n && !ret; i++) {
 		const struct finding *f = list[i];
@@ -673,8 +681,8 @@ int run_sheet_checks(struct run *r, struct book *b, const char *book,
 		finding_text(r, f, text, sizeof(text));
 		bool has_file = f->src.file < m->files.n;
 		struct cell row[NCOLS] = {
-			cell_text(txt(r, f->check_key)),
-			cell_text(txt(r, checks_information(f->check_key) ? "allvar.information"
+			cell_text(txt(r, finding_check(m, f))),
+			cell_text(txt(r, checks_information(finding_check(m, f)) ? "allvar.information"
 									  : "allvar.atgarda")),
 			cell_text(f->beslut != IDX_NONE ? str_get(m, m->beslut.v[f->beslut].id) : ""),
 			cell_text(str_get(m, f->id)),

@@ -128,7 +128,8 @@ struct finding_scope {
  * is not dated after the evaluation date. */
 bool run_finding_shown(const struct run *r, const struct finding *f, const char *const *keys);
 /* The finding is in scope (every finding when scope is NULL). */
-bool run_finding_in_scope(const struct finding *f, const struct finding_scope *scope);
+bool run_finding_in_scope(const struct run *r, const struct finding *f,
+			  const struct finding_scope *scope);
 /* "Kontroller" (SPEC 5.5): the findings shown and in scope. */
 int run_sheet_checks(struct run *r, struct book *b, const char *book,
 		     const char *const *keys, const struct finding_scope *scope);

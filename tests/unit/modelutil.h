@@ -191,7 +191,7 @@ static inline int mu_count_findings(const char *key)
 {
 	int n = 0;
 	for (uint32_t i = 0; i < m.findings.n; i++)
-		n += strcmp(m.findings.v[i].check_key, key) == 0;
+		n += strcmp(finding_check(&m, &m.findings.v[i]), key) == 0;
 	return n;
 }
 

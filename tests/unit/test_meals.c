@@ -34,7 +34,7 @@ static uint32_t day_guest(const char *pnr, const char *beslut_id, evb_date from)
 static const struct finding *finding_of(const char *key, int nth)
 {
 	for (uint32_t i = 0; i < m.findings.n; i++)
-		if (strcmp(m.findings.v[i].check_key, key) == 0 && nth-- == 0)
+		if (strcmp(finding_check(&m, &m.findings.v[i]), key) == 0 && nth-- == 0)
 			return &m.findings.v[i];
 	return NULL;
 }

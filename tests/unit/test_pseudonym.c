@@ -113,7 +113,7 @@ static void test_collision_resolved_in_pnr_order(void **state)
 	if (second_b != first_a)
 		assert_int_equal(ids[pb], second_b);
 	assert_int_equal(m.findings.n, 1);
-	assert_string_equal(m.findings.v[0].check_key, "check.ivo_id_kollision");
+	assert_string_equal(finding_check(&m, &m.findings.v[0]), "check.ivo_id_kollision");
 	assert_int_equal(m.findings.v[0].person, pb);
 	free(ids);
 	model_release(&m);
