@@ -72,15 +72,6 @@ out:
 	return ret;
 }
 
-static char *join(const char *dir, const char *name)
-{
-	size_t n = strlen(dir) + strlen(name) + 2;
-	char *p = malloc(n);
-	if (p)
-		snprintf(p, n, "%s/%s", dir, name);
-	return p;
-}
-
 static bool recorded(const struct manifest *mf, const char *name)
 {
 	for (size_t i = 0; i < mf->noutputs; i++)
@@ -143,7 +134,8 @@ static int rerun(struct verify *v)
 	DIR *d = opendir(v->tmp);
 	struct dirent *e;
 	while (d && (e = readdir(d)))
-		if (e->d_name[0] != '.' && !v->rerun_dir && !(v->rerun_dir = join(v->tmp, e->d_name)))
+		if (e->d_name[0] != '.' && !v->rerun_dir &&
+		    !(v->rerun_dir = evb_path_join(v->tmp, e->d_name)))
 			break;
 	if (d)
 		closedir(d);
@@ -161,7 +153,8 @@ static int compare_outputs(struct verify *v)
 		return EXIT_FATAL;
 	for (size_t i = 0; i < v->mf.noutputs && !unreadable; i++) {
 		const struct manifest_file *f = &v->mf.outputs[i];
-		char *a = join(v->mf.dir, f->file), *b = join(v->rerun_dir, f->file);
+		char *a = evb_path_join(v->mf.dir, f->file);
+		char *b = evb_path_join(v->rerun_dir, f->file);
 		char hex[SHA256_HEX_LEN + 1];
 		struct stat st;
 		if (!a || !b) {
@@ -251,7 +244,7 @@ static int make_tmp(struct verify *v)
 	const char *base = getenv("TMPDIR");
 	if (!base || !*base)
 		base = "/tmp";
-	if (!(v->tmp = join(base, "evb-verify-XXXXXX"))) {
+	if (!(v->tmp = evb_path_join(base, "evb-verify-XXXXXX"))) {
 		diag_msg("out of memory");
 		return EXIT_FATAL;
 	}

@@ -1,5 +1,6 @@
 /* Messages to the user (stderr) and struct evb_error. */
 #include <stdarg.h>
+#include <stdlib.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -114,4 +115,16 @@ void diag_info(const char *fmt, ...)
 	va_start(ap, fmt);
 	vprint_at(NULL, 0, NULL, fmt, ap);
 	va_end(ap);
+}
+
+char *evb_path_join(const char *dir, const char *name)
+{
+	size_t dl = strlen(dir);
+	while (dl > 0 && dir[dl - 1] == '/')
+		dl--;   /* "/" becomes "" and gives "/name" */
+	size_t n = dl + 1 + strlen(name) + 1;
+	char *p = malloc(n);
+	if (p)
+		snprintf(p, n, "%.*s/%s", (int)dl, dir, name);
+	return p;
 }

@@ -59,6 +59,10 @@ int evb_error_set(struct evb_error *err, int code, const char *file, long line,
 		  const char *column, const char *fmt, ...)
 	__attribute__((format(printf, 6, 7)));
 
+/* dir/name in a new string (the caller frees it), or NULL when out of
+ * memory; slashes ending dir are not doubled ("/" gives "/name"). */
+char *evb_path_join(const char *dir, const char *name);
+
 /* Limits on untrusted input. */
 #define EVB_MAX_FIELD   (1u << 20)   /* 1 MiB: a longer field rejects its record */
 #define EVB_MAX_COLUMNS 256          /* a header with more columns is a fatal error */

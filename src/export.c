@@ -818,20 +818,6 @@ static bool has_suffix(const char *s, const char *suffix)
 	return n >= k && strcasecmp(s + n - k, suffix) == 0;
 }
 
-static char *join_path(const char *dir, const char *name)
-{
-	size_t a = strlen(dir), b = strlen(name);
-	bool slash = a > 0 && dir[a - 1] != '/';
-	char *p = malloc(a + slash + b + 1);
-	if (!p)
-		return NULL;
-	memcpy(p, dir, a);
-	if (slash)
-		p[a] = '/';
-	memcpy(p + a + slash, name, b + 1);
-	return p;
-}
-
 /* Why path (a link as named, followed by stat) cannot be an input file,
  * or NULL when it is a regular file. Nothing is opened: a FIFO or device
  * is never read (reading a FIFO would wait for a writer). */
@@ -890,7 +876,7 @@ static int collect(const char *input, char ***list, size_t *n, size_t *cap,
 	while ((e = readdir(d))) {
 		if (e->d_name[0] == '.')
 			continue;
-		char *p = join_path(input, e->d_name);
+		char *p = evb_path_join(input, e->d_name);
 		if (!p) {
 			ret = EVB_ENOMEM;
 			break;

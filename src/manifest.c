@@ -61,7 +61,6 @@ static json_t *file_entry(const char *file, uint64_t size, const char *sha256)
 	return o;
 }
 
-static char *join(const char *dir, const char *name);
 
 char *manifest_format(const struct manifest_info *mi, size_t *len, struct evb_error *err)
 {
@@ -80,7 +79,8 @@ char *manifest_format(const struct manifest_info *mi, size_t *len, struct evb_er
 		      put(e, "records", counts(f->read, f->used, f->rejected, NULL));
 	}
 	for (size_t i = 0; !bad && manifest_template_files[i]; i++) {
-		char hex[SHA256_HEX_LEN + 1], *p = join(mi->templates_dir, manifest_template_files[i]);
+		char hex[SHA256_HEX_LEN + 1];
+		char *p = evb_path_join(mi->templates_dir, manifest_template_files[i]);
 		uint64_t size;
 		if (!p) {
 			bad = 1;
@@ -324,15 +324,6 @@ const char *manifest_option(const struct manifest *mf, const char *name)
 	return NULL;
 }
 
-static char *join(const char *dir, const char *name)
-{
-	size_t n = strlen(dir) + strlen(name) + 2;
-	char *p = malloc(n);
-	if (p)
-		snprintf(p, n, "%s/%s", dir, name);
-	return p;
-}
-
 static const char *base_name(const char *path)
 {
 	const char *s = strrchr(path, '/');
@@ -343,7 +334,7 @@ char *manifest_input_path(const struct manifest *mf, const struct manifest_file 
 			  const char *dir)
 {
 	if (dir)
-		return join(dir, base_name(f->file));
+		return evb_path_join(dir, base_name(f->file));
 	struct stat st;
 	size_t skip;
 	for (size_t i = 0; i < mf->nargs; i += skip) {
@@ -351,7 +342,7 @@ char *manifest_input_path(const struct manifest *mf, const struct manifest_file 
 		if (!in || stat(in, &st) != 0)
 			continue;
 		if (S_ISDIR(st.st_mode) && !strchr(f->file, '/')) {
-			char *p = join(in, f->file);
+			char *p = evb_path_join(in, f->file);
 			if (!p || stat(p, &st) == 0)
 				return p;
 			free(p);
@@ -470,7 +461,7 @@ int manifest_check_templates(const struct manifest *mf, const char *dir,
 			return evb_error_set(err, EVB_EINVAL, NULL, 0, NULL,
 					     "the manifest records '%s', not a template evb reads",
 					     mf->templates[i].file);
-		char hex[SHA256_HEX_LEN + 1], *p = join(dir, mf->templates[i].file);
+		char hex[SHA256_HEX_LEN + 1], *p = evb_path_join(dir, mf->templates[i].file);
 		if (!p)
 			return evb_error_set(err, EVB_ENOMEM, NULL, 0, NULL, "out of memory");
 		int r = hash_file(p, hex, NULL, NULL, err);

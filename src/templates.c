@@ -367,18 +367,6 @@ static int load_file(struct load_ctx *c, struct evb_error *err)
 	return 0;
 }
 
-static char *path_join(const char *dir, const char *name)
-{
-	size_t dl = strlen(dir);
-	while (dl > 0 && dir[dl - 1] == '/')
-		dl--;   /* "/" becomes "" and gives "/name" */
-	size_t n = dl + 1 + strlen(name) + 1;
-	char *p = malloc(n);
-	if (p)
-		snprintf(p, n, "%.*s/%s", (int)dl, dir, name);
-	return p;
-}
-
 /* ---- insatser.csv ---------------------------------------------------------------- */
 
 enum { I_CODE, I_LAGRUM, I_PARAGRAF, I_NAMN, I_KORTNAMN, I_ANSVARIG,
@@ -1207,13 +1195,13 @@ struct templates *templates_load(const char *dir, struct evb_error *err)
 		evb_error_set(err, EVB_ENOMEM, dir, 0, NULL, "out of memory");
 		goto out;
 	}
-	if (!(t->layouts_path = path_join(dir, "layouts.csv")) ||
-	    !(t->looks_path = path_join(dir, "looks.csv"))) {
+	if (!(t->layouts_path = evb_path_join(dir, "layouts.csv")) ||
+	    !(t->looks_path = evb_path_join(dir, "looks.csv"))) {
 		ret = evb_error_set(err, EVB_ENOMEM, dir, 0, NULL, "out of memory");
 		goto out;
 	}
 	for (size_t i = 0; i < sizeof(files) / sizeof(files[0]); i++) {
-		if (!(path = path_join(dir, files[i].name))) {
+		if (!(path = evb_path_join(dir, files[i].name))) {
 			ret = evb_error_set(err, EVB_ENOMEM, dir, 0, NULL, "out of memory");
 			goto out;
 		}
@@ -1227,7 +1215,7 @@ struct templates *templates_load(const char *dir, struct evb_error *err)
 		free(path);
 		path = NULL;
 	}
-	if (!(t->xsd_path = path_join(dir, "evb-export.xsd"))) {
+	if (!(t->xsd_path = evb_path_join(dir, "evb-export.xsd"))) {
 		ret = evb_error_set(err, EVB_ENOMEM, dir, 0, NULL, "out of memory");
 		goto out;
 	}
