@@ -66,6 +66,20 @@ char *ivo_title(const struct templates *t, uint8_t typ, evb_date date,
 
 static const struct model *sort_model;
 
+/* The case's decision by beslut_id, then its non-execution case (kind 0,
+ * no avbrottsdatum) before its interruptions, by start. */
+static int cmp_case(uint32_t xb, uint8_t xk, evb_date xs, uint32_t yb, uint8_t yk,
+		    evb_date ys)
+{
+	int c = strcmp(str_get(sort_model, sort_model->beslut.v[xb].id),
+		       str_get(sort_model, sort_model->beslut.v[yb].id));
+	if (c)
+		return c;
+	if (xk != yk)
+		return xk < yk ? -1 : 1;
+	return xs < ys ? -1 : xs > ys;
+}
+
 static int cmp_rows(const void *a, const void *b)
 {
 	const struct ivo_row *x = a, *y = b;
@@ -78,15 +92,7 @@ static int cmp_rows(const void *a, const void *b)
 		return c;
 	if (x->r.title_date != y->r.title_date)
 		return x->r.title_date < y->r.title_date ? -1 : 1;
-	if ((c = strcmp(str_get(sort_model, sort_model->beslut.v[x->beslut].id),
-			str_get(sort_model, sort_model->beslut.v[y->beslut].id))))
-		return c;
-	/* a decision's non-execution case (kind 0) before its interruptions */
-	if (x->kind != y->kind)
-		return x->kind < y->kind ? -1 : 1;
-	if (x->start != y->start)
-		return x->start < y->start ? -1 : 1;
-	return 0;
+	return cmp_case(x->beslut, x->kind, x->start, y->beslut, y->kind, y->start);
 }
 
 /* ---- messages: ansvarig, send-by date, beslut_id, avbrottsdatum, Ny/Åter
@@ -100,14 +106,8 @@ static int cmp_messages(const void *a, const void *b)
 		return c;
 	if (x->send_by != y->send_by)
 		return x->send_by < y->send_by ? -1 : 1;
-	if ((c = strcmp(str_get(sort_model, sort_model->beslut.v[x->beslut].id),
-			str_get(sort_model, sort_model->beslut.v[y->beslut].id))))
+	if ((c = cmp_case(x->beslut, x->kind, x->start, y->beslut, y->kind, y->start)))
 		return c;
-	/* a decision's non-execution case (no avbrottsdatum) first */
-	if (x->kind != y->kind)
-		return x->kind < y->kind ? -1 : 1;
-	if (x->start != y->start)
-		return x->start < y->start ? -1 : 1;
 	bool xs = x->msg.typ >= RT_SLUT_VERKSTALLT, ys = y->msg.typ >= RT_SLUT_VERKSTALLT;
 	if (xs != ys)
 		return xs ? 1 : -1;
