@@ -84,7 +84,10 @@ static int load_side(struct diff *d, struct side *s)
 		return EXIT_FATAL;
 	}
 	s->loaded = true;
-	return ivo_load_run(&s->r, s->argc, s->argv, &s->rep) ? EXIT_FATAL : 0;
+	diag_set_mute_notes(true);
+	int ret = ivo_load_run(&s->r, s->argc, s->argv, &s->rep);
+	diag_set_mute_notes(false);
+	return ret ? EXIT_FATAL : 0;
 }
 
 /* ---- comparing ----------------------------------------------------------------- */

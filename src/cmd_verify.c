@@ -123,8 +123,11 @@ static int rerun(struct verify *v)
 	int status = EXIT_FATAL;
 	if (!cmd || cmd->fn == cmd_verify || cmd->fn == cmd_diff)
 		diag_msg("%s/manifest.json: cannot re-run command '%s'", v->mf.dir, v->mf.command);
-	else
+	else {
+		diag_set_mute_notes(true);
 		status = cmd->fn(argc, argv);
+		diag_set_mute_notes(false);
+	}
 	manifest_free_argv(argc, argv);
 	if (status == EXIT_FATAL) {
 		diag_msg("the re-run failed: see the messages above");

@@ -7,7 +7,7 @@
 #include "diag.h"
 #include "progress.h"
 
-static bool quiet;
+static bool quiet, mute_notes;
 static FILE *stream;
 
 static FILE *out(void)
@@ -23,6 +23,16 @@ void diag_set_quiet(bool q)
 bool diag_quiet(void)
 {
 	return quiet;
+}
+
+void diag_set_mute_notes(bool mute)
+{
+	mute_notes = mute;
+}
+
+bool diag_notes_muted(void)
+{
+	return mute_notes;
 }
 
 void diag_set_stream(FILE *f)

@@ -12,6 +12,12 @@
 
 void diag_set_quiet(bool quiet);
 bool diag_quiet(void);
+/* While set, notes about the export's records (rejected records, a file
+ * read as Windows-1252) are left out: evb verify and evb diff re-run
+ * recorded runs, whose notes the runs themselves printed. Errors that stop
+ * the re-run are still printed. */
+void diag_set_mute_notes(bool mute);
+bool diag_notes_muted(void);
 /* Redirect messages (tests); NULL restores stderr. */
 void diag_set_stream(FILE *f);
 

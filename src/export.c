@@ -1013,8 +1013,9 @@ static int read_file(struct loader *ld, struct hash_queue *hq, size_t i,
 		f->delimiter = info.delimiter;
 		if (!ret && f->cp1252) {
 			/* said once, here; the summary's Inläsning sheet shows it too */
-			diag_at(f->display, 0, NULL,
-				"not valid UTF-8: read as Windows-1252 and converted");
+			if (!diag_notes_muted())
+				diag_at(f->display, 0, NULL,
+					"not valid UTF-8: read as Windows-1252 and converted");
 			ret = model_add_finding(m, "check.teckenkodning", src, f->kind,
 						STR_NONE, IDX_NONE, DATE_NONE, STR_NONE);
 		}
