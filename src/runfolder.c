@@ -317,13 +317,17 @@ static int swap(struct runfolder *rf, const char *old, enum swap *how, struct ev
 		*how = SWAP_NEW;
 		return 0;
 	}
+	/* saved: the fstatat below may set errno itself */
+	int e = errno;
 	struct stat st;
-	if (errno == EEXIST || errno == ENOTEMPTY ||
-	    (no_renameat2(errno) && fstatat(rf->out_fd, rf->name, &st, AT_SYMLINK_NOFOLLOW) == 0))
+	if (e == EEXIST || e == ENOTEMPTY ||
+	    (no_renameat2(e) && fstatat(rf->out_fd, rf->name, &st, AT_SYMLINK_NOFOLLOW) == 0))
 		return evb_error_set(err, EVB_EINVAL, rf->final_path, 0, NULL,
 				     "the run folder appeared during the run: give --replace to replace it");
 	/* without RENAME_NOREPLACE the lock keeps other runs away */
-	if (!no_renameat2(errno) || renameat(rf->out_fd, rf->tmp_name, rf->out_fd, rf->name) != 0)
+	if (!no_renameat2(e))
+		return fail(err, EVB_EIO, rf->final_path, "cannot rename the run folder into place", e);
+	if (renameat(rf->out_fd, rf->tmp_name, rf->out_fd, rf->name) != 0)
 		return fail(err, EVB_EIO, rf->final_path, "cannot rename the run folder into place",
 			    errno);
 	*how = SWAP_NEW;

@@ -179,6 +179,13 @@ def main():
             rc, err = run(args, out, inject="renameat2:error=EINVAL")
             if rc != ref_rc or snapshot(out) != before:
                 failures.append(f"{cname}: without renameat2 -> exit {rc}: {err[-300:]}")
+            # ... and a new run folder (nothing to replace) must appear too
+            runs += 1
+            shutil.rmtree(out)
+            rc, err = run(args, out, inject="renameat2:error=EINVAL")
+            if rc != ref_rc or snapshot(out) != before:
+                failures.append(f"{cname}: new run folder without renameat2 -> exit {rc}: "
+                                f"{err[-300:]}")
     finally:
         shutil.rmtree(work, ignore_errors=True)
     secs = time.time() - t0
