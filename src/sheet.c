@@ -1328,7 +1328,7 @@ static int finish_sheets(struct book *b, struct evb_error *err)
 		if (s->csv) {
 			FILE *f = s->csv;
 			s->csv = NULL;
-			int bad = fflush(f) != 0 || fsync(fileno(f)) != 0;
+			int bad = fflush(f) != 0 || fsync_fd(fileno(f)) != 0;
 			int saved = errno;
 			if (fclose(f) != 0 && !bad) {
 				bad = 1;

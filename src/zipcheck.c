@@ -153,10 +153,11 @@ int zipcheck_xlsx(const char *path, const uint32_t *rows, const char *const *nam
 					    "the workbook written is damaged: '%s' is cut short", name);
 			goto out;
 		}
-		if (sst && (long)s.count != unique_count(&s)) {
+		long unique = sst ? unique_count(&s) : 0;
+		if (sst && (long)s.count != unique) {
 			ret = evb_error_set(err, EVB_EIO, path, 0, NULL,
 					    "the workbook written is damaged: %llu of %ld shared strings",
-					    (unsigned long long)s.count, unique_count(&s));
+					    (unsigned long long)s.count, unique);
 			goto out;
 		}
 		if (k > nsheets) {
