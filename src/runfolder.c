@@ -195,8 +195,8 @@ int runfolder_open(struct runfolder *rf, const char *out, const char *name,
 	snprintf(suffix, sizeof(suffix), ".tmp-%ld-%08x", (long)getpid(), rnd);
 	if (!(rf->out = strdup(out)) || !(rf->name = strdup(name)) ||
 	    !(rf->tmp_name = str_printf(".%s%s", name, suffix)) ||
-	    !(rf->tmp_path = str_printf("%s/%s", out, rf->tmp_name)) ||
-	    !(rf->final_path = str_printf("%s/%s", out, name)) ||
+	    !(rf->tmp_path = evb_path_join(out, rf->tmp_name)) ||
+	    !(rf->final_path = evb_path_join(out, name)) ||
 	    !(lock = str_printf(".%s%s", name, ".lock"))) {
 		ret = evb_error_set(err, EVB_ENOMEM, NULL, 0, NULL, "out of memory");
 		goto out;
