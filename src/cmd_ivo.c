@@ -96,14 +96,6 @@ static const char *kon_text(const struct ivo_ctx *x, char kon)
 	return kon == 'K' ? txt(x, "kon.K") : kon == 'M' ? txt(x, "kon.M") : "";
 }
 
-static const char *orsak_text(const struct ivo_ctx *x, uint8_t orsak)
-{
-	char key[48];
-	snprintf(key, sizeof(key), "avslutsorsak.%s",
-		 avslutsorsak_codes[orsak > ORSAK_NONE && orsak < ORSAK__N ? orsak : ORSAK_ANNAT]);
-	return txt(x, key);
-}
-
 static const char *title_of(const struct ivo_ctx *x, uint32_t beslut,
 			    const struct insats_info *ins, uint8_t typ, evb_date date,
 			    char *buf, size_t size)
@@ -176,7 +168,7 @@ static int write_individrapporter(struct ivo_ctx *x, struct book *bk)
 			cell_date(next_working_day_after(row->r.title_date)),
 			cell_date(row->r.executed),
 			cell_date(row->r.ended),
-			cell_text(row->r.ended != DATE_NONE ? orsak_text(x, row->orsak) : ""),
+			cell_text(row->r.ended != DATE_NONE ? templates_orsak(x->r->templates, row->orsak) : ""),
 			cell_int(wait_end - row->start),
 			cell_text(skal ? skal->kategori_text : ""),
 			cell_text(skal ? skal->text : ""),
@@ -243,7 +235,7 @@ static int message_body(struct ivo_ctx *x, const struct ivo_message *msg,
 		[MF_KOMPENSERANDE_INSATS] = event_text(x, &j, HT_KOMPENSERANDE_INSATS, !prot),
 		[MF_VERKSTALLT] = verkstallt,
 		[MF_AVSLUTAT] = avslutat,
-		[MF_AVSLUTSORSAK] = msg->msg.typ == RT_SLUT_AVSLUTAT ? orsak_text(x, msg->orsak) : "",
+		[MF_AVSLUTSORSAK] = msg->msg.typ == RT_SLUT_AVSLUTAT ? templates_orsak(x->r->templates, msg->orsak) : "",
 		[MF_SAMMANFATTNING] = event_text(x, &j, HT_SAMMANFATTNING, !prot),
 	};
 	if (templates_message(r->templates, prot, v, x->body, MESSAGE_MAX)) {

@@ -307,14 +307,6 @@ static int finding(struct model *m, const char *key, const struct verkstallighet
 	return 0;
 }
 
-static const char *orsak_text(const struct ctx *c, uint8_t orsak)
-{
-	char key[48];
-	snprintf(key, sizeof(key), "avslutsorsak.%s",
-		 avslutsorsak_codes[orsak > ORSAK_NONE && orsak < ORSAK__N ? orsak : ORSAK_ANNAT]);
-	return templates_text(c->t, key);
-}
-
 static int check_execution(struct ctx *c, uint32_t bi, uint32_t vi)
 {
 	struct model *m = c->m;
@@ -341,7 +333,7 @@ static int check_execution(struct ctx *c, uint32_t bi, uint32_t vi)
 		evb_date after = v->startdatum > f->end ? v->startdatum : f->end + 1;
 		if (after <= rep->last &&
 		    (ret = FINDING("check.verkstallighet_efter_avslut", f->end,
-				   model_strf(m, "%s", orsak_text(c, f->orsak)))))
+				   model_strf(m, "%s", templates_orsak(c->t, f->orsak)))))
 			return ret;
 	}
 	/* overlapping an earlier execution of the decision, in this month */

@@ -1330,6 +1330,16 @@ const char *templates_text(const struct templates *t, const char *key)
 	return e ? e->text : key;
 }
 
+const char *templates_orsak(const struct templates *t, unsigned orsak)
+{
+	char key[48];
+	snprintf(key, sizeof(key), "avslutsorsak.%s",
+		 avslutsorsak_codes[orsak > ORSAK_NONE && orsak < ORSAK__N ? orsak : ORSAK_ANNAT]);
+	/* every avslutsorsak key is required at load: never missing */
+	const struct text_entry *e = text_find(t, key);
+	return e ? e->text : "";
+}
+
 int templates_layout(const struct templates *t, const char *book,
 		     const char *sheet, const char *const *column_keys,
 		     int ncols, const char **name, const char **headers,
