@@ -30,11 +30,6 @@ void diag_set_mute_notes(bool mute)
 	mute_notes = mute;
 }
 
-bool diag_notes_muted(void)
-{
-	return mute_notes;
-}
-
 void diag_set_stream(FILE *f)
 {
 	stream = f;
@@ -103,6 +98,16 @@ void diag_error(const struct evb_error *err)
 
 void diag_at(const char *file, long line, const char *column, const char *fmt, ...)
 {
+	va_list ap;
+	va_start(ap, fmt);
+	vprint_at(file, line, column, fmt, ap);
+	va_end(ap);
+}
+
+void diag_note_at(const char *file, long line, const char *column, const char *fmt, ...)
+{
+	if (mute_notes)
+		return;
 	va_list ap;
 	va_start(ap, fmt);
 	vprint_at(file, line, column, fmt, ap);

@@ -17,7 +17,9 @@ bool diag_quiet(void);
  * recorded runs, whose notes the runs themselves printed. Errors that stop
  * the re-run are still printed. */
 void diag_set_mute_notes(bool mute);
-bool diag_notes_muted(void);
+/* A note about the export's records, as diag_at; left out while muted. */
+void diag_note_at(const char *file, long line, const char *column, const char *fmt, ...)
+	__attribute__((format(printf, 4, 5)));
 /* Redirect messages (tests); NULL restores stderr. */
 void diag_set_stream(FILE *f);
 

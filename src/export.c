@@ -802,7 +802,7 @@ static void sink_note(void *ctx, const char *file, long line, const char *messag
 	if (model_add_finding(ld->m, "check.okand_kolumn", src, -1, STR_NONE, IDX_NONE,
 			      DATE_NONE, d) || ld->m->strings.failed)
 		ld->fatal = EVB_ENOMEM;
-	diag_at(file, line, NULL, "%s", message);
+	diag_note_at(file, line, NULL, "%s", message);
 }
 
 /* ---- files ------------------------------------------------------------------- */
@@ -1013,9 +1013,8 @@ static int read_file(struct loader *ld, struct hash_queue *hq, size_t i,
 		f->delimiter = info.delimiter;
 		if (!ret && f->cp1252) {
 			/* said once, here; the summary's Inläsning sheet shows it too */
-			if (!diag_notes_muted())
-				diag_at(f->display, 0, NULL,
-					"not valid UTF-8: read as Windows-1252 and converted");
+			diag_note_at(f->display, 0, NULL,
+				     "not valid UTF-8: read as Windows-1252 and converted");
 			ret = model_add_finding(m, "check.teckenkodning", src, f->kind,
 						STR_NONE, IDX_NONE, DATE_NONE, STR_NONE);
 		}
@@ -1028,7 +1027,7 @@ static int read_file(struct loader *ld, struct hash_queue *hq, size_t i,
 		ret = relay_run(read_xml, &job, &sink, sink_prefetch, err);
 		progress_end();
 	} else {
-		diag_at(f->display, 0, NULL, "unknown kind of file: ignored");
+		diag_note_at(f->display, 0, NULL, "unknown kind of file: ignored");
 		ret = model_add_finding(m, "check.okand_fil", src, -1, STR_NONE,
 					IDX_NONE, DATE_NONE, STR_NONE);
 	}

@@ -306,14 +306,14 @@ int run_load(struct run *r)
 		diag_msg("out of memory");
 		return ret;
 	}
-	for (uint32_t i = 0; !diag_notes_muted() && i < m->rejects.n && i < REJECTS_SHOWN; i++) {
+	for (uint32_t i = 0; i < m->rejects.n && i < REJECTS_SHOWN; i++) {
 		const struct reject *rj = &m->rejects.v[i];
-		diag_at(m->files.v[rj->src.file].display, rj->src.line, rj->column,
-			"%s: record rejected", str_get(m, rj->reason));
+		diag_note_at(m->files.v[rj->src.file].display, rj->src.line, rj->column,
+			     "%s: record rejected", str_get(m, rj->reason));
 	}
-	if (!diag_notes_muted() && m->rejects.n > REJECTS_SHOWN)
-		diag_msg("%u more rejected records: see the sheet 'Avvisade rader'",
-			 m->rejects.n - REJECTS_SHOWN);
+	if (m->rejects.n > REJECTS_SHOWN)
+		diag_note_at(NULL, 0, NULL, "%u more rejected records: see the sheet 'Avvisade rader'",
+			     m->rejects.n - REJECTS_SHOWN);
 	phase_mark(PHASE_CHECKS);
 	/* a run on an empty or wrong folder must not write an empty report
 	 * that looks final (SPEC 4.1); check reports what it found */
