@@ -55,6 +55,7 @@ struct profile {
 	struct code_map *codes;
 	size_t ncodes, capcodes;
 	bool translates[K__COUNT];
+	bool has_codes[K__COUNT][SCHEMA_MAX_COLUMNS];   /* a code map exists */
 };
 
 /* ---- names ----------------------------------------------------------------- */
@@ -233,6 +234,7 @@ static int add_code(struct parser *ps, const char *key, int k, int c, const char
 	}
 	struct code_map *m = &p->codes[p->ncodes];
 	memset(m, 0, sizeof(*m));
+	p->has_codes[k][c] = true;
 	m->kind = k;
 	m->col = c;
 	m->line = ps->line;
@@ -645,7 +647,8 @@ const struct row *profile_apply(const struct profile *p, const struct row *in,
 		const char *v = in->val[c];
 		if (!v || !*v)
 			continue;
-		const char *code = find_code(p, k, c, v);
+		/* most columns (ids, dates, personnummer) have no code map */
+		const char *code = p->has_codes[k][c] ? find_code(p, k, c, v) : NULL;
 		if (code) {
 			out->row.val[c] = code;
 			out->row.vlen[c] = strlen(code);
