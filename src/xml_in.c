@@ -2,15 +2,16 @@
  * XML reader: <evb-export> files -> rows (libxml2 lives only here).
  *
  * The file is streamed with xmlTextReader; nothing but the current record is
- * kept. While a record streams by, its values are collected and a small copy
- * of it (record element, field elements with their attributes and trimmed
- * values) is built, at most RECORD_MAX_ELEMENTS elements. When the record
- * ends, the copy is validated against templates/evb-export.xsd with
- * xmlSchemaValidateOneElement. Validating the copy instead of attaching the
- * schema to the reader gives every schema error to exactly one record: with
- * the schema on the reader, errors arrive while the parser reads ahead and
- * carry only a line, which cannot tell apart records that share a line (a
- * file written without line breaks has all its records on line 1).
+ * kept. Each record is expanded (xmlTextReaderExpand: at most
+ * EXPAND_MAX_BYTES of input and EXPAND_MAX_TAGS tags), its nodes are
+ * walked in document order to collect its values (at most
+ * RECORD_MAX_ELEMENTS elements), and then the record is validated against
+ * templates/evb-export.xsd with xmlSchemaValidateOneElement. Validating
+ * each record instead of attaching the schema to the reader gives every
+ * schema error to exactly one record: with the schema on the reader, errors
+ * arrive while the parser reads ahead and carry only a line, which cannot
+ * tell apart records that share a line (a file written without line breaks
+ * has all its records on line 1).
  *
  * Safety: the file is opened with fopen and handed to libxml2 through read
  * callbacks (xmlReaderForFile would silently gunzip a compressed file);
@@ -23,6 +24,7 @@
  */
 #include <errno.h>
 #include <stdarg.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -41,10 +43,14 @@
 
 #define PARSE_OPTIONS (XML_PARSE_NONET | XML_PARSE_NOCDATA | XML_PARSE_BIG_LINES)
 #define XSD_MAX_BYTES (4u << 20)    /* a larger schema file is refused */
-#define RECORD_MAX_ELEMENTS 64       /* elements copied per record (24 columns at most) */
+#define RECORD_MAX_ELEMENTS 64       /* elements of a record (24 columns at most) */
 #define SHORT_MAX 80                 /* values shown in rejects, in bytes */
 #define NAME_MAX_BYTES 63            /* element names shown in rejects */
-#define TEXT_COPY_BYTES 64           /* stray text copied for the schema's message */
+/* A record is expanded in memory: one that needs more input than this, or
+ * more tags, stops the reading (a legitimate record has at most 24 fields of
+ * at most EVB_MAX_FIELD bytes). Bounds the memory of a hostile file. */
+#define EXPAND_MAX_BYTES (64u << 20)
+#define EXPAND_MAX_TAGS 100000u
 /* read while libxml2 does not move (io_read). Text moves it as it comes;
  * markup holds it (a tag, a comment, a CDATA section, a reference), and no
  * markup of an export comes near this. Kept small: libxml2 scans what it
@@ -71,13 +77,13 @@ struct buf {
 	size_t len, cap;
 };
 
-/* An element of the current record as copied for validation. */
+/* An element of the current record. A reject names it (an element inside a
+ * field: by the field's name) and shows its value (a field's). */
 struct elem {
-	xmlNodePtr copy;
+	const xmlNode *node;
 	long line;
-	char name[NAME_MAX_BYTES + 1];
-	char value[SHORT_MAX + 1];
-	bool has_value;
+	bool has_value;          /* a field whose value was read */
+	bool nested;             /* an element inside a field */
 };
 
 /* Why the current record is rejected; a higher rank wins. */
@@ -113,21 +119,21 @@ struct rd {
 	struct xml_msg verr;     /* first validity error of the current check */
 	int verr_elem;           /* index into elems, -1 unknown */
 	bool root_seen;
-	xmlDocPtr vdoc;          /* holds the copies being validated */
+	bool expanding;          /* a record is being expanded: io_read counts */
+	size_t expand_from;      /* io_bytes when it started */
+	size_t expand_tags;      /* '<' read since */
 	long line;               /* line of the current node (see node_line) */
 	long last_line;          /* furthest line seen so far */
 	long prev_text_line;     /* where the text node just before ended, or 0 */
 
 	/* the current record */
-	bool in_record;
 	int kind;
 	struct row row;
 	bool present[SCHEMA_MAX_COLUMNS];
 	struct buf vals[SCHEMA_MAX_COLUMNS];
-	xmlNodePtr vrec;
+	xmlNodePtr vrec;         /* the record element, when it is validated */
 	struct elem elems[RECORD_MAX_ELEMENTS];
 	int nelems;
-	bool text_copied;
 	struct problem prob;
 	/* the current field (element at depth 2) */
 	bool in_field;
@@ -136,8 +142,16 @@ struct rd {
 	bool cur_dup;
 	bool cur_overflow;
 	long cur_line;
-	char cur_name[NAME_MAX_BYTES + 1];
+	size_t cur_raw;          /* bytes of its text before trimming */
+	const xmlNode *cur_node;
+	char cur_name[NAME_MAX_BYTES + 1]; /* its name, once field_name made it */
+	bool cur_named;
 	struct buf cur;
+	uint32_t touched;        /* the columns of vals written since record_reset */
+	/* the element name of each column of each kind as last found: libxml2's
+	 * reader keeps one copy of each name in its dictionary for the whole
+	 * file, so a name is found by its address */
+	const xmlChar *names[K__COUNT][SCHEMA_MAX_COLUMNS];
 };
 
 /* ---- small helpers -------------------------------------------------------- */
@@ -326,6 +340,24 @@ static xmlParserInputPtr deny_loader(const char *url, const char *id,
 	return NULL;
 }
 
+/* How many bytes of s[0..n) are c: eight at a time (a byte of x is zero
+ * where s has c; its high bit is set in y exactly then). */
+static size_t count_byte(const char *s, size_t n, unsigned char c)
+{
+	const uint64_t ones = 0x0101010101010101u, low7 = 0x7F7F7F7F7F7F7F7Fu;
+	size_t count = 0, i = 0;
+	for (; i + 8 <= n; i += 8) {
+		uint64_t w;
+		memcpy(&w, s + i, 8);
+		uint64_t x = w ^ (ones * c);
+		uint64_t y = ~(((x & low7) + low7) | x | low7);
+		count += (size_t)__builtin_popcountll(y);
+	}
+	for (; i < n; i++)
+		count += (unsigned char)s[i] == c;
+	return count;
+}
+
 static int io_read(void *ctx, char *buffer, int len)
 {
 	struct rd *rd = ctx;
@@ -358,6 +390,22 @@ static int io_read(void *ctx, char *buffer, int len)
 		rd->looks_xml = c == '<';
 	}
 	rd->io_bytes += n;
+	if (rd->expanding) {
+		rd->expand_tags += count_byte(buffer, n, '<');
+		if (rd->io_bytes - rd->expand_from > EXPAND_MAX_BYTES ||
+		    rd->expand_tags > EXPAND_MAX_TAGS) {
+			struct xml_msg *m = &rd->perr;
+			m->set = m->in_main = true;
+			m->line = rd->row.line;  /* where the record starts */
+			m->col = 0;
+			snprintf(m->text, sizeof(m->text),
+				 "a record (%s) over %u MiB long or with over %u tags: evb reads "
+				 "a record whole, and a real one is far smaller",
+				 schema_kind((enum kind)rd->kind)->element, EXPAND_MAX_BYTES >> 20,
+				 EXPAND_MAX_TAGS);
+			return 0;
+		}
+	}
 	/* libxml2 (2.9.14) under xmlTextReader parses pushed 512-byte chunks
 	 * and waits for the end of a tag, comment or reference before it
 	 * parses one, looking for it again with every chunk: quadratic (an '&'
@@ -397,7 +445,7 @@ static int find_elem(const struct rd *rd, const xmlNode *n)
 {
 	for (int steps = 0; n && steps < 8; steps++, n = n->parent)
 		for (int i = 0; i < rd->nelems; i++)
-			if (rd->elems[i].copy == n)
+			if (rd->elems[i].node == n)
 				return i;
 	return -1;
 }
@@ -493,59 +541,60 @@ static void problem(struct rd *rd, int rank, const char *key, long line,
 
 static void record_reset(struct rd *rd)
 {
-	if (rd->vrec) {
-		xmlUnlinkNode(rd->vrec);
-		xmlFreeNode(rd->vrec);
-		rd->vrec = NULL;
-	}
-	rd->in_record = false;
+	rd->vrec = NULL;
 	rd->in_field = false;
 	rd->kind = -1;
 	rd->nelems = 0;
-	rd->text_copied = false;
-	memset(&rd->prob, 0, sizeof(rd->prob));
-	memset(rd->present, 0, sizeof(rd->present));
-	for (int c = 0; c < SCHEMA_MAX_COLUMNS; c++)
-		buf_clear(&rd->vals[c]);
+	rd->prob.rank = PROB_NONE;      /* problem() sets all the rest */
+	memset(rd->present, 0, sizeof(rd->present));   /* vals are read where present */
 	buf_clear(&rd->cur);
 }
 
-/* Copies element n (with its attributes, without children) under parent in
- * the validation copy, as element number rd->nelems. Returns its index, -1
- * when the record has too many elements, or EVB_ENOMEM via *ret. */
-static int copy_elem(struct rd *rd, const xmlNode *n, xmlNodePtr parent, long line,
-		     int *ret)
+/* Counts element n of the record as element number rd->nelems. Returns its
+ * index, or -1 when the record has too many elements. */
+static int add_elem(struct rd *rd, const xmlNode *n, long line)
 {
-	*ret = 0;
 	if (rd->nelems >= RECORD_MAX_ELEMENTS) {
 		problem(rd, PROB_OWN, "reject.schema", line, NULL, NULL, 0,
 			"record has more than %d elements", RECORD_MAX_ELEMENTS - 1);
 		return -1;
 	}
-	xmlNodePtr copy = xmlDocCopyNode((xmlNodePtr)n, rd->vdoc, 2);
-	if (!copy) {
-		*ret = EVB_ENOMEM;
-		return -1;
-	}
-	if (parent) {
-		if (!xmlAddChild(parent, copy)) {
-			xmlFreeNode(copy);
-			*ret = EVB_ENOMEM;
-			return -1;
-		}
-	} else {
-		xmlNodePtr old = xmlDocSetRootElement(rd->vdoc, copy);
-		if (old) {
-			xmlUnlinkNode(old);
-			xmlFreeNode(old);
-		}
-	}
 	struct elem *e = &rd->elems[rd->nelems];
 	memset(e, 0, sizeof(*e));
-	e->copy = copy;
+	e->node = n;
 	e->line = line;
-	copy_name(e->name, n->name);
 	return rd->nelems++;
+}
+
+/* The name a reject gives element e, into buf (NAME_MAX_BYTES + 1). */
+static const char *elem_name(const struct elem *e, char *buf)
+{
+	const xmlNode *n = e->nested && e->node->parent ? e->node->parent : e->node;
+	copy_name(buf, n->name);
+	return buf;
+}
+
+/* The value of field e as read (its text, trimmed), shortened into buf
+ * (SHORT_MAX + 1). Only for a reject: it reads the text again. */
+static const char *elem_value(const struct elem *e, char *buf)
+{
+	struct buf v = { 0 };
+	for (const xmlNode *c = e->node->children; c; c = c->next)
+		if ((c->type == XML_TEXT_NODE || c->type == XML_CDATA_SECTION_NODE) && c->content &&
+		    buf_add(&v, (const char *)c->content, strlen((const char *)c->content),
+			    EVB_MAX_FIELD + SHORT_MAX) != 0)
+			break;  /* a value over the limit is rejected as such */
+	const char *p = v.p ? v.p : "";
+	size_t len = v.len;
+	while (len && is_ws(*p)) {
+		p++;
+		len--;
+	}
+	while (len && is_ws(p[len - 1]))
+		len--;
+	copy_utf8(buf, SHORT_MAX, p, len);
+	buf_release(&v);
+	return buf;
 }
 
 static void entity_problem(struct rd *rd, const xmlNode *n, const char *column)
@@ -571,9 +620,8 @@ static void attr_entity_problem(struct rd *rd, const xmlNode *n, const xmlAttr *
 static int record_begin(struct rd *rd, const xmlNode *n, int kind)
 {
 	record_reset(rd);
-	rd->in_record = true;
 	rd->kind = kind;
-	memset(&rd->row, 0, sizeof(rd->row));
+	/* val, vlen and vline are set at the end (record_end) */
 	rd->row.kind = (enum kind)kind;
 	rd->row.file = rd->display;
 	rd->row.line = rd->line;
@@ -582,22 +630,39 @@ static int record_begin(struct rd *rd, const xmlNode *n, int kind)
 		attr_entity_problem(rd, n, a, rd->row.line, NULL);
 		return 0;
 	}
-	int ret;
-	if (copy_elem(rd, n, NULL, rd->row.line, &ret) == 0)
-		rd->vrec = rd->elems[0].copy;
-	return ret;
+	if (add_elem(rd, n, rd->row.line) == 0)
+		rd->vrec = (xmlNodePtr)n;
+	return 0;
 }
 
 /* The schema column named exactly like element n, or -1. */
-static int known_column(int kind, const xmlNode *n)
+static int known_column(struct rd *rd, int kind, const xmlNode *n)
 {
 	if (n->ns)
 		return -1;
 	const char *name = (const char *)n->name;
+	const struct kind_info *ki = schema_kind((enum kind)kind);
+	for (int c = 0; c < ki->ncolumns; c++)
+		if (rd->names[kind][c] == n->name)
+			return c;
 	int c = schema_column((enum kind)kind, name, strlen(name));
-	if (c < 0 || strcmp(schema_kind((enum kind)kind)->columns[c].name, name) != 0)
+	if (c < 0 || strcmp(ki->columns[c].name, name) != 0)
 		return -1;
+	/* only a name of the reader's dictionary keeps its address (and the
+	 * column's name at another address is forgotten) */
+	if (n->doc && n->doc->dict && xmlDictOwns(n->doc->dict, n->name) == 1)
+		rd->names[kind][c] = n->name;
 	return c;
+}
+
+/* The current field's name, as a reject shows it. */
+static const char *field_name(struct rd *rd)
+{
+	if (!rd->cur_named) {
+		copy_name(rd->cur_name, rd->cur_node->name);
+		rd->cur_named = true;
+	}
+	return rd->cur_name;
 }
 
 static int field_begin(struct rd *rd, const xmlNode *n)
@@ -605,25 +670,24 @@ static int field_begin(struct rd *rd, const xmlNode *n)
 	const struct kind_info *ki = schema_kind((enum kind)rd->kind);
 	rd->in_field = true;
 	rd->cur_line = rd->line;
-	copy_name(rd->cur_name, n->name);
-	rd->cur_col = known_column(rd->kind, n);
+	rd->cur_node = n;
+	rd->cur_named = false;
+	rd->cur_col = known_column(rd, rd->kind, n);
 	rd->cur_dup = rd->cur_col >= 0 && rd->present[rd->cur_col];
 	rd->cur_overflow = false;
 	rd->cur_elem = -1;
+	rd->cur_raw = 0;
 	buf_clear(&rd->cur);
 	if (rd->cur_col < 0)
-		problem(rd, PROB_STRUCTURE, "reject.schema", rd->cur_line, rd->cur_name, NULL, 0,
-			"element '%s' is not a field of %s", rd->cur_name, ki->element);
+		problem(rd, PROB_STRUCTURE, "reject.schema", rd->cur_line, field_name(rd), NULL, 0,
+			"element '%s' is not a field of %s", field_name(rd), ki->element);
 	const xmlAttr *a = attr_with_entity(n);
 	if (a)
-		attr_entity_problem(rd, n, a, rd->cur_line, rd->cur_name);
+		attr_entity_problem(rd, n, a, rd->cur_line, field_name(rd));
 	if (!rd->vrec || rd->prob.rank >= PROB_ENTITY)
 		return 0;
-	int ret;
-	int i = copy_elem(rd, n, rd->vrec, rd->cur_line, &ret);
-	if (i >= 0)
-		rd->cur_elem = i;
-	return ret;
+	rd->cur_elem = add_elem(rd, n, rd->cur_line);
+	return 0;
 }
 
 static void field_text(struct rd *rd, const char *s)
@@ -631,6 +695,7 @@ static void field_text(struct rd *rd, const char *s)
 	if (rd->cur_overflow)
 		return;
 	size_t n = strlen(s);
+	rd->cur_raw += n;
 	if (rd->cur.len == 0)
 		while (n > 0 && is_ws(*s)) {
 			s++;
@@ -645,11 +710,27 @@ static void field_text(struct rd *rd, const char *s)
 		buf_rtrim(&rd->cur);
 	if (ret || rd->cur.len > EVB_MAX_FIELD) {
 		rd->cur_overflow = true;
-		problem(rd, PROB_OWN, "reject.field_too_long", rd->cur_line, rd->cur_name,
+		problem(rd, PROB_OWN, "reject.field_too_long", rd->cur_line, field_name(rd),
 			rd->cur.p ? rd->cur.p : "", rd->cur.len,
-			"value of '%s' is longer than %u bytes", rd->cur_name, EVB_MAX_FIELD);
+			"value of '%s' is longer than %u bytes", field_name(rd), EVB_MAX_FIELD);
 		buf_clear(&rd->cur);
 	}
+}
+
+/* Makes v[0..len) the text of element n: its first text node's, the
+ * others' emptied. */
+static int set_text(xmlNode *n, const char *v, size_t len)
+{
+	bool first = true;
+	for (xmlNode *c = n->children; c; c = c->next) {
+		if (c->type != XML_TEXT_NODE && c->type != XML_CDATA_SECTION_NODE)
+			continue;
+		xmlNodeSetContentLen(c, (const xmlChar *)(first ? v : ""), first ? (int)len : 0);
+		if (!c->content)
+			return EVB_ENOMEM;
+		first = false;
+	}
+	return 0;
 }
 
 static int field_end(struct rd *rd)
@@ -662,21 +743,16 @@ static int field_end(struct rd *rd)
 	const char *v = rd->cur.p ? rd->cur.p : "";
 	if (rd->cur_elem >= 0) {
 		struct elem *e = &rd->elems[rd->cur_elem];
-		copy_utf8(e->value, SHORT_MAX, v, rd->cur.len);
 		e->has_value = true;
-		if (rd->cur.len > 0 && rd->prob.rank < PROB_ENTITY) {
-			xmlNodePtr t = xmlNewDocTextLen(rd->vdoc, (const xmlChar *)v,
-							(int)rd->cur.len);
-			if (!t || !xmlAddChild(e->copy, t)) {
-				xmlFreeNode(t);
-				ret = EVB_ENOMEM;
-				goto out;
-			}
-		}
+		/* the schema allows EVB_MAX_FIELD characters, as evb does after
+		 * trimming: a text longer only by its blanks is validated as the
+		 * value evb reads */
+		if (rd->cur_raw > EVB_MAX_FIELD && (ret = set_text((xmlNode *)e->node, v, rd->cur.len)))
+			goto out;
 	}
 	if (rd->cur_dup) {
-		problem(rd, PROB_OWN, "reject.duplicate_field", rd->cur_line, rd->cur_name, v,
-			rd->cur.len, "field '%s' occurs more than once", rd->cur_name);
+		problem(rd, PROB_OWN, "reject.duplicate_field", rd->cur_line, field_name(rd), v,
+			rd->cur.len, "field '%s' occurs more than once", field_name(rd));
 	} else if (rd->cur_col >= 0) {
 		int c = rd->cur_col;
 		struct buf tmp = rd->vals[c];
@@ -698,18 +774,17 @@ static int nested_begin(struct rd *rd, const xmlNode *n)
 	long line = rd->line;
 	char name[NAME_MAX_BYTES + 1];
 	copy_name(name, n->name);
-	problem(rd, PROB_STRUCTURE, "reject.schema", line, rd->cur_name, NULL, 0,
-		"field '%s' holds an element '%s': fields hold text only", rd->cur_name, name);
+	problem(rd, PROB_STRUCTURE, "reject.schema", line, field_name(rd), NULL, 0,
+		"field '%s' holds an element '%s': fields hold text only", field_name(rd), name);
 	const xmlAttr *a = attr_with_entity(n);
 	if (a)
-		attr_entity_problem(rd, n, a, line, rd->cur_name);
+		attr_entity_problem(rd, n, a, line, field_name(rd));
 	if (rd->cur_elem < 0 || rd->prob.rank >= PROB_ENTITY)
 		return 0;
-	int ret;
-	int i = copy_elem(rd, n, rd->elems[rd->cur_elem].copy, line, &ret);
+	int i = add_elem(rd, n, line);
 	if (i >= 0)             /* a reject names the field, not what is inside */
-		memcpy(rd->elems[i].name, rd->cur_name, sizeof(rd->cur_name));
-	return ret;
+		rd->elems[i].nested = true;
+	return 0;
 }
 
 /* Text directly inside the record element (depth 2). */
@@ -722,18 +797,6 @@ static int record_text(struct rd *rd, const char *s)
 	problem(rd, PROB_STRUCTURE, "reject.schema", line > 0 ? line : rd->row.line, NULL, s,
 		len, "text directly inside %s: values belong in field elements",
 		schema_kind((enum kind)rd->kind)->element);
-	if (!rd->vrec || rd->text_copied || rd->prob.rank >= PROB_ENTITY)
-		return 0;
-	char part[TEXT_COPY_BYTES + 1];
-	copy_utf8(part, TEXT_COPY_BYTES, s, len);
-	xmlNodePtr t = xmlNewDocText(rd->vdoc, (const xmlChar *)part);
-	if (!t)
-		return EVB_ENOMEM;
-	if (!xmlAddChild(rd->vrec, t)) {
-		xmlFreeNode(t);
-		return EVB_ENOMEM;
-	}
-	rd->text_copied = true;
 	return 0;
 }
 
@@ -757,9 +820,10 @@ static int record_end(struct rd *rd, struct evb_error *err)
 	}
 	if (v > 0) {
 		const struct elem *e = rd->verr_elem >= 0 ? &rd->elems[rd->verr_elem] : NULL;
+		char name[NAME_MAX_BYTES + 1], value[SHORT_MAX + 1];
 		ret = emit_reject(rd, rd->kind, e ? e->line : rd->row.line,
-				  e && rd->verr_elem > 0 ? e->name : NULL,
-				  e && e->has_value ? e->value : NULL, "reject.schema",
+				  e && rd->verr_elem > 0 ? elem_name(e, name) : NULL,
+				  e && e->has_value ? elem_value(e, value) : NULL, "reject.schema",
 				  rd->verr.set ? rd->verr.text : "record does not follow evb-export.xsd");
 		goto out;
 	}
@@ -770,6 +834,8 @@ static int record_end(struct rd *rd, struct evb_error *err)
 	for (int c = 0; c < SCHEMA_MAX_COLUMNS; c++) {
 		rd->row.val[c] = rd->present[c] ? (rd->vals[c].p ? rd->vals[c].p : "") : NULL;
 		rd->row.vlen[c] = rd->present[c] ? rd->vals[c].len : 0;
+		if (!rd->present[c])
+			rd->row.vline[c] = 0;
 	}
 	if (rd->info)
 		rd->info->records++;
@@ -827,20 +893,18 @@ static int root_begin(struct rd *rd, const xmlNode *n, struct evb_error *err)
 	xmlFree(v);
 
 	/* the root's attributes against the schema (its content is checked
-	 * record by record) */
-	xmlNodePtr copy = xmlDocCopyNode((xmlNodePtr)n, rd->vdoc, 2);
-	if (!copy)
+	 * record by record): a copy of it without its children */
+	xmlDocPtr doc = xmlNewDoc((const xmlChar *)"1.0");
+	xmlNodePtr copy = doc ? xmlDocCopyNode((xmlNodePtr)n, doc, 2) : NULL;
+	if (!copy) {
+		xmlFreeDoc(doc);
 		return evb_error_set(err, EVB_ENOMEM, rd->display, line, NULL, "out of memory");
-	xmlNodePtr old = xmlDocSetRootElement(rd->vdoc, copy);
-	if (old) {
-		xmlUnlinkNode(old);
-		xmlFreeNode(old);
 	}
+	xmlDocSetRootElement(doc, copy);
 	memset(&rd->verr, 0, sizeof(rd->verr));
 	rd->nelems = 0;
 	int valid = xmlSchemaValidateOneElement(rd->x->vctxt, copy);
-	xmlUnlinkNode(copy);
-	xmlFreeNode(copy);
+	xmlFreeDoc(doc);
 	if (valid != 0)
 		return evb_error_set(err, EVB_EPARSE, rd->display, line, NULL,
 				     "invalid 'evb-export' element: %s",
@@ -856,6 +920,99 @@ static int root_begin(struct rd *rd, const xmlNode *n, struct evb_error *err)
 		rd->sink->note(rd->sink->ctx, rd->display, line, msg);
 	}
 	return 0;
+}
+
+/* A node inside the current record, as the reader would give it (an
+ * element's end as type XML_READER_TYPE_END_ELEMENT). */
+static int inside_record(struct rd *rd, int type, int depth, const xmlNode *n,
+			 struct evb_error *err)
+{
+	if (type == XML_READER_TYPE_ENTITY_REFERENCE) {
+		entity_problem(rd, n, depth >= 3 && rd->in_field ? field_name(rd) : NULL);
+		return 0;
+	}
+	bool text = is_text_type(type) && n->content;
+	if (depth == 1) {
+		if (type == XML_READER_TYPE_END_ELEMENT)
+			return record_end(rd, err);
+		return 0;
+	}
+	if (depth == 2) {
+		if (type == XML_READER_TYPE_ELEMENT)
+			return field_begin(rd, n);
+		if (type == XML_READER_TYPE_END_ELEMENT)
+			return rd->in_field ? field_end(rd) : 0;
+		return text ? record_text(rd, (const char *)n->content) : 0;
+	}
+	if (depth == 3 && rd->in_field) {
+		if (type == XML_READER_TYPE_ELEMENT)
+			return nested_begin(rd, n);
+		if (text)
+			field_text(rd, (const char *)n->content);
+	}
+	return 0;                   /* deeper: already a problem of the field */
+}
+
+/* The reader's type of node n; -1 for a node the reader would not give. */
+static int reader_type(const xmlNode *n)
+{
+	switch (n->type) {
+	case XML_ELEMENT_NODE: return XML_READER_TYPE_ELEMENT;
+	case XML_TEXT_NODE: return XML_READER_TYPE_TEXT;
+	case XML_CDATA_SECTION_NODE: return XML_READER_TYPE_CDATA;
+	case XML_ENTITY_REF_NODE: return XML_READER_TYPE_ENTITY_REFERENCE;
+	case XML_PI_NODE: return XML_READER_TYPE_PROCESSING_INSTRUCTION;
+	case XML_COMMENT_NODE: return XML_READER_TYPE_COMMENT;
+	default: return -1;
+	}
+}
+
+/* Node n of the record at depth, of reader type `type`, as read_all takes
+ * a node: its line, then the node, then the lines seen. */
+static int visit(struct rd *rd, int type, int depth, const xmlNode *n, struct evb_error *err)
+{
+	rd->line = node_line(rd, type, n);
+	int ret = inside_record(rd, type, depth, n, err);
+	rd->prev_text_line = is_text_type(type) ? rd->line : 0;
+	if (rd->line > rd->last_line)
+		rd->last_line = rd->line;
+	return ret;
+}
+
+/* The nodes from n on and their children (an entity reference's are the
+ * entity's, never read), in document order; every element ends after its
+ * children, as the reader ends an element. */
+static int walk(struct rd *rd, const xmlNode *n, int depth, struct evb_error *err)
+{
+	for (; n; n = n->next) {
+		int type = reader_type(n), ret;
+		if (type < 0)
+			continue;
+		if ((ret = visit(rd, type, depth, n, err)))
+			return ret;
+		if (type != XML_READER_TYPE_ELEMENT)
+			continue;
+		if (n->children && (ret = walk(rd, n->children, depth + 1, err)))
+			return ret;
+		if ((ret = visit(rd, XML_READER_TYPE_END_ELEMENT, depth, n, err)))
+			return ret;
+	}
+	return 0;
+}
+
+/* The record the reader is on (begun): expanded, walked, ended. The caller
+ * skips it. */
+static int read_record(struct rd *rd, struct evb_error *err)
+{
+	rd->expanding = true;
+	rd->expand_from = rd->io_bytes;
+	rd->expand_tags = 0;
+	xmlNodePtr rec = xmlTextReaderExpand(rd->r);
+	rd->expanding = false;
+	if (!rec || rd->perr.set)
+		return fatal_parse(rd, err);
+	int ret = walk(rd, rec->children, 2, err);
+	return ret ? ret : visit(rd, XML_READER_TYPE_END_ELEMENT, 1, rec, err);
 }
 
 /* A node at depth 1 outside a record. *skip asks to skip its subtree. */
@@ -879,8 +1036,9 @@ static int between_records(struct rd *rd, int type, const xmlNode *n, bool *skip
 		}
 		int ret = record_begin(rd, n, kind);
 		if (!ret && xmlTextReaderIsEmptyElement(rd->r) == 1)
-			ret = record_end(rd, err);
-		return ret;
+			return record_end(rd, err);
+		*skip = true;
+		return ret ? ret : read_record(rd, err);
 	}
 	case XML_READER_TYPE_TEXT:
 	case XML_READER_TYPE_CDATA:
@@ -906,47 +1064,6 @@ static int between_records(struct rd *rd, int type, const xmlNode *n, bool *skip
 	}
 }
 
-/* A node inside the current record. */
-static int inside_record(struct rd *rd, int type, int depth, const xmlNode *n,
-			 struct evb_error *err)
-{
-	if (type == XML_READER_TYPE_ENTITY_REFERENCE) {
-		entity_problem(rd, n, depth >= 3 && rd->in_field ? rd->cur_name : NULL);
-		return 0;
-	}
-	bool text = is_text_type(type);
-	if (depth == 1) {
-		if (type == XML_READER_TYPE_END_ELEMENT)
-			return record_end(rd, err);
-		return 0;
-	}
-	if (depth == 2) {
-		if (type == XML_READER_TYPE_ELEMENT) {
-			int ret = field_begin(rd, n);
-			if (!ret && xmlTextReaderIsEmptyElement(rd->r) == 1)
-				ret = field_end(rd);
-			return ret;
-		}
-		if (type == XML_READER_TYPE_END_ELEMENT)
-			return rd->in_field ? field_end(rd) : 0;
-		if (text) {
-			const xmlChar *v = xmlTextReaderConstValue(rd->r);
-			return v ? record_text(rd, (const char *)v) : 0;
-		}
-		return 0;
-	}
-	if (depth == 3 && rd->in_field) {
-		if (type == XML_READER_TYPE_ELEMENT)
-			return nested_begin(rd, n);
-		if (text) {
-			const xmlChar *v = xmlTextReaderConstValue(rd->r);
-			if (v)
-				field_text(rd, (const char *)v);
-		}
-	}
-	return 0;                   /* deeper: already a problem of the field */
-}
-
 static int read_all(struct rd *rd, struct evb_error *err)
 {
 	xmlTextReaderPtr r = rd->r;
@@ -969,8 +1086,6 @@ static int read_all(struct rd *rd, struct evb_error *err)
 		if (depth == 0) {
 			if (type == XML_READER_TYPE_ELEMENT)
 				rc = root_begin(rd, n, err);
-		} else if (rd->in_record) {
-			rc = inside_record(rd, type, depth, n, err);
 		} else if (depth == 1) {
 			rc = between_records(rd, type, n, &skip, err);
 		}
@@ -1143,10 +1258,6 @@ int xml_in_read(struct xml_in *x, const char *path, const char *display,
 				    strerror(errno));
 		goto out;
 	}
-	if (!(rd->vdoc = xmlNewDoc((const xmlChar *)"1.0"))) {
-		ret = evb_error_set(err, EVB_ENOMEM, display, 0, NULL, "out of memory");
-		goto out;
-	}
 	/* libxml2's generic error handler belongs to the thread (xml_in_new
 	 * set it on the thread that made x): this one must not print either */
 	xmlSetGenericErrorFunc(NULL, quiet_generic);
@@ -1171,8 +1282,6 @@ out:
 	xmlSchemaSetValidStructuredErrors(x->vctxt, NULL, NULL);
 	if (rd->r)
 		xmlFreeTextReader(rd->r);
-	if (rd->vdoc)
-		xmlFreeDoc(rd->vdoc);
 	if (rd->f)
 		fclose(rd->f);
 	for (int c = 0; c < SCHEMA_MAX_COLUMNS; c++)

@@ -730,6 +730,30 @@ static void test_deep_nesting_fatal(void **st)
 	assert_int_equal(s->g.nrows, 0);
 }
 
+/* A record is expanded whole in memory, so one record with more tags than
+ * a real one could hold stops the reading instead of taking the memory;
+ * the records before it are read. Tags are counted in the input libxml2
+ * reads while it expands the record, which starts up to one 4 KiB read
+ * (1024 <x/>) after the record's start: 102000 <x/> are over
+ * EXPAND_MAX_TAGS (100000) however the reads fall; 99990, with the
+ * record's own tags, are under it (rejected like the 1000 above). */
+static void test_record_too_big_fatal(void **st)
+{
+	struct state *s = *st;
+	const char *p = write_tmp(s, "huge.xml",
+				  "<evb-export version=\"1\">\n<person><person_id>1</person_id></person>\n"
+				  "<person>\n", "<x/>", 102000, "\n</person>\n</evb-export>\n");
+	assert_int_equal(read_file(s, p), EVB_EPARSE);
+	assert_true(contains(s->err.message, "a record (person) over 64 MiB long or with over 100000 tags"));
+	assert_int_equal(s->err.line, 3);
+	assert_int_equal(s->g.nrows, 1);
+	p = write_tmp(s, "big.xml", "<evb-export version=\"1\">\n<person>\n", "<x/>", 99990,
+		      "\n</person>\n</evb-export>\n");
+	assert_int_equal(read_file(s, p), 0);
+	assert_int_equal(s->g.nrejects, 1);
+	assert_string_equal(s->g.rejects[0].key, "reject.schema");
+}
+
 static void test_not_xml_fatal(void **st)
 {
 	struct state *s = *st;
@@ -908,6 +932,7 @@ int main(void)
 		T(test_billion_laughs_fatal_and_fast),
 		T(test_billion_laughs_in_attribute_fatal_and_fast),
 		T(test_deep_nesting_fatal),
+		T(test_record_too_big_fatal),
 		T(test_not_xml_fatal),
 		T(test_empty_file_fatal),
 		T(test_gzipped_file_is_not_unpacked),
