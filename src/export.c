@@ -17,6 +17,7 @@
 #include "field.h"
 #include "hash.h"
 #include "personnr.h"
+#include "phase.h"
 #include "profile.h"
 #include "relay.h"
 #include "xml_in.h"
@@ -1402,8 +1403,10 @@ int export_read(struct model *m, const struct templates *t,
 	for (size_t i = 0; i < n && !ret; i++)
 		ret = read_file(&ld, hq, i, files[i], by_name ? base_name(files[i]) : files[i], err);
 	hash_queue_free(hq);
+	double t0 = phase_thread_cpu();
 	if (!ret)
 		ret = finalize(&ld);
+	phase_count(PHASE_CPU_LINK, phase_thread_cpu() - t0);
 	if (ret == EVB_ENOMEM)
 		evb_error_set(err, ret, NULL, 0, NULL, "out of memory");
 

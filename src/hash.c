@@ -1,5 +1,6 @@
 /* SHA-256 and HMAC-SHA-256 through OpenSSL's libcrypto; UTF-8 validity. */
 #include "hash.h"
+#include "phase.h"
 
 #include <errno.h>
 #include <limits.h>
@@ -259,6 +260,7 @@ static void must(int rc)
 static void *hash_queue_run(void *arg)
 {
 	struct hash_queue *q = arg;
+	double t0 = phase_thread_cpu();
 	for (size_t i = 0; i < q->n; i++) {
 		struct hash_result *r = &q->res[i];
 		r->ret = hash_file(q->paths[i], r->hex, &r->size, &r->utf8, &r->err);
@@ -270,6 +272,7 @@ static void *hash_queue_run(void *arg)
 		if (stop)
 			break;
 	}
+	phase_count(PHASE_CPU_HASH, phase_thread_cpu() - t0);
 	return NULL;
 }
 

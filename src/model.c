@@ -68,11 +68,20 @@ void array_permute(void *arr, uint32_t *dest, uint32_t n, size_t elem, void *tmp
 
 static uint64_t hash_bytes(const char *s, size_t len)
 {
-	/* FNV-1a 64, then a final mix so low bits are usable as a slot index. */
-	uint64_t h = 0xcbf29ce484222325ULL;
-	for (size_t i = 0; i < len; i++) {
-		h ^= (unsigned char)s[i];
-		h *= 0x100000001b3ULL;
+	/* eight bytes at a time, each word mixed in by a multiplication (the
+	 * strings are ids, dates and names: mostly 8 to 20 bytes), then a final
+	 * mix so low bits are usable as a slot index */
+	uint64_t h = 0x9e3779b97f4a7c15ULL ^ len, w;
+	for (; len >= 8; s += 8, len -= 8) {
+		memcpy(&w, s, 8);
+		h = (h ^ w) * 0xbf58476d1ce4e5b9ULL;
+		h ^= h >> 31;
+	}
+	if (len) {
+		w = 0;
+		memcpy(&w, s, len);
+		h = (h ^ w) * 0x94d049bb133111ebULL;
+		h ^= h >> 29;
 	}
 	h ^= h >> 33;
 	h *= 0xff51afd7ed558ccdULL;

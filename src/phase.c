@@ -54,6 +54,7 @@ void phase_report(void)
 	for (int i = 0; i < PHASE__N; i++)
 		fprintf(stderr, "evb: phase %-8s %8.3f s\n", phase_names[i], phase_seconds[i]);
 	fprintf(stderr, "evb: phase %-8s %8.3f s\n", "total", total);
-	fprintf(stderr, "evb: read cpu: rows %.3f s, records %.3f s\n",
-		phase_cpu[PHASE_CPU_SPLIT], phase_cpu[PHASE_CPU_RECORDS]);
+	fprintf(stderr, "evb: read cpu: rows %.3f s, records %.3f s, hashing %.3f s, "
+		"linking %.3f s\n", phase_cpu[PHASE_CPU_SPLIT], phase_cpu[PHASE_CPU_RECORDS],
+		phase_cpu[PHASE_CPU_HASH], phase_cpu[PHASE_CPU_LINK]);
 }

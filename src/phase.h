@@ -12,9 +12,11 @@ enum phase { PHASE_SETUP, PHASE_READ, PHASE_CHECKS, PHASE_COMPUTE, PHASE_WRITE, 
 /* The time since the previous mark (or the start of the program) belongs
  * to phase p. */
 void phase_mark(enum phase p);
-/* CPU seconds of the read phase's two threads (relay.c): splitting the
- * input into rows, and building the records. */
-enum phase_cpu { PHASE_CPU_SPLIT, PHASE_CPU_RECORDS, PHASE_CPU__N };
+/* CPU seconds of the read phase's threads: splitting the input into rows
+ * and building the records (relay.c), hashing the input files ahead
+ * (hash.c), and linking the records once all are read (export.c). */
+enum phase_cpu { PHASE_CPU_SPLIT, PHASE_CPU_RECORDS, PHASE_CPU_HASH, PHASE_CPU_LINK,
+		 PHASE_CPU__N };
 void phase_count(enum phase_cpu c, double seconds);
 /* CPU seconds the calling thread has run. */
 double phase_thread_cpu(void);
