@@ -191,14 +191,15 @@ robust: build/evb build/asan/evb
 # against the limit of its libraries: the read floor (libcsv, or libxml2's
 # reader with the schema, alone over the same input) plus the write floor
 # (libxlsxwriter writing the same workbooks again, fsynced and read back).
-# One table with the ratios and the targets; BENCH_RUNS runs each, the
-# median shown. See README "Performance".
+# One table with the ratios and the targets; BENCH_RUNS runs each (at
+# the sizes after the first BENCH_LARGE_RUNS), the median shown. See README "Performance".
 BENCH_SIZES ?= 1000000 5000000
 BENCH_RUNS  ?= 3
+BENCH_LARGE_RUNS ?= 1
 BENCH_TOOLS := build/bench/parse_floor build/bench/xml_floor build/bench/write_floor
 bench: deps
 	$(MAKE) build/evb $(BENCH_TOOLS)
-	tests/bench/bench.sh build/evb build/bench "$(BENCH_SIZES)" $(BENCH_RUNS)
+	tests/bench/bench.sh build/evb build/bench "$(BENCH_SIZES)" $(BENCH_RUNS) $(BENCH_LARGE_RUNS)
 
 build/bench/parse_floor: tests/bench/parse_floor.c
 	@mkdir -p build/bench

@@ -2,14 +2,16 @@
 # make bench: times evb on deterministic synthetic export sets against the
 # limit of its own libraries (SPEC 7) and prints one table.
 #
-#   tests/bench/bench.sh EVB TOOLDIR "SIZES" RUNS
+#   tests/bench/bench.sh EVB TOOLDIR "SIZES" RUNS [LARGE_RUNS]
 #
 # TOOLDIR holds parse_floor, xml_floor and write_floor. SIZES are
 # numbers of decisions (about; the generator makes 1.5 decisions per
 # person). Each set is generated once into build/bench/data-<size>/ (CSV,
 # tests/gen/gen_export.py --bench, seed 7) and build/bench/xml-<size>/
 # (the same records as one XML file) and reused. For each size, input
-# format and command, evb runs RUNS times (the median wall time, the largest
+# format and command, evb runs RUNS times (LARGE_RUNS times at the sizes
+# after the first, RUNS when not given: a run at 5 M decisions takes
+# minutes; the median wall time, the largest
 # peak memory with /usr/bin/time, the read phase from EVB_PHASES=1), and so
 # do the floors:
 #   read floor   CSV: parse_floor (libcsv over the files, empty callbacks);
@@ -26,7 +28,7 @@
 # build/bench/phases-<size>-<format>-<command>.txt and the shape of what it
 # wrote in build/bench/shape-<size>-<format>-<command>.txt.
 set -eu
-evb=$1 bin=$2 sizes=$3 runs=$4
+evb=$1 bin=$2 sizes=$3 runs_first=$4 runs_large=${5:-$4}
 root=$(cd "$(dirname "$0")/../.." && pwd)
 cd "$root"
 conf=samples/evb.conf
@@ -94,7 +96,10 @@ measure() {
 	sed -n '/^  /p' "$work/floor.txt" >"$work/shape-$size-$fmt-$name.txt"
 }
 
+first=${sizes%% *}
 for size in $sizes; do
+	runs=$runs_first
+	[ "$size" = "$first" ] || runs=$runs_large
 	gen "$size"
 	n=$(($(wc -l <"$work/data-$size/beslut.csv") - 1))
 	echo "$size decisions $n" >>"$results"
@@ -112,5 +117,5 @@ for size in $sizes; do
 	done
 done
 
-tests/bench/table.awk -v runs="$runs" -v cores="$(nproc)" \
+tests/bench/table.awk -v runs="$runs_first" -v large_runs="$runs_large" -v cores="$(nproc)" \
 	-v load="$(cut -d' ' -f1-3 /proc/loadavg)" "$results"

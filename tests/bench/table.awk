@@ -39,6 +39,10 @@ END {
 			printf "\n"
 		}
 	}
-	printf "\n(median of %d runs; peak memory the largest of them; * = target not met;\n", runs
+	if (k > 1 && large_runs != runs)
+		printf "\n(median of %d runs at %d decisions, of %d at more; peak memory the largest\n of them; * = target not met;", runs, n[order[1]], large_runs
+	else
+		printf "\n(median of %d runs; peak memory the largest of them; * = target not met;", runs
+	printf "\n"
 	printf " %d cores, load average at the end %s)\n", cores, load
 }
