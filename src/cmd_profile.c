@@ -10,18 +10,17 @@
  * code.beslut.utfall.? = Beviljat"), and the formats and few values of
  * the unmatched columns.
  */
-#include <dirent.h>
 #include <errno.h>
 #include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
-#include <sys/stat.h>
 
 #include "commands.h"
 #include "csv_in.h"
 #include "diag.h"
+#include "export.h"
 #include "hash.h"
 #include "model.h"
 #include "profile.h"
@@ -237,50 +236,39 @@ static int on_record(void *ctx, long line, int nfields, const char *const *field
 	return ret;
 }
 
-static int cmp_files(const void *a, const void *b)
-{
-	return strcmp(((const struct file_stat *)a)->name, ((const struct file_stat *)b)->name);
-}
-
 static int scan_dir(struct scan *s, const char *dir)
 {
-	DIR *d = opendir(dir);
-	if (!d) {
-		diag_at(dir, 0, NULL, "cannot read folder: %s", strerror(errno));
-		return EVB_EIO;
-	}
-	struct dirent *e;
-	int ret = 0;
-	while (!ret && (e = readdir(d))) {
-		if (e->d_name[0] == '.')
-			continue;
-		if (s->nfiles == MAX_FILES) {
-			diag_at(dir, 0, NULL, "more than %d files", MAX_FILES);
-			ret = EVB_ETOOBIG;
-			break;
-		}
-		struct file_stat *f = &s->files[s->nfiles];
-		memset(f, 0, sizeof(*f));
-		if (!(f->name = strdup(e->d_name)))
-			ret = EVB_ENOMEM;
-		else
-			s->nfiles++;
-	}
-	closedir(d);
+	/* the files an evb run would read, refused as a run refuses them */
+	char **paths = NULL;
+	size_t n = 0, cap = 0;
+	struct evb_error cerr = { 0 };
+	int ret = export_collect(dir, &paths, &n, &cap, &cerr);
 	if (ret == EVB_ENOMEM)
 		diag_msg("out of memory");
-	if (ret)
-		return ret;
-	qsort(s->files, (size_t)s->nfiles, sizeof(s->files[0]), cmp_files);
+	else if (ret)
+		diag_error(&cerr);
+	if (!ret && n > MAX_FILES) {
+		diag_at(dir, 0, NULL, "more than %d files", MAX_FILES);
+		ret = EVB_ETOOBIG;
+	}
+	for (size_t i = 0; i < n && !ret; i++) {
+		const char *slash = strrchr(paths[i], '/');
+		struct file_stat *f = &s->files[s->nfiles];
+		memset(f, 0, sizeof(*f));
+		if (!(f->name = strdup(slash ? slash + 1 : paths[i]))) {
+			diag_msg("out of memory");
+			ret = EVB_ENOMEM;
+		} else {
+			s->nfiles++;
+		}
+	}
 	for (int i = 0; i < s->nfiles && !ret; i++) {
 		struct file_stat *f = &s->files[i];
-		char path[4096];
-		struct stat st;
-		snprintf(path, sizeof(path), "%s/%s", dir, f->name);
+		const char *path = paths[i];
 		f->kind = -1;
-		size_t n = strlen(f->name);
-		f->xml = n > 4 && strcasecmp(f->name + n - 4, ".xml") == 0;
-		if (f->xml || stat(path, &st) != 0 || !S_ISREG(st.st_mode))
+		size_t len = strlen(f->name);
+		f->xml = len > 4 && strcasecmp(f->name + len - 4, ".xml") == 0;
+		if (f->xml)
 			continue;
 		struct evb_error err = { 0 };
 		char hex[SHA256_HEX_LEN + 1];
@@ -299,6 +287,9 @@ static int scan_dir(struct scan *s, const char *dir)
 				if (f->cols[o].col == f->cols[c].col)
 					f->cols[c].col = -1;
 	}
+	for (size_t i = 0; i < n; i++)
+		free(paths[i]);
+	free(paths);
 	return ret;
 }
 

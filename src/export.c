@@ -838,10 +838,7 @@ static const char *not_regular(const char *path, struct stat *st)
 	     : S_ISSOCK(st->st_mode) ? "a socket" : "a device";
 }
 
-/* Collects the files of one --in argument (a folder's regular files in name
- * order, hidden files skipped; or the file itself). Anything else in the
- * folder stops the run naming it: nothing is skipped silently. */
-static int collect(const char *input, char ***list, size_t *n, size_t *cap,
+int export_collect(const char *input, char ***list, size_t *n, size_t *cap,
 		   struct evb_error *err)
 {
 	struct stat st;
@@ -1392,7 +1389,7 @@ int export_read(struct model *m, const struct templates *t,
 	int ret = 0;
 
 	for (int i = 0; i < ninputs && !ret; i++)
-		ret = collect(inputs[i], &files, &n, &cap, err);
+		ret = export_collect(inputs[i], &files, &n, &cap, err);
 	bool by_name = !ret && names_unique(files, n);
 	if (!ret)
 		intern_expect(&m->strings, expected_strings(files, n));

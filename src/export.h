@@ -26,4 +26,13 @@ int export_read(struct model *m, const struct templates *t,
 		const struct profile *profile, const char *const *inputs,
 		int ninputs, struct evb_error *err);
 
+/* Appends to list (*n used of *cap, grown as needed) the files of one --in
+ * argument: a folder's regular files in name order, hidden files skipped;
+ * or the file itself. Anything else in the folder (a subfolder, a FIFO, a
+ * dangling link, ...) is an error naming it: nothing is skipped silently
+ * (SPEC 4.1). Returns 0 or a negative code (err filled, except on
+ * EVB_ENOMEM). */
+int export_collect(const char *input, char ***list, size_t *n, size_t *cap,
+		   struct evb_error *err);
+
 #endif

@@ -184,6 +184,9 @@ mkfifo "$work/in1/fifo.csv"
 run check --as-of 2026-11-22 --in "$work/in1" --out "$o"
 check "a FIFO in an --in folder: exit 2 naming it" \
 	'[ "$(rc)" = 2 ] && grep -q "in1/fifo.csv: not a file to read: a FIFO" "$work/err"'
+run profile --in "$work/in1"
+check "evb profile on that folder: exit 2 naming the FIFO, as a run" \
+	'[ "$(rc)" = 2 ] && grep -q "in1/fifo.csv: not a file to read: a FIFO" "$work/err" && [ ! -s "$work/out" ]'
 rm "$work/in1/fifo.csv"
 ln -s nowhere "$work/in1/gone.csv"
 run check --as-of 2026-11-22 --in "$work/in1" --out "$o"
