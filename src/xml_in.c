@@ -147,7 +147,6 @@ struct rd {
 	char cur_name[NAME_MAX_BYTES + 1]; /* its name, once field_name made it */
 	bool cur_named;
 	struct buf cur;
-	uint32_t touched;        /* the columns of vals written since record_reset */
 	/* the element name of each column of each kind as last found: libxml2's
 	 * reader keeps one copy of each name in its dictionary for the whole
 	 * file, so a name is found by its address */
@@ -643,7 +642,7 @@ static int known_column(struct rd *rd, int kind, const xmlNode *n)
 	const char *name = (const char *)n->name;
 	const struct kind_info *ki = schema_kind((enum kind)kind);
 	for (int c = 0; c < ki->ncolumns; c++)
-		if (rd->names[kind][c] == n->name)
+		if (n->name && rd->names[kind][c] == n->name)
 			return c;
 	int c = schema_column((enum kind)kind, name, strlen(name));
 	if (c < 0 || strcmp(ki->columns[c].name, name) != 0)
