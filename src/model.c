@@ -38,14 +38,15 @@ int code_lookup(const char *const *table, int n, const char *code)
 #define HUGE_PAGE ((uintptr_t)2 << 20)
 
 /*
- * Asks for 2 MiB pages under a table read at random places (the intern
- * table, the id maps; not the strings' buffer: grown by realloc after the
- * export is read, it then held 57 MB more in `ivo` at 1 M). With 4 KiB pages nearly every probe
- * of a table of hundreds of MB also misses the TLB, and under a hypervisor
- * a page walk costs several memory reads: the records thread took 6.8 times
- * as long at 5 M decisions as at 1 M. Only the 2 MiB-aligned inside of the
- * block (a block this big is a mapping of its own, see main.c); a hint:
- * where it is refused nothing changes.
+ * Asks for 2 MiB pages under a table read at random places, once it is
+ * known to be well filled or too big for the TLB anyway (intern_setup):
+ * the intern table, the id maps. (Not the strings' buffer: grown by
+ * realloc after the export is read, it then held 57 MB more in `ivo` at
+ * 1 M.) With 4 KiB pages nearly
+ * every probe of a table of hundreds of MB also misses the TLB, and under a
+ * hypervisor a page walk costs several memory reads. Only the 2 MiB-aligned
+ * inside of the block (a block this big is a mapping of its own, see
+ * main.c); a hint: where it is refused nothing changes.
  */
 static void huge_pages(void *p, size_t size)
 {
@@ -135,6 +136,7 @@ static uint64_t hash_u32(uint32_t k)
  * multiplication), which leaves less of it unused than doubling would.
  */
 #define INTERN_FIRST_SLOTS 4096
+#define INTERN_HUGE_SLOTS (8u << 20)
 
 static int intern_setup(struct intern *in)
 {
@@ -145,8 +147,14 @@ static int intern_setup(struct intern *in)
 	in->tags = calloc(in->nslots, 1);
 	if (!in->buf || !in->slots || !in->tags)
 		return EVB_ENOMEM;
-	huge_pages(in->slots, in->nslots * sizeof(*in->slots));
-	huge_pages(in->tags, in->nslots);
+	/* the table is sized from the input's bytes: an input of a few huge
+	 * fields has a big, nearly empty one, which 2 MiB pages would make
+	 * resident. Only a table too big for the TLB anyway gets them (about
+	 * 600 MB of CSV; a grown table is full enough) */
+	if (in->nslots >= INTERN_HUGE_SLOTS) {
+		huge_pages(in->slots, in->nslots * sizeof(*in->slots));
+		huge_pages(in->tags, in->nslots);
+	}
 	in->buf[0] = '\0';
 	in->len = 1;
 	return 0;
