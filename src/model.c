@@ -42,11 +42,11 @@ int code_lookup(const char *const *table, int n, const char *code)
  * known to be well filled or too big for the TLB anyway (intern_setup):
  * the intern table, the id maps. (Not the strings' buffer: grown by
  * realloc after the export is read, it then held 57 MB more in `ivo` at
- * 1 M.) With 4 KiB pages nearly
- * every probe of a table of hundreds of MB also misses the TLB, and under a
- * hypervisor a page walk costs several memory reads. Only the 2 MiB-aligned
- * inside of the block (a block this big is a mapping of its own, see
- * main.c); a hint: where it is refused nothing changes.
+ * 1 M.) With 4 KiB pages nearly every probe of a table of hundreds of MB
+ * also misses the TLB, and under a hypervisor a page walk costs several
+ * memory reads. Only the 2 MiB-aligned inside of the block (a block this
+ * big is a mapping of its own, see main.c); a hint: where it is refused
+ * nothing changes.
  */
 static void huge_pages(void *p, size_t size)
 {
