@@ -452,12 +452,9 @@ static void engine_release(struct engine *e)
  * (max + 1 bytes). */
 static const char *shorten(const char *s, char *buf, size_t max)
 {
-	size_t len = strlen(s);
-	if (len <= max)
+	size_t len = strlen(s), k = utf8_cut(s, len, max);
+	if (k == len)
 		return s;
-	size_t k = max;
-	while (k > 0 && ((unsigned char)s[k] & 0xC0) == 0x80)
-		k--;
 	memcpy(buf, s, k);
 	buf[k] = '\0';
 	return buf;

@@ -60,12 +60,9 @@ static const char *val(const struct row *r, int c)
 #define SHOWN_MAX 40
 static const char *shown(const char *s, char buf[static SHOWN_MAX + 1])
 {
-	size_t n = strlen(s);
-	if (n <= SHOWN_MAX)
+	size_t len = strlen(s), n = utf8_cut(s, len, SHOWN_MAX);
+	if (n == len)
 		return s;
-	n = SHOWN_MAX;
-	while (n > 0 && ((unsigned char)s[n] & 0xC0) == 0x80)
-		n--;
 	memcpy(buf, s, n);
 	buf[n] = '\0';
 	return buf;
@@ -90,9 +87,7 @@ static str_ref shorten(struct model *m, const char *s)
 	if (n <= VALUE_SHOWN)
 		return intern_str(&m->strings, s, n);
 	char buf[VALUE_SHOWN + 4];
-	size_t k = VALUE_SHOWN;
-	while (k > 0 && ((unsigned char)s[k] & 0xC0) == 0x80)
-		k--;
+	size_t k = utf8_cut(s, n, VALUE_SHOWN);
 	memcpy(buf, s, k);
 	memcpy(buf + k, "\xE2\x80\xA6", 3);
 	return intern_str(&m->strings, buf, k + 3);

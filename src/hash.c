@@ -96,6 +96,16 @@ bool utf8_check_done(const struct utf8_check *c)
 	return !c->bad && c->need == 0;
 }
 
+size_t utf8_cut(const char *s, size_t len, size_t max)
+{
+	if (len <= max)
+		return len;
+	size_t k = max;
+	while (k > 0 && ((unsigned char)s[k] & 0xC0) == 0x80)
+		k--;
+	return k;
+}
+
 bool utf8_valid(const char *s, size_t len)
 {
 	struct utf8_check c;

@@ -46,6 +46,10 @@ void hmac_free(struct hmac *h);
 /* Whether s[0..len) is complete, valid UTF-8. */
 bool utf8_valid(const char *s, size_t len);
 
+/* How many bytes of s[0..len) to keep to hold at most max bytes without
+ * cutting a UTF-8 character: len when it fits, else max or a little less. */
+size_t utf8_cut(const char *s, size_t len, size_t max);
+
 /* Incremental UTF-8 validation over chunks: a sequence may straddle the
  * boundary between two calls of utf8_check_feed. */
 struct utf8_check {

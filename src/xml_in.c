@@ -172,10 +172,7 @@ static bool all_ws(const char *s)
  * UTF-8 sequence. */
 static void copy_utf8(char *dst, size_t max, const char *src, size_t len)
 {
-	size_t n = len < max ? len : max;
-	if (n < len)
-		while (n > 0 && ((unsigned char)src[n] & 0xC0) == 0x80)
-			n--;
+	size_t n = utf8_cut(src, len, max);
 	memcpy(dst, src, n);
 	dst[n] = '\0';
 }

@@ -332,9 +332,22 @@ static void test_hash_queue(void **state)
 	hash_queue_free(NULL);
 }
 
+/* A cut never splits a character: "aÄb" is a, C3 84, b (4 bytes). */
+static void test_utf8_cut(void **state)
+{
+	(void)state;
+	const char *s = "a\xC3\x84" "b";
+	assert_int_equal(utf8_cut(s, 4, 10), 4);       /* fits: all of it */
+	assert_int_equal(utf8_cut(s, 4, 4), 4);
+	assert_int_equal(utf8_cut(s, 4, 3), 3);        /* "aÄ" */
+	assert_int_equal(utf8_cut(s, 4, 2), 1);        /* max falls inside Ä: "a" */
+	assert_int_equal(utf8_cut(s, 4, 0), 0);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_utf8_cut),
 		cmocka_unit_test(test_sha256_abc),
 		cmocka_unit_test(test_sha256_empty),
 		cmocka_unit_test(test_sha256_two_blocks),
