@@ -654,9 +654,16 @@ int csv_in_read(const char *path, const char *display, enum kind kind,
 	struct export_ctx x;
 	unsigned char bom[3];
 	int ret;
+	/* info is filled here, on the reader's thread, and copied out at the
+	 * end: the caller's copy may share a cache line with what the
+	 * records thread reads per row, and a count written per record there
+	 * bounces that line between the cores */
+	struct input_info *out_info = info, got;
+	memset(out_info, 0, sizeof(*out_info));
+	memset(&got, 0, sizeof(got));
+	info = &got;
 	memset(&e, 0, sizeof(e));
 	memset(&x, 0, sizeof(x));
-	memset(info, 0, sizeof(*info));
 	if (!schema_kind(kind))
 		return evb_error_set(err, EVB_EINVAL, display, 0, NULL, "unknown kind");
 	FILE *f = fopen(path, "rb");
@@ -696,6 +703,7 @@ out:
 		evb_error_set(err, ret, display, e.line, NULL, "out of memory");
 	engine_release(&e);
 	fclose(f);
+	*out_info = got;
 	return ret;
 }
 

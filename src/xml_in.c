@@ -104,7 +104,7 @@ struct rd {
 	const char *path;
 	const char *display;
 	const struct reader_sink *sink;
-	struct input_info *info;
+	struct input_info info;  /* copied out at the end (see csv_in_read) */
 	xmlTextReaderPtr r;
 	FILE *f;
 	int io_errno;
@@ -495,8 +495,7 @@ static int fatal_parse(struct rd *rd, struct evb_error *err)
 static int emit_reject(struct rd *rd, int kind, long line, const char *column,
 		       const char *value, const char *key, const char *reason)
 {
-	if (rd->info)
-		rd->info->records++;
+	rd->info.records++;
 	int rc = rd->sink->reject(rd->sink->ctx, kind, rd->display, line,
 				  column && *column ? column : NULL, value, key, reason);
 	return rc < 0 ? rc : 0;
@@ -833,8 +832,7 @@ static int record_end(struct rd *rd, struct evb_error *err)
 		if (!rd->present[c])
 			rd->row.vline[c] = 0;
 	}
-	if (rd->info)
-		rd->info->records++;
+	rd->info.records++;
 	ret = rd->sink->row(rd->sink->ctx, &rd->row);
 	if (ret > 0)
 		ret = 0;
@@ -1067,7 +1065,7 @@ static int read_all(struct rd *rd, struct evb_error *err)
 	for (unsigned nodes = 1; ret == 1; nodes++) {
 		if (nodes % 4096 == 0) {
 			long bytes = xmlTextReaderByteConsumed(r);
-			progress_at(bytes > 0 ? (uint64_t)bytes : 0, rd->info->records);
+			progress_at(bytes > 0 ? (uint64_t)bytes : 0, rd->info.records);
 		}
 		if (rd->perr.set)
 			return fatal_parse(rd, err);
@@ -1245,7 +1243,6 @@ int xml_in_read(struct xml_in *x, const char *path, const char *display,
 	rd->path = path;
 	rd->display = display;
 	rd->sink = sink;
-	rd->info = info;
 	rd->kind = -1;
 	rd->cur_col = -1;
 	rd->cur_elem = -1;
@@ -1271,9 +1268,11 @@ int xml_in_read(struct xml_in *x, const char *path, const char *display,
 	xmlTextReaderSetStructuredErrorHandler(rd->r, on_parse_error, rd);
 	xmlSchemaSetValidStructuredErrors(x->vctxt, on_valid_error, rd);
 	ret = read_all(rd, err);
-	if (!ret && info)
-		info->bom = rd->bom;
+	if (!ret)
+		rd->info.bom = rd->bom;
 out:
+	if (info)
+		*info = rd->info;
 	record_reset(rd);
 	xmlSchemaSetValidStructuredErrors(x->vctxt, NULL, NULL);
 	if (rd->r)
