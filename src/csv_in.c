@@ -485,6 +485,9 @@ struct export_ctx {
 	int ncols;                      /* header fields */
 	int map[EVB_MAX_COLUMNS];       /* header field -> schema column, -1 */
 	bool header_done;
+	/* the row handed on: every record has the header's columns, so each
+	 * sets the same values, and the rest stay cleared from the start */
+	struct row row;
 };
 
 static int export_lost(struct engine *e)
@@ -589,21 +592,20 @@ static int export_record(struct engine *e)
 		e->rec.problem_field = -1;
 		return export_lost(e);
 	}
-	struct row row;
-	memset(&row, 0, sizeof(row));
-	row.kind = x->kind;
-	row.file = e->display;
-	row.line = r->start;
+	struct row *row = &x->row;
+	row->kind = x->kind;
+	row->file = e->display;
+	row->line = r->start;
 	for (int i = 0; i < r->n; i++) {
 		int c = x->map[i];
 		if (c < 0)
 			continue;
-		row.val[c] = r->buf + r->off[i];
-		row.vlen[c] = (i + 1 < r->n ? r->off[i + 1] : r->len) - r->off[i] - 1;
-		row.vline[c] = r->line[i];
+		row->val[c] = r->buf + r->off[i];
+		row->vlen[c] = (i + 1 < r->n ? r->off[i + 1] : r->len) - r->off[i] - 1;
+		row->vline[c] = r->line[i];
 	}
 	x->info->records++;
-	return x->sink->row(x->sink->ctx, &row);
+	return x->sink->row(x->sink->ctx, row);
 }
 
 /* The delimiter that occurs most often outside quotes in the first line

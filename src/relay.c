@@ -107,31 +107,63 @@ static char *put_str(char *at, const char *s)
 	return s ? put(at, s, n + 1) : at;
 }
 
-/* A row: kind, file, line, the mask of present values, the mask of
- * values starting on the row's line, the mask of other lines given; then
- * per column, the value (length, bytes, NUL) and the other line. */
+/*
+ * A row: kind, file, line, the mask of present values, the mask of values
+ * starting on the row's line, the mask of other lines given, the size of
+ * the row's text; then per present value its offset in the text and its
+ * length, per other line the line; then the text, which holds every value
+ * with its NUL. A reader that keeps a record's values back to back (the
+ * CSV reader does) gets them copied in one piece, what lies between them
+ * included; other values are copied one after the other.
+ */
+struct span {
+	uint32_t off, len;
+};
+
+/* Values this far apart in all, or closer, are copied as one piece. */
+static bool one_piece(size_t extent, size_t bytes)
+{
+	return extent <= bytes + bytes / 2 + 64;
+}
+
 static int relay_row(void *ctx, const struct row *r)
 {
 	struct relay *rl = ctx;
 	if (rl->seen_stop)
 		return rl->seen_stop;
-	uint32_t present = 0, same = 0, lines = 0;
-	size_t need = 1 + sizeof(int) + sizeof(r->file) + sizeof(r->line) + 3 * sizeof(uint32_t);
+	uint32_t present = 0, same = 0, lines = 0, nvals = 0, nlines = 0;
+	size_t bytes = 0;
+	const char *lo = NULL, *hi = NULL;
 	/* a kind's values are in its columns only */
 	const struct kind_info *ki = schema_kind(r->kind);
 	int ncolumns = ki ? ki->ncolumns : SCHEMA_MAX_COLUMNS;
 	for (int c = 0; c < ncolumns; c++) {
-		if (r->val[c]) {
+		const char *v = r->val[c];
+		if (v) {
+			if (r->vlen[c] > UINT32_MAX / 4)
+				return EVB_ETOOBIG;     /* readers keep values to 1 MiB */
 			present |= 1u << c;
-			need += sizeof(size_t) + r->vlen[c] + 1;
+			nvals++;
+			bytes += r->vlen[c] + 1;
+			if (!lo || v < lo)
+				lo = v;
+			if (!hi || v + r->vlen[c] + 1 > hi)
+				hi = v + r->vlen[c] + 1;
 		}
 		if (r->vline[c] == r->line) {
 			same |= 1u << c;
 		} else if (r->vline[c]) {
 			lines |= 1u << c;
-			need += sizeof(long);
+			nlines++;
 		}
 	}
+	bool piece = lo && one_piece((size_t)(hi - lo), bytes);
+	size_t text = piece ? (size_t)(hi - lo) : bytes;
+	if (text > UINT32_MAX)
+		return EVB_ETOOBIG;
+	uint32_t text32 = (uint32_t)text;
+	size_t need = 1 + sizeof(int) + sizeof(r->file) + sizeof(r->line) + 4 * sizeof(uint32_t) +
+		      nvals * sizeof(struct span) + nlines * sizeof(long) + text;
 	char *at = reserve(rl, need);
 	if (!at)
 		return EVB_ENOMEM;
@@ -143,16 +175,26 @@ static int relay_row(void *ctx, const struct row *r)
 	at = put(at, &present, sizeof(present));
 	at = put(at, &same, sizeof(same));
 	at = put(at, &lines, sizeof(lines));
-	for (uint32_t m = present | lines; m; m &= m - 1) {
+	at = put(at, &text32, sizeof(text32));
+	char *spans = at, *to = at + nvals * sizeof(struct span) + nlines * sizeof(long);
+	uint32_t off = 0;
+	for (uint32_t m = present; m; m &= m - 1) {
 		int c = __builtin_ctz(m);
-		if (present & 1u << c) {
-			at = put(at, &r->vlen[c], sizeof(size_t));
-			at = put(at, r->val[c], r->vlen[c]);
-			*at++ = '\0';
+		struct span sp = { 0, (uint32_t)r->vlen[c] };
+		if (piece) {
+			sp.off = (uint32_t)(r->val[c] - lo);
+		} else {
+			sp.off = off;
+			memcpy(to + off, r->val[c], r->vlen[c]);
+			to[off + r->vlen[c]] = '\0';
+			off += sp.len + 1;
 		}
-		if (lines & 1u << c)
-			at = put(at, &r->vline[c], sizeof(long));
+		spans = put(spans, &sp, sizeof(sp));
 	}
+	for (uint32_t m = lines; m; m &= m - 1)
+		spans = put(spans, &r->vline[__builtin_ctz(m)], sizeof(long));
+	if (piece)
+		memcpy(to, lo, text);
 	return 0;
 }
 
@@ -231,32 +273,42 @@ static const char *get_str(const char **at)
 	return s;
 }
 
-/* Decodes a row event (after its tag) into row; returns the next event. */
-static const char *decode_row(const char *at, struct row *row)
+/* Decodes a row event (after its tag) into row, whose values of the row it
+ * held before are given by *held (cleared here, set to this row's);
+ * returns the next event. */
+static const char *decode_row(const char *at, struct row *row, uint32_t *held)
 {
-	uint32_t present, same, lines;
+	uint32_t present, same, lines, text;
 	int kind;
-	memset(row, 0, sizeof(*row));
+	for (uint32_t m = *held; m; m &= m - 1) {
+		int c = __builtin_ctz(m);
+		row->val[c] = NULL;
+		row->vlen[c] = 0;
+		row->vline[c] = 0;
+	}
 	get(&at, &kind, sizeof(kind));
 	get(&at, &row->file, sizeof(row->file));
 	get(&at, &row->line, sizeof(row->line));
 	get(&at, &present, sizeof(present));
 	get(&at, &same, sizeof(same));
 	get(&at, &lines, sizeof(lines));
+	get(&at, &text, sizeof(text));
 	row->kind = (enum kind)kind;
-	for (uint32_t m = present | lines; m; m &= m - 1) {
+	const char *base = at + (size_t)__builtin_popcount(present) * sizeof(struct span) +
+			   (size_t)__builtin_popcount(lines) * sizeof(long);
+	for (uint32_t m = present; m; m &= m - 1) {
 		int c = __builtin_ctz(m);
-		if (present & 1u << c) {
-			get(&at, &row->vlen[c], sizeof(size_t));
-			row->val[c] = at;
-			at += row->vlen[c] + 1;
-		}
-		if (lines & 1u << c)
-			get(&at, &row->vline[c], sizeof(long));
+		struct span sp;
+		get(&at, &sp, sizeof(sp));
+		row->val[c] = base + sp.off;
+		row->vlen[c] = sp.len;
 	}
+	for (uint32_t m = lines; m; m &= m - 1)
+		get(&at, &row->vline[__builtin_ctz(m)], sizeof(long));
 	for (; same; same &= same - 1)
 		row->vline[__builtin_ctz(same)] = row->line;
-	return at;
+	*held = present | lines | same;
+	return base + text;
 }
 
 /* Calls sink with every event of b; the first failing callback's code. A
@@ -267,7 +319,9 @@ static int replay(const struct batch *b, const struct reader_sink *sink,
 {
 	const char *at = b->p, *end = b->p + b->len;
 	struct row rows[2];
+	uint32_t held[2] = { 0, 0 };    /* the columns each of rows holds */
 	int k = 0;
+	memset(rows, 0, sizeof(rows));
 	bool ahead = false;     /* rows[k] holds the next event, a row */
 	while (ahead || at < end) {
 		int ret = 0;
@@ -277,11 +331,11 @@ static int replay(const struct batch *b, const struct reader_sink *sink,
 		if (ahead || *at == EV_ROW) {
 			struct row *row = &rows[k];
 			if (!ahead)
-				at = decode_row(at + 1, row);
+				at = decode_row(at + 1, row, &held[k]);
 			k ^= 1;
 			ahead = at < end && *at == EV_ROW;
 			if (ahead) {
-				at = decode_row(at + 1, &rows[k]);
+				at = decode_row(at + 1, &rows[k], &held[k]);
 				if (prefetch)
 					prefetch(sink->ctx, &rows[k]);
 			}

@@ -163,6 +163,60 @@ static void test_same_as_direct(void **state)
 	}
 }
 
+/* A reader that keeps a record's values back to back, as the CSV reader
+ * does, in another order than the columns', with a column that is not the
+ * kind's between them, and with columns present on some rows only: the
+ * relay copies such a record in one piece, and each row still gets its
+ * own values and no value of the row before. */
+static int packed_read(void *arg, const struct reader_sink *sink, struct evb_error *err)
+{
+	(void)err;
+	const int *nrows = arg;
+	char buf[256];
+	for (int i = 0; i < *nrows; i++) {
+		struct row r;
+		memset(&r, 0, sizeof(r));
+		r.kind = K_BESLUT;
+		r.file = "beslut.csv";
+		r.line = i + 2;
+		size_t len = 0;
+		/* file order: column 4, an ignored field, column 1, then column
+		 * 9 on every third row (a value on the next line) */
+		static const int cols[] = { 4, -1, 1, 9 };
+		for (int k = 0; k < (i % 3 ? 3 : 4); k++) {
+			int n = snprintf(buf + len, sizeof(buf) - len, "%c%d", "abcd"[k], i);
+			if (cols[k] >= 0) {
+				r.val[cols[k]] = buf + len;
+				r.vlen[cols[k]] = (size_t)n;
+				r.vline[cols[k]] = k == 3 ? r.line + 1 : r.line;
+			}
+			len += (size_t)n + 1;
+		}
+		int ret = sink->row(sink->ctx, &r);
+		if (ret)
+			return ret;
+	}
+	return 0;
+}
+
+static void test_packed_values(void **state)
+{
+	(void)state;
+	int n = 3000;
+	struct seen direct = { 0 }, relayed = { 0 };
+	struct reader_sink s1 = sink_of(&direct), s2 = sink_of(&relayed);
+	struct evb_error e1 = { 0 }, e2 = { 0 };
+	assert_int_equal(packed_read(&n, &s1, &e1), 0);
+	assert_int_equal(relay_run(packed_read, &n, &s2, NULL, &e2), 0);
+	assert_int_equal(relayed.rows, 3000);
+	assert_string_equal(direct.text, relayed.text);
+	/* row 2 (i = 0) has column 9; row 3 has not */
+	assert_non_null(strstr(relayed.text, "row 1 beslut.csv 2 [1]=c0 @1:2 [4]=a0 @4:2 [9]=d0 @9:3\n"
+					     "row 1 beslut.csv 3 [1]=c1 @1:3 [4]=a1 @4:3\n"));
+	free(direct.text);
+	free(relayed.text);
+}
+
 /* A failing sink stops the reader with its code; nothing after the
  * failing row reaches the sink. */
 static void test_sink_error_stops_reader(void **state)
@@ -201,6 +255,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_same_as_direct),
+		cmocka_unit_test(test_packed_values),
 		cmocka_unit_test(test_sink_error_stops_reader),
 		cmocka_unit_test(test_reader_error_returned),
 	};
