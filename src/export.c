@@ -178,12 +178,9 @@ static int get_str(struct loader *ld, const struct row *r, int c, bool required,
 	const char *s = val(r, c);
 	size_t len = r->vlen[c];
 	str_ref *last = &ld->last[r->kind][c];
-	if (*last != STR_NONE) {
-		const char *t = str_get(ld->m, *last);
-		if (strncmp(t, s, len) == 0 && t[len] == '\0') {
-			*out = *last;
-			return 0;
-		}
+	if (intern_is(&ld->m->strings, *last, s, len)) {
+		*out = *last;
+		return 0;
 	}
 	*out = *last = intern_str(&ld->m->strings, s, len);
 	return ld->m->strings.failed ? EVB_ENOMEM : 0;
@@ -262,6 +259,14 @@ static int get_amount(struct loader *ld, const struct row *r, int c, double *out
 	return ret;
 }
 
+/* Whether s is the code, ignoring case. Most values compared are another
+ * code, told apart by the first byte without a library call (a byte equal
+ * but for case is equal with 0x20 set). */
+static bool same_code(const char *code, const char *s)
+{
+	return (code[0] | 0x20) == (s[0] | 0x20) && strcasecmp(code, s) == 0;
+}
+
 /* An enum value from a code table, case-insensitive; empty -> dflt (or a
  * reject when dflt < 0). */
 static int get_code(struct loader *ld, const struct row *r, int c,
@@ -275,7 +280,7 @@ static int get_code(struct loader *ld, const struct row *r, int c,
 		return 0;
 	}
 	for (int i = 0; i < n; i++) {
-		if (*table[i] && strcasecmp(table[i], s) == 0) {
+		if (*table[i] && same_code(table[i], s)) {
 			*out = (uint8_t)i;
 			return 0;
 		}
@@ -455,9 +460,9 @@ static int load_person(struct loader *ld, const struct row *r)
 	TRY(get_str(ld, r, P_EFTERNAMN, false, &ps.efternamn));
 	const char *kon = val(r, P_KON);
 	if (*kon) {
-		if (strcasecmp(kon, "K") == 0)
+		if (same_code("K", kon))
 			ps.kon = 'K';
-		else if (strcasecmp(kon, "M") == 0)
+		else if (same_code("M", kon))
 			ps.kon = 'M';
 		else
 			return rej(ld, r, P_KON, "reject.unknown_value",
@@ -511,9 +516,9 @@ static int load_beslut(struct loader *ld, const struct row *r)
 	TRY(get_person(ld, r, B_PERSON_ID, &b.person));
 	TRY(need(ld, r, B_LAGRUM));
 	const char *lagrum = val(r, B_LAGRUM);
-	if (strcasecmp(lagrum, "SoL") == 0)
+	if (same_code("SoL", lagrum))
 		b.lagrum = LAGRUM_SOL;
-	else if (strcasecmp(lagrum, "LSS") == 0)
+	else if (same_code("LSS", lagrum))
 		b.lagrum = LAGRUM_LSS;
 	else
 		return rej(ld, r, B_LAGRUM, "reject.unknown_value",
@@ -524,7 +529,7 @@ static int load_beslut(struct loader *ld, const struct row *r)
 		return rej(ld, r, B_INSATS, "reject.unknown_insats",
 			   "unknown insats code (see templates/insatser.csv)");
 	const struct insats_info *ii = templates_insats(ld->t, ins);
-	if (strcasecmp(ii->lagrum, lagrum) != 0)
+	if (!same_code(ii->lagrum, lagrum))
 		return rej(ld, r, B_LAGRUM, "reject.lagrum_mismatch",
 			   "lagrum '%s' does not match insats %s (%s)", lagrum,
 			   ii->code, ii->lagrum);

@@ -261,12 +261,8 @@ str_ref intern_str(struct intern *in, const char *s, size_t len)
 	for (; in->tags[j]; j = j + 1 == in->nslots ? 0 : j + 1) {
 		if (in->tags[j] != tag)
 			continue;
-		/* a string of len bytes ends before in->len: then memcmp reads
-		 * inside the buffer (s holds no NUL) */
-		uint32_t off = in->slots[j];
-		const char *t = in->buf + off;
-		if (off + len < in->len && memcmp(t, s, len) == 0 && t[len] == '\0')
-			return off;
+		if (intern_is(in, in->slots[j], s, len))
+			return in->slots[j];
 	}
 	str_ref off = intern_append(in, s, len);
 	if (off != STR_NONE) {

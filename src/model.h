@@ -12,6 +12,7 @@
 #define EVB_MODEL_H
 
 #include <stdlib.h>
+#include <string.h>
 
 #include "evb.h"
 #include "schema.h"
@@ -283,6 +284,14 @@ static inline uint8_t *intern_flags(struct intern *in, str_ref r)
 static inline const char *str_get(const struct model *m, str_ref r)
 {
 	return r != STR_NONE ? m->strings.buf + r : "";
+}
+/* Whether the interned string r is s[0..len) (s holds no NUL). A string
+ * of len bytes starts len + 1 bytes or more before the buffer's end, and
+ * only then are len bytes compared and one more read. */
+static inline bool intern_is(const struct intern *in, str_ref r, const char *s, size_t len)
+{
+	return r != STR_NONE && r + len < in->len && memcmp(in->buf + r, s, len) == 0 &&
+	       in->buf[r + len] == '\0';
 }
 
 /* Interns a formatted detail text (at most 255 bytes); STR_NONE on a

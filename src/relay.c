@@ -294,17 +294,19 @@ static const char *decode_row(const char *at, struct row *row, uint32_t *held)
 	get(&at, &lines, sizeof(lines));
 	get(&at, &text, sizeof(text));
 	row->kind = (enum kind)kind;
-	const char *base = at + (size_t)__builtin_popcount(present) * sizeof(struct span) +
-			   (size_t)__builtin_popcount(lines) * sizeof(long);
-	for (uint32_t m = present; m; m &= m - 1) {
-		int c = __builtin_ctz(m);
-		struct span sp;
-		get(&at, &sp, sizeof(sp));
-		row->val[c] = base + sp.off;
-		row->vlen[c] = sp.len;
-	}
+	struct span spans[SCHEMA_MAX_COLUMNS];
+	int n = 0;
+	for (uint32_t m = present; m; m &= m - 1)
+		get(&at, &spans[n++], sizeof(struct span));
 	for (uint32_t m = lines; m; m &= m - 1)
 		get(&at, &row->vline[__builtin_ctz(m)], sizeof(long));
+	const char *base = at;  /* the text */
+	n = 0;
+	for (uint32_t m = present; m; m &= m - 1, n++) {
+		int c = __builtin_ctz(m);
+		row->val[c] = base + spans[n].off;
+		row->vlen[c] = spans[n].len;
+	}
 	for (; same; same &= same - 1)
 		row->vline[__builtin_ctz(same)] = row->line;
 	*held = present | lines | same;

@@ -193,13 +193,14 @@ static void test_utf8_check_split_everywhere(void **state)
 	assert_false(utf8_check_feed(&c, "ok", 2));
 }
 
-/* The ASCII fast path (eight bytes at a time) finds a bad byte and keeps
- * a sequence whole at every position in a run of ASCII. */
+/* The ASCII fast paths (32, then 8 bytes at a time) find a bad byte and
+ * keep a sequence whole at every position in a run of ASCII: 80 bytes
+ * take the 32-byte path twice, and the 8-byte path after. */
 static void test_utf8_check_ascii_runs(void **state)
 {
 	(void)state;
-	for (size_t at = 0; at < 20; at++) {
-		char buf[24];
+	for (size_t at = 0; at < 77; at++) {
+		char buf[80];
 		memset(buf, 'x', sizeof(buf));
 		buf[at] = '\xE5';                         /* Windows-1252 'å' */
 		struct utf8_check c;
