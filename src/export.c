@@ -1108,6 +1108,10 @@ KEEP_FNS(verkstallighet, K_VERKSTALLIGHET)
 KEEP_FNS(avbrott, K_AVBROTT)
 KEEP_FNS(handelse, K_HANDELSE)
 
+/* A loop looking up keys in a big map prefetches the slot of the key this
+ * many records ahead. */
+#define PREFETCH_AHEAD 16
+
 /* Resolves beslut_ref (at offset ref_off) into the beslut index (at
  * beslut_off); records pointing at no decision are rejected. */
 static int resolve(struct loader *ld, int kind, void *arr, uint32_t *n,
@@ -1119,6 +1123,10 @@ static int resolve(struct loader *ld, int kind, void *arr, uint32_t *n,
 	for (uint32_t i = 0; i < *n; i++) {
 		char *rec = (char *)arr + (size_t)i * elem;
 		str_ref ref;
+		if (i + PREFETCH_AHEAD < *n) {
+			memcpy(&ref, rec + PREFETCH_AHEAD * elem + ref_off, sizeof(ref));
+			u32map_prefetch(&ld->beslut_by_id, ref);
+		}
 		memcpy(&ref, rec + ref_off, sizeof(ref));
 		uint32_t b = u32map_get(&ld->beslut_by_id, ref);
 		if (b == IDX_NONE) {
@@ -1320,9 +1328,14 @@ static int finalize(struct loader *ld)
 	/* what is looked up by id from here on is a decision: the other maps
 	 * go before the big arrays are sorted */
 	release_maps(ld, false);
-	for (uint32_t i = 0; i < m->beslut.n; i++)
+	if ((ret = u32map_reserve(&ld->beslut_by_id, m->beslut.n)))
+		return ret;
+	for (uint32_t i = 0; i < m->beslut.n; i++) {
+		if (i + PREFETCH_AHEAD < m->beslut.n)
+			u32map_prefetch(&ld->beslut_by_id, m->beslut.v[i + PREFETCH_AHEAD].id);
 		if ((ret = u32map_put(&ld->beslut_by_id, m->beslut.v[i].id, i)))
 			return ret;
+	}
 
 	if ((ret = RESOLVE(ld, K_BESTALLNING, m->bestallningar, bestallning, O_BESLUT_ID)) ||
 	    (ret = RESOLVE(ld, K_VERKSTALLIGHET, m->verkstalligheter, verkstallighet, V_BESLUT_ID)) ||

@@ -300,10 +300,32 @@ void intern_seal(struct intern *in)
 
 /* ---- u32 map ------------------------------------------------------------ */
 
-/* Keys are str_refs (never 0 for a present string), so 0 marks an empty slot. */
+/* Keys are str_refs (never 0 for a present string), so 0 marks an empty
+ * slot. A map holds at most three keys in four slots. */
+static bool u32map_resize(struct u32map *map, size_t n);
+
 static bool u32map_rehash(struct u32map *map)
 {
-	size_t n = map->nslots ? map->nslots * 2 : 1024;
+	return u32map_resize(map, map->nslots ? map->nslots * 2 : 1024);
+}
+
+int u32map_reserve(struct u32map *map, size_t n)
+{
+	size_t slots = 1024;
+	while (slots / 4 * 3 < n)
+		slots *= 2;
+	return map->used == 0 && slots > map->nslots && !u32map_resize(map, slots) ? EVB_ENOMEM
+										     : 0;
+}
+
+void u32map_prefetch(const struct u32map *map, uint32_t key)
+{
+	if (map->nslots)
+		__builtin_prefetch(&map->slots[hash_u32(key) & (map->nslots - 1)]);
+}
+
+static bool u32map_resize(struct u32map *map, size_t n)
+{
 	uint64_t *ns = calloc(n, sizeof(*ns));
 	if (!ns)
 		return false;

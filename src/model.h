@@ -345,6 +345,12 @@ static inline void sort_array(void *base, size_t n, size_t size,
 int u32map_put(struct u32map *map, uint32_t key, uint32_t value);
 /* IDX_NONE if absent */
 uint32_t u32map_get(const struct u32map *map, uint32_t key);
+/* Sizes an empty map for n keys, so that putting them grows it no more. */
+int u32map_reserve(struct u32map *map, size_t n);
+/* Asks for the memory where key is looked for: a loop over many keys
+ * prefetches some ahead of the one it looks up, and the slots come from
+ * memory side by side instead of one after the other. */
+void u32map_prefetch(const struct u32map *map, uint32_t key);
 void u32map_release(struct u32map *map);
 
 #endif

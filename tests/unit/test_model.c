@@ -69,6 +69,30 @@ static void test_u32map_put_get_overwrite(void **state)
 	u32map_release(&map);
 }
 
+/* A reserved map takes its keys without growing (three in four slots):
+ * 3000 keys need 4096 slots, as 3072 fit in them and 768 in 1024 do not.
+ * Reserving a map that holds keys changes nothing. */
+static void test_u32map_reserve(void **state)
+{
+	(void)state;
+	struct u32map map = { 0 };
+	assert_int_equal(u32map_reserve(&map, 3000), 0);
+	assert_int_equal(map.nslots, 4096);
+	for (uint32_t k = 1; k <= 3000; k++) {
+		u32map_prefetch(&map, k + 16);
+		assert_int_equal(u32map_put(&map, k, k * 2), 0);
+	}
+	assert_int_equal(map.nslots, 4096);
+	for (uint32_t k = 1; k <= 3000; k++)
+		assert_int_equal(u32map_get(&map, k), k * 2);
+	assert_int_equal(u32map_reserve(&map, 100000), 0);
+	assert_int_equal(map.nslots, 4096);
+	assert_int_equal(u32map_put(&map, 3001, 1), 0);
+	assert_int_equal(map.nslots, 4096);     /* 3001 <= 3072 */
+	u32map_release(&map);
+	u32map_prefetch(&map, 1);               /* an empty map: nothing to ask */
+}
+
 static void test_vec_push_zeroes_and_grows(void **state)
 {
 	(void)state;
@@ -210,6 +234,7 @@ int main(void)
 		cmocka_unit_test(test_intern_empty_is_none),
 		cmocka_unit_test(test_intern_survives_growth),
 		cmocka_unit_test(test_u32map_put_get_overwrite),
+		cmocka_unit_test(test_u32map_reserve),
 		cmocka_unit_test(test_vec_push_zeroes_and_grows),
 		cmocka_unit_test(test_intern_prefixes_and_many),
 		cmocka_unit_test(test_intern_seal),
