@@ -196,7 +196,8 @@ robust: build/evb build/asan/evb
 BENCH_SIZES ?= 1000000 5000000
 BENCH_RUNS  ?= 3
 BENCH_LARGE_RUNS ?= 1
-BENCH_TOOLS := build/bench/parse_floor build/bench/xml_floor build/bench/write_floor
+BENCH_TOOLS := build/bench/parse_floor build/bench/xml_floor build/bench/write_floor \
+	       build/bench/first_touch
 bench: deps
 	$(MAKE) build/evb $(BENCH_TOOLS)
 	tests/bench/bench.sh build/evb build/bench "$(BENCH_SIZES)" $(BENCH_RUNS) $(BENCH_LARGE_RUNS)
@@ -210,6 +211,9 @@ build/bench/xml_floor: tests/bench/xml_floor.c
 build/bench/write_floor: tests/bench/write_floor.c
 	@mkdir -p build/bench
 	$(CC) -O2 -std=c11 -Wall -Wextra -Werror $< -o $@ -lxlsxwriter -lminizip -lz
+build/bench/first_touch: tests/bench/first_touch.c
+	@mkdir -p build/bench
+	$(CC) -O2 -std=c11 -Wall -Wextra -Werror $< -o $@
 
 clean:
 	rm -rf build

@@ -4,7 +4,7 @@
 #
 #   tests/bench/bench.sh EVB TOOLDIR "SIZES" RUNS [LARGE_RUNS]
 #
-# TOOLDIR holds parse_floor, xml_floor and write_floor. SIZES are
+# TOOLDIR holds parse_floor, xml_floor, write_floor and first_touch. SIZES are
 # numbers of decisions (about; the generator makes 1.5 decisions per
 # person). Each set is generated once into build/bench/data-<size>/ (CSV,
 # tests/gen/gen_export.py --bench, seed 7) and build/bench/xml-<size>/
@@ -119,3 +119,9 @@ done
 
 tests/bench/table.awk -v runs="$runs_first" -v large_runs="$runs_large" -v cores="$(nproc)" \
 	-v load="$(cut -d' ' -f1-3 /proc/loadavg)" "$results"
+
+# what memory costs the first time it is written, for the largest peak of
+# the runs (evb pays it for its records; the floors hold none)
+peak_mb=$(awk '$2 != "decisions" && $3 != "floor" && $5 > p {p = $5} END {print int(p / 1024) + 1}' "$results")
+echo
+"$bin/first_touch" "$peak_mb"
