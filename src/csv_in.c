@@ -649,6 +649,8 @@ static int export_record(struct engine *e)
 	row->kind = x->kind;
 	row->file = e->display;
 	row->line = r->start;
+	row->text = r->buf;
+	row->text_len = r->len;
 	for (int i = 0; i < r->n; i++) {
 		int c = x->map[i];
 		if (c < 0)

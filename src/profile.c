@@ -642,6 +642,7 @@ const struct row *profile_apply(const struct profile *p, const struct row *in,
 	if (!profile_translates(p, in->kind))
 		return in;
 	out->row = *in;
+	out->row.text = NULL;   /* translated values lie elsewhere */
 	const struct kind_info *ki = schema_kind(in->kind);
 	for (int c = 0; c < ki->ncolumns; c++) {
 		const char *v = in->val[c];

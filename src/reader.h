@@ -19,6 +19,11 @@ struct row {
 	const char *val[SCHEMA_MAX_COLUMNS];
 	size_t vlen[SCHEMA_MAX_COLUMNS]; /* strlen of each value (0 when absent) */
 	long vline[SCHEMA_MAX_COLUMNS];  /* line where each value starts */
+	/* NULL, or a buffer every value lies in, text[0..text_len): a reader
+	 * that keeps a record's values back to back says so, and the relay
+	 * then copies them in one piece */
+	const char *text;
+	size_t text_len;
 };
 
 /* Where the readers send what they read. Callbacks return 0 to go on, or a

@@ -112,9 +112,9 @@ static char *put_str(char *at, const char *s)
  * starting on the row's line, the mask of other lines given, the size of
  * the row's text; then per present value its offset in the text and its
  * length, per other line the line; then the text, which holds every value
- * with its NUL. A reader that keeps a record's values back to back (the
- * CSV reader does) gets them copied in one piece, what lies between them
- * included; other values are copied one after the other.
+ * with its NUL. The values of a row that gives the buffer they lie in
+ * (row.text: the CSV reader's record) are copied in one piece, what lies
+ * between them included; other values are copied one after the other.
  */
 struct span {
 	uint32_t off, len;
@@ -133,7 +133,7 @@ static int relay_row(void *ctx, const struct row *r)
 		return rl->seen_stop;
 	uint32_t present = 0, same = 0, lines = 0, nvals = 0, nlines = 0;
 	size_t bytes = 0;
-	const char *lo = NULL, *hi = NULL;
+	size_t lo = SIZE_MAX, hi = 0;   /* the values' extent in r->text */
 	/* a kind's values are in its columns only */
 	const struct kind_info *ki = schema_kind(r->kind);
 	int ncolumns = ki ? ki->ncolumns : SCHEMA_MAX_COLUMNS;
@@ -145,10 +145,13 @@ static int relay_row(void *ctx, const struct row *r)
 			present |= 1u << c;
 			nvals++;
 			bytes += r->vlen[c] + 1;
-			if (!lo || v < lo)
-				lo = v;
-			if (!hi || v + r->vlen[c] + 1 > hi)
-				hi = v + r->vlen[c] + 1;
+			if (r->text) {
+				size_t o = (size_t)(v - r->text);
+				if (o < lo)
+					lo = o;
+				if (o + r->vlen[c] + 1 > hi)
+					hi = o + r->vlen[c] + 1;
+			}
 		}
 		if (r->vline[c] == r->line) {
 			same |= 1u << c;
@@ -157,8 +160,8 @@ static int relay_row(void *ctx, const struct row *r)
 			nlines++;
 		}
 	}
-	bool piece = lo && one_piece((size_t)(hi - lo), bytes);
-	size_t text = piece ? (size_t)(hi - lo) : bytes;
+	bool piece = r->text && nvals && hi <= r->text_len && one_piece(hi - lo, bytes);
+	size_t text = piece ? hi - lo : bytes;
 	if (text > UINT32_MAX)
 		return EVB_ETOOBIG;
 	uint32_t text32 = (uint32_t)text;
@@ -182,7 +185,7 @@ static int relay_row(void *ctx, const struct row *r)
 		int c = __builtin_ctz(m);
 		struct span sp = { 0, (uint32_t)r->vlen[c] };
 		if (piece) {
-			sp.off = (uint32_t)(r->val[c] - lo);
+			sp.off = (uint32_t)((size_t)(r->val[c] - r->text) - lo);
 		} else {
 			sp.off = off;
 			memcpy(to + off, r->val[c], r->vlen[c]);
@@ -194,7 +197,7 @@ static int relay_row(void *ctx, const struct row *r)
 	for (uint32_t m = lines; m; m &= m - 1)
 		spans = put(spans, &r->vline[__builtin_ctz(m)], sizeof(long));
 	if (piece)
-		memcpy(to, lo, text);
+		memcpy(to, r->text + lo, text);
 	return 0;
 }
 

@@ -163,8 +163,8 @@ static void test_same_as_direct(void **state)
 	}
 }
 
-/* A reader that keeps a record's values back to back, as the CSV reader
- * does, in another order than the columns', with a column that is not the
+/* A reader that keeps a record's values back to back and says so
+ * (row.text), as the CSV reader does, in another order than the columns', with a column that is not the
  * kind's between them, and with columns present on some rows only: the
  * relay copies such a record in one piece, and each row still gets its
  * own values and no value of the row before. */
@@ -192,6 +192,8 @@ static int packed_read(void *arg, const struct reader_sink *sink, struct evb_err
 			}
 			len += (size_t)n + 1;
 		}
+		r.text = buf;
+		r.text_len = len;
 		int ret = sink->row(sink->ctx, &r);
 		if (ret)
 			return ret;
