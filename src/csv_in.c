@@ -601,12 +601,12 @@ static int export_header(struct engine *e)
 				   : schema_column(x->kind, name, strlen(name));
 		x->map[i] = c;
 		if (c < 0) {
+			const char *shown = shorten(name, buf, sizeof(buf) - 1);
 			if (*name)
-				snprintf(msg, sizeof(msg), "unknown column '%s' ignored",
-					 shorten(name, buf, sizeof(buf) - 1));
+				snprintf(msg, sizeof(msg), "unknown column '%s' ignored", shown);
 			else
 				snprintf(msg, sizeof(msg), "column %d has no name: ignored", i + 1);
-			x->sink->note(x->sink->ctx, e->display, r->start, msg);
+			x->sink->note(x->sink->ctx, e->display, r->start, shown, msg);
 			continue;
 		}
 		if (seen[c])

@@ -792,17 +792,19 @@ static int sink_reject(void *ctx, int kind, const char *file, long line,
 	return ret;
 }
 
-static void sink_note(void *ctx, const char *file, long line, const char *message)
+static void sink_note(void *ctx, const char *file, long line, const char *column,
+		      const char *message)
 {
 	struct loader *ld = ctx;
 	struct src src = { line > 0 && line < (long)UINT32_MAX ? (uint32_t)line : 0, ld->file };
-	/* the column's name is quoted in the message (none for a column
-	 * without a name) */
-	const char *q = strchr(message, '\''), *e = strrchr(message, '\'');
-	str_ref d = q && e > q ? intern_str(&ld->m->strings, q + 1, (size_t)(e - q - 1)) : STR_NONE;
-	if (model_add_finding(ld->m, "check.okand_kolumn", src, -1, STR_NONE, IDX_NONE,
-			      DATE_NONE, d) || ld->m->strings.failed)
-		ld->fatal = EVB_ENOMEM;
+	/* an ignored column is a finding, named by the column (none for a
+	 * column without a name); other notes are said on the terminal */
+	if (column) {
+		str_ref d = intern_str(&ld->m->strings, column, strlen(column));
+		if (model_add_finding(ld->m, "check.okand_kolumn", src, -1, STR_NONE, IDX_NONE,
+				      DATE_NONE, d) || ld->m->strings.failed)
+			ld->fatal = EVB_ENOMEM;
+	}
 	diag_note_at(file, line, NULL, "%s", message);
 }
 

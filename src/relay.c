@@ -224,10 +224,12 @@ static int relay_reject(void *ctx, int kind, const char *file, long line,
 	return 0;
 }
 
-static void relay_note(void *ctx, const char *file, long line, const char *message)
+static void relay_note(void *ctx, const char *file, long line, const char *column,
+		       const char *message)
 {
 	struct relay *rl = ctx;
-	char *at = reserve(rl, 1 + sizeof(file) + sizeof(line) + str_size(message));
+	char *at = reserve(rl, 1 + sizeof(file) + sizeof(line) + str_size(column) +
+				   str_size(message));
 	if (!at) {
 		rl->seen_stop = EVB_ENOMEM;  /* the reader stops at its next row */
 		return;
@@ -235,6 +237,7 @@ static void relay_note(void *ctx, const char *file, long line, const char *messa
 	*at++ = EV_NOTE;
 	at = put(at, &file, sizeof(file));
 	at = put(at, &line, sizeof(line));
+	at = put_str(at, column);
 	put_str(at, message);
 }
 
@@ -358,7 +361,8 @@ static int replay(const struct batch *b, const struct reader_sink *sink,
 		} else {
 			get(&at, &file, sizeof(file));
 			get(&at, &line, sizeof(line));
-			sink->note(sink->ctx, file, line, get_str(&at));
+			const char *column = get_str(&at);
+			sink->note(sink->ctx, file, line, column, get_str(&at));
 		}
 		if (ret)
 			return ret;

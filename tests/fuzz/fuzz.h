@@ -219,11 +219,14 @@ FUZZ_HELPER int fuzz_reject(void *ctx, int kind, const char *file, long line, co
 	return 0;
 }
 
-FUZZ_HELPER void fuzz_note(void *ctx, const char *file, long line, const char *message)
+FUZZ_HELPER void fuzz_note(void *ctx, const char *file, long line, const char *column,
+			   const char *message)
 {
 	(void)ctx;
 	(void)line;
 	fuzz_check_text(file);
+	if (column)
+		fuzz_check_text(column);
 	fuzz_check_text(message);
 }
 

@@ -29,6 +29,7 @@ struct seen {
 	bool rej_value_null[MAXROWS];
 	int rej_kind[MAXROWS];
 	char note[MAXROWS][160];
+	char note_column[MAXROWS][80];  /* the column named, "-" for none */
 	long note_line[MAXROWS];
 };
 
@@ -72,12 +73,14 @@ static int on_reject(void *ctx, int kind, const char *file, long line,
 	return 0;
 }
 
-static void on_note(void *ctx, const char *file, long line, const char *message)
+static void on_note(void *ctx, const char *file, long line, const char *column,
+		    const char *message)
 {
 	struct seen *s = ctx;
 	(void)file;
 	if (s->nnotes < MAXROWS) {
 		snprintf(s->note[s->nnotes], 160, "%s", message);
+		snprintf(s->note_column[s->nnotes], 80, "%s", column ? column : "-");
 		s->note_line[s->nnotes] = line;
 	}
 	s->nnotes++;
@@ -226,6 +229,7 @@ static void test_delimiter_quoted_names_do_not_count(void **state)
 	assert_int_equal(info.delimiter, ',');
 	assert_int_equal(s.nrows, 1);
 	assert_int_equal(s.nnotes, 1);            /* unknown column "a;b;c" */
+	assert_string_equal(s.note_column[0], "a;b;c");
 }
 
 static void test_delimiter_from_header_only(void **state)
@@ -291,6 +295,7 @@ static void test_cp1252_values_and_header(void **state)
 	assert_string_equal(s.id[0], "Åsa Öberg €");
 	assert_int_equal(s.nnotes, 1);
 	assert_non_null(strstr(s.note[0], "Förnamn"));
+	assert_string_equal(s.note_column[0], "Förnamn");
 }
 
 static void test_cp1252_not_applied_without_flag(void **state)

@@ -83,8 +83,10 @@ static int on_reject(void *ctx, int kind, const char *file, long line,
 	return 0;
 }
 
-static void on_note(void *ctx, const char *file, long line, const char *message)
+static void on_note(void *ctx, const char *file, long line, const char *column,
+		    const char *message)
 {
+	assert_null(column);    /* XML has no header columns */
 	struct got *g = ctx;
 	(void)file;
 	(void)line;
