@@ -756,6 +756,34 @@ static void test_record_too_big_fatal(void **st)
 	assert_string_equal(s->g.rejects[0].key, "reject.schema");
 }
 
+/* The other half of the limit: a record of few tags but over 64 MiB of
+ * input (66 000 lines of 1 025 bytes = 67 650 000 bytes > 67 108 864; a
+ * comment on each line, so that no text node reaches libxml2's own 10 MB
+ * limit, and 66 000 tags stay under 100 000) is fatal, naming its first
+ * line; 60 000 such lines (61 500 000 bytes) are read, and the record is
+ * used. */
+static void test_record_too_long_fatal(void **st)
+{
+	struct state *s = *st;
+	static char blanks[1026];
+	memset(blanks, ' ', 1017);
+	memcpy(blanks + 1017, "<!---->\n", 8);
+	const char *p = write_tmp(s, "long.xml",
+				  "<evb-export version=\"1\">\n<person><person_id>1</person_id></person>\n"
+				  "<person>\n", blanks, 66000,
+				  "<person_id>2</person_id></person>\n</evb-export>\n");
+	assert_int_equal(read_file(s, p), EVB_EPARSE);
+	assert_true(contains(s->err.message, "a record (person) over 64 MiB long"));
+	assert_int_equal(s->err.line, 3);
+	assert_int_equal(s->g.nrows, 1);
+	p = write_tmp(s, "long.xml", "<evb-export version=\"1\">\n<person>\n", blanks, 60000,
+		      "<person_id>2</person_id></person>\n</evb-export>\n");
+	assert_int_equal(read_file(s, p), 0);
+	assert_int_equal(s->g.nrejects, 0);
+	assert_int_equal(s->g.nrows, 2);        /* the first file's row, and this */
+	assert_string_equal(val(&s->g.rows[1], P_PERSON_ID), "2");
+}
+
 static void test_not_xml_fatal(void **st)
 {
 	struct state *s = *st;
@@ -935,6 +963,7 @@ int main(void)
 		T(test_billion_laughs_in_attribute_fatal_and_fast),
 		T(test_deep_nesting_fatal),
 		T(test_record_too_big_fatal),
+		T(test_record_too_long_fatal),
 		T(test_not_xml_fatal),
 		T(test_empty_file_fatal),
 		T(test_gzipped_file_is_not_unpacked),
