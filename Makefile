@@ -74,7 +74,10 @@ build/evb: $(OBJS)
 build/asan/evb: $(SAN_OBJS)
 	$(CC) $(SAN) $^ -o $@ $(LDLIBS)
 build/asan/tests/%: tests/unit/%.c $(SAN_LIB) tests/unit/testutil.h tests/unit/modelutil.h | build/asan/tests
-	$(CC) $(WARN) $(DEFS) $(XML_CFLAGS) $(SAN) -Isrc $< $(SAN_LIB) -o $@ $(LDLIBS) -lcmocka
+	$(CC) $(WARN) $(DEFS) $(XML_CFLAGS) $(SAN) -Isrc $< $(SAN_LIB) -o $@ $(LDLIBS) -lcmocka $(TEST_LDFLAGS)
+# tests that fail thread creation on purpose (tests/unit/threadfail.h)
+build/asan/tests/test_relay build/asan/tests/test_hash: TEST_LDFLAGS = -Wl,--wrap=pthread_create
+build/asan/tests/test_relay build/asan/tests/test_hash: tests/unit/threadfail.h
 
 # Fuzz harnesses (tests/fuzz/fuzz_<name>.c): with libFuzzer (clang) for
 # `make fuzz`, and with gcc, the sanitizers and tests/fuzz/driver.c for the

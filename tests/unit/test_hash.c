@@ -3,6 +3,7 @@
 #include <unistd.h>
 
 #include "testutil.h"
+#include "threadfail.h"
 #include "hash.h"
 
 #define CHUNK (64 * 1024)   /* hash_file's block size */
@@ -289,48 +290,53 @@ static void test_file_missing(void **state)
 }
 
 /* Hashing ahead gives, file by file, what hash_file gives, and an error
- * (a missing file) at its own index only. */
+ * (a missing file) at its own index only; also when no thread can be
+ * made, and each file is hashed when it is asked for. */
 static void test_hash_queue(void **state)
 {
 	(void)state;
-	char paths[4][128];
-	const char *list[4];
-	const char *text[4] = { "abc", NULL, "\xC5sa\n", "" };
-	for (int i = 0; i < 4; i++) {
-		snprintf(paths[i], sizeof(paths[i]), "%s/q%d.csv", dir, i);
-		list[i] = paths[i];
-		if (!text[i])
-			continue;       /* q1.csv is never written */
-		FILE *f = fopen(paths[i], "wb");
-		assert_non_null(f);
-		assert_int_equal(fputs(text[i], f) >= 0 || !*text[i], 1);
-		assert_int_equal(fclose(f), 0);
-	}
-	struct hash_queue *q = hash_queue_start(list, 4);
-	assert_non_null(q);
-	for (size_t i = 0; i < 4; i++) {
-		char hex[65], want[65];
-		uint64_t size = 99, want_size = 98;
-		bool utf8 = false, want_utf8 = true;
-		struct evb_error err = { 0 }, want_err = { 0 };
-		int ret = hash_queue_get(q, i, hex, &size, &utf8, &err);
-		assert_int_equal(ret, hash_file(list[i], want, &want_size, &want_utf8, &want_err));
-		if (ret) {
-			assert_int_equal(i, 1);
-			assert_int_equal(err.code, EVB_EIO);
-			assert_string_equal(err.file, list[i]);
-			continue;
+	for (int pass = 0; pass < 2; pass++) {
+		fail_thread_create = pass == 1;
+		char paths[4][128];
+		const char *list[4];
+		const char *text[4] = { "abc", NULL, "\xC5sa\n", "" };
+		for (int i = 0; i < 4; i++) {
+			snprintf(paths[i], sizeof(paths[i]), "%s/q%d.csv", dir, i);
+			list[i] = paths[i];
+			if (!text[i])
+				continue;       /* q1.csv is never written */
+			FILE *f = fopen(paths[i], "wb");
+			assert_non_null(f);
+			assert_int_equal(fputs(text[i], f) >= 0 || !*text[i], 1);
+			assert_int_equal(fclose(f), 0);
 		}
-		assert_string_equal(hex, want);
-		assert_int_equal(size, want_size);
-		assert_int_equal(utf8, want_utf8);
+		struct hash_queue *q = hash_queue_start(list, 4);
+		assert_non_null(q);
+		for (size_t i = 0; i < 4; i++) {
+			char hex[65], want[65];
+			uint64_t size = 99, want_size = 98;
+			bool utf8 = false, want_utf8 = true;
+			struct evb_error err = { 0 }, want_err = { 0 };
+			int ret = hash_queue_get(q, i, hex, &size, &utf8, &err);
+			assert_int_equal(ret, hash_file(list[i], want, &want_size, &want_utf8, &want_err));
+			if (ret) {
+				assert_int_equal(i, 1);
+				assert_int_equal(err.code, EVB_EIO);
+				assert_string_equal(err.file, list[i]);
+				continue;
+			}
+			assert_string_equal(hex, want);
+			assert_int_equal(size, want_size);
+			assert_int_equal(utf8, want_utf8);
+		}
+		hash_queue_free(q);
+		/* freed before every file was asked for: the thread stops and joins */
+		q = hash_queue_start(list, 4);
+		assert_non_null(q);
+		hash_queue_free(q);
+		hash_queue_free(NULL);
 	}
-	hash_queue_free(q);
-	/* freed before every file was asked for: the thread stops and joins */
-	q = hash_queue_start(list, 4);
-	assert_non_null(q);
-	hash_queue_free(q);
-	hash_queue_free(NULL);
+	fail_thread_create = false;
 }
 
 /* A cut never splits a character: "aÄb" is a, C3 84, b (4 bytes). */

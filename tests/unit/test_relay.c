@@ -2,6 +2,7 @@
 #include <string.h>
 
 #include "testutil.h"
+#include "threadfail.h"
 #include "relay.h"
 
 /* A fake reader: sends `nrows` rows, with a reject after every 7th row and
@@ -221,6 +222,45 @@ static void test_packed_values(void **state)
 	free(relayed.text);
 }
 
+/* Without a second thread the relay has the reader call the sink itself:
+ * the same events in the same order, nothing prefetched, and a reader's
+ * error and a sink's stop come back as with the thread. */
+static void test_no_thread_reads_directly(void **state)
+{
+	(void)state;
+	fail_thread_create = true;
+	struct fake f1 = { 3000, 0, -1, 0, 0 }, f2 = f1;
+	struct seen direct = { 0 }, relayed = { 0 };
+	struct reader_sink s1 = sink_of(&direct), s2 = sink_of(&relayed);
+	struct evb_error e1 = { 0 }, e2 = { 0 };
+	assert_int_equal(fake_read(&f1, &s1, &e1), 0);
+	assert_int_equal(relay_run(fake_read, &f2, &s2, on_prefetch, &e2), 0);
+	assert_int_equal(relayed.rows, 3000);
+	assert_string_equal(direct.text, relayed.text);
+	assert_int_equal(relayed.prefetched, 0);
+	free(direct.text);
+	free(relayed.text);
+
+	struct fake f3 = { 1000, 0, 500, 0, 0 };
+	struct seen s = { 0 };
+	struct reader_sink sink = sink_of(&s);
+	struct evb_error err = { 0 };
+	assert_int_equal(relay_run(fake_read, &f3, &sink, NULL, &err), EVB_EPARSE);
+	assert_int_equal(s.rows, 501);
+	assert_int_equal(err.line, 502);
+	free(s.text);
+
+	struct fake f4 = { 5000, 0, -1, 0, 0 };
+	struct seen s4 = { 0 };
+	s4.stop_after = 100;
+	sink = sink_of(&s4);
+	assert_int_equal(relay_run(fake_read, &f4, &sink, NULL, &err), EVB_ENOMEM);
+	assert_int_equal(s4.rows, 100);
+	assert_int_equal(f4.rows_sent, 100);    /* the reader stops at once */
+	free(s4.text);
+	fail_thread_create = false;
+}
+
 /* A failing sink stops the reader with its code; nothing after the
  * failing row reaches the sink. */
 static void test_sink_error_stops_reader(void **state)
@@ -260,6 +300,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_same_as_direct),
 		cmocka_unit_test(test_packed_values),
+		cmocka_unit_test(test_no_thread_reads_directly),
 		cmocka_unit_test(test_sink_error_stops_reader),
 		cmocka_unit_test(test_reader_error_returned),
 	};
