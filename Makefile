@@ -78,6 +78,8 @@ build/asan/tests/%: tests/unit/%.c $(SAN_LIB) tests/unit/testutil.h tests/unit/m
 # tests that fail thread creation on purpose (tests/unit/threadfail.h)
 build/asan/tests/test_relay build/asan/tests/test_hash: TEST_LDFLAGS = -Wl,--wrap=pthread_create
 build/asan/tests/test_relay build/asan/tests/test_hash: tests/unit/threadfail.h
+# test_xml_in fails xmlNodeSetContentLen on purpose
+build/asan/tests/test_xml_in: TEST_LDFLAGS = -Wl,--wrap=xmlNodeSetContentLen
 
 # Fuzz harnesses (tests/fuzz/fuzz_<name>.c): with libFuzzer (clang) for
 # `make fuzz`, and with gcc, the sanitizers and tests/fuzz/driver.c for the

@@ -7,6 +7,8 @@
 #include "testutil.h"
 #include "xml_in.h"
 
+#include <libxml/tree.h>
+
 #define FIX "fixtures/xml_in/"
 #define XSD "../templates/evb-export.xsd"
 #define SECRET "TOPSECRET-7f3a9c"
@@ -614,6 +616,39 @@ static void test_field_at_limit_accepted(void **st)
 	assert_int_equal(strlen(val(&s->g.rows[0], H_TEXT)), EVB_MAX_FIELD);
 }
 
+/* xmlNodeSetContentLen failing on purpose: test_xml_in is linked with
+ * -Wl,--wrap=xmlNodeSetContentLen (Makefile), so xml_in.c's calls come
+ * here; failing, the node is left without content, as libxml2 leaves it
+ * when it cannot allocate the copy. */
+static bool fail_set_content;
+void __real_xmlNodeSetContentLen(xmlNodePtr cur, const xmlChar *content, int len);
+void __wrap_xmlNodeSetContentLen(xmlNodePtr cur, const xmlChar *content, int len);
+void __wrap_xmlNodeSetContentLen(xmlNodePtr cur, const xmlChar *content, int len)
+{
+	__real_xmlNodeSetContentLen(cur, content, len);
+	if (fail_set_content && cur->content) {
+		xmlFree(cur->content);
+		cur->content = NULL;
+	}
+}
+
+/* The value at the limit with blanks around it (as above) has its trimmed
+ * text set before validation; when that cannot be allocated, reading stops
+ * with EVB_ENOMEM and says so, and no row is given. */
+static void test_field_at_limit_out_of_memory(void **st)
+{
+	struct state *s = *st;
+	const char *p = write_tmp(s, "limit.xml",
+		"<evb-export version=\"1\">\n<handelse>\n<text>   ",
+		"x", EVB_MAX_FIELD, "   \n</text>\n</handelse>\n</evb-export>\n");
+	fail_set_content = true;
+	int ret = read_file(s, p);
+	fail_set_content = false;
+	assert_int_equal(ret, EVB_ENOMEM);
+	assert_true(contains(s->err.message, "out of memory"));
+	assert_int_equal(s->g.nrows, 0);
+}
+
 static void test_too_many_elements_rejected(void **st)
 {
 	struct state *s = *st;
@@ -954,6 +989,7 @@ int main(void)
 		T(test_field_name_case_matters),
 		T(test_field_too_long_rejected),
 		T(test_field_at_limit_accepted),
+		T(test_field_at_limit_out_of_memory),
 		T(test_too_many_elements_rejected),
 		T(test_xxe_never_read),
 		T(test_external_dtd_never_loaded),
