@@ -141,6 +141,23 @@ static struct reader_sink sink_of(struct seen *s)
 	return (struct reader_sink){ s, on_row, on_reject, on_note };
 }
 
+/* Runs read on a1 into a sink directly and on a2 through the relay: both
+ * succeed with the same events in the same order. Returns what the relayed
+ * sink saw (the caller frees its text). */
+static struct seen direct_and_relayed(relay_reader_fn read, void *a1, void *a2,
+				      relay_prefetch_fn prefetch)
+{
+	struct seen direct = { 0 }, relayed = { 0 };
+	struct reader_sink s1 = sink_of(&direct), s2 = sink_of(&relayed);
+	struct evb_error e1 = { 0 }, e2 = { 0 };
+	assert_int_equal(read(a1, &s1, &e1), 0);
+	assert_int_equal(relay_run(read, a2, &s2, prefetch, &e2), 0);
+	assert_int_equal(direct.rows, relayed.rows);
+	assert_string_equal(direct.text, relayed.text);
+	free(direct.text);
+	return relayed;
+}
+
 /* The same reader through the relay and called directly gives the same
  * events in the same order, also with a row bigger than a batch. */
 static void test_same_as_direct(void **state)
@@ -150,27 +167,20 @@ static void test_same_as_direct(void **state)
 	for (int pass = 0; pass < 2; pass++) {
 		struct fake f1 = { 5000, pass ? sizeof(big_value) - 1 : 0, -1, 0, 0 };
 		struct fake f2 = f1;
-		struct seen direct = { 0 }, relayed = { 0 };
-		struct reader_sink s1 = sink_of(&direct), s2 = sink_of(&relayed);
-		struct evb_error e1 = { 0 }, e2 = { 0 };
-		assert_int_equal(fake_read(&f1, &s1, &e1), 0);
-		assert_int_equal(relay_run(fake_read, &f2, &s2, on_prefetch, &e2), 0);
-		assert_int_equal(direct.rows, 5000);
+		struct seen relayed = direct_and_relayed(fake_read, &f1, &f2, on_prefetch);
 		assert_int_equal(relayed.rows, 5000);
-		assert_string_equal(direct.text, relayed.text);
 		/* a row that follows a row in its batch is announced first (rows
 		 * followed by a reject or a note are not: about 1 in 4) */
 		assert_true(relayed.prefetched > 3000 && relayed.prefetched < 4500);
-		free(direct.text);
 		free(relayed.text);
 	}
 }
 
 /* A reader that keeps a record's values back to back and says so
- * (row.text), as the CSV reader does, in another order than the columns', with a column that is not the
- * kind's between them, and with columns present on some rows only: the
- * relay copies such a record in one piece, and each row still gets its
- * own values and no value of the row before. */
+ * (row.text), as the CSV reader does: in another order than the columns',
+ * with a column that is not the kind's between them, and with columns
+ * present on some rows only. The relay copies such a record in one piece,
+ * and each row still gets its own values and no value of the row before. */
 static int packed_read(void *arg, const struct reader_sink *sink, struct evb_error *err)
 {
 	(void)err;
@@ -208,18 +218,40 @@ static void test_packed_values(void **state)
 {
 	(void)state;
 	int n = 3000;
-	struct seen direct = { 0 }, relayed = { 0 };
-	struct reader_sink s1 = sink_of(&direct), s2 = sink_of(&relayed);
-	struct evb_error e1 = { 0 }, e2 = { 0 };
-	assert_int_equal(packed_read(&n, &s1, &e1), 0);
-	assert_int_equal(relay_run(packed_read, &n, &s2, NULL, &e2), 0);
+	struct seen relayed = direct_and_relayed(packed_read, &n, &n, NULL);
 	assert_int_equal(relayed.rows, 3000);
-	assert_string_equal(direct.text, relayed.text);
 	/* row 2 (i = 0) has column 9; row 3 has not */
 	assert_non_null(strstr(relayed.text, "row 1 beslut.csv 2 [1]=c0 @1:2 [4]=a0 @4:2 [9]=d0 @9:3\n"
 					     "row 1 beslut.csv 3 [1]=c1 @1:3 [4]=a1 @4:3\n"));
-	free(direct.text);
 	free(relayed.text);
+}
+
+/* A reader that sends a value longer than any reader keeps (the relay
+ * counts value lengths in 32 bits): the relay refuses the row before it
+ * reads the value, and the reader stops with EVB_ETOOBIG. */
+static int oversized_read(void *arg, const struct reader_sink *sink, struct evb_error *err)
+{
+	(void)arg;
+	(void)err;
+	struct row r;
+	memset(&r, 0, sizeof(r));
+	r.kind = K_BESLUT;
+	r.file = "beslut.csv";
+	r.line = 2;
+	r.val[0] = "B1";                        /* never read that far */
+	r.vlen[0] = (size_t)UINT32_MAX / 4 + 1;
+	return sink->row(sink->ctx, &r);
+}
+
+static void test_oversized_value_refused(void **state)
+{
+	(void)state;
+	struct seen s = { 0 };
+	struct reader_sink sink = sink_of(&s);
+	struct evb_error err = { 0 };
+	assert_int_equal(relay_run(oversized_read, NULL, &sink, NULL, &err), EVB_ETOOBIG);
+	assert_int_equal(s.rows, 0);
+	free(s.text);
 }
 
 /* Without a second thread the relay has the reader call the sink itself:
@@ -230,15 +262,9 @@ static void test_no_thread_reads_directly(void **state)
 	(void)state;
 	fail_thread_create = true;
 	struct fake f1 = { 3000, 0, -1, 0, 0 }, f2 = f1;
-	struct seen direct = { 0 }, relayed = { 0 };
-	struct reader_sink s1 = sink_of(&direct), s2 = sink_of(&relayed);
-	struct evb_error e1 = { 0 }, e2 = { 0 };
-	assert_int_equal(fake_read(&f1, &s1, &e1), 0);
-	assert_int_equal(relay_run(fake_read, &f2, &s2, on_prefetch, &e2), 0);
+	struct seen relayed = direct_and_relayed(fake_read, &f1, &f2, on_prefetch);
 	assert_int_equal(relayed.rows, 3000);
-	assert_string_equal(direct.text, relayed.text);
 	assert_int_equal(relayed.prefetched, 0);
-	free(direct.text);
 	free(relayed.text);
 
 	struct fake f3 = { 1000, 0, 500, 0, 0 };
@@ -300,6 +326,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_same_as_direct),
 		cmocka_unit_test(test_packed_values),
+		cmocka_unit_test(test_oversized_value_refused),
 		cmocka_unit_test(test_no_thread_reads_directly),
 		cmocka_unit_test(test_sink_error_stops_reader),
 		cmocka_unit_test(test_reader_error_returned),
