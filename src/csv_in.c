@@ -535,6 +535,11 @@ struct export_ctx {
 	const struct profile *profile;  /* NULL: evb's own column names */
 	const struct reader_sink *sink;
 	struct input_info *info;
+	/* records delivered, copied to info at the end: info is the caller's,
+	 * and may share a cache line with what the records thread reads for
+	 * every row, so a count written there per record bounces that line
+	 * between the cores */
+	long records;
 	int ncols;                      /* header fields */
 	int map[EVB_MAX_COLUMNS];       /* header field -> schema column, -1 */
 	bool header_done;
@@ -581,7 +586,7 @@ static int export_lost(struct engine *e)
 			 x->ncols);
 		reason = msg;
 	}
-	x->info->records++;
+	x->records++;
 	return x->sink->reject(x->sink->ctx, (int)x->kind, e->display, line, column, value,
 			       key, reason ? reason : default_reason(key));
 }
@@ -659,7 +664,7 @@ static int export_record(struct engine *e)
 		row->vlen[c] = (i + 1 < r->n ? r->off[i + 1] : r->len) - r->off[i] - 1;
 		row->vline[c] = r->line[i];
 	}
-	x->info->records++;
+	x->records++;
 	return x->sink->row(x->sink->ctx, row);
 }
 
@@ -711,16 +716,9 @@ int csv_in_read(const char *path, const char *display, enum kind kind,
 	struct export_ctx x;
 	unsigned char bom[3];
 	int ret;
-	/* info is filled here, on the reader's thread, and copied out at the
-	 * end: the caller's copy may share a cache line with what the
-	 * records thread reads per row, and a count written per record there
-	 * bounces that line between the cores */
-	struct input_info *out_info = info, got;
-	memset(out_info, 0, sizeof(*out_info));
-	memset(&got, 0, sizeof(got));
-	info = &got;
 	memset(&e, 0, sizeof(e));
 	memset(&x, 0, sizeof(x));
+	memset(info, 0, sizeof(*info));
 	if (!schema_kind(kind))
 		return evb_error_set(err, EVB_EINVAL, display, 0, NULL, "unknown kind");
 	FILE *f = fopen(path, "rb");
@@ -760,7 +758,7 @@ out:
 		evb_error_set(err, ret, display, e.line, NULL, "out of memory");
 	engine_release(&e);
 	fclose(f);
-	*out_info = got;
+	info->records = x.records;
 	return ret;
 }
 

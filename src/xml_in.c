@@ -104,7 +104,9 @@ struct rd {
 	const char *path;
 	const char *display;
 	const struct reader_sink *sink;
-	struct input_info info;  /* copied out at the end (see csv_in_read) */
+	struct input_info info;  /* the caller's is written at the end only: a count
+				  * per record there bounced a cache line between
+				  * the cores (csv_in.c, export_ctx) */
 	xmlTextReaderPtr r;
 	FILE *f;
 	int io_errno;
