@@ -232,6 +232,21 @@ static void test_delimiter_quoted_names_do_not_count(void **state)
 	assert_string_equal(s.note_column[0], "a;b;c");
 }
 
+/* A header column without a name is ignored, and the note names it as ""
+ * (its values are not read); a named unknown one by its name. */
+static void test_unknown_and_unnamed_columns_noted(void **state)
+{
+	DECL;
+	assert_int_equal(READ("verkstallighet_id;;beslut_id;extra;startdatum\n"
+			      "V1;x;B1;y;2026-01-05\n"), 0);
+	assert_int_equal(s.nrows, 1);
+	assert_int_equal(s.nnotes, 2);
+	assert_string_equal(s.note_column[0], "");
+	assert_non_null(strstr(s.note[0], "column 2 has no name"));
+	assert_string_equal(s.note_column[1], "extra");
+	assert_int_equal(s.note_line[1], 1);
+}
+
 static void test_delimiter_from_header_only(void **state)
 {
 	DECL;
@@ -856,6 +871,7 @@ int main(void)
 		cmocka_unit_test(test_delimiter_comma),
 		cmocka_unit_test(test_delimiter_tab),
 		cmocka_unit_test(test_delimiter_quoted_names_do_not_count),
+		cmocka_unit_test(test_unknown_and_unnamed_columns_noted),
 		cmocka_unit_test(test_delimiter_from_header_only),
 		cmocka_unit_test(test_bom),
 		cmocka_unit_test(test_quoted_newline_line_numbers),
