@@ -34,7 +34,9 @@ struct loader {
 	/* id -> record index, and ids seen with conflicting content, per kind */
 	struct u32map ids[K__COUNT];
 	struct u32map conflicts[K__COUNT];
-	struct u32map person_by_pnr;   /* str_ref -> person index */
+	/* str_ref -> person index, for a personnummer interned before as
+	 * another value (person_find) */
+	struct u32map person_by_pnr;
 	/* the string each column of each kind had last: related records come
 	 * in runs (one decision's events, one provider's executions), and a
 	 * value equal to the last one needs no look-up */
@@ -160,6 +162,8 @@ static int rej(struct loader *ld, const struct row *r, int c, const char *key,
 }
 
 /* ---- typed field getters: 0 ok, 1 rejected, < 0 fatal -------------------- */
+
+#define TRY(x) do { int ret_ = (x); if (ret_) return ret_; } while (0)
 
 static int need(struct loader *ld, const struct row *r, int c)
 {
@@ -290,6 +294,33 @@ static int get_code(struct loader *ld, const struct row *r, int c,
 		   column_name(r->kind, c));
 }
 
+/*
+ * The person whose personnummer (12 digits) is `digits`: interned as a key
+ * whose value is the person's index, so a look-up reads the string and the
+ * index together. Sets *key, *keyed and *idx (IDX_NONE for a new person,
+ * whose index person_bind then sets).
+ */
+static int person_find(struct loader *ld, const char *digits, str_ref *key, bool *keyed,
+		       uint32_t *idx)
+{
+	struct intern *in = &ld->m->strings;
+	*key = intern_key(in, digits, 12, keyed);
+	if (in->failed)
+		return EVB_ENOMEM;
+	/* a string met first in another column has no room for the index */
+	*idx = *keyed ? intern_value_get(in, *key, 12) : u32map_get(&ld->person_by_pnr, *key);
+	return 0;
+}
+
+static int person_bind(struct loader *ld, str_ref key, bool keyed, uint32_t idx)
+{
+	if (keyed) {
+		intern_value_set(&ld->m->strings, key, 12, idx);
+		return 0;
+	}
+	return u32map_put(&ld->person_by_pnr, key, idx) ? EVB_ENOMEM : 0;
+}
+
 /* Finds or creates the person of a personnummer column. */
 static int get_person(struct loader *ld, const struct row *r, int c, uint32_t *idx)
 {
@@ -308,10 +339,9 @@ static int get_person(struct loader *ld, const struct row *r, int c, uint32_t *i
 	int e = pnr_parse(val(r, c), m->asof, &p);
 	if (e)
 		return rej(ld, r, c, "reject.invalid_personnr", "%s", pnr_strerror(e));
-	str_ref key = intern_str(&m->strings, p.digits, 12);
-	if (m->strings.failed)
-		return EVB_ENOMEM;
-	*idx = u32map_get(&ld->person_by_pnr, key);
+	str_ref key;
+	bool keyed;
+	TRY(person_find(ld, p.digits, &key, &keyed, idx));
 	if (*idx == IDX_NONE) {
 		struct person *ps = VEC_PUSH(m->persons);
 		if (!ps)
@@ -324,8 +354,7 @@ static int get_person(struct loader *ld, const struct row *r, int c, uint32_t *i
 		ps->samordning = p.samordning;
 		ps->src = (struct src){ line_of(r, c), ld->file };
 		*idx = m->persons.n - 1;
-		if (u32map_put(&ld->person_by_pnr, key, *idx))
-			return EVB_ENOMEM;
+		TRY(person_bind(ld, key, keyed, *idx));
 	}
 	if (len < sizeof(ld->last_pnr)) {
 		memcpy(ld->last_pnr, val(r, c), len);
@@ -441,8 +470,6 @@ static int store_record(struct loader *ld, const struct row *r, int kind,
 
 /* ---- one function per kind: 0 used, 1 rejected, < 0 fatal ---------------- */
 
-#define TRY(x) do { int ret_ = (x); if (ret_) return ret_; } while (0)
-
 static int load_person(struct loader *ld, const struct row *r)
 {
 	struct model *m = ld->m;
@@ -453,7 +480,9 @@ static int load_person(struct loader *ld, const struct row *r)
 		return rej(ld, r, P_PERSON_ID, "reject.invalid_personnr", "%s", pnr_strerror(e));
 	struct person ps;
 	memset(&ps, 0, sizeof(ps));
-	ps.pnr = intern_str(&m->strings, p.digits, 12);
+	bool keyed;
+	uint32_t idx;
+	TRY(person_find(ld, p.digits, &ps.pnr, &keyed, &idx));
 	ps.kon = p.sex;
 	ps.samordning = p.samordning;
 	TRY(get_str(ld, r, P_FORNAMN, false, &ps.fornamn));
@@ -480,7 +509,6 @@ static int load_person(struct loader *ld, const struct row *r)
 		return EVB_ENOMEM;
 
 	m->has_personer = true;
-	uint32_t idx = u32map_get(&ld->person_by_pnr, ps.pnr);
 	if (idx != IDX_NONE && m->persons.v[idx].listed) {
 		int d = dup_check(ld, K_PERSON, ps.pnr, &ps, m->persons.v,
 				  sizeof(ps), offsetof(struct person, src), idx);
@@ -501,7 +529,7 @@ static int load_person(struct loader *ld, const struct row *r)
 			return EVB_ENOMEM;
 		*np = ps;
 		idx = m->persons.n - 1;
-		TRY(u32map_put(&ld->person_by_pnr, ps.pnr, idx));
+		TRY(person_bind(ld, ps.pnr, keyed, idx));
 	}
 	count(ld, K_PERSON, m->files.v[ld->file].used, m->used);
 	return 0;

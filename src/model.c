@@ -190,7 +190,8 @@ static bool intern_rehash(struct intern *in)
 	}
 	huge_pages(ns, n * sizeof(*ns));
 	huge_pages(nt, n);
-	/* offset 0 is ""; then a flags byte, the string and its NUL */
+	/* offset 0 is ""; then a flags byte, the string, its NUL and, for a
+	 * key, its value */
 	for (size_t p = 1; p < in->len;) {
 		uint32_t off = (uint32_t)p + 1;
 		const char *s = in->buf + off;
@@ -201,7 +202,7 @@ static bool intern_rehash(struct intern *in)
 			j = j + 1 == n ? 0 : j + 1;
 		ns[j] = off;
 		nt[j] = hash_tag(h);
-		p = off + len + 1;
+		p = off + len + 1 + (in->buf[p] & INTERN_KEYED ? sizeof(uint32_t) : 0);
 	}
 	free(in->slots);
 	free(in->tags);
@@ -218,10 +219,10 @@ static str_ref intern_fail(struct intern *in)
 }
 
 /* Stores s[0..len) (len > 0) after the last string: a flags byte, its
- * bytes and a NUL. */
-static str_ref intern_append(struct intern *in, const char *s, size_t len)
+ * bytes, a NUL and `extra` bytes (a key's value, IDX_NONE). */
+static str_ref intern_append(struct intern *in, const char *s, size_t len, size_t extra)
 {
-	size_t need = len + 2;
+	size_t need = len + 2 + extra;
 	if (in->len + need > INTERN_MAX_BYTES)
 		return intern_fail(in);
 	if (in->len + need > in->cap) {
@@ -236,23 +237,24 @@ static str_ref intern_append(struct intern *in, const char *s, size_t len)
 		in->buf = nb;
 		in->cap = ncap;
 	}
-	in->buf[in->len] = 0;
+	in->buf[in->len] = extra ? (char)INTERN_KEYED : 0;
 	uint32_t off = (uint32_t)in->len + 1;
 	memcpy(in->buf + off, s, len);
 	in->buf[off + len] = '\0';
+	memset(in->buf + off + len + 1, 0xff, extra);
 	in->len += need;
 	return off;
 }
 
-/* Returns STR_NONE for ""; on ENOMEM also STR_NONE, with in->failed set. */
-str_ref intern_str(struct intern *in, const char *s, size_t len)
+/* Finds s[0..len) or stores it with `extra` bytes after it. */
+static str_ref intern_find(struct intern *in, const char *s, size_t len, size_t extra)
 {
 	if (len == 0 || in->failed)     /* after a failure the table may be partial */
 		return STR_NONE;
 	if (!in->buf && intern_setup(in) != 0)
 		return intern_fail(in);
 	if (in->sealed)
-		return intern_append(in, s, len);
+		return intern_append(in, s, len, extra);
 	if (in->used * 5 >= in->nslots * 4 && !intern_rehash(in))
 		return intern_fail(in);
 	uint64_t h = hash_bytes(s, len);
@@ -264,13 +266,26 @@ str_ref intern_str(struct intern *in, const char *s, size_t len)
 		if (intern_is(in, in->slots[j], s, len))
 			return in->slots[j];
 	}
-	str_ref off = intern_append(in, s, len);
+	str_ref off = intern_append(in, s, len, extra);
 	if (off != STR_NONE) {
 		in->slots[j] = off;
 		in->tags[j] = tag;
 		in->used++;
 	}
 	return off;
+}
+
+/* Returns STR_NONE for ""; on ENOMEM also STR_NONE, with in->failed set. */
+str_ref intern_str(struct intern *in, const char *s, size_t len)
+{
+	return intern_find(in, s, len, 0);
+}
+
+str_ref intern_key(struct intern *in, const char *s, size_t len, bool *keyed)
+{
+	str_ref r = intern_find(in, s, len, sizeof(uint32_t));
+	*keyed = r != STR_NONE && (*intern_flags(in, r) & INTERN_KEYED);
+	return r;
 }
 
 void intern_prefetch(const struct intern *in, const char *s, size_t len)

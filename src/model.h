@@ -263,6 +263,27 @@ void model_init(struct model *m, evb_date asof);
 void model_release(struct model *m);
 
 str_ref intern_str(struct intern *in, const char *s, size_t len);
+/*
+ * Interns s[0..len) as a key: a string first interned this way keeps a
+ * 32-bit value beside it (after its NUL; INTERN_KEYED in its flags), so a
+ * look-up that finds the string has the value in the same cache line,
+ * where a map from reference to value would cost a second miss. *keyed
+ * says whether it has that value (IDX_NONE until set), false when s was
+ * interned as a plain string first: the caller keeps the value elsewhere.
+ * STR_NONE as intern_str.
+ */
+str_ref intern_key(struct intern *in, const char *s, size_t len, bool *keyed);
+/* The value of key r, of len bytes, interned by intern_key (keyed). */
+static inline uint32_t intern_value_get(const struct intern *in, str_ref r, size_t len)
+{
+	uint32_t v;
+	memcpy(&v, in->buf + r + len + 1, sizeof(v));
+	return v;
+}
+static inline void intern_value_set(struct intern *in, str_ref r, size_t len, uint32_t v)
+{
+	memcpy(in->buf + r + len + 1, &v, sizeof(v));
+}
 /* Starts loading the part of the table where s would be looked up. */
 void intern_prefetch(const struct intern *in, const char *s, size_t len);
 /* Before the first string: about n strings will be interned, so the table
@@ -275,8 +296,10 @@ void intern_expect(struct intern *in, size_t n);
  * so it may equal an older string under another reference. */
 void intern_seal(struct intern *in);
 /* A byte of flags that belongs to an interned string (r != STR_NONE),
- * zero when the string is first interned; export.c marks in it the kinds
- * of record that use the string as their id. */
+ * zero when the string is first interned but for INTERN_KEYED; export.c
+ * marks in its low seven bits the kinds of record that use the string as
+ * their id. */
+#define INTERN_KEYED 0x80u
 static inline uint8_t *intern_flags(struct intern *in, str_ref r)
 {
 	return (uint8_t *)in->buf + r - 1;

@@ -264,6 +264,42 @@ static void test_same_id_in_two_kinds(void **state)
 	model_release(&m);
 }
 
+/* A personnummer is interned as a key that holds its person's index; one
+ * interned first as another value (here a decision's id, read before the
+ * decision's person) has no room for it, and its person is still one
+ * person: found again in another spelling, by a meal and by its personer
+ * row, which describes it. Persons between keep their own indexes. */
+static void test_person_found_when_interned_before(void **state)
+{
+	(void)state;
+	struct model m;
+	struct evb_error err = { 0 };
+	clear();
+	put("beslut.csv", BESLUT_HEAD
+	    "191212121212;19121212-1212;SoL;SOL_HEMTJANST;2026-01-05;bifall;;;;\n"
+	    "B2;19811218-9876;SoL;SOL_HEMTJANST;2026-01-05;bifall;;;;\n"
+	    "B3;191212121212;SoL;SOL_HEMTJANST;2026-01-06;bifall;;;;\n"
+	    "B4;198112189876;SoL;SOL_HEMTJANST;2026-01-06;bifall;;;;\n");
+	put("maltider.csv", "person_id;enhet;datum;antal\n"
+	    "19121212-1212;Solgården;2026-10-01;1\n");
+	put("personer.csv", "person_id;fornamn;efternamn\n"
+	    "191212121212;Tolvan;Tolvansson\n");
+	assert_int_equal(load(&m, &err), 0);
+	assert_int_equal(m.rejects.n, 0);
+	assert_int_equal(m.persons.n, 2);
+	assert_int_equal(m.beslut.n, 4);
+	uint32_t tolvan = m.beslut.v[0].person, other = m.beslut.v[1].person;
+	assert_int_not_equal(tolvan, other);
+	assert_int_equal(m.beslut.v[2].person, tolvan);
+	assert_int_equal(m.beslut.v[3].person, other);
+	assert_int_equal(m.maltider.v[0].person, tolvan);
+	assert_true(m.persons.v[tolvan].listed);
+	assert_string_equal(str_get(&m, m.persons.v[tolvan].fornamn), "Tolvan");
+	assert_string_equal(str_get(&m, m.persons.v[tolvan].pnr), "191212121212");
+	assert_false(m.persons.v[other].listed);
+	model_release(&m);
+}
+
 static void test_references(void **state)
 {
 	(void)state;
@@ -388,6 +424,7 @@ int main(void)
 		cmocka_unit_test(test_long_value_in_message),
 		cmocka_unit_test(test_same_id_in_two_kinds),
 		cmocka_unit_test(test_related_order),
+		cmocka_unit_test(test_person_found_when_interned_before),
 		cmocka_unit_test(test_references),
 		cmocka_unit_test(test_fatal_missing_column),
 		cmocka_unit_test(test_maltider_datum_or_manad),

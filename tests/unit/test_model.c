@@ -139,6 +139,60 @@ static void test_intern_prefixes_and_many(void **state)
 	model_release(&m);
 }
 
+/* A key keeps its value beside the string: IDX_NONE when new, found again
+ * (by intern_key and intern_str alike) with the value set, through every
+ * growth of the table (the growth steps over the value bytes: a string
+ * after a key is found again). A string interned plain first has no room
+ * for a value: intern_key says so. */
+static void test_intern_key(void **state)
+{
+	(void)state;
+	struct model m;
+	model_init(&m, DATE_NONE);
+	struct intern *in = &m.strings;
+	bool keyed = false;
+	str_ref plain = intern_str(in, "191212121212", 12);
+	assert_int_equal(intern_key(in, "191212121212", 12, &keyed), plain);
+	assert_false(keyed);
+	str_ref k = intern_key(in, "199001011234", 12, &keyed);
+	assert_true(keyed);
+	assert_int_equal(intern_value_get(in, k, 12), IDX_NONE);
+	intern_value_set(in, k, 12, 7);
+	assert_int_equal(intern_str(in, "199001011234", 12), k);
+	assert_int_equal(intern_key(in, "199001011234", 12, &keyed), k);
+	assert_true(keyed);
+	assert_int_equal(intern_value_get(in, k, 12), 7);
+	/* keys and plain strings in turn, through growth */
+	static str_ref keys[20000], plains[20000];
+	char buf[16];
+	size_t slots = in->nslots;
+	for (uint32_t i = 0; i < 20000; i++) {
+		snprintf(buf, sizeof(buf), "%012u", 100000000u + i);
+		keys[i] = intern_key(in, buf, 12, &keyed);
+		assert_true(keyed);
+		intern_value_set(in, keys[i], 12, i * 3);
+		snprintf(buf, sizeof(buf), "P%u", i);
+		plains[i] = intern_str(in, buf, strlen(buf));
+	}
+	assert_true(in->nslots > slots);
+	for (uint32_t i = 0; i < 20000; i++) {
+		snprintf(buf, sizeof(buf), "%012u", 100000000u + i);
+		assert_int_equal(intern_key(in, buf, 12, &keyed), keys[i]);
+		assert_true(keyed);
+		assert_int_equal(intern_value_get(in, keys[i], 12), i * 3);
+		assert_string_equal(str_get(&m, keys[i]), buf);
+		snprintf(buf, sizeof(buf), "P%u", i);
+		assert_int_equal(intern_str(in, buf, strlen(buf)), plains[i]);
+	}
+	assert_int_equal(intern_value_get(in, k, 12), 7);
+	/* the kinds' flags leave the key's mark alone */
+	*intern_flags(in, k) |= 1u << K_BESLUT;
+	assert_int_equal(intern_key(in, "199001011234", 12, &keyed), k);
+	assert_true(keyed);
+	assert_false(in->failed);
+	model_release(&m);
+}
+
 /* Sealed: the table is gone, what was interned stays readable, and a new
  * string is appended (an equal one under a new reference). */
 static void test_intern_seal(void **state)
@@ -237,6 +291,7 @@ int main(void)
 		cmocka_unit_test(test_u32map_reserve),
 		cmocka_unit_test(test_vec_push_zeroes_and_grows),
 		cmocka_unit_test(test_intern_prefixes_and_many),
+		cmocka_unit_test(test_intern_key),
 		cmocka_unit_test(test_intern_seal),
 		cmocka_unit_test(test_drop),
 		cmocka_unit_test(test_person_ranks),
