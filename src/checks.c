@@ -185,7 +185,8 @@ int checks_run(struct model *m)
 
 /* Checks whose findings are for information (nothing to correct). */
 static const char *const information_keys[] = {
-	"check.dubblett_sammanslagen", "check.okand_kolumn", "check.teckenkodning",
+	"check.dubblett_sammanslagen", "check.okand_kolumn", "check.kolumn_utan_namn",
+	"check.teckenkodning",
 	"check.okand_fil", "check.dagverksamhet_utan_maltider", "check.ivo_id_kollision",
 	"check.text_avkortad",
 };

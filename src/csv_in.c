@@ -611,7 +611,7 @@ static int export_header(struct engine *e)
 				snprintf(msg, sizeof(msg), "unknown column '%s' ignored", shown);
 			else
 				snprintf(msg, sizeof(msg), "column %d has no name: ignored", i + 1);
-			x->sink->note(x->sink->ctx, e->display, r->start, shown, msg);
+			x->sink->note(x->sink->ctx, e->display, r->start, shown, i + 1, msg);
 			continue;
 		}
 		if (seen[c])

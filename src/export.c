@@ -821,16 +821,20 @@ static int sink_reject(void *ctx, int kind, const char *file, long line,
 }
 
 static void sink_note(void *ctx, const char *file, long line, const char *column,
-		      const char *message)
+		      int position, const char *message)
 {
 	struct loader *ld = ctx;
 	struct src src = { line > 0 && line < (long)UINT32_MAX ? (uint32_t)line : 0, ld->file };
-	/* an ignored column is a finding, named by the column (none for a
-	 * column without a name); other notes are said on the terminal */
+	/* an ignored column is a finding, named by the column, or for a
+	 * column without a name by its place; other notes are said on the
+	 * terminal */
 	if (column) {
-		str_ref d = intern_str(&ld->m->strings, column, strlen(column));
-		if (model_add_finding(ld->m, "check.okand_kolumn", src, -1, STR_NONE, IDX_NONE,
-				      DATE_NONE, d) || ld->m->strings.failed)
+		str_ref d = *column ? intern_str(&ld->m->strings, column, strlen(column))
+				    : intern_fmt(ld->m, "%d", position);
+		if (model_add_finding(ld->m, *column ? "check.okand_kolumn"
+						     : "check.kolumn_utan_namn",
+				      src, -1, STR_NONE, IDX_NONE, DATE_NONE, d) ||
+		    ld->m->strings.failed)
 			ld->fatal = EVB_ENOMEM;
 	}
 	diag_note_at(file, line, NULL, "%s", message);

@@ -41,10 +41,11 @@ struct reader_sink {
 		      const char *reason_key, const char *reason);
 	/* Information for the run summary (unknown columns, encoding converted,
 	 * ...): English, no trailing full stop. column is the name of a header
-	 * column the reader ignores ("" when it has no name), NULL when the
-	 * note is about something else. */
+	 * column the reader ignores ("" when it has no name), and position its
+	 * place in the header (from 1); NULL and 0 when the note is about
+	 * something else. */
 	void (*note)(void *ctx, const char *file, long line, const char *column,
-		     const char *message);
+		     int position, const char *message);
 };
 
 /* Facts about one input file for the run summary and the manifest. */

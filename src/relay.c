@@ -225,11 +225,11 @@ static int relay_reject(void *ctx, int kind, const char *file, long line,
 }
 
 static void relay_note(void *ctx, const char *file, long line, const char *column,
-		       const char *message)
+		       int position, const char *message)
 {
 	struct relay *rl = ctx;
-	char *at = reserve(rl, 1 + sizeof(file) + sizeof(line) + str_size(column) +
-				   str_size(message));
+	char *at = reserve(rl, 1 + sizeof(file) + sizeof(line) + sizeof(position) +
+				   str_size(column) + str_size(message));
 	if (!at) {
 		rl->seen_stop = EVB_ENOMEM;  /* the reader stops at its next row */
 		return;
@@ -237,6 +237,7 @@ static void relay_note(void *ctx, const char *file, long line, const char *colum
 	*at++ = EV_NOTE;
 	at = put(at, &file, sizeof(file));
 	at = put(at, &line, sizeof(line));
+	at = put(at, &position, sizeof(position));
 	at = put_str(at, column);
 	put_str(at, message);
 }
@@ -359,10 +360,12 @@ static int replay(const struct batch *b, const struct reader_sink *sink,
 			const char *reason = get_str(&at);
 			ret = sink->reject(sink->ctx, kind, file, line, column, value, key, reason);
 		} else {
+			int position;
 			get(&at, &file, sizeof(file));
 			get(&at, &line, sizeof(line));
+			get(&at, &position, sizeof(position));
 			const char *column = get_str(&at);
-			sink->note(sink->ctx, file, line, column, get_str(&at));
+			sink->note(sink->ctx, file, line, column, position, get_str(&at));
 		}
 		if (ret)
 			return ret;

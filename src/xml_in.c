@@ -913,7 +913,7 @@ static int root_begin(struct rd *rd, const xmlNode *n, struct evb_error *err)
 		char e[40];
 		copy_utf8(e, sizeof(e) - 1, (const char *)enc, strlen((const char *)enc));
 		snprintf(msg, sizeof(msg), "declared encoding '%s': values converted to UTF-8", e);
-		rd->sink->note(rd->sink->ctx, rd->display, line, NULL, msg);
+		rd->sink->note(rd->sink->ctx, rd->display, line, NULL, 0, msg);
 	}
 	return 0;
 }

@@ -220,10 +220,12 @@ FUZZ_HELPER int fuzz_reject(void *ctx, int kind, const char *file, long line, co
 }
 
 FUZZ_HELPER void fuzz_note(void *ctx, const char *file, long line, const char *column,
-			   const char *message)
+			   int position, const char *message)
 {
 	(void)ctx;
 	(void)line;
+	if (column && position < 1)
+		abort();        /* a named column has its place */
 	fuzz_check_text(file);
 	if (column)
 		fuzz_check_text(column);

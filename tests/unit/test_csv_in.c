@@ -31,6 +31,7 @@ struct seen {
 	char note[MAXROWS][160];
 	char note_column[MAXROWS][80];  /* the column named, "-" for none */
 	long note_line[MAXROWS];
+	int note_position[MAXROWS];     /* the column's place, 0 for none */
 };
 
 static int on_row(void *ctx, const struct row *r)
@@ -74,13 +75,14 @@ static int on_reject(void *ctx, int kind, const char *file, long line,
 }
 
 static void on_note(void *ctx, const char *file, long line, const char *column,
-		    const char *message)
+		    int position, const char *message)
 {
 	struct seen *s = ctx;
 	(void)file;
 	if (s->nnotes < MAXROWS) {
 		snprintf(s->note[s->nnotes], 160, "%s", message);
 		snprintf(s->note_column[s->nnotes], 80, "%s", column ? column : "-");
+		s->note_position[s->nnotes] = position;
 		s->note_line[s->nnotes] = line;
 	}
 	s->nnotes++;
@@ -233,7 +235,8 @@ static void test_delimiter_quoted_names_do_not_count(void **state)
 }
 
 /* A header column without a name is ignored, and the note names it as ""
- * (its values are not read); a named unknown one by its name. */
+ * and gives its place (its values are not read); a named unknown one by
+ * its name and place. */
 static void test_unknown_and_unnamed_columns_noted(void **state)
 {
 	DECL;
@@ -242,8 +245,10 @@ static void test_unknown_and_unnamed_columns_noted(void **state)
 	assert_int_equal(s.nrows, 1);
 	assert_int_equal(s.nnotes, 2);
 	assert_string_equal(s.note_column[0], "");
+	assert_int_equal(s.note_position[0], 2);
 	assert_non_null(strstr(s.note[0], "column 2 has no name"));
 	assert_string_equal(s.note_column[1], "extra");
+	assert_int_equal(s.note_position[1], 4);
 	assert_int_equal(s.note_line[1], 1);
 }
 

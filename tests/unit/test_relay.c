@@ -59,7 +59,7 @@ static int fake_read(void *arg, const struct reader_sink *sink, struct evb_error
 		}
 		if (i % 11 == 10)
 			sink->note(sink->ctx, "beslut.csv", i + 2, i % 2 ? "extra" : NULL,
-				   line_text);
+				   i % 2 ? i % 7 + 1 : 0, line_text);
 		if (i == f->fail_at)
 			return evb_error_set(err, EVB_EPARSE, "beslut.csv", i + 2, NULL,
 					     "cannot go on");
@@ -123,10 +123,10 @@ static int on_reject(void *ctx, int kind, const char *file, long line, const cha
 }
 
 static void on_note(void *ctx, const char *file, long line, const char *column,
-		    const char *message)
+		    int position, const char *message)
 {
 	struct seen *s = ctx;
-	add(s, "note %s %ld %s %s\n", file, line, column ? column : "-", message);
+	add(s, "note %s %ld %s %d %s\n", file, line, column ? column : "-", position, message);
 }
 
 static void on_prefetch(void *ctx, const struct row *r)
@@ -317,7 +317,7 @@ static void test_reader_error_returned(void **state)
 	assert_int_equal(s.rows, 501);
 	assert_int_equal(err.code, EVB_EPARSE);
 	assert_int_equal(err.line, 502);
-	assert_non_null(strstr(s.text, "note beslut.csv 496 - 494\n"));
+	assert_non_null(strstr(s.text, "note beslut.csv 496 - 0 494\n"));
 	free(s.text);
 }
 

@@ -86,9 +86,10 @@ static int on_reject(void *ctx, int kind, const char *file, long line,
 }
 
 static void on_note(void *ctx, const char *file, long line, const char *column,
-		    const char *message)
+		    int position, const char *message)
 {
 	assert_null(column);    /* XML has no header columns */
+	assert_int_equal(position, 0);
 	struct got *g = ctx;
 	(void)file;
 	(void)line;
