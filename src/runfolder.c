@@ -113,12 +113,12 @@ static int recover(struct runfolder *rf, struct evb_error *err)
 	int ret = 0;
 	char *tmp_prefix = str_printf(".%s%s", rf->name, ".tmp-");
 	char *old_prefix = str_printf(".%s%s", rf->name, ".old-");
-	int fd = dup(rf->out_fd);
-	DIR *d = fd >= 0 ? fdopendir(fd) : NULL;
 	if (!tmp_prefix || !old_prefix) {
 		ret = evb_error_set(err, EVB_ENOMEM, NULL, 0, NULL, "out of memory");
 		goto out;
 	}
+	int fd = dup(rf->out_fd);
+	DIR *d = fd >= 0 ? fdopendir(fd) : NULL;
 	if (!d) {
 		ret = fail(err, EVB_EIO, rf->out, "cannot read the output folder", errno);
 		if (fd >= 0)
