@@ -68,11 +68,14 @@ static int write_overview(struct run *r, struct book *b)
 static int fill(struct run *r, struct book *b, const void *ctx)
 {
 	(void)ctx;
-	return run_sheet_summary(r, b, "kontroll", NULL, 0) ||
-	       write_overview(r, b) ||
-	       run_sheet_inputs(r, b, "kontroll") ||
-	       run_sheet_rejects(r, b, "kontroll", true) ||
-	       run_sheet_checks(r, b, "kontroll", NULL, NULL);
+	int ret;
+	if ((ret = run_sheet_summary(r, b, "kontroll", NULL, 0)) ||
+	    (ret = write_overview(r, b)) ||
+	    (ret = run_sheet_inputs(r, b, "kontroll")) ||
+	    (ret = run_sheet_rejects(r, b, "kontroll", true)) ||
+	    (ret = run_sheet_checks(r, b, "kontroll", NULL, NULL)))
+		return ret;
+	return 0;
 }
 
 int cmd_check(int argc, char **argv)

@@ -232,10 +232,15 @@ static int write_summary(struct run *r, struct book *bk, const struct due_report
 static int fill(struct run *r, struct book *bk, const void *ctx)
 {
 	const struct due_report *rep = ctx;
-	return write_decisions(r, bk, rep) || write_orders(r, bk, rep) ||
-	       write_pauses(r, bk, rep) || write_summary(r, bk, rep) ||
-	       run_sheet_checks(r, bk, "bevakning", checks_case_keys, NULL) ||
-	       run_sheet_rejects(r, bk, "bevakning", true);
+	int ret;
+	if ((ret = write_decisions(r, bk, rep)) ||
+	    (ret = write_orders(r, bk, rep)) ||
+	    (ret = write_pauses(r, bk, rep)) ||
+	    (ret = write_summary(r, bk, rep)) ||
+	    (ret = run_sheet_checks(r, bk, "bevakning", checks_case_keys, NULL)) ||
+	    (ret = run_sheet_rejects(r, bk, "bevakning", true)))
+		return ret;
+	return 0;
 }
 
 int cmd_due(int argc, char **argv)

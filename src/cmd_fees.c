@@ -144,12 +144,15 @@ static int write_summary(struct run *r, struct book *b, const struct fee_report 
 static int fill(struct run *r, struct book *b, const void *ctx)
 {
 	const struct fee_report *rep = ctx;
-	return write_fee_rows(r, b, rep, "avgiftsunderlag", false) ||
-	       write_per_person(r, b, rep) ||
-	       write_fee_rows(r, b, rep, "nya_och_avslutade", true) ||
-	       run_sheet_checks(r, b, "avgift", fees_check_keys, NULL) ||
-	       write_summary(r, b, rep) ||
-	       run_sheet_rejects(r, b, "avgift", true);
+	int ret;
+	if ((ret = write_fee_rows(r, b, rep, "avgiftsunderlag", false)) ||
+	    (ret = write_per_person(r, b, rep)) ||
+	    (ret = write_fee_rows(r, b, rep, "nya_och_avslutade", true)) ||
+	    (ret = run_sheet_checks(r, b, "avgift", fees_check_keys, NULL)) ||
+	    (ret = write_summary(r, b, rep)) ||
+	    (ret = run_sheet_rejects(r, b, "avgift", true)))
+		return ret;
+	return 0;
 }
 
 int cmd_fees(int argc, char **argv)

@@ -636,10 +636,13 @@ static int write_books(struct ivo_ctx *x)
 	struct book *bk = run_book(r, "ivo", name);
 	if (!bk)
 		return EVB_EIO;
-	if (ivo_scope(x) || write_individrapporter(x, bk) || write_meddelanden(x, bk) ||
-	    write_ivo_summary(x, bk) ||
-	    run_sheet_checks(r, bk, "ivo", checks_case_keys, &x->scope) ||
-	    run_sheet_rejects(r, bk, "ivo", true)) {
+	unsigned said = diag_said();
+	int ret;
+	if ((ret = ivo_scope(x)) || (ret = write_individrapporter(x, bk)) ||
+	    (ret = write_meddelanden(x, bk)) || (ret = write_ivo_summary(x, bk)) ||
+	    (ret = run_sheet_checks(r, bk, "ivo", checks_case_keys, &x->scope)) ||
+	    (ret = run_sheet_rejects(r, bk, "ivo", true))) {
+		run_say_failure(ret, said);
 		book_abort(bk);
 		return EVB_EIO;
 	}
@@ -659,9 +662,11 @@ static int write_books(struct ivo_ctx *x)
 	snprintf(name, sizeof(name), "statistik-%s", x->period);
 	if (!(bk = run_book_small(r, "statistik", name)))
 		return EVB_EIO;
-	if (write_stat_beslut(x, bk) || write_stat_antal(x, bk) ||
-	    write_stat_trend(x, bk) || write_stat_summary(x, bk) ||
-	    run_sheet_rejects(r, bk, "statistik", false)) {
+	said = diag_said();
+	if ((ret = write_stat_beslut(x, bk)) || (ret = write_stat_antal(x, bk)) ||
+	    (ret = write_stat_trend(x, bk)) || (ret = write_stat_summary(x, bk)) ||
+	    (ret = run_sheet_rejects(r, bk, "statistik", false))) {
+		run_say_failure(ret, said);
 		book_abort(bk);
 		return EVB_EIO;
 	}

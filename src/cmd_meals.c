@@ -78,9 +78,13 @@ out:
 static int fill(struct run *r, struct book *b, const void *ctx)
 {
 	const struct meal_report *rep = ctx;
-	return write_rows(r, b, rep) || write_summary(r, b, rep) ||
-	       run_sheet_checks(r, b, "maltider", meals_check_keys, NULL) ||
-	       run_sheet_rejects(r, b, "maltider", true);
+	int ret;
+	if ((ret = write_rows(r, b, rep)) ||
+	    (ret = write_summary(r, b, rep)) ||
+	    (ret = run_sheet_checks(r, b, "maltider", meals_check_keys, NULL)) ||
+	    (ret = run_sheet_rejects(r, b, "maltider", true)))
+		return ret;
+	return 0;
 }
 
 int cmd_meals(int argc, char **argv)

@@ -8,6 +8,7 @@
 #include "progress.h"
 
 static bool quiet, mute_notes;
+static unsigned said;           /* errors said (diag_said) */
 static FILE *stream;
 
 static FILE *out(void)
@@ -91,13 +92,20 @@ static void print_at(const char *file, long line, const char *column,
 	va_end(ap);
 }
 
+unsigned diag_said(void)
+{
+	return said;
+}
+
 void diag_error(const struct evb_error *err)
 {
+	said++;
 	print_at(err->file, err->line, err->column, "%s", err->message);
 }
 
 void diag_at(const char *file, long line, const char *column, const char *fmt, ...)
 {
+	said++;
 	va_list ap;
 	va_start(ap, fmt);
 	vprint_at(file, line, column, fmt, ap);
@@ -116,6 +124,7 @@ void diag_note_at(const char *file, long line, const char *column, const char *f
 
 void diag_msg(const char *fmt, ...)
 {
+	said++;
 	va_list ap;
 	va_start(ap, fmt);
 	vprint_at(NULL, 0, NULL, fmt, ap);

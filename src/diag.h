@@ -30,6 +30,9 @@ void diag_at(const char *file, long line, const char *column, const char *fmt, .
 	__attribute__((format(printf, 4, 5)));
 /* "evb: message" */
 void diag_msg(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+/* How many errors were said so far (diag_error, diag_at, diag_msg): a
+ * failure that comes back with nothing said since can then be said. */
+unsigned diag_said(void);
 /* "evb: message", unless --quiet. */
 void diag_info(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 

@@ -699,6 +699,12 @@ int run_sheet_checks(struct run *r, struct book *b, const char *book,
 	return ret;
 }
 
+void run_say_failure(int ret, unsigned said)
+{
+	if (ret && diag_said() == said)
+		diag_msg("%s", ret == EVB_ENOMEM ? "out of memory" : "cannot write the report");
+}
+
 int run_write_book(struct run *r, const char *book, const char *name,
 		   int (*fill)(struct run *r, struct book *b, const void *ctx), const void *ctx)
 {
@@ -707,7 +713,10 @@ int run_write_book(struct run *r, const char *book, const char *name,
 	struct book *b = run_book(r, book, name);
 	if (!b)
 		return EXIT_FATAL;
-	if (fill(r, b, ctx)) {
+	unsigned said = diag_said();
+	int ret = fill(r, b, ctx);
+	if (ret) {
+		run_say_failure(ret, said);
 		book_abort(b);
 		return EXIT_FATAL;
 	}

@@ -133,6 +133,11 @@ bool run_finding_in_scope(const struct run *r, const struct finding *f,
 /* "Kontroller" (SPEC 5.5): the findings shown and in scope. */
 int run_sheet_checks(struct run *r, struct book *b, const char *book,
 		     const char *const *keys, const struct finding_scope *scope);
+/* Says a failure (code ret) that came back with nothing said since
+ * diag_said() was `said`: "out of memory" for EVB_ENOMEM (an allocation
+ * fails silently where it happens), else that the report could not be
+ * written. A run that stops says why. */
+void run_say_failure(int ret, unsigned said);
 /* A run with one workbook: creates the run folder <out>/<name>, writes
  * <name>.xlsx of `book` with the sheets fill() adds (nothing is left when
  * it fails), then manifest.json. Returns the exit status. */
