@@ -72,6 +72,10 @@ static int load_side(struct diff *d, struct side *s)
 		return EXIT_FATAL;
 	}
 	int in = manifest_check_inputs(&s->mf, NULL, &s->inputs);
+	if (in == EVB_ENOMEM) {
+		diag_msg("out of memory");
+		return EXIT_FATAL;
+	}
 	if (in) {
 		diag_msg("%s: the run's export is %s: check it with 'evb verify %s'", path,
 			 in == 1 ? "changed" : "missing", path);

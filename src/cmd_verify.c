@@ -135,13 +135,20 @@ static int rerun(struct verify *v)
 	}
 	/* the single visible entry the re-run created: its run folder */
 	DIR *d = opendir(v->tmp);
+	if (!d) {
+		diag_msg("cannot read the re-run's folder %s: %s", v->tmp, strerror(errno));
+		return EXIT_FATAL;
+	}
 	struct dirent *e;
-	while (d && (e = readdir(d)))
-		if (e->d_name[0] != '.' && !v->rerun_dir &&
-		    !(v->rerun_dir = evb_path_join(v->tmp, e->d_name)))
-			break;
-	if (d)
-		closedir(d);
+	bool nomem = false;
+	while (!v->rerun_dir && !nomem && (e = readdir(d)))
+		if (e->d_name[0] != '.')
+			nomem = !(v->rerun_dir = evb_path_join(v->tmp, e->d_name));
+	closedir(d);
+	if (nomem) {
+		diag_msg("out of memory");
+		return EXIT_FATAL;
+	}
 	if (!v->rerun_dir) {
 		diag_msg("the re-run wrote no run folder");
 		return EXIT_FATAL;
@@ -160,13 +167,18 @@ static int compare_outputs(struct verify *v)
 		char *b = evb_path_join(v->rerun_dir, f->file);
 		char hex[SHA256_HEX_LEN + 1];
 		struct stat st;
+		struct evb_error err = { 0 };
 		if (!a || !b) {
 			diag_msg("out of memory");
 			unreadable = 1;
 		} else if (lstat(a, &st) != 0 || !S_ISREG(st.st_mode)) {
 			printf("missing output: %s\n", a);
 			v->differs = 1;
-		} else if (hash_file(a, hex, NULL, NULL, NULL) || strcmp(hex, f->sha256) != 0) {
+		} else if (hash_file(a, hex, NULL, NULL, &err)) {
+			/* not read is not changed: nothing can be said of it */
+			diag_error(&err);
+			unreadable = 1;
+		} else if (strcmp(hex, f->sha256) != 0) {
 			printf("output changed since the run: %s\n", a);
 			v->differs = 1;
 		} else if (lstat(b, &st) != 0) {
@@ -289,6 +301,10 @@ int cmd_verify(int argc, char **argv)
 	if (check_folder(&v, v.mf.dir, "run folder") != 0)
 		goto out;
 	int in = manifest_check_inputs(&v.mf, v.in_dir, &v.inputs);
+	if (in == EVB_ENOMEM) {
+		diag_msg("out of memory");
+		goto out;
+	}
 	if (in == 2) {
 		diag_msg("cannot verify: inputs are missing (give --in DIR where the archived export is)");
 		goto out;

@@ -489,17 +489,20 @@ int manifest_check_inputs(const struct manifest *mf, const char *dir, char ***pa
 	char **p = calloc(mf->ninputs + 1, sizeof(*p));
 	*paths = p;
 	if (!p)
-		return 2;
+		return EVB_ENOMEM;
 	for (size_t i = 0; i < mf->ninputs; i++) {
 		const struct manifest_file *f = &mf->inputs[i];
 		if (!(p[i] = manifest_input_path(mf, f, dir)))
-			return 2;
+			return EVB_ENOMEM;
 		char hex[SHA256_HEX_LEN + 1];
 		struct evb_error err = { 0 };
+		int ret;
 		if (access(p[i], R_OK) != 0) {
 			printf("missing input: %s (looked for %s)\n", f->file, p[i]);
 			worst = 2;
-		} else if (hash_file(p[i], hex, NULL, NULL, &err)) {
+		} else if ((ret = hash_file(p[i], hex, NULL, NULL, &err)) == EVB_ENOMEM) {
+			return EVB_ENOMEM;
+		} else if (ret) {
 			printf("unreadable input: %s: %s\n", p[i], err.message);
 			worst = 2;
 		} else if (strcmp(hex, f->sha256) != 0) {
@@ -514,10 +517,13 @@ int manifest_check_inputs(const struct manifest *mf, const char *dir, char ***pa
 		const struct manifest_file *f = &mf->profile;
 		char hex[SHA256_HEX_LEN + 1];
 		struct evb_error err = { 0 };
+		int ret;
 		if (access(f->file, R_OK) != 0) {
 			printf("missing profile: %s\n", f->file);
 			worst = 2;
-		} else if (hash_file(f->file, hex, NULL, NULL, &err)) {
+		} else if ((ret = hash_file(f->file, hex, NULL, NULL, &err)) == EVB_ENOMEM) {
+			return EVB_ENOMEM;
+		} else if (ret) {
 			printf("unreadable profile: %s: %s\n", f->file, err.message);
 			worst = 2;
 		} else if (strcmp(hex, f->sha256) != 0) {

@@ -85,7 +85,8 @@ char *manifest_input_path(const struct manifest *mf, const struct manifest_file 
  * and the import profile's,
  * printing a line on stdout for each one missing, unreadable or changed.
  * *paths gets the paths found (free with manifest_free_paths). Returns 0
- * all fine, 1 some changed, 2 some missing or unreadable (or ENOMEM).
+ * all fine, 1 some changed, 2 some missing or unreadable, or EVB_ENOMEM
+ * (nothing printed: not a finding about the inputs).
  */
 int manifest_check_inputs(const struct manifest *mf, const char *dir, char ***paths);
 void manifest_free_paths(char **paths, size_t n);
