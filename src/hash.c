@@ -196,11 +196,13 @@ struct hmac {
 /* OpenSSL wants non-NULL pointers even for empty inputs */
 static const unsigned char no_bytes[1];
 
-struct hmac *hmac_new(const void *key, size_t keylen)
+struct hmac *hmac_new(const void *key, size_t keylen, int *code)
 {
 	struct hmac *h = calloc(1, sizeof(*h));
+	*code = EVB_ENOMEM;
 	if (!h)
 		return NULL;
+	*code = EVB_EINVAL;
 	OSSL_PARAM params[] = {
 		OSSL_PARAM_construct_utf8_string(OSSL_MAC_PARAM_DIGEST, (char *)"SHA256", 0),
 		OSSL_PARAM_construct_end(),
@@ -237,10 +239,11 @@ void hmac_free(struct hmac *h)
 int hash_hmac_sha256(const void *key, size_t keylen, const void *msg,
 		     size_t msglen, unsigned char out[static 32])
 {
-	struct hmac *h = hmac_new(key, keylen);
+	int ret;
+	struct hmac *h = hmac_new(key, keylen, &ret);
 	if (!h)
-		return EVB_EINVAL;
-	int ret = hmac_run(h, msg, msglen, out);
+		return ret;
+	ret = hmac_run(h, msg, msglen, out);
 	hmac_free(h);
 	return ret;
 }

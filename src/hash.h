@@ -37,9 +37,10 @@ int hash_hmac_sha256(const void *key, size_t keylen, const void *msg,
 		     size_t msglen, unsigned char out[static 32]);
 /* The same for many messages under one key, which is set up once (a
  * one-shot HMAC costs several microseconds in OpenSSL 3). hmac_new: NULL
- * on failure; hmac_free cleanses the key. */
+ * on failure, *code then EVB_ENOMEM or (the crypto library's) EVB_EINVAL;
+ * hmac_free cleanses the key. */
 struct hmac;
-struct hmac *hmac_new(const void *key, size_t keylen);
+struct hmac *hmac_new(const void *key, size_t keylen, int *code);
 int hmac_run(struct hmac *h, const void *msg, size_t msglen, unsigned char out[static 32]);
 void hmac_free(struct hmac *h);
 

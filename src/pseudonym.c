@@ -36,10 +36,11 @@ static int candidate(struct hmac *h, const char *digits12, char sex, unsigned n,
 int pseudonym_candidate(const void *key, size_t keylen, const char *digits12,
 			char sex, unsigned n, uint16_t *out)
 {
-	struct hmac *h = hmac_new(key, keylen);
+	int ret;
+	struct hmac *h = hmac_new(key, keylen, &ret);
 	if (!h)
-		return EVB_EINVAL;
-	int ret = candidate(h, digits12, sex, n, out);
+		return ret;
+	ret = candidate(h, digits12, sex, n, out);
 	hmac_free(h);
 	return ret;
 }
@@ -67,15 +68,15 @@ int pseudonym_assign(struct model *m, const void *key, size_t keylen,
 	uint16_t *ids = malloc((n ? n : 1) * sizeof(*ids));
 	uint32_t *order = malloc((n ? n : 1) * sizeof(*order));
 	struct u32map taken = { 0 };
-	struct hmac *h = hmac_new(key, keylen);
-	int ret = 0;
+	int ret = 0, why;
+	struct hmac *h = hmac_new(key, keylen, &why);
 
 	if (!ids || !order) {
 		ret = EVB_ENOMEM;
 		goto out;
 	}
 	if (!h) {
-		ret = EVB_EINVAL;
+		ret = why;
 		goto out;
 	}
 	uint32_t *rank = model_person_ranks(m);
