@@ -680,7 +680,7 @@ static int detect_delimiter(FILE *f, const char *display, char *delim,
 	int best = 0;
 	char *buf = malloc(BLOCK);
 	if (!buf)
-		return EVB_ENOMEM;
+		return evb_error_set(err, EVB_ENOMEM, display, 0, NULL, "out of memory");
 	size_t n = fread(buf, 1, BLOCK, f);
 	if (ferror(f)) {
 		free(buf);
