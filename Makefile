@@ -73,6 +73,10 @@ build/evb: $(OBJS)
 	$(CC) $(CFLAGS) $^ -o $@ $(LDLIBS)
 build/asan/evb: $(SAN_OBJS)
 	$(CC) $(SAN) $^ -o $@ $(LDLIBS)
+# evb with its own allocations failing on purpose (tests/robust/allocfail.c)
+build/asan/evb-allocfail: $(SAN_OBJS) tests/robust/allocfail.c
+	$(CC) $(WARN) $(SAN) $^ -o $@ $(LDLIBS) \
+	  -Wl,--wrap=malloc,--wrap=calloc,--wrap=realloc,--wrap=strdup
 build/asan/tests/%: tests/unit/%.c $(SAN_LIB) tests/unit/testutil.h tests/unit/modelutil.h | build/asan/tests
 	$(CC) $(WARN) $(DEFS) $(XML_CFLAGS) $(SAN) -Isrc $< $(SAN_LIB) -o $@ $(LDLIBS) -lcmocka $(TEST_LDFLAGS)
 # tests that fail thread creation on purpose (tests/unit/threadfail.h)
@@ -181,12 +185,15 @@ e2e: build/asan/evb
 # close and renameat2 of evb ivo and evb fees on the samples), a real full
 # disk on small tmpfs mounts (SKIP where mounting is not allowed) and
 # KILL_RUNS runs killed with SIGKILL at seeded random moments over an
-# export of KILL_PERSONS persons (133 000: about 200 000 decisions).
+# export of KILL_PERSONS persons (133 000: about 200 000 decisions); and
+# every allocation of every command on the samples failed in turn
+# (tests/robust/allocfail.sh, sanitizer build).
 KILL_PERSONS ?= 133000
 KILL_RUNS    ?= 50
 KILL_SEED    ?= 12
-robust: build/evb build/asan/evb
+robust: build/evb build/asan/evb build/asan/evb-allocfail
 	@tests/robust/observations.sh build/asan/evb
+	@tests/robust/allocfail.sh build/asan/evb-allocfail
 	@tests/robust/faults.py build/evb
 	@tests/robust/fulldisk.sh build/evb
 	@tests/robust/kill.sh build/evb $(KILL_PERSONS) $(KILL_RUNS) $(KILL_SEED)

@@ -1,0 +1,136 @@
+#!/usr/bin/env bash
+# Allocation failures, the way SQLite's malloc tests make them: evb built
+# with tests/robust/allocfail.c (BIN, build/asan/evb-allocfail) counts the
+# allocations its own code asks for, and a run with EVB_ALLOC_FAIL=N has
+# the Nth and every later one fail. For every command on the samples, a
+# reference run counts them; then for every N up to that count:
+#   - the run finishes as the reference did, with the same exit status,
+#     the same run folder byte for byte and the same messages (a
+#     failure evb works around: a thread it could not start), or
+#   - it exits 2, says "out of memory" on stderr, and --out holds no run
+#     folder and nothing else but the lock file;
+# and in both cases the sanitizers found nothing (no leak on any path).
+# Threads make the Nth allocation vary a little from run to run, so a
+# failure names its N and its first failed allocation's stack.
+# Usage: allocfail.sh BIN (run from anywhere).
+set -u
+bin=$(cd "$(dirname "$1")" && pwd)/$(basename "$1")
+root=$(cd "$(dirname "$0")/../.." && pwd)
+cd "$root" || exit 2
+work=$(mktemp -d)
+trap 'rm -rf "$work"' EXIT
+chmod go-rwx samples/evb.conf
+# a sanitizer's finding exits 99 (the build's defaults stay otherwise)
+export ASAN_OPTIONS=${ASAN_OPTIONS:-detect_leaks=1}:exitcode=99:abort_on_error=0
+export LSAN_OPTIONS=exitcode=99
+export UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1:exitcode=99
+pass=0
+fail=0
+COMMON=(--in samples/export --config samples/evb.conf --csv --quiet)
+
+# the names and SHA-256 of everything under a folder
+tree_sum() { (cd "$1" && find . -print0 | sort -z | xargs -0 -I{} sh -c \
+	'if [ -f "{}" ]; then sha256sum "{}"; else echo "dir {}"; fi'); }
+
+# the stack allocfail.c prints, with evb's frames named
+symbolize() {
+	local line addr
+	while IFS= read -r line; do
+		addr=$(printf '%s\n' "$line" | sed -n 's/.*evb-allocfail(+\(0x[0-9a-f]*\)).*/\1/p')
+		if [ -n "$addr" ]; then
+			addr2line -f -i -e "$bin" "$addr" | paste -sd ' ' | sed "s|$root/||g"
+		elif ! printf '%s' "$line" | grep -q '^/lib.*(+0x\|__libc_start'; then
+			printf '%s\n' "$line"
+		fi
+	done
+}
+
+# with_out DIR ARGS...: ARGS, with DIR for @OUT@ in them
+with_out() {
+	local dir=$1 a
+	shift
+	for a in "$@"; do
+		printf '%s\0' "${a//@OUT@/$dir}"
+	done
+}
+
+# sweep NAME ARGS...: every N for one command (@OUT@ in ARGS: its --out)
+sweep() {
+	local name=$1
+	shift
+	local args
+	local ref=$work/ref-$name bad_runs=0 n total rc refrc why
+	rm -rf "$ref"
+	mkdir -p "$ref"
+	mkdir -p "$ref/out"
+	mapfile -d '' args < <(with_out "$ref/out" "$@")
+	EVB_ALLOC_COUNT=$work/count "$bin" "${args[@]}" >"$ref/stdout" 2>"$ref/stderr"
+	refrc=$?
+	total=$(cat "$work/count")
+	if [ "$refrc" -gt 1 ] || [ "${total:-0}" -lt 1 ]; then
+		fail=$((fail + 1))
+		echo "[FAIL] $name: the reference run exited $refrc"
+		return
+	fi
+	tree_sum "$ref/out" >"$ref/sum"
+	for n in $(seq 1 "$total"); do
+		local o=$work/run
+		rm -rf "$o"
+		mkdir -p "$o"
+		mkdir -p "$o/out"
+		mapfile -d '' args < <(with_out "$o/out" "$@")
+		EVB_ALLOC_FAIL=$n "$bin" "${args[@]}" >"$o/stdout" 2>"$o/stderr"
+		rc=$?
+		why=""
+		if grep -q "Sanitizer\|runtime error" "$o/stderr" || [ "$rc" = 99 ]; then
+			why="sanitizer"
+		elif [ "$rc" = "$refrc" ]; then
+			tree_sum "$o/out" | cmp -s - "$ref/sum" || why="exit $rc, other outputs"
+			cmp -s "$o/stderr" "$ref/stderr" || why="${why:-exit $rc, other messages}"
+		elif [ "$rc" != 2 ]; then
+			why="exit $rc"
+		elif ! grep -q "out of memory" "$o/stderr"; then
+			why="exit 2 without 'out of memory'"
+		elif [ -n "$(cd "$o/out" 2>/dev/null && find . -mindepth 1 ! -name '.*.lock')" ]; then
+			why="exit 2, --out holds $(cd "$o/out" && find . -mindepth 1 ! -name '.*.lock' | head -3 | tr '\n' ' ')"
+		fi
+		if [ -n "$why" ]; then
+			bad_runs=$((bad_runs + 1))
+			if [ "$bad_runs" -le 3 ]; then
+				echo "    $name N=$n: $why"
+				mkdir -p "$o/trace"
+				mapfile -d '' args < <(with_out "$o/trace" "$@")
+				EVB_ALLOC_TRACE=1 EVB_ALLOC_FAIL=$n "$bin" "${args[@]}" 2>&1 >/dev/null |
+					grep -v "record rejected\|Windows-1252" | symbolize | head -14 |
+					sed 's/^/      /'
+			fi
+		fi
+	done
+	if [ "$bad_runs" = 0 ]; then
+		pass=$((pass + 1))
+		echo "[ OK ] $name: $total allocations, each failed in turn"
+	else
+		fail=$((fail + 1))
+		echo "[FAIL] $name: $bad_runs of $total runs"
+	fi
+}
+
+sweep ivo ivo --period 2026Q3 --as-of 2026-11-22 "${COMMON[@]}" --out @OUT@
+sweep fees fees --month 2026-10 "${COMMON[@]}" --out @OUT@
+sweep meals meals --month 2026-10 "${COMMON[@]}" --out @OUT@
+sweep due due --as-of 2026-11-22 "${COMMON[@]}" --out @OUT@
+sweep check check --as-of 2026-11-22 "${COMMON[@]}" --out @OUT@
+# a vendor's export read through its profile
+sweep ivo-profile ivo --period 2026Q3 --as-of 2026-11-22 --in samples/export-leverantor \
+	--profile samples/leverantor.profile --config samples/evb.conf --csv --quiet --out @OUT@
+sweep profile profile --in samples/export-leverantor --out @OUT@/start.profile
+# verify and diff read run folders and their exports again
+"$bin" fees --month 2026-10 "${COMMON[@]}" --out "$work/v" >/dev/null 2>&1
+sweep verify verify "$work/v/avgift-2026-10/manifest.json" --in samples/export
+"$bin" ivo --period 2026Q3 --as-of 2026-11-22 "${COMMON[@]}" --out "$work/d1" >/dev/null 2>&1
+"$bin" ivo --period 2026Q3 --as-of 2026-12-01 "${COMMON[@]}" --out "$work/d2" >/dev/null 2>&1
+sweep diff diff "$work/d1/ivo-2026Q3" "$work/d2/ivo-2026Q3" --config samples/evb.conf \
+	--csv --quiet --out @OUT@
+
+echo "allocfail: $pass passed, $fail failed"
+[ "$fail" = 0 ]
