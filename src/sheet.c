@@ -115,6 +115,7 @@ struct sheet {
 					* autofilter (0 = all) */
 	int filter_part;
 	uint32_t xrows[MAX_PARTS];    /* rows of each part in the sheet's XML */
+	uint32_t xfull[MAX_PARTS];    /* of them, rows with a cell */
 	FILE *csv;
 	char *csv_tmp;                /* the csv twin's path */
 	char *csv_name;               /* and its name in the folder */
@@ -1082,6 +1083,7 @@ static int write_row(struct sheet *s, const struct cell *cells, bool to_csv,
 	}
 	/* a row with a cell or a height of its own is in the sheet's XML */
 	s->xrows[s->nparts - 1] += any || lines > 1;
+	s->xfull[s->nparts - 1] += any;
 	s->row++;
 	return 0;
 }
@@ -1348,14 +1350,15 @@ static int finish_sheets(struct book *b, struct evb_error *err)
  * order the worksheets were added. */
 static int check_written(struct book *b, struct evb_error *err)
 {
-	uint32_t rows[MAX_SHEETS * 2];
+	uint32_t rows[MAX_SHEETS * 2], full[MAX_SHEETS * 2];
 	const char *names[MAX_SHEETS * 2];
 	for (int k = 0; k < b->norder; k++) {
 		const struct sheet *s = b->order_sheet[k];
 		rows[k] = s->xrows[b->order_part[k]];
+		full[k] = s->xfull[b->order_part[k]];
 		names[k] = s->name;
 	}
-	return zipcheck_xlsx(b->final, rows, names, b->norder, err);
+	return zipcheck_xlsx(b->final, rows, full, names, b->norder, err);
 }
 
 int book_close(struct book *b, struct output_list *outs, struct evb_error *err)

@@ -14,11 +14,11 @@
 #define SHEET_PREFIX "xl/worksheets/sheet"
 
 /* One entry read as a stream of chunks: the name of its root element
- * (from the start), the occurrences of a pattern (a row or a shared
- * string) and its last bytes (the root's end). */
+ * (from the start), the occurrences of up to two patterns (a row's start
+ * and end, or a shared string) and its last bytes (the root's end). */
 struct scan {
-	const char *pattern;        /* NULL: nothing counted */
-	uint64_t count;
+	const char *pattern[2];     /* NULL: nothing counted */
+	uint64_t count[2];
 	char head[256];             /* the first bytes */
 	size_t nhead;
 	char tail[KEEP];
@@ -34,8 +34,9 @@ static void scan_chunk(struct scan *s, const char *p, size_t n)
 		s->nhead += k;
 		s->head[s->nhead] = '\0';
 	}
-	if (s->pattern) {
-		size_t tl = strlen(s->pattern);
+	for (int k = 0; k < 2 && s->pattern[k]; k++) {
+		const char *pat = s->pattern[k];
+		size_t tl = strlen(pat);
 		/* patterns that start in the bytes kept and end in this chunk */
 		char join[KEEP + 16];
 		size_t head = n < tl - 1 ? n : tl - 1;
@@ -43,11 +44,10 @@ static void scan_chunk(struct scan *s, const char *p, size_t n)
 		memcpy(join + s->ntail, p, head);
 		for (size_t i = 0; i < s->ntail; i++)
 			if (i + tl > s->ntail && i + tl <= s->ntail + head &&
-			    memcmp(join + i, s->pattern, tl) == 0)
-				s->count++;
-		for (const char *q = p; (q = memmem(q, (size_t)(p + n - q), s->pattern, tl));
-		     q += tl)
-			s->count++;
+			    memcmp(join + i, pat, tl) == 0)
+				s->count[k]++;
+		for (const char *q = p; (q = memmem(q, (size_t)(p + n - q), pat, tl)); q += tl)
+			s->count[k]++;
 	}
 	/* keep the last KEEP bytes of everything seen */
 	if (n >= KEEP) {
@@ -107,8 +107,8 @@ static long unique_count(const struct scan *s)
 	return u ? strtol(u + sizeof("uniqueCount=\"") - 1, NULL, 10) : -1;
 }
 
-int zipcheck_xlsx(const char *path, const uint32_t *rows, const char *const *names,
-		  int nsheets, struct evb_error *err)
+int zipcheck_xlsx(const char *path, const uint32_t *rows, const uint32_t *full,
+		  const char *const *names, int nsheets, struct evb_error *err)
 {
 	int ret = 0;
 	char *buf = malloc(CHUNK);
@@ -136,7 +136,8 @@ int zipcheck_xlsx(const char *path, const uint32_t *rows, const char *const *nam
 		struct scan s = { 0 };
 		int k = sheet_number(name);
 		bool sst = strcmp(name, "xl/sharedStrings.xml") == 0;
-		s.pattern = k > 0 ? "<row " : sst ? "<si>" : NULL;
+		s.pattern[0] = k > 0 ? "<row " : sst ? "<si>" : NULL;
+		s.pattern[1] = k > 0 ? "</row>" : NULL;
 		int n;
 		while ((n = unzReadCurrentFile(z, buf, CHUNK)) > 0)
 			scan_chunk(&s, buf, (size_t)n);
@@ -154,10 +155,10 @@ int zipcheck_xlsx(const char *path, const uint32_t *rows, const char *const *nam
 			goto out;
 		}
 		long unique = sst ? unique_count(&s) : 0;
-		if (sst && (long)s.count != unique) {
+		if (sst && (long)s.count[0] != unique) {
 			ret = evb_error_set(err, EVB_EIO, path, 0, NULL,
 					    "the workbook written is damaged: %llu of %ld shared strings",
-					    (unsigned long long)s.count, unique);
+					    (unsigned long long)s.count[0], unique);
 			goto out;
 		}
 		if (k > nsheets) {
@@ -167,11 +168,23 @@ int zipcheck_xlsx(const char *path, const uint32_t *rows, const char *const *nam
 		}
 		if (k > 0) {
 			seen[k] = true;
-			if (s.count != rows[k - 1]) {
+			if (s.count[0] != rows[k - 1]) {
 				ret = evb_error_set(err, EVB_EIO, path, 0, NULL,
 						    "sheet '%s' holds %llu of %lu rows", names[k - 1],
-						    (unsigned long long)s.count,
+						    (unsigned long long)s.count[0],
 						    (unsigned long)rows[k - 1]);
+				goto out;
+			}
+			/* libxlsxwriter splices the rows in from a temporary
+			 * file and takes a failed read for its end: the last
+			 * row is then cut inside, and the sheet still ends
+			 * well and holds as many row starts */
+			if (s.count[1] != full[k - 1]) {
+				ret = evb_error_set(err, EVB_EIO, path, 0, NULL,
+						    "the workbook written is damaged: sheet '%s' "
+						    "holds %llu of %lu whole rows", names[k - 1],
+						    (unsigned long long)s.count[1],
+						    (unsigned long)full[k - 1]);
 				goto out;
 			}
 		}

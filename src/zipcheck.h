@@ -5,7 +5,9 @@
  * so every entry of the written file is inflated here and must pass its
  * CRC, every XML part must end with its root element's end tag, the
  * shared strings must be as many as the part says, and every worksheet
- * must hold exactly the rows that were written. minizip (Debian's libminizip, the zip code
+ * must hold exactly the rows that were written, each whole (a failed read
+ * of the temporary file the rows are spliced in from cuts the last row
+ * short and drops the rest, and is not reported either). minizip (Debian's libminizip, the zip code
  * libxlsxwriter itself is built with) lives only here.
  */
 #ifndef EVB_ZIPCHECK_H
@@ -13,10 +15,11 @@
 
 #include "evb.h"
 
-/* rows[i] and names[i] belong to xl/worksheets/sheet<i+1>.xml. Returns 0,
- * or EVB_EIO with the reason in err, e.g. "sheet 'Individrapporter' holds
- * 6 of 40 rows". */
-int zipcheck_xlsx(const char *path, const uint32_t *rows, const char *const *names,
-		  int nsheets, struct evb_error *err);
+/* rows[i], full[i] and names[i] belong to xl/worksheets/sheet<i+1>.xml:
+ * its rows, and of them those with a cell (written <row>...</row>; a row
+ * with a height alone is <row/>). Returns 0, or EVB_EIO with the reason
+ * in err, e.g. "sheet 'Individrapporter' holds 6 of 40 rows". */
+int zipcheck_xlsx(const char *path, const uint32_t *rows, const uint32_t *full,
+		  const char *const *names, int nsheets, struct evb_error *err);
 
 #endif
