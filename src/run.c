@@ -812,6 +812,10 @@ out:
 			 ? r->folder.final_path : r->opts.out);
 		return EXIT_FATAL;
 	}
+	if (r->folder.left)
+		diag_msg("the replaced run could not be removed (%s): it is left in %s as %s, "
+			 "which the next run there removes", strerror(r->folder.left_errno),
+			 r->folder.out, r->folder.left);
 	if (!r->opts.quiet)
 		printf("report written to %s/\n", r->folder.final_path);
 	if (!r->opts.quiet && r->model.rejects.n) {

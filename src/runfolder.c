@@ -76,12 +76,16 @@ static int remove_at(int at, const char *path, int depth)
 	}
 	int ret = 0;
 	struct dirent *e;
+	errno = 0;
 	while ((e = readdir(d))) {
 		if (strcmp(e->d_name, ".") == 0 || strcmp(e->d_name, "..") == 0)
 			continue;
 		if (remove_at(dirfd(d), e->d_name, depth + 1) != 0)
 			ret = -1;
+		errno = 0;
 	}
+	if (errno)
+		ret = -1;       /* the listing failed: the folder stays */
 	int saved = errno;
 	closedir(d);
 	if (ret) {
@@ -351,11 +355,15 @@ int runfolder_commit(struct runfolder *rf, struct evb_error *err)
 	if (!ret) {
 		rf->committed = true;
 		/* the replaced run: under the temporary name after an exchange;
-		 * what cannot be removed now the next run removes */
-		if (how == SWAP_EXCHANGE)
-			runfolder_remove_tree(rf->out_fd, rf->tmp_name);
-		if (how == SWAP_RENAMES)
-			runfolder_remove_tree(rf->out_fd, old);
+		 * what cannot be removed now the next run removes (said) */
+		const char *gone = how == SWAP_EXCHANGE ? rf->tmp_name
+				   : how == SWAP_RENAMES ? old : NULL;
+		if (gone && runfolder_remove_tree(rf->out_fd, gone) != 0) {
+			rf->left_errno = errno;
+			rf->left = gone == old ? old : strdup(gone);
+			if (gone == old)
+				old = NULL;
+		}
 	}
 	free(old);
 	return ret;
@@ -377,6 +385,7 @@ void runfolder_release(struct runfolder *rf)
 	free(rf->tmp_name);
 	free(rf->tmp_path);
 	free(rf->final_path);
+	free(rf->left);
 	runfolder_init(rf);
 }
 

@@ -34,6 +34,11 @@ struct runfolder {
 	char *tmp_path;         /* <out>/<tmp_name>, for libraries that need a path */
 	char *final_path;       /* <out>/<name> */
 	bool replace, exists, committed;
+	/* after a commit: the replaced run could not be removed (errno
+	 * left_errno) and is left under this hidden name, which the next
+	 * run's recovery removes; NULL when none is left */
+	char *left;
+	int left_errno;
 };
 
 /* Zeroes rf (descriptors -1): runfolder_release is then always safe. */
