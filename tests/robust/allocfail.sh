@@ -13,24 +13,12 @@
 # Threads make the Nth allocation vary a little from run to run, so a
 # failure names its N and its first failed allocation's stack.
 # Usage: allocfail.sh BIN (run from anywhere).
-set -u
-bin=$(cd "$(dirname "$1")" && pwd)/$(basename "$1")
-root=$(cd "$(dirname "$0")/../.." && pwd)
-cd "$root" || exit 2
-work=$(mktemp -d)
-trap 'rm -rf "$work"' EXIT
-chmod go-rwx samples/evb.conf
+. "$(dirname "$0")/common.sh"
 # a sanitizer's finding exits 99 (the build's defaults stay otherwise)
 export ASAN_OPTIONS=${ASAN_OPTIONS:-detect_leaks=1}:exitcode=99:abort_on_error=0
 export LSAN_OPTIONS=exitcode=99
 export UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1:exitcode=99
-pass=0
-fail=0
 COMMON=(--in samples/export --config samples/evb.conf --csv --quiet)
-
-# the names and SHA-256 of everything under a folder
-tree_sum() { (cd "$1" && find . -print0 | sort -z | xargs -0 -I{} sh -c \
-	'if [ -f "{}" ]; then sha256sum "{}"; else echo "dir {}"; fi'); }
 
 # the stack allocfail.c prints, with evb's frames named
 symbolize() {

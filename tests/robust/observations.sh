@@ -2,15 +2,7 @@
 # One test per observation of issue 12 ("Run folders and audits you can
 # trust"): each failed on the code before it, and each is the behaviour of
 # SPEC 4.1, 5 and 6 now. Usage: observations.sh BIN (run from anywhere).
-set -u
-bin=$(cd "$(dirname "$1")" && pwd)/$(basename "$1")
-root=$(cd "$(dirname "$0")/../.." && pwd)
-cd "$root" || exit 2
-work=$(mktemp -d)
-trap 'chmod -R u+rwx "$work" 2>/dev/null; rm -rf "$work"' EXIT
-chmod go-rwx samples/evb.conf
-pass=0
-fail=0
+. "$(dirname "$0")/common.sh"
 
 ok() { pass=$((pass + 1)); echo "[ OK ] $1"; }
 bad() { fail=$((fail + 1)); echo "[FAIL] $1"; [ -f "$work/err" ] && sed 's/^/    /' "$work/err" | tail -5; }
@@ -19,9 +11,6 @@ check() { local name=$1; shift; if eval "$@"; then ok "$name"; else bad "$name";
 
 IVO=(ivo --period 2026Q3 --as-of 2026-11-22 --in samples/export --config samples/evb.conf)
 FEES=(fees --month 2026-10 --in samples/export --config samples/evb.conf)
-# the names and SHA-256 of everything under a folder
-tree_sum() { (cd "$1" && find . -print0 | sort -z | xargs -0 -I{} sh -c \
-	'if [ -f "{}" ]; then sha256sum "{}"; else echo "dir {}"; fi'); }
 run() { "$bin" "$@" >"$work/out" 2>"$work/err"; echo $? >"$work/rc"; }
 rc() { cat "$work/rc"; }
 json() { python3 -c "import json,sys; p=sys.argv[1]; m=json.load(open(p)); $2; json.dump(m, open(p, 'w'))" "$1"; }
