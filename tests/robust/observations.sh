@@ -40,6 +40,25 @@ run verify "$m"
 check "verify: an output outside the run folder is refused (exit 2)" \
 	'[ "$(rc)" = 2 ] && grep -q "not a file name of its folder" "$work/err" && ! grep -q passwd "$work/out"'
 
+# -- verify: an output it cannot read is no finding of a changed report:
+#    exit 2 with the reason (every read of the workbook fails with EIO;
+#    strace -P injects into the calls on that file only)
+o=$work/v3
+run "${FEES[@]}" --csv --out "$o"
+x=$o/avgift-2026-10/avgift-2026-10.xlsx
+if strace -f -qq -o /dev/null true 2>/dev/null; then
+	# (LeakSanitizer cannot run under ptrace)
+	ASAN_OPTIONS=${ASAN_OPTIONS:-}:detect_leaks=0 \
+	strace -f -qq -o /dev/null -P "$x" -e trace=read -e inject=read:error=EIO \
+		"$bin" verify "$o/avgift-2026-10/manifest.json" --config samples/evb.conf \
+		>"$work/out" 2>"$work/err"
+	echo $? >"$work/rc"
+	check "verify: an output that cannot be read stops it (exit 2), not 'changed'" \
+		'[ "$(rc)" = 2 ] && grep -q "avgift-2026-10.xlsx: cannot read: Input/output error" "$work/err" && ! grep -q "changed since the run" "$work/out"'
+else
+	echo "[SKIP] verify: an output that cannot be read (strace cannot trace here)"
+fi
+
 # -- verify: an extra input whose --in is rewritten as getopt's
 #    abbreviation --i and dropped from the inputs
 o=$work/v2
