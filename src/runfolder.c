@@ -74,22 +74,21 @@ static int remove_at(int at, const char *path, int depth)
 		errno = e;
 		return -1;
 	}
-	int ret = 0;
+	int failed = 0;         /* the first failure's errno */
 	struct dirent *e;
 	errno = 0;
 	while ((e = readdir(d))) {
 		if (strcmp(e->d_name, ".") == 0 || strcmp(e->d_name, "..") == 0)
 			continue;
-		if (remove_at(dirfd(d), e->d_name, depth + 1) != 0)
-			ret = -1;
+		if (remove_at(dirfd(d), e->d_name, depth + 1) != 0 && !failed)
+			failed = errno ? errno : EIO;
 		errno = 0;
 	}
-	if (errno)
-		ret = -1;       /* the listing failed: the folder stays */
-	int saved = errno;
+	if (errno && !failed)
+		failed = errno;     /* the listing failed: the folder stays */
 	closedir(d);
-	if (ret) {
-		errno = saved;
+	if (failed) {
+		errno = failed;
 		return -1;
 	}
 	return unlinkat(at, path, AT_REMOVEDIR) == 0 || errno == ENOENT ? 0 : -1;
@@ -343,7 +342,7 @@ int runfolder_commit(struct runfolder *rf, struct evb_error *err)
 	if (fsync_fd(rf->dir_fd) != 0)
 		return fail(err, EVB_EIO, rf->tmp_path, "cannot flush the run folder", errno);
 	const char *id = rf->tmp_name + strlen(rf->name) + sizeof(".tmp-");
-	char *old = str_printf(".%s.old-%s", rf->name, id);
+	char *old = rf->old_name = str_printf(".%s.old-%s", rf->name, id);
 	if (!old)
 		return evb_error_set(err, EVB_ENOMEM, NULL, 0, NULL, "out of memory");
 	enum swap how;
@@ -360,12 +359,9 @@ int runfolder_commit(struct runfolder *rf, struct evb_error *err)
 				   : how == SWAP_RENAMES ? old : NULL;
 		if (gone && runfolder_remove_tree(rf->out_fd, gone) != 0) {
 			rf->left_errno = errno;
-			rf->left = gone == old ? old : strdup(gone);
-			if (gone == old)
-				old = NULL;
+			rf->left = gone;
 		}
 	}
-	free(old);
 	return ret;
 }
 
@@ -385,7 +381,7 @@ void runfolder_release(struct runfolder *rf)
 	free(rf->tmp_name);
 	free(rf->tmp_path);
 	free(rf->final_path);
-	free(rf->left);
+	free(rf->old_name);
 	runfolder_init(rf);
 }
 

@@ -34,10 +34,12 @@ struct runfolder {
 	char *tmp_path;         /* <out>/<tmp_name>, for libraries that need a path */
 	char *final_path;       /* <out>/<name> */
 	bool replace, exists, committed;
+	char *old_name;         /* .<name>.old-<pid>-<random>, after a commit */
 	/* after a commit: the replaced run could not be removed (errno
-	 * left_errno) and is left under this hidden name, which the next
-	 * run's recovery removes; NULL when none is left */
-	char *left;
+	 * left_errno) and is left under this hidden name (tmp_name or
+	 * old_name), which the next run's recovery removes; NULL when none
+	 * is left */
+	const char *left;
 	int left_errno;
 };
 
