@@ -36,39 +36,58 @@ struct verify {
 	int differs;
 };
 
-/* 1 when the files differ, 0 equal, -1 when one is unreadable. */
+/* Reads up to n bytes (fewer only at the end of the file); -1 on error. */
+static ssize_t read_full(int fd, char *buf, size_t n)
+{
+	size_t got = 0;
+	while (got < n) {
+		ssize_t r = read(fd, buf + got, n - got);
+		if (r < 0 && errno == EINTR)
+			continue;
+		if (r < 0)
+			return -1;
+		if (r == 0)
+			break;
+		got += (size_t)r;
+	}
+	return (ssize_t)got;
+}
+
+/* 1 when the files differ, 0 equal, -1 when one cannot be read (errno). */
 static int same_bytes(const char *a, const char *b)
 {
 	int fa = open(a, O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
-	int fb = open(b, O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
-	int ret = 0;
+	int fb = fa < 0 ? -1 : open(b, O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
+	int ret = -1;
 	static char ba[65536], bb[65536];
-	if (fa < 0 || fb < 0) {
-		ret = -1;
+	struct stat sa, sb;
+	if (fb < 0 || fstat(fa, &sa) != 0 || fstat(fb, &sb) != 0)
+		goto out;
+	if (sa.st_size != sb.st_size) {
+		ret = 1;
 		goto out;
 	}
 	for (;;) {
-		ssize_t na = read(fa, ba, sizeof(ba));
-		ssize_t nb = na < 0 ? 0 : read(fb, bb, (size_t)na);
-		if (na < 0 || nb < 0) {
-			ret = -1;
+		ssize_t na = read_full(fa, ba, sizeof(ba));
+		ssize_t nb = na < 0 ? -1 : read_full(fb, bb, sizeof(bb));
+		if (na < 0 || nb < 0)
 			break;
-		}
 		if (na != nb || memcmp(ba, bb, (size_t)na) != 0) {
 			ret = 1;
 			break;
 		}
 		if (na == 0) {
-			/* a is at its end: b must be too */
-			ret = read(fb, bb, 1) == 0 ? 0 : 1;
+			ret = 0;
 			break;
 		}
 	}
-out:
+out:;
+	int e = errno;
 	if (fa >= 0)
 		close(fa);
 	if (fb >= 0)
 		close(fb);
+	errno = e;
 	return ret;
 }
 
@@ -91,7 +110,9 @@ static int check_folder(struct verify *v, const char *dir, const char *what)
 		return -1;
 	}
 	struct dirent *e;
-	while ((e = readdir(d))) {
+	int ret = 0;
+	errno = 0;
+	while (!ret && (e = readdir(d))) {
 		if (strcmp(e->d_name, ".") == 0 || strcmp(e->d_name, "..") == 0 ||
 		    strcmp(e->d_name, "manifest.json") == 0)
 			continue;
@@ -99,14 +120,23 @@ static int check_folder(struct verify *v, const char *dir, const char *what)
 		if (!recorded(&v->mf, e->d_name)) {
 			printf("%s: not in the manifest: %s\n", what, e->d_name);
 			v->differs = 1;
-		} else if (fstatat(dirfd(d), e->d_name, &st, AT_SYMLINK_NOFOLLOW) != 0 ||
-			   !S_ISREG(st.st_mode)) {
+		} else if (fstatat(dirfd(d), e->d_name, &st, AT_SYMLINK_NOFOLLOW) != 0) {
+			/* not seen is not changed: nothing can be said of it */
+			diag_msg("%s/%s: cannot read: %s", dir, e->d_name, strerror(errno));
+			ret = -1;
+		} else if (!S_ISREG(st.st_mode)) {
 			printf("%s: not a regular file: %s\n", what, e->d_name);
 			v->differs = 1;
 		}
+		errno = 0;
+	}
+	if (!ret && errno) {
+		/* a listing cut short would hide what else the folder holds */
+		diag_msg("%s: cannot read the folder: %s", dir, strerror(errno));
+		ret = -1;
 	}
 	closedir(d);
-	return 0;
+	return ret;
 }
 
 static int rerun(struct verify *v)
@@ -141,12 +171,18 @@ static int rerun(struct verify *v)
 	}
 	struct dirent *e;
 	bool nomem = false;
+	errno = 0;
 	while (!v->rerun_dir && !nomem && (e = readdir(d)))
 		if (e->d_name[0] != '.')
 			nomem = !(v->rerun_dir = evb_path_join(v->tmp, e->d_name));
+	int listed = v->rerun_dir || nomem ? 0 : errno;
 	closedir(d);
 	if (nomem) {
 		diag_msg("out of memory");
+		return EXIT_FATAL;
+	}
+	if (listed) {
+		diag_msg("cannot read the re-run's folder %s: %s", v->tmp, strerror(listed));
 		return EXIT_FATAL;
 	}
 	if (!v->rerun_dir) {
@@ -156,48 +192,72 @@ static int rerun(struct verify *v)
 	return 0;
 }
 
+/* lstat's errno for path: 0 when it is there. */
+static int lstat_errno(const char *path, struct stat *st)
+{
+	return lstat(path, st) == 0 ? 0 : errno;
+}
+
+/* Compares output f, at a in the run folder and at b in the re-run's:
+ * prints what it finds; -1 when one of them cannot be read (said), as
+ * what is not read is not changed: nothing can be said of it. */
+static int compare_output(struct verify *v, const struct manifest_file *f,
+			  const char *a, const char *b)
+{
+	char hex[SHA256_HEX_LEN + 1];
+	struct stat st;
+	struct evb_error err = { 0 };
+	int e = lstat_errno(a, &st);
+	if (e && e != ENOENT) {
+		diag_msg("%s: cannot read: %s", a, strerror(e));
+		return -1;
+	}
+	if (e || !S_ISREG(st.st_mode)) {
+		printf("missing output: %s\n", a);
+		v->differs = 1;
+		return 0;
+	}
+	if (hash_file(a, hex, NULL, NULL, &err)) {
+		diag_error(&err);
+		return -1;
+	}
+	if (strcmp(hex, f->sha256) != 0) {
+		printf("output changed since the run: %s\n", a);
+		v->differs = 1;
+		return 0;
+	}
+	if ((e = lstat_errno(b, &st)) == ENOENT) {
+		printf("differs: %s (the re-run did not write it)\n", f->file);
+		v->differs = 1;
+		return 0;
+	}
+	int d = e ? -1 : same_bytes(a, b);
+	if (d < 0) {
+		diag_msg("cannot compare %s: %s", f->file, strerror(e ? e : errno));
+		return -1;
+	}
+	printf("%s: %s\n", d ? "differs" : "identical", f->file);
+	v->differs |= d;
+	return 0;
+}
+
 static int compare_outputs(struct verify *v)
 {
-	int unreadable = 0;
 	if (check_folder(v, v->rerun_dir, "re-run") != 0)
 		return EXIT_FATAL;
-	for (size_t i = 0; i < v->mf.noutputs && !unreadable; i++) {
+	for (size_t i = 0; i < v->mf.noutputs; i++) {
 		const struct manifest_file *f = &v->mf.outputs[i];
 		char *a = evb_path_join(v->mf.dir, f->file);
 		char *b = evb_path_join(v->rerun_dir, f->file);
-		char hex[SHA256_HEX_LEN + 1];
-		struct stat st;
-		struct evb_error err = { 0 };
-		if (!a || !b) {
+		int ret = a && b ? compare_output(v, f, a, b) : -1;
+		if (!a || !b)
 			diag_msg("out of memory");
-			unreadable = 1;
-		} else if (lstat(a, &st) != 0 || !S_ISREG(st.st_mode)) {
-			printf("missing output: %s\n", a);
-			v->differs = 1;
-		} else if (hash_file(a, hex, NULL, NULL, &err)) {
-			/* not read is not changed: nothing can be said of it */
-			diag_error(&err);
-			unreadable = 1;
-		} else if (strcmp(hex, f->sha256) != 0) {
-			printf("output changed since the run: %s\n", a);
-			v->differs = 1;
-		} else if (lstat(b, &st) != 0) {
-			printf("differs: %s (the re-run did not write it)\n", f->file);
-			v->differs = 1;
-		} else {
-			int d = same_bytes(a, b);
-			if (d < 0) {
-				diag_msg("cannot compare %s: %s", f->file, strerror(errno));
-				unreadable = 1;
-			} else {
-				printf("%s: %s\n", d ? "differs" : "identical", f->file);
-				v->differs |= d;
-			}
-		}
 		free(a);
 		free(b);
+		if (ret)
+			return EXIT_FATAL;
 	}
-	return unreadable ? EXIT_FATAL : 0;
+	return 0;
 }
 
 static int parse(struct verify *v, int argc, char **argv, const char **manifest)

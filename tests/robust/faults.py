@@ -36,6 +36,15 @@ the same bytes) and --out holds nothing else but the lock file.
 A last sweep makes every renameat2 fail with EINVAL (a filesystem without
 it: SMB, NFS): the fallback rename dance must complete the run.
 
+`evb verify` is swept the same way (every openat, newfstatat and
+getdents64, and every VERIFY_READ_STRIDE-th read, fails in turn with EIO)
+on a run folder that holds one file more than its manifest names, so the
+reference verify exits 1 and names it. A fault must never make verify
+claim what is not so: each injected run ends exactly as the reference did
+(exit 1, the same lines on stdout) or exits 2 with a message, the run
+folder is untouched, and no temporary folder is left in TMPDIR unless
+verify says it cannot remove it.
+
 Usage: faults.py BIN [ROOT]   (ROOT: the source tree, default ../..)
 """
 import hashlib
@@ -58,6 +67,8 @@ COMMON = ["--in", "samples/export", "--config", "samples/evb.conf", "--csv", "--
 KINDS = [("write", "ENOSPC"), ("fsync", "EIO"), ("close", "EIO"), ("renameat2", "EIO"),
          ("read", "EIO"), ("getdents64", "EIO")]
 CLOSE_STRIDE = int(os.environ.get("FAULTS_CLOSE_STRIDE", "1"))
+VERIFY_KINDS = ["openat", "newfstatat", "getdents64", "read"]
+VERIFY_READ_STRIDE = int(os.environ.get("FAULTS_VERIFY_READ_STRIDE", "3"))
 
 LINE = re.compile(r"^(\d+)\s+(\w+)\((?:(-?\d+)<([^>]*)>(\(deleted\))?)?")
 
@@ -130,6 +141,79 @@ def classify(trace, out):
                 written.discard(key)
             classes.setdefault(sc, {}).setdefault(n, set()).add(cls)
     return classes
+
+
+def verify_sweep(work, failures):
+    """The verify sweep (see the top); returns the number of runs."""
+    out = os.path.join(work, "verify")
+    tmp = os.path.join(work, "verify-tmp")
+    os.mkdir(tmp)
+    args, folder = COMMANDS["ivo"]
+    rc, err = run(args, out)
+    if rc not in (0, 1):
+        failures.append(f"verify: the run to verify failed ({rc}): {err}")
+        return 0
+    with open(os.path.join(out, folder, "extra.txt"), "w") as f:
+        f.write("not written by evb\n")
+    before = snapshot(out)
+    cmd = [BIN, "verify", os.path.join(out, folder, "manifest.json"),
+           "--config", "samples/evb.conf"]
+    env = dict(os.environ, TMPDIR=tmp)
+
+    def verify(pre):
+        p = subprocess.run(pre + cmd, cwd=ROOT, env=env, stdout=subprocess.PIPE,
+                           stderr=subprocess.PIPE, timeout=120)
+        return (p.returncode, p.stdout.decode("utf-8", "replace"),
+                p.stderr.decode("utf-8", "replace"))
+
+    ref_rc, ref_out, err = verify([])
+    if ref_rc != 1 or "not in the manifest: extra.txt" not in ref_out:
+        failures.append(f"verify: the reference verify gave {ref_rc}: {ref_out} {err}")
+        return 0
+    trace = os.path.join(work, "verify.trace")
+    verify(["strace", "-f", "-qq", "-y", "-e", "trace=" + ",".join(VERIFY_KINDS),
+            "-o", trace])
+    seen, loader = {}, {}
+    with open(trace) as f:
+        for line in f:
+            m = LINE.match(line)
+            if not m:
+                continue
+            pid, sc, path = m.group(1), m.group(2), m.group(4) or ""
+            n = seen.get((pid, sc), 0) + 1
+            seen[(pid, sc)] = n
+            # an openat names its path in its arguments, not as a result fd
+            if "/lib/" in line.split("=")[0] or "ld.so.cache" in line.split("=")[0] or \
+                    path.startswith("/usr/lib") or path.startswith("/lib"):
+                loader.setdefault(sc, set()).add(n)
+    runs = 0
+    for sc in VERIFY_KINDS:
+        last = max([n for (_, s), n in seen.items() if s == sc], default=0)
+        stride = VERIFY_READ_STRIDE if sc == "read" else 1
+        for n in range(1, last + 1):
+            if n in loader.get(sc, ()) or n % stride:
+                continue
+            runs += 1
+            rc, stdout, err = verify(["strace", "-f", "-qq", "-o", "/dev/null",
+                                      "-e", "trace=" + sc,
+                                      "-e", f"inject={sc}:error=EIO:when={n}"])
+            what = f"verify: {sc} #{n} -> exit {rc}"
+            if rc == 2:
+                if "evb: " not in err and "verify: " not in err:
+                    failures.append(what + ": no message")
+            elif rc != ref_rc or stdout != ref_out:
+                failures.append(what + f": not as the reference: {stdout[-300:]} {err[-300:]}")
+            if snapshot(out) != before:
+                failures.append(what + ": the run folder changed")
+                return runs
+            # a temporary folder the system would not let go of is said
+            left = os.listdir(tmp)
+            if left and not all(f"cannot remove {os.path.join(tmp, name)}: " in err and
+                                ": Success" not in err for name in left):
+                failures.append(what + f": left in TMPDIR, unsaid: {left}: {err[-200:]}")
+            for name in left:
+                shutil.rmtree(os.path.join(tmp, name), ignore_errors=True)
+    return runs
 
 
 def main():
@@ -207,6 +291,7 @@ def main():
             if rc != ref_rc or snapshot(out) != before:
                 failures.append(f"{cname}: new run folder without renameat2 -> exit {rc}: "
                                 f"{err[-300:]}")
+        runs += verify_sweep(work, failures)
     finally:
         shutil.rmtree(work, ignore_errors=True)
     secs = time.time() - t0
