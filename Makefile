@@ -182,7 +182,9 @@ e2e: build/asan/evb
 # Run folders and audits under faults (tests/robust/): one test per
 # observation of issue 12 (sanitizer build); then, on the plain build for
 # speed, system-call fault injection with strace (every write, fsync,
-# close and renameat2 of evb ivo and evb fees on the samples), a real full
+# close, renameat2, read and getdents64 of evb ivo and evb fees on the
+# samples; every openat, newfstatat, getdents64 and every third read of
+# evb verify), a real full
 # disk on small tmpfs mounts (SKIP where mounting is not allowed) and
 # KILL_RUNS runs killed with SIGKILL at seeded random moments over an
 # export of KILL_PERSONS persons (133 000: about 200 000 decisions); and
