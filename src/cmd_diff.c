@@ -73,7 +73,7 @@ static int load_side(struct diff *d, struct side *s)
 	}
 	int in = manifest_check_inputs(&s->mf, NULL, &s->inputs);
 	if (in == EVB_ENOMEM) {
-		diag_msg("out of memory");
+		diag_msg(EVB_NOMEM_TEXT);
 		return EXIT_FATAL;
 	}
 	if (in) {
@@ -365,7 +365,7 @@ int cmd_diff(int argc, char **argv)
 	}
 	diag_set_quiet(d.quiet);
 	if (compare(&d)) {
-		diag_msg("out of memory");
+		diag_msg(EVB_NOMEM_TEXT);
 		goto out;
 	}
 	if (!d.quiet)

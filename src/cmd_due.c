@@ -262,7 +262,7 @@ int cmd_due(int argc, char **argv)
 	if (run_setup(&r, false) || run_load(&r))
 		goto out;
 	if (due_build(&r.model, r.templates, r.eval, &rep)) {
-		diag_msg("out of memory");
+		diag_msg(EVB_NOMEM_TEXT);
 		goto out;
 	}
 	run_print_summary(&r);

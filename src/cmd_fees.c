@@ -188,7 +188,7 @@ int cmd_fees(int argc, char **argv)
 	if (!ret)
 		ret = fees_build(&r.model, r.templates, r.opts.year, r.opts.mon, &meals, &rep);
 	if (ret) {
-		diag_msg("out of memory");
+		diag_msg(EVB_NOMEM_TEXT);
 		goto out;
 	}
 	run_print_summary(&r);

@@ -624,7 +624,7 @@ static int ivo_scope(struct ivo_ctx *x)
 	}
 	return 0;
 enomem:
-	diag_msg("out of memory");
+	diag_msg(EVB_NOMEM_TEXT);
 	return EVB_ENOMEM;
 }
 
@@ -696,7 +696,7 @@ int ivo_load_run(struct run *r, int argc, char **argv, struct ivo_report *rep)
 	int ret = ivo_build(&r->model, r->templates, year, quarter, r->opts.asof,
 			    r->config.ivo_key, r->config.ivo_key_len, rep);
 	if (ret) {
-		diag_msg("%s", ret == EVB_ENOMEM ? "out of memory"
+		diag_msg("%s", ret == EVB_ENOMEM ? EVB_NOMEM_TEXT
 			 : "cannot compute IVO-ids (crypto library error)");
 		return EXIT_FATAL;
 	}
@@ -717,7 +717,7 @@ int cmd_ivo(int argc, char **argv)
 	}
 	snprintf(x.period, sizeof(x.period), "%04dQ%d", x.rep.year, x.rep.quarter);
 	if (!(x.body = malloc(MESSAGE_MAX)) || !(x.ev = malloc(sizeof(*x.ev) * HT__N))) {
-		diag_msg("out of memory");
+		diag_msg(EVB_NOMEM_TEXT);
 		goto out;
 	}
 	run_print_summary(&r);

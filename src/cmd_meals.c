@@ -107,7 +107,7 @@ int cmd_meals(int argc, char **argv)
 	model_drop(&r.model, K_HANDELSE);
 	model_drop(&r.model, K_BESTALLNING);
 	if (meals_build(&r.model, r.templates, r.opts.year, r.opts.mon, &rep)) {
-		diag_msg("out of memory");
+		diag_msg(EVB_NOMEM_TEXT);
 		goto out;
 	}
 	run_print_summary(&r);

@@ -244,7 +244,7 @@ static int scan_dir(struct scan *s, const char *dir)
 	struct evb_error cerr = { 0 };
 	int ret = export_collect(dir, &paths, &n, &cap, &cerr);
 	if (ret == EVB_ENOMEM)
-		diag_msg("out of memory");
+		diag_msg(EVB_NOMEM_TEXT);
 	else if (ret)
 		diag_error(&cerr);
 	if (!ret && n > MAX_FILES) {
@@ -256,7 +256,7 @@ static int scan_dir(struct scan *s, const char *dir)
 		struct file_stat *f = &s->files[s->nfiles];
 		memset(f, 0, sizeof(*f));
 		if (!(f->name = strdup(slash ? slash + 1 : paths[i]))) {
-			diag_msg("out of memory");
+			diag_msg(EVB_NOMEM_TEXT);
 			ret = EVB_ENOMEM;
 		} else {
 			s->nfiles++;
@@ -493,7 +493,7 @@ int cmd_profile(int argc, char **argv)
 	int status = EXIT_FATAL;
 	FILE *mem = NULL;
 	if (!s || !(mem = open_memstream(&text, &len))) {
-		diag_msg("out of memory");
+		diag_msg(EVB_NOMEM_TEXT);
 		goto out;
 	}
 	s->t = t;
@@ -502,7 +502,7 @@ int cmd_profile(int argc, char **argv)
 	write_profile(mem, s, in);
 	if (fclose(mem) != 0) {
 		mem = NULL;
-		diag_msg("out of memory");
+		diag_msg(EVB_NOMEM_TEXT);
 		goto out;
 	}
 	mem = NULL;

@@ -178,7 +178,7 @@ static int rerun(struct verify *v)
 	int listed = v->rerun_dir || nomem ? 0 : errno;
 	closedir(d);
 	if (nomem) {
-		diag_msg("out of memory");
+		diag_msg(EVB_NOMEM_TEXT);
 		return EXIT_FATAL;
 	}
 	if (listed) {
@@ -251,7 +251,7 @@ static int compare_outputs(struct verify *v)
 		char *b = evb_path_join(v->rerun_dir, f->file);
 		int ret = a && b ? compare_output(v, f, a, b) : -1;
 		if (!a || !b)
-			diag_msg("out of memory");
+			diag_msg(EVB_NOMEM_TEXT);
 		free(a);
 		free(b);
 		if (ret)
@@ -320,7 +320,7 @@ static int make_tmp(struct verify *v)
 	if (!base || !*base)
 		base = "/tmp";
 	if (!(v->tmp = evb_path_join(base, "evb-verify-XXXXXX"))) {
-		diag_msg("out of memory");
+		diag_msg(EVB_NOMEM_TEXT);
 		return EXIT_FATAL;
 	}
 	if (!mkdtemp(v->tmp)) {
@@ -362,7 +362,7 @@ int cmd_verify(int argc, char **argv)
 		goto out;
 	int in = manifest_check_inputs(&v.mf, v.in_dir, &v.inputs);
 	if (in == EVB_ENOMEM) {
-		diag_msg("out of memory");
+		diag_msg(EVB_NOMEM_TEXT);
 		goto out;
 	}
 	if (in == 2) {

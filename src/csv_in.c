@@ -680,7 +680,7 @@ static int detect_delimiter(FILE *f, const char *display, char *delim,
 	int best = 0;
 	char *buf = malloc(BLOCK);
 	if (!buf)
-		return evb_error_set(err, EVB_ENOMEM, display, 0, NULL, "out of memory");
+		return evb_error_set(err, EVB_ENOMEM, display, 0, NULL, EVB_NOMEM_TEXT);
 	size_t n = fread(buf, 1, BLOCK, f);
 	if (ferror(f)) {
 		free(buf);
@@ -755,7 +755,7 @@ int csv_in_read(const char *path, const char *display, enum kind kind,
 				    "no header row: the file is empty");
 out:
 	if (ret == EVB_ENOMEM && err && !err->code)
-		evb_error_set(err, ret, display, e.line, NULL, "out of memory");
+		evb_error_set(err, ret, display, e.line, NULL, EVB_NOMEM_TEXT);
 	engine_release(&e);
 	fclose(f);
 	info->records = x.records;
@@ -803,7 +803,7 @@ static int run_table(struct engine *e, FILE *f, const char *path, struct table_c
 	if (!ret)
 		ret = run_file(e, f);
 	if (ret == EVB_ENOMEM && err && !err->code)
-		evb_error_set(err, ret, path, e->line, NULL, "out of memory");
+		evb_error_set(err, ret, path, e->line, NULL, EVB_NOMEM_TEXT);
 	engine_release(e);
 	fclose(f);
 	return ret;

@@ -31,6 +31,10 @@ typedef int32_t evb_date;
  * that cannot be computed (shown as an empty cell). */
 #define AMOUNT_UNKNOWN INT64_MIN
 
+/* What an allocation failure says, and what to do about it. */
+#define EVB_NOMEM_TEXT \
+	"out of memory: close other programs, or run evb where more memory is free"
+
 /* Error codes. */
 enum {
 	EVB_OK = 0,

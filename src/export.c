@@ -1452,7 +1452,7 @@ int export_read(struct model *m, const struct templates *t,
 		ret = finalize(&ld);
 	phase_count(PHASE_CPU_LINK, phase_thread_cpu() - t0);
 	if (ret == EVB_ENOMEM)
-		evb_error_set(err, ret, NULL, 0, NULL, "out of memory");
+		evb_error_set(err, ret, NULL, 0, NULL, EVB_NOMEM_TEXT);
 
 	for (size_t i = 0; i < n; i++)
 		free(files[i]);

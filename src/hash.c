@@ -140,7 +140,7 @@ int hash_file(const char *path, char hex[static SHA256_HEX_LEN + 1],
 				     strerror(errno));
 	utf8_check_init(&utf8);
 	if (!(buf = malloc(CHUNK))) {
-		ret = evb_error_set(err, EVB_ENOMEM, path, 0, NULL, "out of memory");
+		ret = evb_error_set(err, EVB_ENOMEM, path, 0, NULL, EVB_NOMEM_TEXT);
 		goto out;
 	}
 	if (!(ctx = EVP_MD_CTX_new()) || EVP_DigestInit_ex(ctx, EVP_sha256(), NULL) != 1) {

@@ -108,7 +108,7 @@ char *manifest_format(const struct manifest_info *mi, size_t *len, struct evb_er
 					     mi->profile_sha256))) ||
 	    put(root, "outputs", json_incref(outputs)) ||
 	    !(text = json_dumps(root, JSON_INDENT(2) | JSON_PRESERVE_ORDER))) {
-		evb_error_set(err, EVB_ENOMEM, NULL, 0, NULL, "out of memory");
+		evb_error_set(err, EVB_ENOMEM, NULL, 0, NULL, EVB_NOMEM_TEXT);
 		goto out;
 	}
 	size_t n = strlen(text);
@@ -116,7 +116,7 @@ char *manifest_format(const struct manifest_info *mi, size_t *len, struct evb_er
 	if (!nl) {
 		free(text);
 		text = NULL;
-		evb_error_set(err, EVB_ENOMEM, NULL, 0, NULL, "out of memory");
+		evb_error_set(err, EVB_ENOMEM, NULL, 0, NULL, EVB_NOMEM_TEXT);
 		goto out;
 	}
 	text = nl;
@@ -273,7 +273,7 @@ int manifest_read(const char *path, struct manifest *mf, struct evb_error *err)
 out:
 	json_decref(root);
 	if (ret == EVB_ENOMEM)
-		evb_error_set(err, ret, path, 0, NULL, "out of memory");
+		evb_error_set(err, ret, path, 0, NULL, EVB_NOMEM_TEXT);
 	if (ret)
 		manifest_release(mf);
 	return ret;
@@ -380,7 +380,7 @@ int manifest_rerun_argv(const struct manifest *mf, char *const *inputs, size_t n
 	size_t cap = mf->nargs + 2 * ninputs + 12, n = 0;
 	char **v = calloc(cap, sizeof(*v));
 	if (!v)
-		return evb_error_set(err, EVB_ENOMEM, NULL, 0, NULL, "out of memory");
+		return evb_error_set(err, EVB_ENOMEM, NULL, 0, NULL, EVB_NOMEM_TEXT);
 #define PUSH(s) do { if (!(v[n++] = dup_str(s))) goto nomem; } while (0)
 	PUSH(mf->command);
 	bool has_asof = false;
@@ -439,7 +439,7 @@ int manifest_rerun_argv(const struct manifest *mf, char *const *inputs, size_t n
 	return 0;
 nomem:
 	manifest_free_argv((int)n, v);
-	return evb_error_set(err, EVB_ENOMEM, NULL, 0, NULL, "out of memory");
+	return evb_error_set(err, EVB_ENOMEM, NULL, 0, NULL, EVB_NOMEM_TEXT);
 }
 
 int manifest_check_templates(const struct manifest *mf, const char *dir,
@@ -463,7 +463,7 @@ int manifest_check_templates(const struct manifest *mf, const char *dir,
 					     mf->templates[i].file);
 		char hex[SHA256_HEX_LEN + 1], *p = evb_path_join(dir, mf->templates[i].file);
 		if (!p)
-			return evb_error_set(err, EVB_ENOMEM, NULL, 0, NULL, "out of memory");
+			return evb_error_set(err, EVB_ENOMEM, NULL, 0, NULL, EVB_NOMEM_TEXT);
 		int r = hash_file(p, hex, NULL, NULL, err);
 		if (!r && strcmp(hex, mf->templates[i].sha256) != 0)
 			r = evb_error_set(err, EVB_EINVAL, p, 0, NULL,

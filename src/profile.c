@@ -402,7 +402,7 @@ struct profile *profile_load(const char *path, struct evb_error *err)
 out:
 	free(text);
 	if (ret == EVB_ENOMEM)
-		evb_error_set(err, ret, path, 0, NULL, "out of memory");
+		evb_error_set(err, ret, path, 0, NULL, EVB_NOMEM_TEXT);
 	if (ret) {
 		profile_free(p);
 		return NULL;

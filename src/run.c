@@ -229,7 +229,7 @@ int run_setup(struct run *r, bool need_key)
 	const char *dir = r->opts.templates ? r->opts.templates
 					    : run_default_templates(buf, sizeof(buf));
 	if (!(r->templates_dir = strdup(dir))) {
-		diag_msg("out of memory");
+		diag_msg(EVB_NOMEM_TEXT);
 		return EVB_ENOMEM;
 	}
 	if (!(r->templates = templates_load(dir, &err))) {
@@ -294,7 +294,7 @@ int run_load(struct run *r)
 			      (const char *const *)r->opts.inputs, r->opts.ninputs, &err);
 	phase_mark(PHASE_READ);
 	if (!ret && checks_run(&r->model))
-		ret = evb_error_set(&err, EVB_ENOMEM, NULL, 0, NULL, "out of memory");
+		ret = evb_error_set(&err, EVB_ENOMEM, NULL, 0, NULL, EVB_NOMEM_TEXT);
 	if (ret) {
 		diag_error(&err);
 		return ret;
@@ -303,7 +303,7 @@ int run_load(struct run *r)
 	/* by file and line; rejects of one line keep their order (the reject
 	 * array is in reading order, so the position is the last key) */
 	if ((ret = sort_rejects(m))) {
-		diag_msg("out of memory");
+		diag_msg(EVB_NOMEM_TEXT);
 		return ret;
 	}
 	for (uint32_t i = 0; i < m->rejects.n && i < REJECTS_SHOWN; i++) {
@@ -362,7 +362,7 @@ int run_open_dir(struct run *r, const char *name)
 		return ret;
 	}
 	if (!(r->dir = strdup(r->folder.tmp_path))) {
-		diag_msg("out of memory");
+		diag_msg(EVB_NOMEM_TEXT);
 		return EVB_ENOMEM;
 	}
 	return 0;
@@ -702,7 +702,7 @@ int run_sheet_checks(struct run *r, struct book *b, const char *book,
 void run_say_failure(int ret, unsigned said)
 {
 	if (ret && diag_said() == said)
-		diag_msg("%s", ret == EVB_ENOMEM ? "out of memory" : "cannot write the report");
+		diag_msg("%s", ret == EVB_ENOMEM ? EVB_NOMEM_TEXT : "cannot write the report");
 }
 
 int run_write_book(struct run *r, const char *book, const char *name,
@@ -780,7 +780,7 @@ int run_finish(struct run *r)
 	size_t len = 0;
 	int ret = 0;
 	if (!outs || !hex) {
-		ret = evb_error_set(&err, EVB_ENOMEM, NULL, 0, NULL, "out of memory");
+		ret = evb_error_set(&err, EVB_ENOMEM, NULL, 0, NULL, EVB_NOMEM_TEXT);
 		goto out;
 	}
 	for (size_t i = 0; i < r->outputs.n && !ret; i++) {

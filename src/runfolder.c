@@ -117,7 +117,7 @@ static int recover(struct runfolder *rf, struct evb_error *err)
 	char *tmp_prefix = str_printf(".%s%s", rf->name, ".tmp-");
 	char *old_prefix = str_printf(".%s%s", rf->name, ".old-");
 	if (!tmp_prefix || !old_prefix) {
-		ret = evb_error_set(err, EVB_ENOMEM, NULL, 0, NULL, "out of memory");
+		ret = evb_error_set(err, EVB_ENOMEM, NULL, 0, NULL, EVB_NOMEM_TEXT);
 		goto out;
 	}
 	int fd = dup(rf->out_fd);
@@ -201,7 +201,7 @@ int runfolder_open(struct runfolder *rf, const char *out, const char *name,
 	    !(rf->tmp_path = evb_path_join(out, rf->tmp_name)) ||
 	    !(rf->final_path = evb_path_join(out, name)) ||
 	    !(lock = str_printf(".%s%s", name, ".lock"))) {
-		ret = evb_error_set(err, EVB_ENOMEM, NULL, 0, NULL, "out of memory");
+		ret = evb_error_set(err, EVB_ENOMEM, NULL, 0, NULL, EVB_NOMEM_TEXT);
 		goto out;
 	}
 	if (mkdir(out, 0777) != 0 && errno != EEXIST) {
@@ -344,7 +344,7 @@ int runfolder_commit(struct runfolder *rf, struct evb_error *err)
 	const char *id = rf->tmp_name + strlen(rf->name) + sizeof(".tmp-");
 	char *old = rf->old_name = str_printf(".%s.old-%s", rf->name, id);
 	if (!old)
-		return evb_error_set(err, EVB_ENOMEM, NULL, 0, NULL, "out of memory");
+		return evb_error_set(err, EVB_ENOMEM, NULL, 0, NULL, EVB_NOMEM_TEXT);
 	enum swap how;
 	int ret = swap(rf, old, &how, err);
 	if (!ret && fsync_fd(rf->out_fd) != 0) {
@@ -391,7 +391,7 @@ int write_new_file(const char *path, const char *data, size_t len, struct evb_er
 	int dfd = -1, fd = -1, ret = 0;
 	bool made = false;
 	if (!copy)
-		return evb_error_set(err, EVB_ENOMEM, NULL, 0, NULL, "out of memory");
+		return evb_error_set(err, EVB_ENOMEM, NULL, 0, NULL, EVB_NOMEM_TEXT);
 	char *slash = strrchr(copy, '/');
 	const char *dir = ".", *name = copy;
 	if (slash) {
@@ -401,7 +401,7 @@ int write_new_file(const char *path, const char *data, size_t len, struct evb_er
 	}
 	size_t n = strlen(name) + 32;
 	if (!*name || !(tmp = malloc(n))) {
-		ret = *name ? evb_error_set(err, EVB_ENOMEM, NULL, 0, NULL, "out of memory")
+		ret = *name ? evb_error_set(err, EVB_ENOMEM, NULL, 0, NULL, EVB_NOMEM_TEXT)
 			    : evb_error_set(err, EVB_EINVAL, path, 0, NULL, "not a file name");
 		goto out;
 	}

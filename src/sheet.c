@@ -154,7 +154,7 @@ static char *path_join(const char *dir, const char *prefix, const char *name,
 
 static int oom(struct evb_error *err)
 {
-	return evb_error_set(err, EVB_ENOMEM, NULL, 0, NULL, "out of memory");
+	return evb_error_set(err, EVB_ENOMEM, NULL, 0, NULL, EVB_NOMEM_TEXT);
 }
 
 /* Creates `file` in the folder dirfd, new, empty, mode 0600 whatever the

@@ -305,7 +305,8 @@ static int store_failure(struct load_ctx *c, long line, int ret)
 		return LOAD_FAIL(c, line, NULL, "too many rows (at most %d)",
 				 TEMPLATES_MAX_ROWS);
 	if (ret == EVB_ENOMEM)
-		return LOAD_FAIL(c, line, NULL, "out of memory or template files over %u bytes",
+		return LOAD_FAIL(c, line, NULL, "out of memory or template files over %u bytes: "
+				 "close other programs, or check the templates folder",
 				 TEMPLATES_MAX_BYTES);
 	return ret;
 }
@@ -724,7 +725,7 @@ static int finish_insatser(struct templates *t, const char *path, struct evb_err
 	}
 	t->insats_sorted = malloc(((size_t)t->n_insatser + 1) * sizeof(*t->insats_sorted));
 	if (!t->insats_sorted)
-		return evb_error_set(err, EVB_ENOMEM, path, 0, NULL, "out of memory");
+		return evb_error_set(err, EVB_ENOMEM, path, 0, NULL, EVB_NOMEM_TEXT);
 	for (int i = 0; i < t->n_insatser; i++)
 		t->insats_sorted[i] = &t->insatser[i];
 	qsort(t->insats_sorted, (size_t)t->n_insatser, sizeof(*t->insats_sorted),
@@ -740,7 +741,7 @@ static int finish_skal(struct templates *t, const char *path, struct evb_error *
 					     "no skal for kategori '%s'", kategori_codes[k]);
 	t->skal_sorted = malloc(((size_t)t->n_skal + 1) * sizeof(*t->skal_sorted));
 	if (!t->skal_sorted)
-		return evb_error_set(err, EVB_ENOMEM, path, 0, NULL, "out of memory");
+		return evb_error_set(err, EVB_ENOMEM, path, 0, NULL, EVB_NOMEM_TEXT);
 	for (int i = 0; i < t->n_skal; i++)
 		t->skal_sorted[i] = &t->skal[i];
 	qsort(t->skal_sorted, (size_t)t->n_skal, sizeof(*t->skal_sorted), cmp_skal_ptr);
@@ -1192,17 +1193,17 @@ struct templates *templates_load(const char *dir, struct evb_error *err)
 	char *path = NULL;
 	int ret = 0;
 	if (!t) {
-		evb_error_set(err, EVB_ENOMEM, dir, 0, NULL, "out of memory");
+		evb_error_set(err, EVB_ENOMEM, dir, 0, NULL, EVB_NOMEM_TEXT);
 		goto out;
 	}
 	if (!(t->layouts_path = evb_path_join(dir, "layouts.csv")) ||
 	    !(t->looks_path = evb_path_join(dir, "looks.csv"))) {
-		ret = evb_error_set(err, EVB_ENOMEM, dir, 0, NULL, "out of memory");
+		ret = evb_error_set(err, EVB_ENOMEM, dir, 0, NULL, EVB_NOMEM_TEXT);
 		goto out;
 	}
 	for (size_t i = 0; i < sizeof(files) / sizeof(files[0]); i++) {
 		if (!(path = evb_path_join(dir, files[i].name))) {
-			ret = evb_error_set(err, EVB_ENOMEM, dir, 0, NULL, "out of memory");
+			ret = evb_error_set(err, EVB_ENOMEM, dir, 0, NULL, EVB_NOMEM_TEXT);
 			goto out;
 		}
 		struct load_ctx c = {
@@ -1216,7 +1217,7 @@ struct templates *templates_load(const char *dir, struct evb_error *err)
 		path = NULL;
 	}
 	if (!(t->xsd_path = evb_path_join(dir, "evb-export.xsd"))) {
-		ret = evb_error_set(err, EVB_ENOMEM, dir, 0, NULL, "out of memory");
+		ret = evb_error_set(err, EVB_ENOMEM, dir, 0, NULL, EVB_NOMEM_TEXT);
 		goto out;
 	}
 	ret = check_xsd(t->xsd_path, err);

@@ -894,7 +894,7 @@ static int root_begin(struct rd *rd, const xmlNode *n, struct evb_error *err)
 	xmlNodePtr copy = doc ? xmlDocCopyNode((xmlNodePtr)n, doc, 2) : NULL;
 	if (!copy) {
 		xmlFreeDoc(doc);
-		return evb_error_set(err, EVB_ENOMEM, rd->display, line, NULL, "out of memory");
+		return evb_error_set(err, EVB_ENOMEM, rd->display, line, NULL, EVB_NOMEM_TEXT);
 	}
 	xmlDocSetRootElement(doc, copy);
 	memset(&rd->verr, 0, sizeof(rd->verr));
@@ -1087,7 +1087,7 @@ static int read_all(struct rd *rd, struct evb_error *err)
 		}
 		if (rc == EVB_ENOMEM)
 			return evb_error_set(err, EVB_ENOMEM, rd->display, rd->line, NULL,
-					     "out of memory");
+					     EVB_NOMEM_TEXT);
 		if (rc)
 			return rc;
 		rd->prev_text_line = is_text_type(type) ? rd->line : 0;
@@ -1123,7 +1123,7 @@ static int read_schema_file(const char *path, struct buf *b, struct evb_error *e
 			goto out;
 		}
 		if (rc) {
-			ret = evb_error_set(err, EVB_ENOMEM, path, 0, NULL, "out of memory");
+			ret = evb_error_set(err, EVB_ENOMEM, path, 0, NULL, EVB_NOMEM_TEXT);
 			goto out;
 		}
 	}
@@ -1151,7 +1151,7 @@ static int schema_selfcheck(struct xml_in *x, const char *xsd_path, struct evb_e
 	struct xml_msg m = { 0 };
 	xmlDocPtr doc = xmlNewDoc((const xmlChar *)"1.0");
 	if (!doc)
-		return evb_error_set(err, EVB_ENOMEM, xsd_path, 0, NULL, "out of memory");
+		return evb_error_set(err, EVB_ENOMEM, xsd_path, 0, NULL, EVB_NOMEM_TEXT);
 	xmlSchemaSetValidStructuredErrors(x->vctxt, on_schema_error, &m);
 	for (int k = -1; k < K__COUNT && !ret; k++) {
 		const char *name = k < 0 ? "evb-export" : schema_kind((enum kind)k)->element;
@@ -1159,7 +1159,7 @@ static int schema_selfcheck(struct xml_in *x, const char *xsd_path, struct evb_e
 		if (!el || (k < 0 && !xmlNewProp(el, (const xmlChar *)"version",
 						  (const xmlChar *)"1"))) {
 			xmlFreeNode(el);
-			ret = evb_error_set(err, EVB_ENOMEM, xsd_path, 0, NULL, "out of memory");
+			ret = evb_error_set(err, EVB_ENOMEM, xsd_path, 0, NULL, EVB_NOMEM_TEXT);
 			break;
 		}
 		xmlNodePtr old = xmlDocSetRootElement(doc, el);
@@ -1201,11 +1201,11 @@ struct xml_in *xml_in_new(const char *xsd_path, struct evb_error *err)
 		goto out;
 	}
 	if (!(x = calloc(1, sizeof(*x)))) {
-		ret = evb_error_set(err, EVB_ENOMEM, xsd_path, 0, NULL, "out of memory");
+		ret = evb_error_set(err, EVB_ENOMEM, xsd_path, 0, NULL, EVB_NOMEM_TEXT);
 		goto out;
 	}
 	if (!(pctxt = xmlSchemaNewMemParserCtxt(xsd.p, (int)xsd.len))) {
-		ret = evb_error_set(err, EVB_ENOMEM, xsd_path, 0, NULL, "out of memory");
+		ret = evb_error_set(err, EVB_ENOMEM, xsd_path, 0, NULL, EVB_NOMEM_TEXT);
 		goto out;
 	}
 	xmlSchemaSetParserStructuredErrors(pctxt, on_schema_error, &m);
@@ -1215,7 +1215,7 @@ struct xml_in *xml_in_new(const char *xsd_path, struct evb_error *err)
 		goto out;
 	}
 	if (!(x->vctxt = xmlSchemaNewValidCtxt(x->schema))) {
-		ret = evb_error_set(err, EVB_ENOMEM, xsd_path, 0, NULL, "out of memory");
+		ret = evb_error_set(err, EVB_ENOMEM, xsd_path, 0, NULL, EVB_NOMEM_TEXT);
 		goto out;
 	}
 	ret = schema_selfcheck(x, xsd_path, err);
@@ -1240,7 +1240,7 @@ int xml_in_read(struct xml_in *x, const char *path, const char *display,
 	if (!display)
 		display = path;
 	if (!(rd = calloc(1, sizeof(*rd))))
-		return evb_error_set(err, EVB_ENOMEM, display, 0, NULL, "out of memory");
+		return evb_error_set(err, EVB_ENOMEM, display, 0, NULL, EVB_NOMEM_TEXT);
 	rd->x = x;
 	rd->path = path;
 	rd->display = display;

@@ -115,7 +115,7 @@ int zipcheck_xlsx(const char *path, const uint32_t *rows, const uint32_t *full,
 	bool *seen = calloc((size_t)nsheets + 1, sizeof(*seen));
 	unzFile z = NULL;
 	if (!buf || !seen) {
-		ret = evb_error_set(err, EVB_ENOMEM, NULL, 0, NULL, "out of memory");
+		ret = evb_error_set(err, EVB_ENOMEM, NULL, 0, NULL, EVB_NOMEM_TEXT);
 		goto out;
 	}
 	if (!(z = unzOpen64(path))) {

@@ -7,7 +7,8 @@
 #   - the run finishes as the reference did, with the same exit status,
 #     the same run folder byte for byte and the same messages (a
 #     failure evb works around: a thread it could not start), or
-#   - it exits 2, says "out of memory" on stderr, and --out holds no run
+#   - it exits 2, says "out of memory" on stderr and what to do ("close
+#     other programs"), and --out holds no run
 #     folder and nothing else but the lock file;
 # and in both cases the sanitizers found nothing (no leak on any path).
 # Threads make the Nth allocation vary a little from run to run, so a
@@ -77,8 +78,8 @@ sweep() {
 			cmp -s "$o/stderr" "$ref/stderr" || why="${why:-exit $rc, other messages}"
 		elif [ "$rc" != 2 ]; then
 			why="exit $rc"
-		elif ! grep -q "out of memory" "$o/stderr"; then
-			why="exit 2 without 'out of memory'"
+		elif ! grep -q "out of memory.*close other programs" "$o/stderr"; then
+			why="exit 2 without 'out of memory' and what to do"
 		elif [ -n "$(cd "$o/out" 2>/dev/null && find . -mindepth 1 ! -name '.*.lock')" ]; then
 			why="exit 2, --out holds $(cd "$o/out" && find . -mindepth 1 ! -name '.*.lock' | head -3 | tr '\n' ' ')"
 		fi
