@@ -42,25 +42,43 @@ void utf8_check_init(struct utf8_check *c)
 bool utf8_check_feed(struct utf8_check *c, const void *data, size_t len)
 {
 	const unsigned char *s = data;
-	for (size_t i = 0; i < len && !c->bad; i++) {
-		/* ASCII, the most of an export, 32 and then 8 bytes at a time */
-		while (!c->need && len - i >= 32) {
-			uint64_t w[4];
-			memcpy(w, s + i, 32);
-			if ((w[0] | w[1] | w[2] | w[3]) & 0x8080808080808080ULL)
+	const uint64_t high = 0x8080808080808080ULL;
+	size_t i = 0;
+	while (i < len && !c->bad) {
+		if (!c->need) {
+			/* ASCII, the most of an export: 32 bytes at a time, then 8,
+			 * then on to the first byte that is not */
+			while (len - i >= 32) {
+				uint64_t w[4];
+				memcpy(w, s + i, 32);
+				if ((w[0] | w[1] | w[2] | w[3]) & high)
+					break;
+				i += 32;
+			}
+			while (len - i >= 8) {
+				uint64_t w;
+				memcpy(&w, s + i, 8);
+				if (w & high) {
+#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+					i += (size_t)__builtin_ctzll(w & high) / 8;
+#endif
+					break;
+				}
+				i += 8;
+			}
+			while (i < len && s[i] < 0x80)
+				i++;
+			if (i == len)
 				break;
-			i += 32;
+			/* a whole two-byte character (å, ä, ö, é: most of what is
+			 * not ASCII in an export) at once */
+			if (s[i] >= 0xC2 && s[i] <= 0xDF && len - i >= 2 &&
+			    (s[i + 1] & 0xC0) == 0x80) {
+				i += 2;
+				continue;
+			}
 		}
-		while (!c->need && len - i >= 8) {
-			uint64_t w;
-			memcpy(&w, s + i, 8);
-			if (w & 0x8080808080808080ULL)
-				break;
-			i += 8;
-		}
-		if (i == len)
-			break;
-		unsigned char b = s[i];
+		unsigned char b = s[i++];
 		if (c->need) {
 			if (b < c->lo || b > c->hi) {
 				c->bad = true;
@@ -71,8 +89,6 @@ bool utf8_check_feed(struct utf8_check *c, const void *data, size_t len)
 			c->hi = 0xBF;
 			continue;
 		}
-		if (b < 0x80)
-			continue;
 		if (b >= 0xC2 && b <= 0xDF) {
 			c->need = 1;
 		} else if (b == 0xE0) {

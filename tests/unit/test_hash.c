@@ -218,6 +218,44 @@ static void test_utf8_check_ascii_runs(void **state)
 	}
 }
 
+/* The two-byte shortcut (a lead C2-DF and its continuation taken at
+ * once, after the ASCII fast paths) at every position of a run of ASCII:
+ * å is valid; a lead followed by ASCII, an overlong lead (C1) and a lead
+ * at the very end (valid so far, not done) are told apart as before. */
+static void test_utf8_check_two_byte_runs(void **state)
+{
+	(void)state;
+	for (size_t at = 0; at < 79; at++) {
+		char buf[80];
+		struct utf8_check c;
+		memset(buf, 'x', sizeof(buf));
+		memcpy(buf + at, "\xC3\xA5", 2);        /* å */
+		utf8_check_init(&c);
+		assert_true(utf8_check_feed(&c, buf, sizeof(buf)));
+		assert_true(utf8_check_done(&c));
+		/* the same split between two feeds, inside the character */
+		utf8_check_init(&c);
+		assert_true(utf8_check_feed(&c, buf, at + 1));
+		assert_true(utf8_check_feed(&c, buf + at + 1, sizeof(buf) - at - 1));
+		assert_true(utf8_check_done(&c));
+		buf[at + 1] = 'x';                       /* å cut short */
+		utf8_check_init(&c);
+		assert_false(utf8_check_feed(&c, buf, sizeof(buf)));
+		memcpy(buf + at, "\xC1\xA5", 2);       /* overlong lead */
+		utf8_check_init(&c);
+		assert_false(utf8_check_feed(&c, buf, sizeof(buf)));
+	}
+	char end[80];
+	memset(end, 'x', sizeof(end));
+	end[79] = '\xC3';                            /* a lead at the very end */
+	struct utf8_check c;
+	utf8_check_init(&c);
+	assert_true(utf8_check_feed(&c, end, sizeof(end)));
+	assert_false(utf8_check_done(&c));
+	assert_true(utf8_check_feed(&c, "\xA5", 1));
+	assert_true(utf8_check_done(&c));
+}
+
 /* ---- files ---- */
 
 /* A file of `n` bytes of 'a' with `seq` written at `at`. Checks
@@ -370,6 +408,7 @@ int main(void)
 		cmocka_unit_test(test_file_bom_and_empty),
 		cmocka_unit_test(test_file_missing),
 		cmocka_unit_test(test_utf8_check_ascii_runs),
+		cmocka_unit_test(test_utf8_check_two_byte_runs),
 		cmocka_unit_test(test_hash_queue),
 	};
 	return cmocka_run_group_tests(tests, setup, teardown);
