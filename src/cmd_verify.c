@@ -36,23 +36,6 @@ struct verify {
 	int differs;
 };
 
-/* Reads up to n bytes (fewer only at the end of the file); -1 on error. */
-static ssize_t read_full(int fd, char *buf, size_t n)
-{
-	size_t got = 0;
-	while (got < n) {
-		ssize_t r = read(fd, buf + got, n - got);
-		if (r < 0 && errno == EINTR)
-			continue;
-		if (r < 0)
-			return -1;
-		if (r == 0)
-			break;
-		got += (size_t)r;
-	}
-	return (ssize_t)got;
-}
-
 /* 1 when the files differ, 0 equal, -1 when one cannot be read (errno). */
 static int same_bytes(const char *a, const char *b)
 {
@@ -68,8 +51,8 @@ static int same_bytes(const char *a, const char *b)
 		goto out;
 	}
 	for (;;) {
-		ssize_t na = read_full(fa, ba, sizeof(ba));
-		ssize_t nb = na < 0 ? -1 : read_full(fb, bb, sizeof(bb));
+		ssize_t na = read_all_fd(fa, ba, sizeof(ba));
+		ssize_t nb = na < 0 ? -1 : read_all_fd(fb, bb, sizeof(bb));
 		if (na < 0 || nb < 0)
 			break;
 		if (na != nb || memcmp(ba, bb, (size_t)na) != 0) {
@@ -110,11 +93,9 @@ static int check_folder(struct verify *v, const char *dir, const char *what)
 		return -1;
 	}
 	struct dirent *e;
-	int ret = 0;
-	errno = 0;
-	while (!ret && (e = readdir(d))) {
-		if (strcmp(e->d_name, ".") == 0 || strcmp(e->d_name, "..") == 0 ||
-		    strcmp(e->d_name, "manifest.json") == 0)
+	int ret = 0, listed;
+	while (!ret && (e = dir_next(d, &listed))) {
+		if (strcmp(e->d_name, "manifest.json") == 0)
 			continue;
 		struct stat st;
 		if (!recorded(&v->mf, e->d_name)) {
@@ -128,11 +109,10 @@ static int check_folder(struct verify *v, const char *dir, const char *what)
 			printf("%s: not a regular file: %s\n", what, e->d_name);
 			v->differs = 1;
 		}
-		errno = 0;
 	}
-	if (!ret && errno) {
+	if (!ret && listed) {
 		/* a listing cut short would hide what else the folder holds */
-		diag_msg("%s: cannot read the folder: %s", dir, strerror(errno));
+		diag_msg("%s: cannot read the folder: %s", dir, strerror(listed));
 		ret = -1;
 	}
 	closedir(d);
@@ -171,11 +151,10 @@ static int rerun(struct verify *v)
 	}
 	struct dirent *e;
 	bool nomem = false;
-	errno = 0;
-	while (!v->rerun_dir && !nomem && (e = readdir(d)))
+	int listed = 0;
+	while (!v->rerun_dir && !nomem && (e = dir_next(d, &listed)))
 		if (e->d_name[0] != '.')
 			nomem = !(v->rerun_dir = evb_path_join(v->tmp, e->d_name));
-	int listed = v->rerun_dir || nomem ? 0 : errno;
 	closedir(d);
 	if (nomem) {
 		diag_msg(EVB_NOMEM_TEXT);

@@ -13,6 +13,7 @@
 #include "csv_in.h"
 #include "diag.h"
 #include "export.h"
+#include "runfolder.h"
 #include "progress.h"
 #include "field.h"
 #include "hash.h"
@@ -903,9 +904,8 @@ int export_collect(const char *input, char ***list, size_t *n, size_t *cap,
 				     "cannot read folder: %s", strerror(errno));
 	size_t first = *n;
 	struct dirent *e;
-	int ret = 0;
-	errno = 0;
-	while ((e = readdir(d))) {
+	int ret = 0, listed;
+	while ((e = dir_next(d, &listed))) {
 		if (e->d_name[0] == '.')
 			continue;
 		char *p = evb_path_join(input, e->d_name);
@@ -932,11 +932,10 @@ int export_collect(const char *input, char ***list, size_t *n, size_t *cap,
 			*cap = nc;
 		}
 		(*list)[(*n)++] = p;
-		errno = 0;
 	}
-	if (!ret && errno)
+	if (!ret && listed)
 		ret = evb_error_set(err, EVB_EIO, input, 0, NULL,
-				    "cannot read folder: %s", strerror(errno));
+				    "cannot read folder: %s", strerror(listed));
 	closedir(d);
 	if (!ret && *n > first)
 		qsort(*list + first, *n - first, sizeof(**list), cmp_names);

@@ -24,6 +24,33 @@ static char *str_printf(const char *fmt, const char *a, const char *b)
 	return p;
 }
 
+struct dirent *dir_next(DIR *d, int *error)
+{
+	struct dirent *e;
+	do {
+		errno = 0;
+		e = readdir(d);
+	} while (e && (strcmp(e->d_name, ".") == 0 || strcmp(e->d_name, "..") == 0));
+	*error = e ? 0 : errno;
+	return e;
+}
+
+ssize_t read_all_fd(int fd, char *buf, size_t len)
+{
+	size_t done = 0;
+	while (done < len) {
+		ssize_t n = read(fd, buf + done, len - done);
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0)
+			return -1;
+		if (n == 0)
+			break;
+		done += (size_t)n;
+	}
+	return (ssize_t)done;
+}
+
 int write_all_fd(int fd, const char *data, size_t len)
 {
 	for (size_t done = 0; done < len;) {
@@ -74,18 +101,13 @@ static int remove_at(int at, const char *path, int depth)
 		errno = e;
 		return -1;
 	}
-	int failed = 0;         /* the first failure's errno */
+	int failed = 0, listed;  /* the first failure's errno; the listing's */
 	struct dirent *e;
-	errno = 0;
-	while ((e = readdir(d))) {
-		if (strcmp(e->d_name, ".") == 0 || strcmp(e->d_name, "..") == 0)
-			continue;
+	while ((e = dir_next(d, &listed)))
 		if (remove_at(dirfd(d), e->d_name, depth + 1) != 0 && !failed)
 			failed = errno ? errno : EIO;
-		errno = 0;
-	}
-	if (errno && !failed)
-		failed = errno;     /* the listing failed: the folder stays */
+	if (listed && !failed)
+		failed = listed;    /* the listing failed: the folder stays */
 	closedir(d);
 	if (failed) {
 		errno = failed;
@@ -132,7 +154,8 @@ static int recover(struct runfolder *rf, struct evb_error *err)
 	bool missing = fstatat(rf->out_fd, rf->name, &st, AT_SYMLINK_NOFOLLOW) != 0 &&
 		       errno == ENOENT;
 	struct dirent *e;
-	while ((e = readdir(d))) {
+	int listed;
+	while ((e = dir_next(d, &listed))) {
 		bool old = has_prefix(e->d_name, old_prefix);
 		if (!old && !has_prefix(e->d_name, tmp_prefix))
 			continue;
@@ -153,6 +176,10 @@ static int recover(struct runfolder *rf, struct evb_error *err)
 		}
 	}
 	closedir(d);
+	/* a listing cut short could miss the earlier run to restore, which
+	 * the next run would then remove as a leftover */
+	if (!ret && !e && listed)
+		ret = fail(err, EVB_EIO, rf->out, "cannot read the output folder", listed);
 	if (!ret && fsync_fd(rf->out_fd) != 0)
 		ret = fail(err, EVB_EIO, rf->out, "cannot flush the output folder", errno);
 out:

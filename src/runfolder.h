@@ -22,6 +22,9 @@
 #ifndef EVB_RUNFOLDER_H
 #define EVB_RUNFOLDER_H
 
+#include <dirent.h>
+#include <sys/types.h>
+
 #include "evb.h"
 
 struct runfolder {
@@ -66,6 +69,14 @@ void runfolder_release(struct runfolder *rf);
  * (a link is removed itself). 0, or -1 with errno. */
 int runfolder_remove_tree(int at, const char *path);
 
+/* The next entry of d but "." and "..", or NULL at the end of the
+ * listing (*error 0) or when it failed (*error the errno): a listing cut
+ * short must not pass for the whole folder. */
+struct dirent *dir_next(DIR *d, int *error);
+
+/* Reads len bytes from fd, fewer only at its end, retrying short reads;
+ * the bytes read, or -1 with errno. */
+ssize_t read_all_fd(int fd, char *buf, size_t len);
 /* Writes all of data to fd, retrying short writes; -1 with errno. */
 int write_all_fd(int fd, const char *data, size_t len);
 /* fsync that accepts filesystems which cannot sync (EINVAL, EROFS). */

@@ -59,6 +59,26 @@ else
 	echo "[SKIP] verify: an output that cannot be read (strace cannot trace here)"
 fi
 
+# -- a run whose listing of --out fails must not pass over the earlier run
+#    that a killed swap left under its hidden old name: exit 2 with the
+#    reason, the earlier run kept (the next run restores it), nothing new
+o=$work/r1
+run "${IVO[@]}" --csv --out "$o"
+mv "$o/ivo-2026Q3" "$o/.ivo-2026Q3.old-1-abc"
+if strace -f -qq -o /dev/null true 2>/dev/null; then
+	ASAN_OPTIONS=${ASAN_OPTIONS:-}:detect_leaks=0 \
+	strace -f -qq -o /dev/null -P "$o" -e trace=getdents64 -e inject=getdents64:error=EIO \
+		"$bin" "${IVO[@]}" --csv --out "$o" >"$work/out" 2>"$work/err"
+	echo $? >"$work/rc"
+	check "run folder: a failed listing of --out stops the run before the earlier run is lost" \
+		'[ "$(rc)" = 2 ] && grep -q "cannot read the output folder: Input/output error" "$work/err" && [ -d "$o/.ivo-2026Q3.old-1-abc" ] && [ ! -e "$o/ivo-2026Q3" ]'
+	run "${IVO[@]}" --csv --out "$o"
+	check "run folder: the next run restores the earlier run (and refuses to replace it)" \
+		'[ "$(rc)" = 2 ] && [ -f "$o/ivo-2026Q3/manifest.json" ] && [ ! -e "$o/.ivo-2026Q3.old-1-abc" ]'
+else
+	echo "[SKIP] run folder: a failed listing of --out (strace cannot trace here)"
+fi
+
 # -- verify: an extra input whose --in is rewritten as getopt's
 #    abbreviation --i and dropped from the inputs
 o=$work/v2
