@@ -12,8 +12,10 @@
 # format and command, evb runs RUNS times (LARGE_RUNS times at the sizes
 # after the first, RUNS when not given: a run at 5 M decisions takes
 # minutes; the median wall time, the largest
-# peak memory with /usr/bin/time, the read phase from EVB_PHASES=1), and so
-# do the floors:
+# peak memory with /usr/bin/time, the read phase from EVB_PHASES=1), and
+# before each run of evb the read floor, after it the write floor (so the
+# machine's drift between minutes, up to a fifth, does not enter the
+# ratios):
 #   read floor   CSV: parse_floor (libcsv over the files, empty callbacks);
 #                XML: xml_floor (libxml2's reader with the schema, no other work)
 #   write floor  write_floor over the workbooks that run of evb wrote: the
@@ -53,30 +55,31 @@ gen() {
 	fi
 }
 
-# floor_read FORMAT SIZE: appends "size format floor median_s"
-floor_read() {
-	local fmt=$1 size=$2 times=() i
-	for ((i = 0; i < runs; i++)); do
-		if [ "$fmt" = csv ]; then
-			/usr/bin/time -f %e -o "$work/time.txt" "$bin/parse_floor" "$work/data-$size"/*.csv >/dev/null
-		else
-			/usr/bin/time -f %e -o "$work/time.txt" "$bin/xml_floor" templates/evb-export.xsd \
-				"$work/xml-$size/export.xml" >/dev/null
-		fi
-		times+=("$(cat "$work/time.txt")")
-	done
-	echo "$size $fmt floor $(printf '%s\n' "${times[@]}" | median)" >>"$results"
+# floor_once FORMAT SIZE: one run of the read floor, its seconds appended to
+# the caller's rfloors
+floor_once() {
+	local fmt=$1 size=$2
+	if [ "$fmt" = csv ]; then
+		/usr/bin/time -f %e -o "$work/time.txt" "$bin/parse_floor" "$work/data-$size"/*.csv >/dev/null
+	else
+		/usr/bin/time -f %e -o "$work/time.txt" "$bin/xml_floor" templates/evb-export.xsd \
+			"$work/xml-$size/export.xml" >/dev/null
+	fi
+	rfloors+=("$(cat "$work/time.txt")")
 }
 
-# measure FORMAT SIZE NAME ARGS...: RUNS runs of evb and of the write floor;
-# appends "size format name wall_s peak_kib read_s write_floor_s"
+# measure FORMAT SIZE NAME ARGS...: RUNS runs of the read floor, evb and the
+# write floor, in turn, so that each run of evb has its floors measured
+# beside it, in the same minute; appends
+# "size format name wall_s peak_kib read_s write_floor_s read_floor_s"
 measure() {
 	local fmt=$1 size=$2 name=$3
 	shift 3
 	local in=$work/data-$size
 	[ "$fmt" = xml ] && in=$work/xml-$size
-	local walls=() reads=() floors=() peak=0 i t m
+	local walls=() reads=() floors=() rfloors=() peak=0 i t m
 	for ((i = 0; i < runs; i++)); do
+		floor_once "$fmt" "$size"
 		rm -rf "$work/out" "$work/floor" && mkdir -p "$work/out" "$work/floor"
 		EVB_PHASES=1 /usr/bin/time -f '%e %M' -o "$work/time.txt" "$evb" "$name" "$@" \
 			--quiet --in "$in" --config $conf --out "$work/out" >/dev/null 2>"$work/stderr.txt" ||
@@ -92,7 +95,8 @@ measure() {
 		floors+=("$(awk '/^write floor:/ {print $3}' "$work/floor.txt")")
 	done
 	echo "$size $fmt $name $(printf '%s\n' "${walls[@]}" | median) $peak" \
-		"$(printf '%s\n' "${reads[@]}" | median) $(printf '%s\n' "${floors[@]}" | median)" >>"$results"
+		"$(printf '%s\n' "${reads[@]}" | median) $(printf '%s\n' "${floors[@]}" | median)" \
+		"$(printf '%s\n' "${rfloors[@]}" | median)" >>"$results"
 	sed -n '/^  /p' "$work/floor.txt" >"$work/shape-$size-$fmt-$name.txt"
 }
 
@@ -108,7 +112,6 @@ for size in $sizes; do
 	for fmt in csv xml; do
 		# every run reads the input from the page cache, the first too
 		if [ "$fmt" = csv ]; then cat "$work/data-$size"/*.csv >/dev/null; else cat "$work/xml-$size/export.xml" >/dev/null; fi
-		floor_read "$fmt" "$size"
 		measure "$fmt" "$size" check --as-of 2026-11-22
 		measure "$fmt" "$size" ivo --period 2026Q3 --as-of 2026-11-22
 		measure "$fmt" "$size" fees --month 2026-10
