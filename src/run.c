@@ -861,7 +861,12 @@ void run_release(struct run *r)
 	r->profile = NULL;
 	model_release(&r->model);
 	output_list_release(&r->outputs);
-	runfolder_release(&r->folder);   /* an unfinished run leaves nothing */
+	/* an unfinished run leaves nothing, or says what it left */
+	if (runfolder_discard(&r->folder) != 0)
+		diag_msg("the unfinished run could not be removed (%s): it is left in %s as %s, "
+			 "which the next run there removes", strerror(errno), r->folder.out,
+			 r->folder.tmp_name);
+	runfolder_release(&r->folder);
 	free(r->dir);
 	free(r->templates_dir);
 	r->templates = NULL;

@@ -258,6 +258,7 @@ int runfolder_open(struct runfolder *rf, const char *out, const char *name,
 			   errno);
 		goto out;
 	}
+	rf->made = true;
 	rf->dir_fd = openat(rf->out_fd, rf->tmp_name,
 			    O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
 	if (rf->dir_fd < 0) {
@@ -392,13 +393,21 @@ int runfolder_commit(struct runfolder *rf, struct evb_error *err)
 	return ret;
 }
 
-void runfolder_release(struct runfolder *rf)
+int runfolder_discard(struct runfolder *rf)
 {
 	if (rf->dir_fd >= 0) {
 		close(rf->dir_fd);
-		if (!rf->committed)
-			runfolder_remove_tree(rf->out_fd, rf->tmp_name);
+		rf->dir_fd = -1;
 	}
+	if (!rf->made || rf->committed)
+		return 0;
+	rf->made = false;
+	return runfolder_remove_tree(rf->out_fd, rf->tmp_name);
+}
+
+void runfolder_release(struct runfolder *rf)
+{
+	runfolder_discard(rf);  /* an unfinished run leaves nothing; said by the caller */
 	if (rf->out_fd >= 0)
 		close(rf->out_fd);
 	if (rf->lock_fd >= 0)

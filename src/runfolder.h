@@ -37,6 +37,7 @@ struct runfolder {
 	char *tmp_path;         /* <out>/<tmp_name>, for libraries that need a path */
 	char *final_path;       /* <out>/<name> */
 	bool replace, exists, committed;
+	bool made;              /* the temporary folder exists, not committed */
 	char *old_name;         /* .<name>.old-<pid>-<random>, after a commit */
 	/* after a commit: the replaced run could not be removed (errno
 	 * left_errno) and is left under this hidden name (tmp_name or
@@ -45,6 +46,12 @@ struct runfolder {
 	const char *left;
 	int left_errno;
 };
+
+/* Removes the temporary folder of a run that will not be committed (a
+ * failed run: run_release says what it could not remove). Returns 0 (also
+ * when there is none), or -1 with errno: it is then left under its hidden
+ * name tmp_name, which the next run there removes. */
+int runfolder_discard(struct runfolder *rf);
 
 /* Zeroes rf (descriptors -1): runfolder_release is then always safe. */
 void runfolder_init(struct runfolder *rf);

@@ -79,6 +79,27 @@ else
 	echo "[SKIP] run folder: a failed listing of --out (strace cannot trace here)"
 fi
 
+# -- a failed run whose temporary folder cannot be removed says so, with
+#    the name it is left under, and the next run removes it (two faults:
+#    the first workbook's fsync, then every unlinkat)
+o=$work/r2
+mkdir -p "$o"
+if strace -f -qq -o /dev/null true 2>/dev/null; then
+	ASAN_OPTIONS=${ASAN_OPTIONS:-}:detect_leaks=0 \
+	strace -f -qq -o /dev/null -e trace=fsync,unlinkat -e inject=fsync:error=EIO:when=2 \
+		-e inject=unlinkat:error=EIO \
+		"$bin" "${IVO[@]}" --csv --out "$o" >"$work/out" 2>"$work/err"
+	echo $? >"$work/rc"
+	left=$(cd "$o" && ls -A | grep '^\.ivo-2026Q3\.tmp-' || true)
+	check "run folder: an unfinished run that cannot be removed is said, by its name" \
+		'[ "$(rc)" = 2 ] && [ -n "$left" ] && grep -q "the unfinished run could not be removed (Input/output error): it is left in $o as $left, which the next run there removes" "$work/err" && [ ! -e "$o/ivo-2026Q3" ]'
+	run "${IVO[@]}" --csv --out "$o"
+	check "run folder: the next run removes the unfinished run it left" \
+		'[ "$(rc)" = 1 ] && [ "$(cd "$o" && ls -A | tr "\n" " ")" = ".ivo-2026Q3.lock ivo-2026Q3 " ]'
+else
+	echo "[SKIP] run folder: an unfinished run that cannot be removed (strace cannot trace here)"
+fi
+
 # -- verify: an extra input whose --in is rewritten as getopt's
 #    abbreviation --i and dropped from the inputs
 o=$work/v2
