@@ -7,6 +7,7 @@
  * and cases whose rapporttyp or dates changed go to stdout and to
  * diff-<period>.xlsx.
  */
+#include <errno.h>
 #include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -61,8 +62,14 @@ static int load_side(struct diff *d, struct side *s)
 	struct evb_error err = { 0 };
 	char path[4096];
 	struct stat st;
+	bool found = stat(s->arg, &st) == 0;
+	if (!found && errno != ENOENT && errno != ENOTDIR) {
+		/* there, but not to be looked at: not a manifest to read */
+		diag_msg("cannot read %s: %s", s->arg, strerror(errno));
+		return EXIT_FATAL;
+	}
 	snprintf(path, sizeof(path), "%s%s", s->arg,
-		 stat(s->arg, &st) == 0 && S_ISDIR(st.st_mode) ? "/manifest.json" : "");
+		 found && S_ISDIR(st.st_mode) ? "/manifest.json" : "");
 	if (manifest_read(path, &s->mf, &err)) {
 		diag_error(&err);
 		return EXIT_FATAL;
@@ -78,7 +85,8 @@ static int load_side(struct diff *d, struct side *s)
 	}
 	if (in) {
 		diag_msg("%s: the run's export is %s: check it with 'evb verify %s'", path,
-			 in == 1 ? "changed" : "missing", path);
+			 in == MANIFEST_INPUTS_CHANGED ? "changed"
+			 : in == MANIFEST_INPUTS_MISSING ? "missing" : "not readable", path);
 		return EXIT_FATAL;
 	}
 	/* the re-run writes nothing: only the loading half of evb ivo is used */

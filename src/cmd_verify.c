@@ -344,11 +344,15 @@ int cmd_verify(int argc, char **argv)
 		diag_msg(EVB_NOMEM_TEXT);
 		goto out;
 	}
-	if (in == 2) {
+	if (in == MANIFEST_INPUTS_MISSING) {
 		diag_msg("cannot verify: inputs are missing (give --in DIR where the archived export is)");
 		goto out;
 	}
-	if (in == 1) {
+	if (in == MANIFEST_INPUTS_UNREADABLE) {
+		diag_msg("cannot verify: an input of the run cannot be read (the reason is above)");
+		goto out;
+	}
+	if (in == MANIFEST_INPUTS_CHANGED) {
 		printf("verify: the export or its profile has changed since the run: the reports cannot come from it\n");
 		status = 1;
 		goto out;

@@ -1,6 +1,7 @@
 /* manifest.json written and read back: see manifest.h. */
 #include "manifest.h"
 
+#include <errno.h>
 #include <jansson.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -483,56 +484,64 @@ void manifest_free_argv(int argc, char **argv)
 	free(argv);
 }
 
+/* Prints the line for a recorded file that cannot be hashed: missing when
+ * it is not there (or a link to nothing), else unreadable with the reason.
+ * looked_for is where an input was looked for (NULL for the profile, which
+ * is looked for where it was). Returns MANIFEST_INPUTS_MISSING or
+ * MANIFEST_INPUTS_UNREADABLE. */
+static int input_gone(const char *what, const char *file, const char *looked_for,
+		      int error, const char *reason)
+{
+	if (error == ENOENT || error == ENOTDIR) {
+		if (looked_for)
+			printf("missing %s: %s (looked for %s)\n", what, file, looked_for);
+		else
+			printf("missing %s: %s\n", what, file);
+		return MANIFEST_INPUTS_MISSING;
+	}
+	printf("unreadable %s: %s: %s\n", what, looked_for ? looked_for : file,
+	       reason ? reason : strerror(error));
+	return MANIFEST_INPUTS_UNREADABLE;
+}
+
 int manifest_check_inputs(const struct manifest *mf, const char *dir, char ***paths)
 {
-	int worst = 0;
+	bool missing = false, unreadable = false, changed = false;
 	char **p = calloc(mf->ninputs + 1, sizeof(*p));
 	*paths = p;
 	if (!p)
 		return EVB_ENOMEM;
-	for (size_t i = 0; i < mf->ninputs; i++) {
-		const struct manifest_file *f = &mf->inputs[i];
-		if (!(p[i] = manifest_input_path(mf, f, dir)))
+	for (size_t i = 0; i <= mf->ninputs; i++) {
+		/* the inputs, then the profile: it decides how the export
+		 * reads, so the same one is needed */
+		bool input = i < mf->ninputs;
+		const struct manifest_file *f = input ? &mf->inputs[i] : &mf->profile;
+		const char *path = f->file;
+		if (!input && (!f->file || missing || unreadable))
+			break;
+		if (input && !(path = p[i] = manifest_input_path(mf, f, dir)))
 			return EVB_ENOMEM;
+		const char *what = input ? "input" : "profile";
 		char hex[SHA256_HEX_LEN + 1];
 		struct evb_error err = { 0 };
-		int ret;
-		if (access(p[i], R_OK) != 0) {
-			printf("missing input: %s (looked for %s)\n", f->file, p[i]);
-			worst = 2;
-		} else if ((ret = hash_file(p[i], hex, NULL, NULL, &err)) == EVB_ENOMEM) {
+		int ret, gone = 0;
+		if (access(path, R_OK) != 0) {
+			gone = input_gone(what, f->file, input ? path : NULL, errno, NULL);
+		} else if ((ret = hash_file(path, hex, NULL, NULL, &err)) == EVB_ENOMEM) {
 			return EVB_ENOMEM;
 		} else if (ret) {
-			printf("unreadable input: %s: %s\n", p[i], err.message);
-			worst = 2;
+			gone = input_gone(what, f->file, input ? path : NULL, 0, err.message);
 		} else if (strcmp(hex, f->sha256) != 0) {
-			printf("changed input: %s (SHA-256 recorded %.12s..., now %.12s...)\n",
-			       p[i], f->sha256, hex);
-			if (worst < 1)
-				worst = 1;
+			printf("changed %s: %s (SHA-256 recorded %.12s..., now %.12s...)\n",
+			       what, path, f->sha256, hex);
+			changed = true;
 		}
+		missing |= gone == MANIFEST_INPUTS_MISSING;
+		unreadable |= gone == MANIFEST_INPUTS_UNREADABLE;
 	}
-	if (mf->profile.file && worst < 2) {
-		/* the profile decides how the export reads: the same one is needed */
-		const struct manifest_file *f = &mf->profile;
-		char hex[SHA256_HEX_LEN + 1];
-		struct evb_error err = { 0 };
-		int ret;
-		if (access(f->file, R_OK) != 0) {
-			printf("missing profile: %s\n", f->file);
-			worst = 2;
-		} else if ((ret = hash_file(f->file, hex, NULL, NULL, &err)) == EVB_ENOMEM) {
-			return EVB_ENOMEM;
-		} else if (ret) {
-			printf("unreadable profile: %s: %s\n", f->file, err.message);
-			worst = 2;
-		} else if (strcmp(hex, f->sha256) != 0) {
-			printf("changed profile: %s (SHA-256 recorded %.12s..., now %.12s...)\n",
-			       f->file, f->sha256, hex);
-			worst = 1;
-		}
-	}
-	return worst;
+	return missing ? MANIFEST_INPUTS_MISSING
+	     : unreadable ? MANIFEST_INPUTS_UNREADABLE
+	     : changed ? MANIFEST_INPUTS_CHANGED : MANIFEST_INPUTS_OK;
 }
 
 void manifest_free_paths(char **paths, size_t n)

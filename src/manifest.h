@@ -84,10 +84,17 @@ char *manifest_input_path(const struct manifest *mf, const struct manifest_file 
  * Finds every recorded input (manifest_input_path) and checks its SHA-256,
  * and the import profile's,
  * printing a line on stdout for each one missing, unreadable or changed.
- * *paths gets the paths found (free with manifest_free_paths). Returns 0
- * all fine, 1 some changed, 2 some missing or unreadable, or EVB_ENOMEM
+ * *paths gets the paths found (free with manifest_free_paths). Returns the
+ * worst of what it found, in this order: some missing, some there but not
+ * readable (the reason printed), some changed, all fine; or EVB_ENOMEM
  * (nothing printed: not a finding about the inputs).
  */
+enum {
+	MANIFEST_INPUTS_OK = 0,
+	MANIFEST_INPUTS_CHANGED = 1,
+	MANIFEST_INPUTS_MISSING = 2,
+	MANIFEST_INPUTS_UNREADABLE = 3,
+};
 int manifest_check_inputs(const struct manifest *mf, const char *dir, char ***paths);
 void manifest_free_paths(char **paths, size_t n);
 

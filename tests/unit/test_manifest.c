@@ -174,10 +174,28 @@ static void test_input_paths(void **state)
 
 	/* checking: the recorded SHA-256 is not the file's */
 	char **paths;
-	assert_int_equal(manifest_check_inputs(&mf, NULL, &paths), 1);
+	assert_int_equal(manifest_check_inputs(&mf, NULL, &paths), MANIFEST_INPUTS_CHANGED);
 	manifest_free_paths(paths, mf.ninputs);
-	assert_int_equal(manifest_check_inputs(&mf, "/nonexistent", &paths), 2);
+	assert_int_equal(manifest_check_inputs(&mf, "/nonexistent", &paths),
+			 MANIFEST_INPUTS_MISSING);
 	manifest_free_paths(paths, mf.ninputs);
+	/* a file in the folder's place: not there either (ENOTDIR) */
+	snprintf(p, sizeof(p), "%s/m2.json", dir);
+	assert_int_equal(manifest_check_inputs(&mf, p, &paths), MANIFEST_INPUTS_MISSING);
+	manifest_free_paths(paths, mf.ninputs);
+	/* there, but it cannot be read (a folder by the input's name): not
+	 * "missing", which would send the user looking for the archive */
+	snprintf(p, sizeof(p), "%s/unreadable", dir);
+	assert_int_equal(mkdir(p, 0700), 0);
+	snprintf(p, sizeof(p), "%s/unreadable/beslut.csv", dir);
+	assert_int_equal(mkdir(p, 0700), 0);
+	snprintf(p, sizeof(p), "%s/unreadable", dir);
+	assert_int_equal(manifest_check_inputs(&mf, p, &paths), MANIFEST_INPUTS_UNREADABLE);
+	manifest_free_paths(paths, mf.ninputs);
+	snprintf(p, sizeof(p), "%s/unreadable/beslut.csv", dir);
+	assert_int_equal(rmdir(p), 0);
+	snprintf(p, sizeof(p), "%s/unreadable", dir);
+	assert_int_equal(rmdir(p), 0);
 	manifest_release(&mf);
 }
 
