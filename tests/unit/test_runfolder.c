@@ -1,7 +1,10 @@
 /* Unit tests: the life of a run folder (src/runfolder.c, SPEC 5). */
 #include <errno.h>
 #include <fcntl.h>
+#include <pthread.h>
+#include <signal.h>
 #include <string.h>
+#include <sys/time.h>
 #include <sys/file.h>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -244,6 +247,147 @@ static void test_write_new_file(void **state)
 	assert_string_equal(listing("out8"), "link p.profile ");
 }
 
+/* ---- read_all_fd, write_all_fd: short transfers and signals ---- */
+
+/* A signal handler installed without SA_RESTART (a library or a caller may
+ * do so) makes a read or write that is blocked fail with EINTR; the two
+ * helpers must go on. A timer sends SIGALRM every 20 ms to this thread
+ * while the other end of a pipe keeps it waiting. */
+static volatile sig_atomic_t alarms;
+
+static void on_alarm(int sig)
+{
+	(void)sig;
+	alarms++;
+}
+
+static void alarms_every_20ms(bool on)
+{
+	/* the handler stays when the timer stops: a signal already on its
+	 * way then finds it, not the default action (which ends the test) */
+	struct sigaction sa;
+	memset(&sa, 0, sizeof(sa));
+	sa.sa_handler = on_alarm;
+	sigemptyset(&sa.sa_mask);
+	sa.sa_flags = 0;        /* no SA_RESTART: a blocked call fails with EINTR */
+	assert_int_equal(sigaction(SIGALRM, &sa, NULL), 0);
+	struct itimerval it = { { 0, on ? 20000 : 0 }, { 0, on ? 20000 : 0 } };
+	assert_int_equal(setitimer(ITIMER_REAL, &it, NULL), 0);
+	alarms = 0;
+}
+
+/* Starts fn on a thread that never takes SIGALRM, so it reaches the
+ * thread blocked in the call under test. */
+static pthread_t start_peer(void *(*fn)(void *), void *arg)
+{
+	sigset_t alrm, old;
+	sigemptyset(&alrm);
+	sigaddset(&alrm, SIGALRM);
+	assert_int_equal(pthread_sigmask(SIG_BLOCK, &alrm, &old), 0);
+	pthread_t t;
+	assert_int_equal(pthread_create(&t, NULL, fn, arg), 0);
+	assert_int_equal(pthread_sigmask(SIG_SETMASK, &old, NULL), 0);
+	return t;
+}
+
+static void pause_ms(long ms)
+{
+	struct timespec ts = { 0, ms * 1000000L };
+	while (nanosleep(&ts, &ts) != 0 && errno == EINTR)
+		;
+}
+
+/* what a peer thread returns when its own call failed */
+static char peer_failed[] = "the peer's call failed";
+
+/* writes "0123456789" ten times, in two pieces 150 ms apart, then EOF */
+static void *late_writer(void *arg)
+{
+	int fd = *(int *)arg;
+	char text[100];
+	for (int i = 0; i < 100; i++)
+		text[i] = (char)('0' + i % 10);
+	pause_ms(150);
+	if (write(fd, text, 40) != 40)
+		return peer_failed;
+	pause_ms(150);
+	if (write(fd, text + 40, 60) != 60)
+		return peer_failed;
+	close(fd);
+	return NULL;
+}
+
+static void test_read_all_fd_interrupted(void **state)
+{
+	(void)state;
+	int fds[2];
+	assert_int_equal(pipe(fds), 0);
+	alarms_every_20ms(true);
+	pthread_t t = start_peer(late_writer, &fds[1]);
+	char buf[200];
+	/* two short reads and EOF: the 100 bytes there were */
+	ssize_t n = read_all_fd(fds[0], buf, sizeof(buf));
+	int interrupted = alarms;
+	alarms_every_20ms(false);
+	void *why;
+	assert_int_equal(pthread_join(t, &why), 0);
+	assert_null(why);
+	assert_int_equal(n, 100);
+	assert_memory_equal(buf, "0123456789", 10);
+	assert_memory_equal(buf + 90, "0123456789", 10);
+	assert_true(interrupted >= 5);  /* about 15 in 300 ms */
+	close(fds[0]);
+}
+
+struct drain {
+	int fd;
+	size_t got;
+};
+
+/* reads the pipe dry after 150 ms, to EOF */
+static void *late_reader(void *arg)
+{
+	struct drain *d = arg;
+	char buf[4096];
+	ssize_t n;
+	pause_ms(150);
+	while ((n = read(d->fd, buf, sizeof(buf))) > 0)
+		d->got += (size_t)n;
+	return n < 0 ? peer_failed : NULL;
+}
+
+static void test_write_all_fd_interrupted(void **state)
+{
+	(void)state;
+	int fds[2];
+	assert_int_equal(pipe(fds), 0);
+	/* the pipe filled first, so the next write waits with nothing written
+	 * and a signal makes it fail with EINTR, not return short */
+	int fl = fcntl(fds[1], F_GETFL);
+	assert_int_equal(fcntl(fds[1], F_SETFL, fl | O_NONBLOCK), 0);
+	static char data[256 * 1024];
+	size_t full = 0;
+	ssize_t n;
+	while ((n = write(fds[1], data, 4096)) > 0)
+		full += (size_t)n;
+	assert_int_equal(errno, EAGAIN);
+	assert_int_equal(fcntl(fds[1], F_SETFL, fl), 0);
+	struct drain d = { fds[0], 0 };
+	alarms_every_20ms(true);
+	pthread_t t = start_peer(late_reader, &d);
+	int ret = write_all_fd(fds[1], data, sizeof(data));
+	int interrupted = alarms;
+	alarms_every_20ms(false);
+	close(fds[1]);
+	void *why;
+	assert_int_equal(pthread_join(t, &why), 0);
+	assert_null(why);
+	assert_int_equal(ret, 0);
+	assert_int_equal(d.got, full + sizeof(data));
+	assert_true(interrupted >= 5);
+	close(fds[0]);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -255,6 +399,8 @@ int main(void)
 		cmocka_unit_test(test_create_no_follow),
 		cmocka_unit_test(test_bad_names),
 		cmocka_unit_test(test_write_new_file),
+		cmocka_unit_test(test_read_all_fd_interrupted),
+		cmocka_unit_test(test_write_all_fd_interrupted),
 	};
 	return cmocka_run_group_tests(tests, setup, teardown);
 }
