@@ -1,7 +1,8 @@
 #!/usr/bin/env python3
 """Fault injection at the system-call level (SQLite's I/O-error testing is
 the model): for every N, the Nth write, fsync, close, renameat2, read and
-getdents64 of a whole `evb ivo` and `evb fees` on the samples fails
+getdents64 of a whole `evb ivo` and `evb fees` on the samples, and of
+`evb diff` of the two runs of case 015, fails
 (ENOSPC for write, EIO for the others) through
 `strace -f -e inject=SYSCALL:error=E:when=N`. A read or a folder listing
 that fails must never give a report without the records behind it: the
@@ -31,19 +32,24 @@ call, so each N is classed:
           injected either: a close of an input).
 After every run, whatever its class: the run folder is byte-identical to
 the earlier one (outputs are deterministic, so a completed --replace gives
-the same bytes) and --out holds nothing else but the lock file.
+the same bytes), --out holds nothing else but the lock file, a run that
+ends as the reference did printed what it printed, and the two runs diff
+compares are untouched.
 
 A last sweep makes every renameat2 fail with EINVAL (a filesystem without
 it: SMB, NFS): the fallback rename dance must complete the run.
 
-`evb verify` is swept the same way (every openat, newfstatat and
-getdents64, and every VERIFY_READ_STRIDE-th read, fails in turn with EIO)
-on a run folder that holds one file more than its manifest names, so the
-reference verify exits 1 and names it. A fault must never make verify
-claim what is not so: each injected run ends exactly as the reference did
-(exit 1, the same lines on stdout) or exits 2 with a message, the run
-folder is untouched, and no temporary folder is left in TMPDIR unless
-verify says it cannot remove it.
+`evb verify` and `evb diff` are swept on what they find and read (every
+openat, newfstatat, access and getdents64, and every OPEN_READ_STRIDE-th
+read, fails in turn with EIO): verify on a run folder that holds one file
+more than its manifest names, so the reference verify exits 1 and names
+it; diff on case 015's runs, which differ in three cases, so the reference
+diff exits 1 and names them. A fault must never make either claim what is
+not so: each injected run ends exactly as the reference did (exit 1, the
+same lines on stdout) or exits 2 with a message, the run folders (and
+diff's own, replaced with the same bytes or kept) are untouched, and no
+temporary folder is left in TMPDIR unless the command says it cannot
+remove it.
 
 Usage: faults.py BIN [ROOT]   (ROOT: the source tree, default ../..)
 """
@@ -59,16 +65,19 @@ import time
 BIN = os.path.abspath(sys.argv[1])
 ROOT = os.path.abspath(sys.argv[2] if len(sys.argv) > 2 else
                        os.path.join(os.path.dirname(__file__), "..", ".."))
+SAMPLES = ["--in", "samples/export", "--config", "samples/evb.conf", "--quiet"]
 COMMANDS = {
-    "ivo": (["ivo", "--period", "2026Q3", "--as-of", "2026-11-22"], "ivo-2026Q3"),
-    "fees": (["fees", "--month", "2026-10"], "avgift-2026-10"),
+    "ivo": (["ivo", "--period", "2026Q3", "--as-of", "2026-11-22"] + SAMPLES, "ivo-2026Q3"),
+    "fees": (["fees", "--month", "2026-10"] + SAMPLES, "avgift-2026-10"),
 }
-COMMON = ["--in", "samples/export", "--config", "samples/evb.conf", "--csv", "--quiet"]
+# `evb diff` of two IVO runs of case 015 (made by diff_runs), not quiet:
+# its finding is on stdout as well as in its run folder
+DIFF_CASE = "tests/cases/015-diff"
 KINDS = [("write", "ENOSPC"), ("fsync", "EIO"), ("close", "EIO"), ("renameat2", "EIO"),
          ("read", "EIO"), ("getdents64", "EIO")]
 CLOSE_STRIDE = int(os.environ.get("FAULTS_CLOSE_STRIDE", "1"))
-VERIFY_KINDS = ["openat", "newfstatat", "getdents64", "read"]
-VERIFY_READ_STRIDE = int(os.environ.get("FAULTS_VERIFY_READ_STRIDE", "3"))
+OPEN_KINDS = ["openat", "newfstatat", "access", "getdents64", "read"]
+OPEN_READ_STRIDE = int(os.environ.get("FAULTS_OPEN_READ_STRIDE", "3"))
 
 LINE = re.compile(r"^(\d+)\s+(\w+)\((?:(-?\d+)<([^>]*)>(\(deleted\))?)?")
 
@@ -91,7 +100,8 @@ def snapshot(out):
 
 
 def run(args, out, inject=None, trace=None):
-    cmd = [BIN] + args + COMMON + ["--out", out, "--replace"]
+    """Runs evb with args, --csv, --out out and --replace: (exit, stdout, stderr)."""
+    cmd = [BIN] + args + ["--csv", "--out", out, "--replace"]
     if inject or trace:
         pre = ["strace", "-f", "-qq"]
         if trace:
@@ -103,7 +113,25 @@ def run(args, out, inject=None, trace=None):
         cmd = pre + cmd
     p = subprocess.run(cmd, cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
                        timeout=120)
-    return p.returncode, p.stderr.decode("utf-8", "replace")
+    return (p.returncode, p.stdout.decode("utf-8", "replace"),
+            p.stderr.decode("utf-8", "replace"))
+
+
+def diff_runs(work):
+    """The two IVO runs `evb diff` compares (case 015: old and new export);
+    returns diff's arguments and the two run folders."""
+    case = os.path.join(ROOT, DIFF_CASE)
+    os.makedirs(work, exist_ok=True)
+    folders = []
+    for side in ("old", "new"):
+        out = os.path.join(work, "diff-" + side)
+        subprocess.run([BIN, "ivo", "--period", "2026Q3", "--as-of", "2026-11-22",
+                        "--in", os.path.join(case, "input-" + side),
+                        "--config", os.path.join(case, "evb.conf"), "--out", out, "--quiet"],
+                       cwd=ROOT, stdout=subprocess.DEVNULL).returncode in (0, 1) or \
+            sys.exit(f"faults: the {side} run for the diff sweep failed")
+        folders.append(os.path.join(out, "ivo-2026Q3"))
+    return ["diff"] + folders + ["--config", os.path.join(case, "evb.conf")], folders
 
 
 def classify(trace, out):
@@ -143,36 +171,30 @@ def classify(trace, out):
     return classes
 
 
-def verify_sweep(work, failures):
-    """The verify sweep (see the top); returns the number of runs."""
-    out = os.path.join(work, "verify")
-    tmp = os.path.join(work, "verify-tmp")
+def open_sweep(work, label, cmd, ref_check, watched, failures):
+    """The sweep of the calls that find and read (see the top) over cmd:
+    ref_check(rc, stdout) says whether the reference run is the one meant;
+    the folders in watched must not change. Returns the number of runs."""
+    tmp = os.path.join(work, label + "-tmp")
     os.mkdir(tmp)
-    args, folder = COMMANDS["ivo"]
-    rc, err = run(args, out)
-    if rc not in (0, 1):
-        failures.append(f"verify: the run to verify failed ({rc}): {err}")
-        return 0
-    with open(os.path.join(out, folder, "extra.txt"), "w") as f:
-        f.write("not written by evb\n")
-    before = snapshot(out)
-    cmd = [BIN, "verify", os.path.join(out, folder, "manifest.json"),
-           "--config", "samples/evb.conf"]
     env = dict(os.environ, TMPDIR=tmp)
 
-    def verify(pre):
+    def go(pre):
         p = subprocess.run(pre + cmd, cwd=ROOT, env=env, stdout=subprocess.PIPE,
                            stderr=subprocess.PIPE, timeout=120)
         return (p.returncode, p.stdout.decode("utf-8", "replace"),
                 p.stderr.decode("utf-8", "replace"))
 
-    ref_rc, ref_out, err = verify([])
-    if ref_rc != 1 or "not in the manifest: extra.txt" not in ref_out:
-        failures.append(f"verify: the reference verify gave {ref_rc}: {ref_out} {err}")
+    ref_rc, ref_out, err = go([])
+    if not ref_check(ref_rc, ref_out):
+        failures.append(f"{label}: the reference run gave {ref_rc}: {ref_out} {err}")
         return 0
-    trace = os.path.join(work, "verify.trace")
-    verify(["strace", "-f", "-qq", "-y", "-e", "trace=" + ",".join(VERIFY_KINDS),
-            "-o", trace])
+    before = [snapshot(w) for w in watched]
+    trace = os.path.join(work, label + ".trace")
+    go(["strace", "-f", "-qq", "-y", "-e", "trace=" + ",".join(OPEN_KINDS), "-o", trace])
+    if [snapshot(w) for w in watched] != before:
+        failures.append(f"{label}: the traced reference run changed a folder")
+        return 0
     seen, loader = {}, {}
     with open(trace) as f:
         for line in f:
@@ -187,24 +209,30 @@ def verify_sweep(work, failures):
                     path.startswith("/usr/lib") or path.startswith("/lib"):
                 loader.setdefault(sc, set()).add(n)
     runs = 0
-    for sc in VERIFY_KINDS:
+    for sc in OPEN_KINDS:
         last = max([n for (_, s), n in seen.items() if s == sc], default=0)
-        stride = VERIFY_READ_STRIDE if sc == "read" else 1
+        stride = OPEN_READ_STRIDE if sc == "read" else 1
         for n in range(1, last + 1):
             if n in loader.get(sc, ()) or n % stride:
                 continue
             runs += 1
-            rc, stdout, err = verify(["strace", "-f", "-qq", "-o", "/dev/null",
-                                      "-e", "trace=" + sc,
-                                      "-e", f"inject={sc}:error=EIO:when={n}"])
-            what = f"verify: {sc} #{n} -> exit {rc}"
+            rc, stdout, err = go(["strace", "-f", "-qq", "-o", "/dev/null",
+                                  "-e", "trace=" + sc,
+                                  "-e", f"inject={sc}:error=EIO:when={n}"])
+            what = f"{label}: {sc} #{n} -> exit {rc}"
             if rc == 2:
-                if "evb: " not in err and "verify: " not in err:
+                if "evb: " not in err and label + ": " not in err:
                     failures.append(what + ": no message")
             elif rc != ref_rc or stdout != ref_out:
                 failures.append(what + f": not as the reference: {stdout[-300:]} {err[-300:]}")
-            if snapshot(out) != before:
-                failures.append(what + ": the run folder changed")
+            after = [snapshot(w) for w in watched]
+            if after != before and "which the next run there removes" in err:
+                # what a run could not remove, said: the next run (no
+                # fault) removes it
+                go([])
+                after = [snapshot(w) for w in watched]
+            if after != before:
+                failures.append(what + ": a folder changed")
                 return runs
             # a temporary folder the system would not let go of is said
             left = os.listdir(tmp)
@@ -214,6 +242,40 @@ def verify_sweep(work, failures):
             for name in left:
                 shutil.rmtree(os.path.join(tmp, name), ignore_errors=True)
     return runs
+
+
+def verify_sweep(work, failures):
+    """`evb verify` of an IVO run folder holding one file its manifest does
+    not name; returns the number of runs."""
+    out = os.path.join(work, "verify")
+    args, folder = COMMANDS["ivo"]
+    rc, _, err = run(args, out)
+    if rc not in (0, 1):
+        failures.append(f"verify: the run to verify failed ({rc}): {err}")
+        return 0
+    with open(os.path.join(out, folder, "extra.txt"), "w") as f:
+        f.write("not written by evb\n")
+    cmd = [BIN, "verify", os.path.join(out, folder, "manifest.json"),
+           "--config", "samples/evb.conf"]
+    return open_sweep(work, "verify", cmd,
+                      lambda rc, stdout: rc == 1 and "not in the manifest: extra.txt" in stdout,
+                      [out], failures)
+
+
+def diff_sweep(work, failures):
+    """`evb diff` of case 015's two runs, which differ: its reading and
+    finding; returns the number of runs. (Its writing is swept with ivo's
+    and fees' in main.)"""
+    args, runs = diff_runs(os.path.join(work, "diff-open"))
+    out = os.path.join(work, "diff-open", "out")
+    cmd = [BIN] + args + ["--csv", "--out", out, "--replace"]
+    rc, _, err = run(args, out)
+    if rc != 1:
+        failures.append(f"diff: the first run gave {rc}: {err}")
+        return 0
+    return open_sweep(work, "diff", cmd,
+                      lambda rc, stdout: rc == 1 and "diff: 1 only in the old run, 1 only "
+                      "in the new run, 1 changed" in stdout, runs + [out], failures)
 
 
 def main():
@@ -231,17 +293,21 @@ def main():
     t0 = time.time()
     work = tempfile.mkdtemp(prefix="evb-faults-")
     try:
-        for cname, (args, folder) in COMMANDS.items():
+        commands = dict(COMMANDS)
+        diff_args, diff_inputs = diff_runs(os.path.join(work, "diff-runs"))
+        commands["diff"] = (diff_args, "diff-2026Q3")
+        inputs_before = [snapshot(d) for d in diff_inputs]
+        for cname, (args, folder) in commands.items():
             out = os.path.join(work, cname)
-            rc, err = run(args, out)
+            rc, ref_out, err = run(args, out)
             if rc not in (0, 1):
                 failures.append(f"{cname}: the first run failed ({rc}): {err}")
                 continue
             ref_rc = rc
             before = snapshot(out)
             trace = os.path.join(work, cname + ".trace")
-            rc, err = run(args, out, trace=trace)
-            if rc != ref_rc or snapshot(out) != before:
+            rc, stdout, err = run(args, out, trace=trace)
+            if rc != ref_rc or stdout != ref_out or snapshot(out) != before:
                 failures.append(f"{cname}: the traced reference run differs ({rc})")
                 continue
             classes = classify(trace, out)
@@ -253,7 +319,7 @@ def main():
                     if "loader" in cls or (stride > 1 and n % stride and "output" not in cls):
                         continue
                     runs += 1
-                    rc, err = run(args, out, inject=f"{sc}:error={errno}:when={n}")
+                    rc, stdout, err = run(args, out, inject=f"{sc}:error={errno}:when={n}")
                     what = f"{cname}: {sc} #{n} ({'/'.join(sorted(cls))}) -> exit {rc}"
                     if "output" in cls and rc != 2:
                         failures.append(what + ": expected exit 2")
@@ -261,6 +327,11 @@ def main():
                         failures.append(what + f": expected 2 or {ref_rc}: {err[-300:]}")
                     elif rc == 2 and "evb: " not in err:
                         failures.append(what + ": no message")
+                    elif rc == ref_rc and stdout != ref_out:
+                        failures.append(what + f": stdout not as the reference: {stdout[-300:]}")
+                    if cname == "diff" and [snapshot(d) for d in diff_inputs] != inputs_before:
+                        failures.append(what + ": a run it compares changed")
+                        inputs_before = [snapshot(d) for d in diff_inputs]
                     after = snapshot(out)
                     extra = set(after) - set(before)
                     if after != before and rc == ref_rc and \
@@ -281,17 +352,18 @@ def main():
                         before = snapshot(out)
             # no renameat2 here (SMB, NFS): the rename dance must complete
             runs += 1
-            rc, err = run(args, out, inject="renameat2:error=EINVAL")
+            rc, _, err = run(args, out, inject="renameat2:error=EINVAL")
             if rc != ref_rc or snapshot(out) != before:
                 failures.append(f"{cname}: without renameat2 -> exit {rc}: {err[-300:]}")
             # ... and a new run folder (nothing to replace) must appear too
             runs += 1
             shutil.rmtree(out)
-            rc, err = run(args, out, inject="renameat2:error=EINVAL")
+            rc, _, err = run(args, out, inject="renameat2:error=EINVAL")
             if rc != ref_rc or snapshot(out) != before:
                 failures.append(f"{cname}: new run folder without renameat2 -> exit {rc}: "
                                 f"{err[-300:]}")
         runs += verify_sweep(work, failures)
+        runs += diff_sweep(work, failures)
     finally:
         shutil.rmtree(work, ignore_errors=True)
     secs = time.time() - t0
