@@ -812,6 +812,12 @@ out:
 			 ? r->folder.final_path : r->opts.out);
 		return EXIT_FATAL;
 	}
+	if (r->folder.unflushed)
+		diag_msg("%s: cannot flush the output folder (%s), nor take the new run back: "
+			 "%s is in place and complete, but a crash now could undo it: check it "
+			 "with 'evb verify %s/manifest.json'", r->folder.out,
+			 strerror(r->folder.unflushed), r->folder.final_path,
+			 r->folder.final_path);
 	if (r->folder.left)
 		diag_msg("the replaced run could not be removed (%s): it is left in %s as %s, "
 			 "which the next run there removes", strerror(r->folder.left_errno),

@@ -301,15 +301,20 @@ int runfolder_write_file(struct runfolder *rf, const char *file, const char *dat
 
 enum swap { SWAP_NONE, SWAP_NEW, SWAP_EXCHANGE, SWAP_RENAMES };
 
-/* Puts things back as they were before the swap (best effort). */
-static void undo(struct runfolder *rf, enum swap how, const char *old)
+/* Takes the new run out of place again, as before the swap: true when it
+ * is out (after the renames fallback the earlier run may then be left
+ * under its hidden old name, which the next run restores), false when it
+ * could not be moved and stays in place. */
+static bool undo(struct runfolder *rf, enum swap how, const char *old)
 {
 	if (how == SWAP_EXCHANGE)
-		renameat2(rf->out_fd, rf->tmp_name, rf->out_fd, rf->name, RENAME_EXCHANGE);
-	if (how == SWAP_NEW || how == SWAP_RENAMES)
-		renameat(rf->out_fd, rf->name, rf->out_fd, rf->tmp_name);
+		return renameat2(rf->out_fd, rf->tmp_name, rf->out_fd, rf->name,
+				 RENAME_EXCHANGE) == 0;
+	if (renameat(rf->out_fd, rf->name, rf->out_fd, rf->tmp_name) != 0)
+		return false;
 	if (how == SWAP_RENAMES)
 		renameat(rf->out_fd, old, rf->out_fd, rf->name);
+	return true;
 }
 
 static bool no_renameat2(int e)
@@ -376,16 +381,24 @@ int runfolder_commit(struct runfolder *rf, struct evb_error *err)
 	enum swap how;
 	int ret = swap(rf, old, &how, err);
 	if (!ret && fsync_fd(rf->out_fd) != 0) {
-		ret = fail(err, EVB_EIO, rf->out, "cannot flush the output folder", errno);
-		undo(rf, how, old);
+		int e = errno;
+		if (undo(rf, how, old))
+			ret = fail(err, EVB_EIO, rf->out, "cannot flush the output folder", e);
+		else
+			rf->unflushed = e;      /* the new run stays in place: said */
 	}
 	if (!ret) {
 		rf->committed = true;
 		/* the replaced run: under the temporary name after an exchange;
-		 * what cannot be removed now the next run removes (said) */
+		 * what cannot be removed now the next run removes (said). Not
+		 * removed at all when the swap may not be on the disk yet: a
+		 * crash could bring its name back */
 		const char *gone = how == SWAP_EXCHANGE ? rf->tmp_name
 				   : how == SWAP_RENAMES ? old : NULL;
-		if (gone && runfolder_remove_tree(rf->out_fd, gone) != 0) {
+		if (gone && rf->unflushed) {
+			rf->left_errno = rf->unflushed;
+			rf->left = gone;
+		} else if (gone && runfolder_remove_tree(rf->out_fd, gone) != 0) {
 			rf->left_errno = errno;
 			rf->left = gone;
 		}

@@ -14,8 +14,10 @@
  * renames it into place: renameat2(RENAME_NOREPLACE), or with replace
  * renameat2(RENAME_EXCHANGE) and the old folder removed; where the
  * filesystem lacks renameat2 (SMB, NFS) the old folder is renamed to a
- * hidden name first. A crash at any moment leaves the earlier complete run
- * folder or the new complete one. runfolder_release() removes the
+ * hidden name first, and --out is flushed: when that fails the swap is
+ * taken back, and when that fails too the new run stays (unflushed, said)
+ * with the earlier one kept hidden. A crash at any moment leaves the
+ * earlier complete run folder or the new complete one. runfolder_release() removes the
  * temporary folder of a run that did not commit and drops the lock.
  * Nothing that evb did not create is ever chmod-ed or followed.
  */
@@ -45,6 +47,10 @@ struct runfolder {
 	 * is left */
 	const char *left;
 	int left_errno;
+	/* after a commit: 0, or the errno of the flush of --out that failed
+	 * after the swap when the swap could not be taken back either: the
+	 * new run is in place and complete, but a crash could undo it */
+	int unflushed;
 };
 
 /* Removes the temporary folder of a run that will not be committed (a

@@ -62,7 +62,7 @@ fi
 # -- a run whose listing of --out fails must not pass over the earlier run
 #    that a killed swap left under its hidden old name: exit 2 with the
 #    reason, the earlier run kept (the next run restores it), nothing new
-o=$work/r1
+o=$work/listing
 run "${IVO[@]}" --csv --out "$o"
 mv "$o/ivo-2026Q3" "$o/.ivo-2026Q3.old-1-abc"
 if strace -f -qq -o /dev/null true 2>/dev/null; then
@@ -82,7 +82,7 @@ fi
 # -- a failed run whose temporary folder cannot be removed says so, with
 #    the name it is left under, and the next run removes it (two faults:
 #    the first workbook's fsync, then every unlinkat)
-o=$work/r2
+o=$work/unfinished
 mkdir -p "$o"
 if strace -f -qq -o /dev/null true 2>/dev/null; then
 	ASAN_OPTIONS=${ASAN_OPTIONS:-}:detect_leaks=0 \
@@ -98,6 +98,29 @@ if strace -f -qq -o /dev/null true 2>/dev/null; then
 		'[ "$(rc)" = 1 ] && [ "$(cd "$o" && ls -A | tr "\n" " ")" = ".ivo-2026Q3.lock ivo-2026Q3 " ]'
 else
 	echo "[SKIP] run folder: an unfinished run that cannot be removed (strace cannot trace here)"
+fi
+
+# -- --replace whose flush of --out fails after the swap, and whose swap
+#    cannot be taken back either (two faults, on --out only): the new run
+#    is in place, complete and said to be unflushed; the earlier run is
+#    kept hidden, not removed while a crash could still bring it back, and
+#    never called "as it was"
+o=$work/unflushed
+run "${IVO[@]}" --csv --out "$o"
+if strace -f -qq -o /dev/null true 2>/dev/null; then
+	ASAN_OPTIONS=${ASAN_OPTIONS:-}:detect_leaks=0 \
+	strace -f -qq -o /dev/null -P "$o" -e trace=fsync,renameat2 \
+		-e inject=fsync:error=EIO:when=2 -e inject=renameat2:error=EIO:when=2 \
+		"$bin" "${IVO[@]}" --csv --out "$o" --replace >"$work/out" 2>"$work/err"
+	echo $? >"$work/rc"
+	left=$(cd "$o" && ls -A | grep '^\.ivo-2026Q3\.tmp-' || true)
+	check "run folder: a swap that can be neither flushed nor taken back is said, the new run in place" \
+		'[ "$(rc)" = 1 ] && grep -q "cannot flush the output folder (Input/output error), nor take the new run back: $o/ivo-2026Q3 is in place and complete" "$work/err" && ! grep -q "nothing written" "$work/err" && [ -n "$left" ] && [ -f "$o/$left/manifest.json" ] && "$bin" verify "$o/ivo-2026Q3/manifest.json" --config samples/evb.conf >/dev/null 2>&1'
+	run "${IVO[@]}" --csv --out "$o" --replace
+	check "run folder: the next run removes the earlier run kept hidden" \
+		'[ "$(rc)" = 1 ] && [ "$(cd "$o" && ls -A | tr "\n" " ")" = ".ivo-2026Q3.lock ivo-2026Q3 " ]'
+else
+	echo "[SKIP] run folder: a swap that can be neither flushed nor taken back (strace cannot trace here)"
 fi
 
 # -- verify: an extra input whose --in is rewritten as getopt's
