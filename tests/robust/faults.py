@@ -125,11 +125,12 @@ def diff_runs(work):
     folders = []
     for side in ("old", "new"):
         out = os.path.join(work, "diff-" + side)
-        subprocess.run([BIN, "ivo", "--period", "2026Q3", "--as-of", "2026-11-22",
-                        "--in", os.path.join(case, "input-" + side),
-                        "--config", os.path.join(case, "evb.conf"), "--out", out, "--quiet"],
-                       cwd=ROOT, stdout=subprocess.DEVNULL).returncode in (0, 1) or \
-            sys.exit(f"faults: the {side} run for the diff sweep failed")
+        p = subprocess.run([BIN, "ivo", "--period", "2026Q3", "--as-of", "2026-11-22",
+                            "--in", os.path.join(case, "input-" + side),
+                            "--config", os.path.join(case, "evb.conf"), "--out", out,
+                            "--quiet"], cwd=ROOT, stdout=subprocess.DEVNULL)
+        if p.returncode not in (0, 1):
+            sys.exit(f"faults: the {side} run for the diff sweep failed ({p.returncode})")
         folders.append(os.path.join(out, "ivo-2026Q3"))
     return ["diff"] + folders + ["--config", os.path.join(case, "evb.conf")], folders
 
