@@ -818,7 +818,10 @@ out:
 			 "with 'evb verify %s/manifest.json'", r->folder.out,
 			 strerror(r->folder.unflushed), r->folder.final_path,
 			 r->folder.final_path);
-	if (r->folder.left)
+	if (r->folder.left && r->folder.unflushed)
+		diag_msg("the replaced run is kept in %s as %s until then, which the next run "
+			 "there removes", r->folder.out, r->folder.left);
+	else if (r->folder.left)
 		diag_msg("the replaced run could not be removed (%s): it is left in %s as %s, "
 			 "which the next run there removes", strerror(r->folder.left_errno),
 			 r->folder.out, r->folder.left);

@@ -42,9 +42,9 @@ struct runfolder {
 	bool made;              /* the temporary folder exists, not committed */
 	char *old_name;         /* .<name>.old-<pid>-<random>, after a commit */
 	/* after a commit: the replaced run could not be removed (errno
-	 * left_errno) and is left under this hidden name (tmp_name or
-	 * old_name), which the next run's recovery removes; NULL when none
-	 * is left */
+	 * left_errno), or was kept because --out is unflushed, and is left
+	 * under this hidden name (tmp_name or old_name), which the next run's
+	 * recovery removes; NULL when none is left */
 	const char *left;
 	int left_errno;
 	/* after a commit: 0, or the errno of the flush of --out that failed

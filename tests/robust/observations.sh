@@ -115,7 +115,7 @@ if strace -f -qq -o /dev/null true 2>/dev/null; then
 	echo $? >"$work/rc"
 	left=$(cd "$o" && ls -A | grep '^\.ivo-2026Q3\.tmp-' || true)
 	check "run folder: a swap that can be neither flushed nor taken back is said, the new run in place" \
-		'[ "$(rc)" = 1 ] && grep -q "cannot flush the output folder (Input/output error), nor take the new run back: $o/ivo-2026Q3 is in place and complete" "$work/err" && ! grep -q "nothing written" "$work/err" && [ -n "$left" ] && [ -f "$o/$left/manifest.json" ] && "$bin" verify "$o/ivo-2026Q3/manifest.json" --config samples/evb.conf >/dev/null 2>&1'
+		'[ "$(rc)" = 1 ] && grep -q "cannot flush the output folder (Input/output error), nor take the new run back: $o/ivo-2026Q3 is in place and complete" "$work/err" && grep -q "the replaced run is kept in $o as $left until then" "$work/err" && ! grep -q "nothing written" "$work/err" && [ -n "$left" ] && [ -f "$o/$left/manifest.json" ] && "$bin" verify "$o/ivo-2026Q3/manifest.json" --config samples/evb.conf >/dev/null 2>&1'
 	run "${IVO[@]}" --csv --out "$o" --replace
 	check "run folder: the next run removes the earlier run kept hidden" \
 		'[ "$(rc)" = 1 ] && [ "$(cd "$o" && ls -A | tr "\n" " ")" = ".ivo-2026Q3.lock ivo-2026Q3 " ]'
