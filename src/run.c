@@ -812,16 +812,20 @@ out:
 			 ? r->folder.final_path : r->opts.out);
 		return EXIT_FATAL;
 	}
-	if (r->folder.unflushed)
+	if (r->folder.unflushed) {
+		/* a failed flush is exit 2 (SPEC 5), though here something new
+		 * is visible: said as it is */
 		diag_msg("%s: cannot flush the output folder (%s), nor take the new run back: "
 			 "%s is in place and complete, but a crash now could undo it: check it "
 			 "with 'evb verify %s/manifest.json'", r->folder.out,
 			 strerror(r->folder.unflushed), r->folder.final_path,
 			 r->folder.final_path);
-	if (r->folder.left && r->folder.unflushed)
-		diag_msg("the replaced run is kept in %s as %s until then, which the next run "
-			 "there removes", r->folder.out, r->folder.left);
-	else if (r->folder.left)
+		if (r->folder.left)
+			diag_msg("the replaced run is kept in %s as %s until then, which the next "
+				 "run there removes", r->folder.out, r->folder.left);
+		return EXIT_FATAL;
+	}
+	if (r->folder.left)
 		diag_msg("the replaced run could not be removed (%s): it is left in %s as %s, "
 			 "which the next run there removes", strerror(r->folder.left_errno),
 			 r->folder.out, r->folder.left);

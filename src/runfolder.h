@@ -17,8 +17,9 @@
  * hidden name first, and --out is flushed: when that fails the swap is
  * taken back, and when that fails too the new run stays (unflushed, said)
  * with the earlier one kept hidden. A crash at any moment leaves the
- * earlier complete run folder or the new complete one. runfolder_release() removes the
- * temporary folder of a run that did not commit and drops the lock.
+ * earlier complete run folder or the new complete one.
+ * runfolder_discard() removes the temporary folder of a run that did not
+ * commit; runfolder_release() does too (silently) and drops the lock.
  * Nothing that evb did not create is ever chmod-ed or followed.
  */
 #ifndef EVB_RUNFOLDER_H

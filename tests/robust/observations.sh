@@ -100,22 +100,31 @@ else
 	echo "[SKIP] run folder: an unfinished run that cannot be removed (strace cannot trace here)"
 fi
 
-# -- --replace whose flush of --out fails after the swap, and whose swap
-#    cannot be taken back either (two faults, on --out only): the new run
-#    is in place, complete and said to be unflushed; the earlier run is
-#    kept hidden, not removed while a crash could still bring it back, and
-#    never called "as it was"
-o=$work/unflushed
-run "${IVO[@]}" --csv --out "$o"
-if strace -f -qq -o /dev/null true 2>/dev/null; then
+# -- a swap whose flush of --out fails and that cannot be taken back
+#    either (two faults, on --out only): exit 2 (a failed flush), the new
+#    run in place, complete and said to be unflushed, never "nothing
+#    written"; with --replace the earlier run is kept hidden, not removed
+#    while a crash could still bring it back, and the next run removes it.
+#    unflushed NAME RENAME: the run into $work/NAME, whose undo is RENAME
+unflushed() {
+	o=$work/$1
 	ASAN_OPTIONS=${ASAN_OPTIONS:-}:detect_leaks=0 \
-	strace -f -qq -o /dev/null -P "$o" -e trace=fsync,renameat2 \
-		-e inject=fsync:error=EIO:when=2 -e inject=renameat2:error=EIO:when=2 \
+	strace -f -qq -o /dev/null -P "$o" -e trace=fsync,$2 \
+		-e inject=fsync:error=EIO:when=2 -e inject=$2:error=EIO:when=$3 \
 		"$bin" "${IVO[@]}" --csv --out "$o" --replace >"$work/out" 2>"$work/err"
 	echo $? >"$work/rc"
 	left=$(cd "$o" && ls -A | grep '^\.ivo-2026Q3\.tmp-' || true)
-	check "run folder: a swap that can be neither flushed nor taken back is said, the new run in place" \
-		'[ "$(rc)" = 1 ] && grep -q "cannot flush the output folder (Input/output error), nor take the new run back: $o/ivo-2026Q3 is in place and complete" "$work/err" && grep -q "the replaced run is kept in $o as $left until then" "$work/err" && ! grep -q "nothing written" "$work/err" && [ -n "$left" ] && [ -f "$o/$left/manifest.json" ] && "$bin" verify "$o/ivo-2026Q3/manifest.json" --config samples/evb.conf >/dev/null 2>&1'
+	said='[ "$(rc)" = 2 ] && grep -q "cannot flush the output folder (Input/output error), nor take the new run back: $o/ivo-2026Q3 is in place and complete" "$work/err" && ! grep -q "nothing written" "$work/err" && "$bin" verify "$o/ivo-2026Q3/manifest.json" --config samples/evb.conf >/dev/null 2>&1'
+}
+if strace -f -qq -o /dev/null true 2>/dev/null; then
+	mkdir -p "$work/unflushed-new"
+	unflushed unflushed-new renameat 1
+	check "run folder: a new run folder that can be neither flushed nor taken back is said (exit 2)" \
+		"$said"' && [ -z "$left" ]'
+	run "${IVO[@]}" --csv --out "$work/unflushed"
+	unflushed unflushed renameat2 2
+	check "run folder: a swap that can be neither flushed nor taken back is said (exit 2), the new run in place" \
+		"$said"' && grep -q "the replaced run is kept in $o as $left until then" "$work/err" && [ -n "$left" ] && [ -f "$o/$left/manifest.json" ]'
 	run "${IVO[@]}" --csv --out "$o" --replace
 	check "run folder: the next run removes the earlier run kept hidden" \
 		'[ "$(rc)" = 1 ] && [ "$(cd "$o" && ls -A | tr "\n" " ")" = ".ivo-2026Q3.lock ivo-2026Q3 " ]'
