@@ -13,7 +13,6 @@
 #include "csv_in.h"
 #include "diag.h"
 #include "export.h"
-#include "runfolder.h"
 #include "progress.h"
 #include "field.h"
 #include "hash.h"
@@ -21,6 +20,7 @@
 #include "phase.h"
 #include "profile.h"
 #include "relay.h"
+#include "runfolder.h"
 #include "xml_in.h"
 
 #define VALUE_SHOWN 80   /* bytes of a rejected value kept for the report */
