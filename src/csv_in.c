@@ -203,10 +203,14 @@ static void cb_field(void *field, size_t len, void *data)
 	const char *s = field ? field : "";
 	if (e->stop)
 		return;
-	int idx = r->total++;
+	/* the record's counters are kept in locals: the copy below writes
+	 * through a char pointer, after which the compiler would load them
+	 * again */
+	int idx = r->total++, n = r->n;
+	long line = e->line;
 	if (idx == 0)
 		r->line[0] = r->start;
-	if (r->n >= EVB_MAX_COLUMNS) {
+	if (n >= EVB_MAX_COLUMNS) {
 		set_problem(r, "reject.field_count", -1);
 		return;
 	}
@@ -224,8 +228,10 @@ static void cb_field(void *field, size_t len, void *data)
 		while (len && is_blank(s[len - 1]))
 			len--;
 	}
-	size_t room = (e->cp1252 ? cp1252_size(s, len) : len) + 1;
-	int ret = r->len + room <= r->cap ? 0 : rec_reserve(r, room);
+	bool cp1252 = e->cp1252;
+	size_t room = (cp1252 ? cp1252_size(s, len) : len) + 1;
+	size_t at = r->len;
+	int ret = at + room <= r->cap ? 0 : rec_reserve(r, room);
 	if (ret == EVB_ETOOBIG) {
 		if (!r->problem)
 			r->reason = "record longer than 4 MiB";
@@ -238,17 +244,19 @@ static void cb_field(void *field, size_t len, void *data)
 		e->stop = ret;
 		return;
 	}
-	r->off[r->n] = r->len;
-	if (e->cp1252) {
-		r->len += cp1252_to_utf8(s, len, r->buf + r->len, room);
-	} else {
-		copy_value(r->buf + r->len, s, len);
-		r->len += len;
-	}
-	r->buf[r->len++] = '\0';
-	r->n++;
+	char *buf = r->buf;
+	r->off[n] = at;
 	/* the next field starts on the line where this one ended */
-	r->line[r->n] = e->line;
+	r->line[n + 1] = line;
+	r->n = n + 1;
+	if (cp1252) {
+		at += cp1252_to_utf8(s, len, buf + at, room);
+	} else {
+		copy_value(buf + at, s, len);
+		at += len;
+	}
+	buf[at++] = '\0';
+	r->len = at;
 }
 
 static void cb_record(int term, void *data)
