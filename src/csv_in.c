@@ -550,6 +550,7 @@ struct export_ctx {
 	long records;
 	int ncols;                      /* header fields */
 	int map[EVB_MAX_COLUMNS];       /* header field -> schema column, -1 */
+	bool all_mapped;                /* no field maps to -1 */
 	bool header_done;
 	/* the row handed on: every record has the header's columns, so each
 	 * sets the same values, and the rest stay cleared from the start */
@@ -608,12 +609,14 @@ static int export_header(struct engine *e)
 	char buf[65];
 	char msg[160];
 	x->ncols = r->n;
+	x->all_mapped = true;
 	for (int i = 0; i < r->n; i++) {
 		const char *name = r->buf + r->off[i];
 		int c = x->profile ? profile_column(x->profile, x->kind, name)
 				   : schema_column(x->kind, name, strlen(name));
 		x->map[i] = c;
 		if (c < 0) {
+			x->all_mapped = false;
 			const char *shown = shorten(name, buf, sizeof(buf) - 1);
 			if (*name)
 				snprintf(msg, sizeof(msg), "unknown column '%s' ignored", shown);
@@ -657,6 +660,15 @@ static int export_record(struct engine *e)
 		e->rec.problem = "reject.field_count";
 		e->rec.problem_field = -1;
 		return export_lost(e);
+	}
+	if (x->all_mapped && x->sink->fields) {
+		/* as the record is: the sink maps the fields */
+		const struct fields f = {
+			x->kind, e->display, r->start, r->n, x->map, r->off, r->line,
+			r->buf, r->len,
+		};
+		x->records++;
+		return x->sink->fields(x->sink->ctx, &f);
 	}
 	struct row *row = &x->row;
 	row->kind = x->kind;

@@ -1020,7 +1020,7 @@ static int read_file(struct loader *ld, struct hash_queue *hq, size_t i,
 	if (ret)
 		return ret;
 	const char *base = base_name(path);
-	struct reader_sink sink = { ld, sink_row, sink_reject, sink_note };
+	struct reader_sink sink = { ld, sink_row, sink_reject, sink_note, NULL };
 	struct input_info info;
 	memset(&info, 0, sizeof(info));
 	struct src src = { 0, ld->file };

@@ -26,6 +26,23 @@ struct row {
 	size_t text_len;
 };
 
+/* A record as the CSV reader holds it: its n fields back to back in
+ * text[0..text_len), in the file's order, field i at text + off[i] with its
+ * NUL, starting on line fline[i] (fline[0] is line), and the value of
+ * schema column col[i] (each field is the value of a column, no two of the
+ * same). Valid only during the callback. */
+struct fields {
+	enum kind kind;
+	const char *file;
+	long line;
+	int n;
+	const int *col;
+	const size_t *off;
+	const long *fline;
+	const char *text;
+	size_t text_len;
+};
+
 /* Where the readers send what they read. Callbacks return 0 to go on, or a
  * negative EVB_E* code to stop reading (the reader returns that code). */
 struct reader_sink {
@@ -46,6 +63,11 @@ struct reader_sink {
 	 * something else. */
 	void (*note)(void *ctx, const char *file, long line, const char *column,
 		     int position, const char *message);
+	/* NULL, or what takes a record as fields instead of as a row: the
+	 * sink then sees exactly the row the reader would have made of them.
+	 * The relay takes them (relay.c), so the reading thread does no work
+	 * per value. */
+	int (*fields)(void *ctx, const struct fields *f);
 };
 
 /* Facts about one input file for the run summary and the manifest. */

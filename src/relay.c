@@ -18,7 +18,7 @@
 #define NBATCH 4
 #define BATCH_BYTES (256u * 1024u)
 
-enum { EV_ROW = 1, EV_REJECT, EV_NOTE };
+enum { EV_ROW = 1, EV_FIELDS, EV_REJECT, EV_NOTE };
 
 struct batch {
 	char *p;
@@ -201,6 +201,47 @@ static int relay_row(void *ctx, const struct row *r)
 	return 0;
 }
 
+/*
+ * A record as fields: kind, file, line, the number of fields, whether any
+ * field starts on another line than the record, the size of the text; then
+ * per field its column (one byte) and its offset in the text, per field its
+ * line when one starts on another line; then the text, copied whole.
+ */
+static int relay_fields(void *ctx, const struct fields *f)
+{
+	struct relay *rl = ctx;
+	if (rl->seen_stop)
+		return rl->seen_stop;
+	if (f->n < 0 || f->n > SCHEMA_MAX_COLUMNS || f->text_len > UINT32_MAX / 4)
+		return EVB_ETOOBIG;     /* readers keep records to 4 MiB */
+	uint32_t n = (uint32_t)f->n, text = (uint32_t)f->text_len, multi = 0;
+	for (uint32_t i = 0; i < n; i++)
+		multi |= f->fline[i] != f->line;
+	size_t need = 1 + sizeof(int) + sizeof(f->file) + sizeof(f->line) + 3 * sizeof(uint32_t) +
+		      n * (1 + sizeof(uint32_t)) + (multi ? n * sizeof(long) : 0) + text;
+	char *at = reserve(rl, need);
+	if (!at)
+		return EVB_ENOMEM;
+	int kind = (int)f->kind;
+	*at++ = EV_FIELDS;
+	at = put(at, &kind, sizeof(kind));
+	at = put(at, &f->file, sizeof(f->file));
+	at = put(at, &f->line, sizeof(f->line));
+	at = put(at, &n, sizeof(n));
+	at = put(at, &multi, sizeof(multi));
+	at = put(at, &text, sizeof(text));
+	for (uint32_t i = 0; i < n; i++)
+		*at++ = (char)f->col[i];
+	for (uint32_t i = 0; i < n; i++) {
+		uint32_t off = (uint32_t)f->off[i];
+		at = put(at, &off, sizeof(off));
+	}
+	if (multi)
+		at = put(at, f->fline, n * sizeof(long));
+	memcpy(at, f->text, text);
+	return 0;
+}
+
 static int relay_reject(void *ctx, int kind, const char *file, long line,
 			const char *column, const char *value,
 			const char *reason_key, const char *reason)
@@ -246,7 +287,7 @@ static void *reader_thread(void *arg)
 {
 	struct relay *rl = arg;
 	double t0 = phase_thread_cpu();
-	struct reader_sink sink = { rl, relay_row, relay_reject, relay_note };
+	struct reader_sink sink = { rl, relay_row, relay_reject, relay_note, relay_fields };
 	int ret = rl->read(rl->arg, &sink, &rl->err);
 	if (!ret && rl->seen_stop)
 		ret = rl->seen_stop;
@@ -320,6 +361,61 @@ static const char *decode_row(const char *at, struct row *row, uint32_t *held)
 	return base + text;
 }
 
+/* Decodes a fields event (after its tag) into row, as decode_row does:
+ * the row the reader would have made of the fields (csv_in.c). */
+static const char *decode_fields(const char *at, struct row *row, uint32_t *held)
+{
+	uint32_t n, multi, text, present = 0;
+	int kind;
+	for (uint32_t m = *held; m; m &= m - 1) {
+		int c = __builtin_ctz(m);
+		row->val[c] = NULL;
+		row->vlen[c] = 0;
+		row->vline[c] = 0;
+	}
+	get(&at, &kind, sizeof(kind));
+	get(&at, &row->file, sizeof(row->file));
+	get(&at, &row->line, sizeof(row->line));
+	get(&at, &n, sizeof(n));
+	get(&at, &multi, sizeof(multi));
+	get(&at, &text, sizeof(text));
+	row->kind = (enum kind)kind;
+	const signed char *col = (const signed char *)at;
+	const char *offs = at + n, *lines = offs + n * sizeof(uint32_t);
+	const char *base = lines + (multi ? n * sizeof(long) : 0);
+	uint32_t off, next;
+	memcpy(&next, offs, sizeof(next));
+	for (uint32_t i = 0; i < n; i++) {
+		int c = col[i];
+		off = next;
+		if (i + 1 < n)
+			memcpy(&next, offs + (i + 1) * sizeof(uint32_t), sizeof(next));
+		else
+			next = text;
+		row->val[c] = base + off;
+		row->vlen[c] = next - off - 1;
+		if (multi)
+			memcpy(&row->vline[c], lines + i * sizeof(long), sizeof(long));
+		else
+			row->vline[c] = row->line;
+		present |= 1u << c;
+	}
+	*held = present;
+	return base + text;
+}
+
+/* Decodes the row event at `at` (EV_ROW or EV_FIELDS) into row; returns
+ * the next event. */
+static const char *decode(const char *at, struct row *row, uint32_t *held)
+{
+	return *at == EV_ROW ? decode_row(at + 1, row, held) : decode_fields(at + 1, row, held);
+}
+
+static bool is_row(char tag)
+{
+	return tag == EV_ROW || tag == EV_FIELDS;
+}
+
 /* Calls sink with every event of b; the first failing callback's code. A
  * row that follows a row is decoded before the first is handed on, and
  * given to prefetch. */
@@ -337,14 +433,14 @@ static int replay(const struct batch *b, const struct reader_sink *sink,
 		const char *file;
 		long line;
 		int kind;
-		if (ahead || *at == EV_ROW) {
+		if (ahead || is_row(*at)) {
 			struct row *row = &rows[k];
 			if (!ahead)
-				at = decode_row(at + 1, row, &held[k]);
+				at = decode(at, row, &held[k]);
 			k ^= 1;
-			ahead = at < end && *at == EV_ROW;
+			ahead = at < end && is_row(*at);
 			if (ahead) {
-				at = decode_row(at + 1, &rows[k], &held[k]);
+				at = decode(at, &rows[k], &held[k]);
 				if (prefetch)
 					prefetch(sink->ctx, &rows[k]);
 			}

@@ -232,6 +232,6 @@ FUZZ_HELPER void fuzz_note(void *ctx, const char *file, long line, const char *c
 	fuzz_check_text(message);
 }
 
-FUZZ_HELPER const struct reader_sink fuzz_sink = { NULL, fuzz_row, fuzz_reject, fuzz_note };
+FUZZ_HELPER const struct reader_sink fuzz_sink = { NULL, fuzz_row, fuzz_reject, fuzz_note, NULL };
 
 #endif

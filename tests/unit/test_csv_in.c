@@ -122,7 +122,7 @@ static int read_kind(enum kind kind, const char *text, size_t len, bool cp1252,
 	s->stop_at = stop_at;
 	memset(err, 0, sizeof(*err));
 	const char *path = write_file("in.csv", text, len);
-	struct reader_sink sink = { s, on_row, on_reject, on_note };
+	struct reader_sink sink = { s, on_row, on_reject, on_note, NULL };
 	return csv_in_read(path, "in.csv", kind, NULL, cp1252, &sink, info, err);
 }
 
@@ -723,7 +723,7 @@ static void test_bad_header_is_fatal(void **state)
 static void test_open_failure(void **state)
 {
 	DECL;
-	struct reader_sink sink = { &s, on_row, on_reject, on_note };
+	struct reader_sink sink = { &s, on_row, on_reject, on_note, NULL };
 	memset(&err, 0, sizeof(err));
 	assert_int_equal(csv_in_read("/nonexistent/x.csv", "x.csv", K_BESLUT, NULL, false, &sink,
 				     &info, &err), EVB_EIO);

@@ -4,6 +4,7 @@
 #include "testutil.h"
 #include "threadfail.h"
 #include "relay.h"
+#include "csv_in.h"
 
 /* A fake reader: sends `nrows` rows, with a reject after every 7th row and
  * a note after every 11th, each value telling its row; one row of `big`
@@ -138,7 +139,7 @@ static void on_prefetch(void *ctx, const struct row *r)
 
 static struct reader_sink sink_of(struct seen *s)
 {
-	return (struct reader_sink){ s, on_row, on_reject, on_note };
+	return (struct reader_sink){ s, on_row, on_reject, on_note, NULL };
 }
 
 /* Runs read on a1 into a sink directly and on a2 through the relay: both
@@ -224,6 +225,97 @@ static void test_packed_values(void **state)
 	assert_non_null(strstr(relayed.text, "row 1 beslut.csv 2 [1]=c0 @1:2 [4]=a0 @4:2 [9]=d0 @9:3\n"
 					     "row 1 beslut.csv 3 [1]=c1 @1:3 [4]=a1 @4:3\n"));
 	free(relayed.text);
+}
+
+/* The CSV reader hands a record whose every field is a column over as
+ * fields (reader.h), which the relay takes; a file with a column that is
+ * not the kind's goes as rows. Either way the sink must see what the
+ * reader gives a sink without the fields callback: the same values, empty
+ * ones and values on later lines (a quoted line break) included, and the
+ * rejects in their place. The counting sink in between tells which way
+ * each record went. */
+struct via {
+	const char *path;
+	int fields, rows;
+	const struct reader_sink *inner;
+};
+
+static int via_row(void *ctx, const struct row *r)
+{
+	struct via *v = ctx;
+	v->rows++;
+	return v->inner->row(v->inner->ctx, r);
+}
+
+static int via_reject(void *ctx, int kind, const char *file, long line, const char *column,
+		      const char *value, const char *key, const char *reason)
+{
+	struct via *v = ctx;
+	return v->inner->reject(v->inner->ctx, kind, file, line, column, value, key, reason);
+}
+
+static void via_note(void *ctx, const char *file, long line, const char *column,
+		     int position, const char *message)
+{
+	struct via *v = ctx;
+	v->inner->note(v->inner->ctx, file, line, column, position, message);
+}
+
+static int via_fields(void *ctx, const struct fields *f)
+{
+	struct via *v = ctx;
+	v->fields++;
+	return v->inner->fields(v->inner->ctx, f);
+}
+
+static int csv_read(void *arg, const struct reader_sink *sink, struct evb_error *err)
+{
+	struct via *v = arg;
+	struct reader_sink mid = { v, via_row, via_reject, via_note,
+				   sink->fields ? via_fields : NULL };
+	struct input_info info;
+	v->inner = sink;
+	return csv_in_read(v->path, "verkstalligheter.csv", K_VERKSTALLIGHET, NULL, false, &mid,
+			   &info, err);
+}
+
+static void test_csv_fields_as_rows(void **state)
+{
+	(void)state;
+	char dir[64], path[128];
+	assert_int_equal(tmpdir_make(dir, "relay"), 0);
+	snprintf(path, sizeof(path), "%s/v.csv", dir);
+	for (int extra = 0; extra < 2; extra++) {
+		/* columns 0, 1, 2 of verkstalligheter in another order, one
+		 * optional column, and (second pass) one that is not the kind's */
+		FILE *f = fopen(path, "w");
+		assert_non_null(f);
+		fprintf(f, "startdatum;beslut_id;verkstallighet_id;utforare%s\n",
+			extra ? ";annat" : "");
+		for (int i = 0; i < 4000; i++) {
+			const char *x = extra ? ";z" : "";
+			if (i % 97 == 5)        /* a value over two lines */
+				fprintf(f, "2026-01-%02d;B%d;\"V%d\nrad 2\";%s\n", i % 28 + 1, i, i, x);
+			else if (i % 89 == 7)   /* a record with a field too many */
+				fprintf(f, "2026-01-01;B%d;V%d;u;u;u%s\n", i, i, x);
+			else
+				fprintf(f, "2026-01-%02d;B%d;V%d;%s%s\n", i % 28 + 1, i, i,
+					i % 3 ? "Hemtjänst Norr" : "", x);
+		}
+		assert_int_equal(fclose(f), 0);
+		struct via v1 = { path, 0, 0, NULL }, v2 = v1;
+		struct seen relayed = direct_and_relayed(csv_read, &v1, &v2, on_prefetch);
+		assert_int_equal(relayed.rows, 4000 - 4000 / 89 - (4000 % 89 > 7));
+		assert_int_equal(v1.fields, 0);
+		assert_int_equal(v2.fields, extra ? 0 : relayed.rows);
+		assert_int_equal(v2.rows, extra ? relayed.rows : 0);
+		/* line 7 (i = 5): verkstallighet_id V5 runs on to line 8, where
+		 * utforare (column 4, empty) starts */
+		assert_non_null(strstr(relayed.text, "[0]=V5\nrad 2 @0:7 [1]=B5 @1:7 "
+					"[2]=2026-01-06 @2:7 [4]= @4:8\n"));
+		free(relayed.text);
+	}
+	assert_int_equal(tmpdir_remove(dir), 0);
 }
 
 /* A reader that sends a value longer than any reader keeps (the relay
@@ -326,6 +418,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_same_as_direct),
 		cmocka_unit_test(test_packed_values),
+		cmocka_unit_test(test_csv_fields_as_rows),
 		cmocka_unit_test(test_oversized_value_refused),
 		cmocka_unit_test(test_no_thread_reads_directly),
 		cmocka_unit_test(test_sink_error_stops_reader),

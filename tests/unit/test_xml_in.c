@@ -188,7 +188,7 @@ static int after_each(void **st)
 
 static int read_file(struct state *s, const char *path)
 {
-	struct reader_sink sink = { &s->g, on_row, on_reject, on_note };
+	struct reader_sink sink = { &s->g, on_row, on_reject, on_note, NULL };
 	return xml_in_read(s->x, path, path, &sink, &s->info, &s->err);
 }
 
@@ -947,7 +947,7 @@ static void test_many_records_fast_with_big_line_numbers(void **st)
 		"<avbrott>\n<avbrott_id>A</avbrott_id>\n<beslut_id>B</beslut_id>\n</avbrott>\n",
 		25000, "</evb-export>\n");
 	struct counter c = { 0, 0, 0 };
-	struct reader_sink sink = { &c, count_row, on_reject, on_note };
+	struct reader_sink sink = { &c, count_row, on_reject, on_note, NULL };
 	double t0 = now();
 	assert_int_equal(xml_in_read(s->x, p, p, &sink, &s->info, &s->err), 0);
 	assert_true(now() - t0 < 10.0);
