@@ -37,7 +37,7 @@
 struct record {
 	char *buf;
 	size_t len, cap;
-	size_t off[EVB_MAX_COLUMNS];
+	uint32_t off[EVB_MAX_COLUMNS];  /* a record is at most RECORD_MAX */
 	long line[EVB_MAX_COLUMNS + 1];
 	int n;                  /* fields stored (at most EVB_MAX_COLUMNS) */
 	int total;              /* fields seen */
@@ -245,7 +245,7 @@ static void cb_field(void *field, size_t len, void *data)
 		return;
 	}
 	char *buf = r->buf;
-	r->off[n] = at;
+	r->off[n] = (uint32_t)at;
 	/* the next field starts on the line where this one ended */
 	r->line[n + 1] = line;
 	r->n = n + 1;
@@ -551,6 +551,7 @@ struct export_ctx {
 	int ncols;                      /* header fields */
 	int map[EVB_MAX_COLUMNS];       /* header field -> schema column, -1 */
 	bool all_mapped;                /* no field maps to -1 */
+	signed char col[EVB_MAX_COLUMNS]; /* map, when all_mapped */
 	bool header_done;
 	/* the row handed on: every record has the header's columns, so each
 	 * sets the same values, and the rest stay cleared from the start */
@@ -615,6 +616,7 @@ static int export_header(struct engine *e)
 		int c = x->profile ? profile_column(x->profile, x->kind, name)
 				   : schema_column(x->kind, name, strlen(name));
 		x->map[i] = c;
+		x->col[i] = (signed char)c;
 		if (c < 0) {
 			x->all_mapped = false;
 			const char *shown = shorten(name, buf, sizeof(buf) - 1);
@@ -664,7 +666,7 @@ static int export_record(struct engine *e)
 	if (x->all_mapped && x->sink->fields) {
 		/* as the record is: the sink maps the fields */
 		const struct fields f = {
-			x->kind, e->display, r->start, r->n, x->map, r->off, r->line,
+			x->kind, e->display, r->start, r->n, x->col, r->off, r->line,
 			r->buf, r->len,
 		};
 		x->records++;

@@ -28,16 +28,16 @@ struct row {
 
 /* A record as the CSV reader holds it: its n fields back to back in
  * text[0..text_len), in the file's order, field i at text + off[i] with its
- * NUL, starting on line fline[i] (fline[0] is line), and the value of
- * schema column col[i] (each field is the value of a column, no two of the
- * same). Valid only during the callback. */
+ * NUL, starting on line fline[i] (fline[0] is line; the lines never go
+ * down), and the value of schema column col[i] (each field is the value of
+ * a column, no two of the same). Valid only during the callback. */
 struct fields {
 	enum kind kind;
 	const char *file;
 	long line;
 	int n;
-	const int *col;
-	const size_t *off;
+	const signed char *col;
+	const uint32_t *off;
 	const long *fline;
 	const char *text;
 	size_t text_len;

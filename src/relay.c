@@ -214,9 +214,8 @@ static int relay_fields(void *ctx, const struct fields *f)
 		return rl->seen_stop;
 	if (f->n < 0 || f->n > SCHEMA_MAX_COLUMNS || f->text_len > UINT32_MAX / 4)
 		return EVB_ETOOBIG;     /* readers keep records to 4 MiB */
-	uint32_t n = (uint32_t)f->n, text = (uint32_t)f->text_len, multi = 0;
-	for (uint32_t i = 0; i < n; i++)
-		multi |= f->fline[i] != f->line;
+	uint32_t n = (uint32_t)f->n, text = (uint32_t)f->text_len;
+	uint32_t multi = n && f->fline[n - 1] != f->line;       /* lines go up */
 	size_t need = 1 + sizeof(int) + sizeof(f->file) + sizeof(f->line) + 3 * sizeof(uint32_t) +
 		      n * (1 + sizeof(uint32_t)) + (multi ? n * sizeof(long) : 0) + text;
 	char *at = reserve(rl, need);
@@ -230,12 +229,8 @@ static int relay_fields(void *ctx, const struct fields *f)
 	at = put(at, &n, sizeof(n));
 	at = put(at, &multi, sizeof(multi));
 	at = put(at, &text, sizeof(text));
-	for (uint32_t i = 0; i < n; i++)
-		*at++ = (char)f->col[i];
-	for (uint32_t i = 0; i < n; i++) {
-		uint32_t off = (uint32_t)f->off[i];
-		at = put(at, &off, sizeof(off));
-	}
+	at = put(at, f->col, n);
+	at = put(at, f->off, n * sizeof(uint32_t));
 	if (multi)
 		at = put(at, f->fline, n * sizeof(long));
 	memcpy(at, f->text, text);
