@@ -378,8 +378,9 @@ static const char *decode_fields(const char *at, struct row *row, uint32_t *held
 	const signed char *col = (const signed char *)at;
 	const char *offs = at + n, *lines = offs + n * sizeof(uint32_t);
 	const char *base = lines + (multi ? n * sizeof(long) : 0);
-	uint32_t off, next;
-	memcpy(&next, offs, sizeof(next));
+	uint32_t off, next = text;
+	if (n)
+		memcpy(&next, offs, sizeof(next));
 	for (uint32_t i = 0; i < n; i++) {
 		int c = col[i];
 		off = next;
