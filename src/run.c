@@ -808,8 +808,14 @@ out:
 	free(hex);
 	if (ret) {
 		diag_error(&err);
-		diag_msg("nothing written: %s is as it was", r->folder.final_path
-			 ? r->folder.final_path : r->opts.out);
+		if (r->folder.hidden)
+			diag_msg("nothing new written, but the earlier run could not be renamed "
+				 "back: it is kept complete in %s as %s, which the next run there "
+				 "puts back as %s", r->folder.out, r->folder.hidden,
+				 r->folder.final_path);
+		else
+			diag_msg("nothing written: %s is as it was", r->folder.final_path
+				 ? r->folder.final_path : r->opts.out);
 		return EXIT_FATAL;
 	}
 	if (r->folder.unflushed) {

@@ -301,10 +301,19 @@ int runfolder_write_file(struct runfolder *rf, const char *file, const char *dat
 
 enum swap { SWAP_NONE, SWAP_NEW, SWAP_EXCHANGE, SWAP_RENAMES };
 
+/* Renames the earlier run, moved aside to old for the renames fallback,
+ * back into place; when it cannot be, it is left there (rf->hidden) for
+ * the next run to restore. */
+static void put_back(struct runfolder *rf, const char *old)
+{
+	if (renameat(rf->out_fd, old, rf->out_fd, rf->name) != 0)
+		rf->hidden = old;
+}
+
 /* Takes the new run out of place again, as before the swap: true when it
  * is out (after the renames fallback the earlier run may then be left
- * under its hidden old name, which the next run restores), false when it
- * could not be moved and stays in place. */
+ * under its hidden old name: put_back), false when it could not be moved
+ * and stays in place. */
 static bool undo(struct runfolder *rf, enum swap how, const char *old)
 {
 	if (how == SWAP_EXCHANGE)
@@ -313,7 +322,7 @@ static bool undo(struct runfolder *rf, enum swap how, const char *old)
 	if (renameat(rf->out_fd, rf->name, rf->out_fd, rf->tmp_name) != 0)
 		return false;
 	if (how == SWAP_RENAMES)
-		renameat(rf->out_fd, old, rf->out_fd, rf->name);
+		put_back(rf, old);
 	return true;
 }
 
@@ -342,7 +351,7 @@ static int swap(struct runfolder *rf, const char *old, enum swap *how, struct ev
 				    "cannot move the earlier run folder aside", errno);
 		if (renameat(rf->out_fd, rf->tmp_name, rf->out_fd, rf->name) != 0) {
 			int e = errno;
-			renameat(rf->out_fd, old, rf->out_fd, rf->name);
+			put_back(rf, old);
 			return fail(err, EVB_EIO, rf->final_path,
 				    "cannot rename the run folder into place", e);
 		}

@@ -16,8 +16,10 @@
  * filesystem lacks renameat2 (SMB, NFS) the old folder is renamed to a
  * hidden name first, and --out is flushed: when that fails the swap is
  * taken back, and when that fails too the new run stays (unflushed, said)
- * with the earlier one kept hidden. A crash at any moment leaves the
- * earlier complete run folder or the new complete one.
+ * with the earlier one kept hidden. A failed commit whose earlier run
+ * cannot be renamed back leaves it hidden (said; the next run puts it
+ * back). A crash at any moment leaves the earlier complete run folder or
+ * the new complete one, under its name or under the hidden old name.
  * runfolder_discard() removes the temporary folder of a run that did not
  * commit; runfolder_release() does too (silently) and drops the lock.
  * Nothing that evb did not create is ever chmod-ed or followed.
@@ -52,6 +54,11 @@ struct runfolder {
 	 * after the swap when the swap could not be taken back either: the
 	 * new run is in place and complete, but a crash could undo it */
 	int unflushed;
+	/* after a failed commit without renameat2: the earlier run, moved
+	 * aside for the swap, could not be renamed back and is under this
+	 * hidden name (old_name), which the next run's recovery puts back;
+	 * NULL when it is in place */
+	const char *hidden;
 };
 
 /* Removes the temporary folder of a run that will not be committed (a

@@ -132,6 +132,37 @@ else
 	echo "[SKIP] run folder: a swap that can be neither flushed nor taken back (strace cannot trace here)"
 fi
 
+# -- run folder without renameat2 (SMB, NFS; renameat2 fails with EINVAL):
+#    the earlier run, moved aside for the swap, cannot be renamed back,
+#    after the new run could not be renamed into place or after --out
+#    could not be flushed and the new run was taken out again. The run
+#    says where the earlier run is kept (exit 2), never "... is as it was",
+#    and the next run puts it back.
+#    hidden NAME WHEN [FSYNC-INJECT]: a --replace into $work/NAME whose
+#    renameat calls on --out fail from the WHENth on
+hidden() {
+	o=$work/$1
+	run "${IVO[@]}" --csv --out "$o"
+	ASAN_OPTIONS=${ASAN_OPTIONS:-}:detect_leaks=0 \
+	strace -f -qq -o /dev/null -P "$o" -e trace=renameat2,renameat,fsync \
+		-e inject=renameat2:error=EINVAL -e inject=renameat:error=EIO:when=$2 ${3:+"$3"} \
+		"$bin" "${IVO[@]}" --csv --out "$o" --replace >"$work/out" 2>"$work/err"
+	echo $? >"$work/rc"
+	kept=$(cd "$o" && ls -A | grep '^\.ivo-2026Q3\.old-' || true)
+	said='[ "$(rc)" = 2 ] && [ -n "$kept" ] && grep -q "nothing new written, but the earlier run could not be renamed back: it is kept complete in $o as $kept, which the next run there puts back as $o/ivo-2026Q3" "$work/err" && ! grep -q "is as it was" "$work/err" && [ -f "$o/$kept/manifest.json" ] && [ ! -e "$o/ivo-2026Q3" ] && [ -z "$(cd "$o" && ls -A | grep "^\.ivo-2026Q3\.tmp-")" ]'
+	back='run "${IVO[@]}" --csv --out "$o"; [ "$(rc)" = 2 ] && grep -q "give --replace" "$work/err" && "$bin" verify "$o/ivo-2026Q3/manifest.json" --config samples/evb.conf >/dev/null 2>&1'
+}
+if strace -f -qq -o /dev/null true 2>/dev/null; then
+	hidden hidden-swap 2+
+	check "run folder without renameat2: an earlier run that cannot be renamed back after a failed swap is said to be kept hidden (exit 2), and the next run puts it back" \
+		"$said && $back"
+	hidden hidden-undo 4+ -einject=fsync:error=EIO:when=2
+	check "run folder without renameat2: an earlier run that cannot be renamed back after a failed flush is said to be kept hidden (exit 2), and the next run puts it back" \
+		"$said && $back"
+else
+	echo "[SKIP] run folder without renameat2: an earlier run that cannot be renamed back (strace cannot trace here)"
+fi
+
 # -- verify: an extra input whose --in is rewritten as getopt's
 #    abbreviation --i and dropped from the inputs
 o=$work/v2
