@@ -316,27 +316,34 @@ static const char *get_str(const char **at)
 	return s;
 }
 
+/* Clears the values of the row row held before (the columns in held) and
+ * reads what every row event starts with: kind, file and line. */
+static void decode_start(const char **at, struct row *row, uint32_t held)
+{
+	int kind;
+	for (uint32_t m = held; m; m &= m - 1) {
+		int c = __builtin_ctz(m);
+		row->val[c] = NULL;
+		row->vlen[c] = 0;
+		row->vline[c] = 0;
+	}
+	get(at, &kind, sizeof(kind));
+	get(at, &row->file, sizeof(row->file));
+	get(at, &row->line, sizeof(row->line));
+	row->kind = (enum kind)kind;
+}
+
 /* Decodes a row event (after its tag) into row, whose values of the row it
  * held before are given by *held (cleared here, set to this row's);
  * returns the next event. */
 static const char *decode_row(const char *at, struct row *row, uint32_t *held)
 {
 	uint32_t present, same, lines, text;
-	int kind;
-	for (uint32_t m = *held; m; m &= m - 1) {
-		int c = __builtin_ctz(m);
-		row->val[c] = NULL;
-		row->vlen[c] = 0;
-		row->vline[c] = 0;
-	}
-	get(&at, &kind, sizeof(kind));
-	get(&at, &row->file, sizeof(row->file));
-	get(&at, &row->line, sizeof(row->line));
+	decode_start(&at, row, *held);
 	get(&at, &present, sizeof(present));
 	get(&at, &same, sizeof(same));
 	get(&at, &lines, sizeof(lines));
 	get(&at, &text, sizeof(text));
-	row->kind = (enum kind)kind;
 	struct span spans[SCHEMA_MAX_COLUMNS];
 	int n = 0;
 	for (uint32_t m = present; m; m &= m - 1)
@@ -361,20 +368,10 @@ static const char *decode_row(const char *at, struct row *row, uint32_t *held)
 static const char *decode_fields(const char *at, struct row *row, uint32_t *held)
 {
 	uint32_t n, multi, text, present = 0;
-	int kind;
-	for (uint32_t m = *held; m; m &= m - 1) {
-		int c = __builtin_ctz(m);
-		row->val[c] = NULL;
-		row->vlen[c] = 0;
-		row->vline[c] = 0;
-	}
-	get(&at, &kind, sizeof(kind));
-	get(&at, &row->file, sizeof(row->file));
-	get(&at, &row->line, sizeof(row->line));
+	decode_start(&at, row, *held);
 	get(&at, &n, sizeof(n));
 	get(&at, &multi, sizeof(multi));
 	get(&at, &text, sizeof(text));
-	row->kind = (enum kind)kind;
 	const signed char *col = (const signed char *)at;
 	const char *offs = at + n, *lines = offs + n * sizeof(uint32_t);
 	const char *base = lines + (multi ? n * sizeof(long) : 0);
