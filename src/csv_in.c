@@ -549,9 +549,10 @@ struct export_ctx {
 	 * between the cores */
 	long records;
 	int ncols;                      /* header fields */
-	int map[EVB_MAX_COLUMNS];       /* header field -> schema column, -1 */
+	/* header field -> schema column, -1 (a column index fits a byte:
+	 * SCHEMA_MAX_COLUMNS) */
+	signed char col[EVB_MAX_COLUMNS];
 	bool all_mapped;                /* no field maps to -1 */
-	signed char col[EVB_MAX_COLUMNS]; /* map, when all_mapped */
 	bool header_done;
 	/* the row handed on: every record has the header's columns, so each
 	 * sets the same values, and the rest stay cleared from the start */
@@ -585,8 +586,8 @@ static int export_lost(struct engine *e)
 	const char *value = NULL;
 	long line = r->start;
 	int fi = r->problem_field;
-	if (fi >= 0 && fi < x->ncols && x->map[fi] >= 0)
-		column = schema_kind(x->kind)->columns[x->map[fi]].name;
+	if (fi >= 0 && fi < x->ncols && x->col[fi] >= 0)
+		column = schema_kind(x->kind)->columns[x->col[fi]].name;
 	if (fi >= 0 && fi < r->n) {
 		value = shorten(r->buf + r->off[fi], buf, VALUE_SHOWN);
 		line = r->line[fi];
@@ -615,7 +616,6 @@ static int export_header(struct engine *e)
 		const char *name = r->buf + r->off[i];
 		int c = x->profile ? profile_column(x->profile, x->kind, name)
 				   : schema_column(x->kind, name, strlen(name));
-		x->map[i] = c;
 		x->col[i] = (signed char)c;
 		if (c < 0) {
 			x->all_mapped = false;
@@ -679,7 +679,7 @@ static int export_record(struct engine *e)
 	row->text = r->buf;
 	row->text_len = r->len;
 	for (int i = 0; i < r->n; i++) {
-		int c = x->map[i];
+		int c = x->col[i];
 		if (c < 0)
 			continue;
 		row->val[c] = r->buf + r->off[i];
