@@ -397,7 +397,7 @@ int runfolder_commit(struct runfolder *rf, struct evb_error *err)
 			rf->unflushed = e;      /* the new run stays in place: said */
 	}
 	if (!ret) {
-		rf->committed = true;
+		rf->made = false;       /* it is the run folder now */
 		/* the replaced run: under the temporary name after an exchange;
 		 * what cannot be removed now the next run removes (said). Not
 		 * removed at all when the swap may not be on the disk yet: a
@@ -421,7 +421,7 @@ int runfolder_discard(struct runfolder *rf)
 		close(rf->dir_fd);
 		rf->dir_fd = -1;
 	}
-	if (!rf->made || rf->committed)
+	if (!rf->made)
 		return 0;
 	rf->made = false;
 	return runfolder_remove_tree(rf->out_fd, rf->tmp_name);

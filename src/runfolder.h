@@ -41,8 +41,10 @@ struct runfolder {
 	char *tmp_name;         /* .<name>.tmp-<pid>-<random> */
 	char *tmp_path;         /* <out>/<tmp_name>, for libraries that need a path */
 	char *final_path;       /* <out>/<name> */
-	bool replace, exists, committed;
-	bool made;              /* the temporary folder exists, not committed */
+	bool replace, exists;
+	/* the temporary folder exists and is not committed (a commit makes it
+	 * the run folder) */
+	bool made;
 	char *old_name;         /* .<name>.old-<pid>-<random>, after a commit */
 	/* after a commit: the replaced run could not be removed (errno
 	 * left_errno), or was kept because --out is unflushed, and is left
