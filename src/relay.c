@@ -107,6 +107,22 @@ static char *put_str(char *at, const char *s)
 	return s ? put(at, s, n + 1) : at;
 }
 
+/* Room for a row event whose part after its start is `rest` bytes, with
+ * its start written (tag, kind, file, line: what decode_start reads);
+ * returns where the rest goes, or NULL on ENOMEM. */
+static char *start_row(struct relay *rl, size_t rest, char tag, enum kind kind,
+		       const char *file, long line)
+{
+	int k = (int)kind;
+	char *at = reserve(rl, 1 + sizeof(k) + sizeof(file) + sizeof(line) + rest);
+	if (!at)
+		return NULL;
+	*at++ = tag;
+	at = put(at, &k, sizeof(k));
+	at = put(at, &file, sizeof(file));
+	return put(at, &line, sizeof(line));
+}
+
 /*
  * A row: kind, file, line, the mask of present values, the mask of values
  * starting on the row's line, the mask of other lines given, the size of
@@ -165,16 +181,10 @@ static int relay_row(void *ctx, const struct row *r)
 	if (text > UINT32_MAX)
 		return EVB_ETOOBIG;
 	uint32_t text32 = (uint32_t)text;
-	size_t need = 1 + sizeof(int) + sizeof(r->file) + sizeof(r->line) + 4 * sizeof(uint32_t) +
-		      nvals * sizeof(struct span) + nlines * sizeof(long) + text;
-	char *at = reserve(rl, need);
+	char *at = start_row(rl, 4 * sizeof(uint32_t) + nvals * sizeof(struct span) +
+				 nlines * sizeof(long) + text, EV_ROW, r->kind, r->file, r->line);
 	if (!at)
 		return EVB_ENOMEM;
-	int kind = (int)r->kind;
-	*at++ = EV_ROW;
-	at = put(at, &kind, sizeof(kind));
-	at = put(at, &r->file, sizeof(r->file));
-	at = put(at, &r->line, sizeof(r->line));
 	at = put(at, &present, sizeof(present));
 	at = put(at, &same, sizeof(same));
 	at = put(at, &lines, sizeof(lines));
@@ -216,16 +226,11 @@ static int relay_fields(void *ctx, const struct fields *f)
 		return EVB_ETOOBIG;     /* readers keep records to 4 MiB */
 	uint32_t n = (uint32_t)f->n, text = (uint32_t)f->text_len;
 	uint32_t multi = n && f->fline[n - 1] != f->line;       /* lines go up */
-	size_t need = 1 + sizeof(int) + sizeof(f->file) + sizeof(f->line) + 3 * sizeof(uint32_t) +
-		      n * (1 + sizeof(uint32_t)) + (multi ? n * sizeof(long) : 0) + text;
-	char *at = reserve(rl, need);
+	char *at = start_row(rl, 3 * sizeof(uint32_t) + n * (1 + sizeof(uint32_t)) +
+				 (multi ? n * sizeof(long) : 0) + text, EV_FIELDS, f->kind,
+			     f->file, f->line);
 	if (!at)
 		return EVB_ENOMEM;
-	int kind = (int)f->kind;
-	*at++ = EV_FIELDS;
-	at = put(at, &kind, sizeof(kind));
-	at = put(at, &f->file, sizeof(f->file));
-	at = put(at, &f->line, sizeof(f->line));
 	at = put(at, &n, sizeof(n));
 	at = put(at, &multi, sizeof(multi));
 	at = put(at, &text, sizeof(text));
