@@ -346,6 +346,32 @@ static void test_oversized_value_refused(void **state)
 	free(s.text);
 }
 
+/* The same for a record handed over as fields: a text longer than a
+ * reader keeps is refused before it is copied. */
+static int oversized_fields_read(void *arg, const struct reader_sink *sink,
+				 struct evb_error *err)
+{
+	(void)arg;
+	(void)err;
+	static const signed char col[1] = { 0 };
+	static const uint32_t off[1] = { 0 };
+	static const long fline[1] = { 2 };
+	const struct fields f = { K_BESLUT, "beslut.csv", 2, 1, col, off, fline, "B1",
+				  (size_t)UINT32_MAX / 4 + 1 };  /* never read that far */
+	return sink->fields(sink->ctx, &f);
+}
+
+static void test_oversized_fields_refused(void **state)
+{
+	(void)state;
+	struct seen s = { 0 };
+	struct reader_sink sink = sink_of(&s);
+	struct evb_error err = { 0 };
+	assert_int_equal(relay_run(oversized_fields_read, NULL, &sink, NULL, &err), EVB_ETOOBIG);
+	assert_int_equal(s.rows, 0);
+	free(s.text);
+}
+
 /* Without a second thread the relay has the reader call the sink itself:
  * the same events in the same order, nothing prefetched, and a reader's
  * error and a sink's stop come back as with the thread. */
@@ -420,6 +446,7 @@ int main(void)
 		cmocka_unit_test(test_packed_values),
 		cmocka_unit_test(test_csv_fields_as_rows),
 		cmocka_unit_test(test_oversized_value_refused),
+		cmocka_unit_test(test_oversized_fields_refused),
 		cmocka_unit_test(test_no_thread_reads_directly),
 		cmocka_unit_test(test_sink_error_stops_reader),
 		cmocka_unit_test(test_reader_error_returned),
