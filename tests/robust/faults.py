@@ -99,9 +99,14 @@ def snapshot(out):
     return snap
 
 
+def evb(args, out):
+    """evb's command line with args, --csv, --out out and --replace."""
+    return [BIN] + args + ["--csv", "--out", out, "--replace"]
+
+
 def run(args, out, inject=None, trace=None):
-    """Runs evb with args, --csv, --out out and --replace: (exit, stdout, stderr)."""
-    cmd = [BIN] + args + ["--csv", "--out", out, "--replace"]
+    """Runs evb(args, out): (exit, stdout, stderr)."""
+    cmd = evb(args, out)
     if inject or trace:
         pre = ["strace", "-f", "-qq"]
         if trace:
@@ -269,7 +274,7 @@ def diff_sweep(work, failures):
     and fees' in main.)"""
     args, runs = diff_runs(os.path.join(work, "diff-open"))
     out = os.path.join(work, "diff-open", "out")
-    cmd = [BIN] + args + ["--csv", "--out", out, "--replace"]
+    cmd = evb(args, out)
     rc, _, err = run(args, out)
     if rc != 1:
         failures.append(f"diff: the first run gave {rc}: {err}")
