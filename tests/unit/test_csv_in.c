@@ -291,6 +291,36 @@ static void test_quoted_newline_line_numbers(void **state)
 	assert_int_equal(s.start_line[1], 5);
 }
 
+/* Fields of every length around the ones stored inline (up to 16 bytes)
+ * and past them, each on the second line of a record whose utforare spans
+ * two lines: each keeps its text and the line it starts on. */
+static void test_field_lengths_and_lines(void **state)
+{
+	DECL;
+	static const int lens[] = { 0, 1, 2, 3, 4, 7, 8, 9, 15, 16, 17, 40 };
+	enum { N = sizeof(lens) / sizeof(lens[0]) };
+	char text[2048], value[N][48];
+	size_t len = (size_t)snprintf(text, sizeof(text),
+				      "verkstallighet_id;utforare;beslut_id;startdatum\n");
+	for (int i = 0; i < N; i++) {
+		for (int k = 0; k < lens[i]; k++)
+			value[i][k] = (char)('a' + (i + k) % 26);
+		value[i][lens[i]] = '\0';
+		/* record i starts on line 2 + 2i, its beslut_id on the next */
+		len += (size_t)snprintf(text + len, sizeof(text) - len,
+					"V%d;\"x\ny\";%s;2026-01-05\n", i, value[i]);
+	}
+	assert_true(len < sizeof(text));
+	assert_int_equal(read_kind(K_VERKSTALLIGHET, text, len, false, &s, &info, &err), 0);
+	assert_int_equal(s.nrows, N);
+	for (int i = 0; i < N; i++) {
+		assert_int_equal(s.row_line[i], 2 + 2 * i);
+		assert_string_equal(s.col1[i], value[i]);
+		assert_int_equal(s.col1_line[i], 3 + 2 * i);
+		assert_int_equal(s.start_line[i], 3 + 2 * i);
+	}
+}
+
 static void test_quoted_crlf_newline(void **state)
 {
 	DECL;
@@ -880,6 +910,7 @@ int main(void)
 		cmocka_unit_test(test_delimiter_from_header_only),
 		cmocka_unit_test(test_bom),
 		cmocka_unit_test(test_quoted_newline_line_numbers),
+		cmocka_unit_test(test_field_lengths_and_lines),
 		cmocka_unit_test(test_quoted_crlf_newline),
 		cmocka_unit_test(test_cp1252_values_and_header),
 		cmocka_unit_test(test_cp1252_not_applied_without_flag),
