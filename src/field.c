@@ -89,10 +89,18 @@ int field_datetime(const char *s, int64_t *out)
 {
 	const char *rest;
 	evb_date d;
-	int minutes = 0, e;
+	int e;
 	if (!*s)
 		return FIELD_EEMPTY;
-	if ((e = date_part(s, &d, &rest)) || (*rest && (e = time_part(rest, &minutes))))
+	if ((e = date_part(s, &d, &rest)))
+		return e;
+	return field_datetime_at(d, rest, out);
+}
+
+int field_datetime_at(evb_date d, const char *rest, int64_t *out)
+{
+	int minutes = 0, e;
+	if (*rest && (e = time_part(rest, &minutes)))
 		return e;
 	*out = (int64_t)d * 1440 + minutes;
 	return FIELD_OK;

@@ -25,6 +25,9 @@ int field_date(const char *s, evb_date *out);
  * *out = minutes since 1970-01-01 00:00 local wall-clock time (seconds are
  * checked and dropped). */
 int field_datetime(const char *s, int64_t *out);
+/* field_datetime of a text whose date, already parsed, is d and which goes
+ * on with `rest` after it. */
+int field_datetime_at(evb_date d, const char *rest, int64_t *out);
 /* 1/0, ja/nej, true/false (any case); empty = false. */
 int field_bool(const char *s, bool *out);
 /* Decimal number with '.' or ',' as decimal sign, optional leading '-'.

@@ -8,6 +8,7 @@
 #include <unistd.h>
 
 #include "testutil.h"
+#include "calendar.h"
 #include "export.h"
 #include "templates.h"
 
@@ -111,6 +112,91 @@ static void test_values_validated(void **state)
 	 * avslutad_datum without avslutsorsak counts as annat */
 	assert_int_equal(m.persons.n, 1);
 	assert_int_equal(m.beslut.v[1].avslutsorsak, ORSAK_ANNAT);
+	model_release(&m);
+}
+
+/*
+ * A date's ten bytes are parsed once and kept (get_date, get_datetime): what
+ * is kept must be exactly what parsing gives. 2026-02-30 is rejected each
+ * time it comes (a failure is not kept); 2026-01-05 and 2026-01-06 share
+ * their first eight bytes and keep their own days; 20260105 is the same
+ * day as 2026-01-05. A date and time whose date was seen before is checked
+ * after it as before: "2026-01-05 10:30" is 2026-01-05 plus 630 minutes,
+ * "2026-01-0510:30" (a digit right after the date) and "2026-01-05 25:00"
+ * are rejected, and a bare "2026-01-06" is its midnight.
+ */
+static void test_dates_kept_once_parsed(void **state)
+{
+	(void)state;
+	struct model m;
+	struct evb_error err = { 0 };
+	clear();
+	put("beslut.csv", BESLUT_HEAD
+	    "B1;19121212-1212;SoL;SOL_HEMTJANST;2026-01-05;bifall;;;;\n"
+	    "B2;19121212-1212;SoL;SOL_HEMTJANST;2026-02-30;bifall;;;;\n"
+	    "B3;19121212-1212;SoL;SOL_HEMTJANST;2026-02-30;bifall;;;;\n"
+	    "B4;19121212-1212;SoL;SOL_HEMTJANST;2026-01-06;bifall;;;;2026-01-05\n"
+	    "B5;19121212-1212;SoL;SOL_HEMTJANST;20260105;bifall;;;;2026-01-06\n");
+	put("bestallningar.csv", "bestallning_id;beslut_id;utforare;skickad;bekraftad\n"
+	    "O1;B1;Hemtjänst Norr;2026-01-05 10:30;2026-01-06\n"
+	    "O2;B1;Hemtjänst Norr;2026-01-0510:30;\n"
+	    "O3;B1;Hemtjänst Norr;2026-01-05 25:00;\n");
+	assert_int_equal(load(&m, &err), 0);
+	assert_true(balanced(&m));
+	assert_int_equal(m.used[K_BESLUT], 3);
+	assert_int_equal(m.rejected[K_BESLUT], 2);
+	assert_int_equal(m.beslut.v[0].beslutsdatum, D("2026-01-05"));
+	assert_int_equal(m.beslut.v[1].beslutsdatum, D("2026-01-06"));
+	assert_int_equal(m.beslut.v[1].giltig_from, D("2026-01-05"));
+	assert_int_equal(m.beslut.v[2].beslutsdatum, D("2026-01-05"));
+	assert_int_equal(m.beslut.v[2].giltig_from, D("2026-01-06"));
+	assert_int_equal(m.used[K_BESTALLNING], 1);
+	assert_int_equal(m.rejected[K_BESTALLNING], 2);
+	assert_int_equal(m.bestallningar.v[0].skickad, D("2026-01-05") * 1440 + 630);
+	assert_int_equal(m.bestallningar.v[0].bekraftad, D("2026-01-06") * 1440);
+	uint32_t dates = 0, datetimes = 0;
+	for (uint32_t i = 0; i < m.rejects.n; i++) {
+		dates += strcmp(m.rejects.v[i].reason_key, "reject.invalid_date") == 0;
+		datetimes += strcmp(m.rejects.v[i].reason_key, "reject.invalid_datetime") == 0;
+	}
+	assert_int_equal(dates, 2);
+	assert_int_equal(datetimes, 2);
+	model_release(&m);
+}
+
+/* Every day from 1990 to 2029 (14 610 dates, more than the 4 096 kept, so
+ * that each place is taken by one date after another), forwards and then
+ * backwards: each decision keeps its own day, whatever was kept before. */
+static void test_every_day_kept_apart(void **state)
+{
+	(void)state;
+	struct model m;
+	struct evb_error err = { 0 };
+	enum { DAYS = 14610 };
+	size_t cap = 100 + 2 * DAYS * 80, len = 0;
+	char *text = malloc(cap);
+	assert_non_null(text);
+	len += (size_t)snprintf(text, cap, "%s", BESLUT_HEAD);
+	evb_date first = D("1990-01-01");
+	for (int i = 0; i < 2 * DAYS; i++) {
+		int y, mo, d;
+		date_to_ymd(first + (i < DAYS ? i : 2 * DAYS - 1 - i), &y, &mo, &d);
+		len += (size_t)snprintf(text + len, cap - len,
+					"B%d;19121212-1212;SoL;SOL_HEMTJANST;%04d-%02d-%02d;bifall;;;;\n",
+					i, y, mo, d);
+		assert_true(len < cap);
+	}
+	clear();
+	put("beslut.csv", text);
+	free(text);
+	assert_int_equal(load(&m, &err), 0);
+	assert_int_equal(m.used[K_BESLUT], 2 * DAYS);
+	for (uint32_t i = 0; i < m.beslut.n; i++) {
+		/* the decisions stay in file order: B<i> is line i + 2 */
+		uint32_t k = m.beslut.v[i].src.line - 2;
+		assert_int_equal(m.beslut.v[i].beslutsdatum,
+				 first + (k < DAYS ? (int)k : 2 * DAYS - 1 - (int)k));
+	}
 	model_release(&m);
 }
 
@@ -418,6 +504,8 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_values_validated),
+		cmocka_unit_test(test_dates_kept_once_parsed),
+		cmocka_unit_test(test_every_day_kept_apart),
 		cmocka_unit_test(test_negative_amounts),
 		cmocka_unit_test(test_non_regular_entries),
 		cmocka_unit_test(test_duplicates),
