@@ -65,7 +65,7 @@ struct engine {
 				 * only then are its fields searched for one */
 	/* the block being fed: its end, and the next '"' and NUL in it at or
 	 * after the piece being fed (odd_quotes, has_nul) */
-	const char *block_end, *quote, *nul;
+	const char *block_end, *quote, *nul, *cr;
 	struct record rec;
 	int stop;               /* non-zero: a callback asked to stop */
 	/* what to do with a complete record */
@@ -439,11 +439,15 @@ static bool comment_line(const char *s, size_t len)
  * of a piece was taken for no record, and its fields escaped the size
  * limit (memory grew with the field).
  */
-static size_t piece_len(const char *s, size_t n)
+static size_t piece_len(struct engine *e, const char *s, size_t n)
 {
 	const char *nl = memchr(s, '\n', n);
 	size_t len = nl ? (size_t)(nl - s) + 1 : n;
-	const char *cr = memchr(s, '\r', len);
+	/* the block's next CR is kept, as its next quote is: most files have
+	 * none, or one per line, found by the search that finds it */
+	if (e->cr < s)
+		e->cr = next_byte(e, s, '\r');
+	const char *cr = e->cr < s + len ? e->cr : NULL;
 	if (cr && !(cr + 1 < s + n && cr[1] == '\n'))
 		return (size_t)(cr - s) + 1;
 	return len;
@@ -491,6 +495,7 @@ static int run_file(struct engine *e, FILE *f)
 		e->block_end = block + n;
 		e->quote = next_byte(e, block, '"');
 		e->nul = next_byte(e, block, '\0');
+		e->cr = next_byte(e, block, '\r');
 		if (first) {
 			first = false;
 			if (n >= 3 && memcmp(block, "\xEF\xBB\xBF", 3) == 0)
@@ -498,7 +503,7 @@ static int run_file(struct engine *e, FILE *f)
 		}
 		while (!ret && pos < n) {
 			const char *s = block + pos;
-			size_t len = piece_len(s, n - pos);
+			size_t len = piece_len(e, s, n - pos);
 			if (line_start) {
 				e->line++;
 				comment = e->table && e->between && !e->skipping &&

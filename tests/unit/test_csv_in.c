@@ -321,6 +321,26 @@ static void test_field_lengths_and_lines(void **state)
 	}
 }
 
+/* A lone CR ends a record (libcsv) and so ends a piece, wherever it
+ * stands among the block's lines: here after the second and the fourth
+ * record, with CR LF and LF lines around them. The line count goes by LF. */
+static void test_lone_cr_ends_records(void **state)
+{
+	DECL;
+	assert_int_equal(READ(HEAD "V1;B1;2026-01-05\r\n"
+			      "V2;B2;2026-02-01\rV3;B3;2026-03-01\n"
+			      "V4;B4;2026-04-01\rV5;B5;2026-05-01\n"
+			      "V6;B6;2026-06-01\n"), 0);
+	assert_int_equal(s.nrows, 6);
+	static const char *ids[] = { "V1", "V2", "V3", "V4", "V5", "V6" };
+	static const long lines[] = { 2, 3, 3, 4, 4, 5 };
+	for (int i = 0; i < 6; i++) {
+		assert_string_equal(s.id[i], ids[i]);
+		assert_int_equal(s.row_line[i], lines[i]);
+	}
+	assert_int_equal(s.nrejects, 0);
+}
+
 static void test_quoted_crlf_newline(void **state)
 {
 	DECL;
@@ -911,6 +931,7 @@ int main(void)
 		cmocka_unit_test(test_bom),
 		cmocka_unit_test(test_quoted_newline_line_numbers),
 		cmocka_unit_test(test_field_lengths_and_lines),
+		cmocka_unit_test(test_lone_cr_ends_records),
 		cmocka_unit_test(test_quoted_crlf_newline),
 		cmocka_unit_test(test_cp1252_values_and_header),
 		cmocka_unit_test(test_cp1252_not_applied_without_flag),

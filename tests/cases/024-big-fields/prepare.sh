@@ -7,7 +7,8 @@
 #    by 3 MB of text on many lines: the file ends inside it;
 #  - avbrott: a 3 MB field on the last line, without a final newline;
 #  - bestallningar: a record after a lone CR (where libcsv ends a record,
-#    too) whose quoted field holds 3 MB of blanks.
+#    too) whose quoted field holds 3 MB of blanks; the header ends in CR LF,
+#    so that the lone CR is not the block's first.
 set -e
 gen() {         # gen DIR BYTES
 	x() { head -c "$1" /dev/zero | tr '\0' 'x'; }
@@ -33,7 +34,7 @@ gen() {         # gen DIR BYTES
 		x "$2"
 	} >"$1/avbrott_generated.csv"
 	{
-		printf 'bestallning_id;beslut_id;utforare;skickad\n'
+		printf 'bestallning_id;beslut_id;utforare;skickad\r\n'
 		printf 'O1;B1;Hemtjänst Norr;2026-01-07 09:00\r"'
 		head -c "$2" /dev/zero | tr '\0' ' '
 		printf '"\nO3;B1;Hemtjänst Norr;2026-01-08 09:00\n'
