@@ -63,8 +63,8 @@ struct engine {
 	bool skip_line;         /* dropping the rest of a line after a bad quote */
 	bool nul_seen;          /* a line of the open record holds a NUL byte:
 				 * only then are its fields searched for one */
-	/* the block being fed: its end, and the next '"' and NUL in it at or
-	 * after the piece being fed (odd_quotes, has_nul) */
+	/* the block being fed: its end, and the next '"', NUL and CR in it at
+	 * or after the piece being fed (odd_quotes, has_nul, piece_len) */
 	const char *block_end, *quote, *nul, *cr;
 	struct record rec;
 	int stop;               /* non-zero: a callback asked to stop */
@@ -443,8 +443,8 @@ static size_t piece_len(struct engine *e, const char *s, size_t n)
 {
 	const char *nl = memchr(s, '\n', n);
 	size_t len = nl ? (size_t)(nl - s) + 1 : n;
-	/* the block's next CR is kept, as its next quote is: most files have
-	 * none, or one per line, found by the search that finds it */
+	/* the block's next CR is kept from piece to piece, as its next quote
+	 * is, so that a line is not searched for one again */
 	if (e->cr < s)
 		e->cr = next_byte(e, s, '\r');
 	const char *cr = e->cr < s + len ? e->cr : NULL;

@@ -43,7 +43,7 @@ struct loader {
 	 * value equal to the last one needs no look-up */
 	str_ref last[K__COUNT][SCHEMA_MAX_COLUMNS];
 	struct u32map beslut_by_id;    /* str_ref -> beslut index */
-	/* dates parsed before, by their ten bytes (get_date) */
+	/* dates parsed before, by their ten bytes (date10) */
 	struct date_memo *dates;
 	/* the personnummer text get_person saw last, and its person */
 	char last_pnr[32];
