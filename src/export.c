@@ -1292,14 +1292,15 @@ static void sort_run(char *arr, uint32_t n, size_t elem, char *tmp,
 
 /*
  * Sorts the records related to decisions (whose beslut index is at
- * beslut_off) by cmp, which orders by decision first, and sets each
- * decision's x_first (at first_off). A counting sort by decision, in place,
- * then each decision's run by cmp: linear, and it needs 4 bytes per record
- * and per decision where qsort copies the whole array.
+ * beslut_off) by cmp, which orders by decision first, and gives the end of
+ * each decision's run in *ends (nb + 1 places, the caller frees it). A
+ * counting sort by decision, in place, then each decision's run by cmp:
+ * linear, and it needs 4 bytes per record and per decision where qsort
+ * copies the whole array.
  */
 static int sort_by_beslut(struct model *m, void *arr, uint32_t n, size_t elem,
-			  size_t beslut_off, size_t first_off,
-			  int (*cmp)(const void *, const void *))
+			  size_t beslut_off, int (*cmp)(const void *, const void *),
+			  uint32_t **ends)
 {
 	uint32_t nb = m->beslut.n;
 	uint32_t *start = calloc((size_t)nb + 1, sizeof(*start));
@@ -1314,10 +1315,8 @@ static int sort_by_beslut(struct model *m, void *arr, uint32_t n, size_t elem,
 		memcpy(&b, a + (size_t)i * elem + beslut_off, sizeof(b));
 		start[b + 1]++;
 	}
-	for (uint32_t b = 0; b < nb; b++) {
+	for (uint32_t b = 0; b < nb; b++)
 		start[b + 1] += start[b];
-		memcpy((char *)&m->beslut.v[b] + first_off, &start[b], sizeof(uint32_t));
-	}
 	/* the place of each record, in reading order within its decision;
 	 * start[b] moves on to the end of decision b's run */
 	for (uint32_t i = 0; i < n; i++) {
@@ -1331,6 +1330,8 @@ static int sort_by_beslut(struct model *m, void *arr, uint32_t n, size_t elem,
 			sort_run(a + (size_t)first * elem, start[b] - first, elem, tmp, cmp);
 		first = start[b];
 	}
+	*ends = start;
+	start = NULL;
 	ret = 0;
 out:
 	free(start);
@@ -1339,16 +1340,18 @@ out:
 	return ret;
 }
 
+/* a kind none of whose ids conflicted has nothing to filter */
 #define FILTER(ld, K, vec, T, idcol, fn) \
-	filter((ld), (K), (vec).v, &(vec).n, sizeof(struct T), \
-	       offsetof(struct T, src), offsetof(struct T, id), (idcol), (fn))
+	((ld)->conflicts[K].used == 0 ? 0 : \
+	 filter((ld), (K), (vec).v, &(vec).n, sizeof(struct T), \
+		offsetof(struct T, src), offsetof(struct T, id), (idcol), (fn)))
 #define RESOLVE(ld, K, vec, T, refcol) \
 	resolve((ld), (K), (vec).v, &(vec).n, sizeof(struct T), \
 		offsetof(struct T, src), offsetof(struct T, beslut_ref), \
 		offsetof(struct T, beslut), (refcol))
-#define SORT(m, vec, T, f, cmp) \
+#define SORT(m, vec, T, cmp, ends) \
 	sort_by_beslut((m), (vec).v, (vec).n, sizeof(struct T), \
-		       offsetof(struct T, beslut), offsetof(struct beslut, f##_first), (cmp))
+		       offsetof(struct T, beslut), (cmp), (ends))
 
 /* Frees the loader's id maps; beslut_by_id too when `all`. */
 static void release_maps(struct loader *ld, bool all)
@@ -1374,7 +1377,7 @@ static int finalize(struct loader *ld)
 	/* persons whose personer rows conflicted fall back to what their
 	 * personnummer says; their rows were rejected as they came in, the
 	 * first copy is rejected here */
-	for (uint32_t i = 0; i < m->persons.n; i++) {
+	for (uint32_t i = 0; ld->conflicts[K_PERSON].used && i < m->persons.n; i++) {
 		struct person *p = &m->persons.v[i];
 		if (!p->listed || u32map_get(&ld->conflicts[K_PERSON], p->pnr) == IDX_NONE)
 			continue;
@@ -1437,12 +1440,26 @@ static int finalize(struct loader *ld)
 	}
 	release_maps(ld, true);
 
-	if ((ret = SORT(m, m->verkstalligheter, verkstallighet, v, cmp_v)) ||
-	    (ret = SORT(m, m->avbrott, avbrott, a, cmp_a)) ||
-	    (ret = SORT(m, m->handelser, handelse, h, cmp_h)) ||
-	    (ret = SORT(m, m->bestallningar, bestallning, o, cmp_o)))
-		return ret;
-	return 0;
+	/* each decision's first related record of each kind is set in one
+	 * pass over the decisions, not one a kind */
+	uint32_t *v = NULL, *a = NULL, *h = NULL, *o = NULL;
+	if (!(ret = SORT(m, m->verkstalligheter, verkstallighet, cmp_v, &v)) &&
+	    !(ret = SORT(m, m->avbrott, avbrott, cmp_a, &a)) &&
+	    !(ret = SORT(m, m->handelser, handelse, cmp_h, &h)) &&
+	    !(ret = SORT(m, m->bestallningar, bestallning, cmp_o, &o))) {
+		for (uint32_t i = 0; i < m->beslut.n; i++) {
+			struct beslut *b = &m->beslut.v[i];
+			b->v_first = i ? v[i - 1] : 0;
+			b->a_first = i ? a[i - 1] : 0;
+			b->h_first = i ? h[i - 1] : 0;
+			b->o_first = i ? o[i - 1] : 0;
+		}
+	}
+	free(v);
+	free(a);
+	free(h);
+	free(o);
+	return ret;
 }
 
 /* Distinct strings an export of these files holds, about: the bench sets
