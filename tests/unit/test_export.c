@@ -325,6 +325,54 @@ static void test_duplicates(void **state)
 	model_release(&m);
 }
 
+/* A person listed twice with other content: every copy is rejected, the
+ * first one too, and the person keeps what the personnummer says
+ * (19121212-1212: born 1912-12-12, a man) and nothing from the rows. A
+ * person listed twice alike is merged. */
+static void test_person_conflict(void **state)
+{
+	(void)state;
+	struct model m;
+	struct evb_error err = { 0 };
+	clear();
+	put("personer.csv", "person_id;fornamn;efternamn;kon;skyddad;avliden_datum;avgiftsutrymme\n"
+	    "19121212-1212;Tolvan;Tolvansson;M;0;;1850\n"
+	    "19121212-1212;Tolvan;Tolvansson;M;0;;2000\n"      /* conflict */
+	    "19121212-1212;Tolvan;Tolvansson;M;0;;1850\n"      /* a third copy */
+	    "19380715-4046;Eva;Nilsson;K;0;;900\n"
+	    "19380715-4046;Eva;Nilsson;K;0;;900\n");            /* exact: merged */
+	assert_int_equal(load(&m, &err), 0);
+	assert_true(balanced(&m));
+	assert_int_equal(m.read[K_PERSON], 5);
+	assert_int_equal(m.rejected[K_PERSON], 3);
+	assert_int_equal(m.merged[K_PERSON], 1);
+	uint32_t conflicts = 0;
+	bool first = false;
+	for (uint32_t i = 0; i < m.rejects.n; i++) {
+		if (strcmp(m.rejects.v[i].reason_key, "reject.duplicate_conflict") != 0)
+			continue;
+		conflicts++;
+		first |= m.rejects.v[i].src.line == 2;
+	}
+	assert_int_equal(conflicts, 3);
+	assert_true(first);
+	assert_int_equal(m.persons.n, 2);
+	for (uint32_t i = 0; i < m.persons.n; i++) {
+		const struct person *p = &m.persons.v[i];
+		if (strcmp(str_get(&m, p->pnr), "191212121212") == 0) {
+			assert_false(p->listed);
+			assert_int_equal(p->fornamn, STR_NONE);
+			assert_true(isnan(p->avgiftsutrymme));
+			assert_int_equal(p->fodelsedatum, D("1912-12-12"));
+			assert_int_equal(p->kon, 'M');
+		} else {
+			assert_true(p->listed);
+			assert_string_equal(str_get(&m, p->fornamn), "Eva");
+		}
+	}
+	model_release(&m);
+}
+
 /* One string as the id of records of different kinds is no duplicate;
  * a duplicate found late is still found (the kind's id map is built from
  * the records stored so far only when the first duplicate turns up). */
@@ -509,6 +557,7 @@ int main(void)
 		cmocka_unit_test(test_negative_amounts),
 		cmocka_unit_test(test_non_regular_entries),
 		cmocka_unit_test(test_duplicates),
+		cmocka_unit_test(test_person_conflict),
 		cmocka_unit_test(test_long_value_in_message),
 		cmocka_unit_test(test_same_id_in_two_kinds),
 		cmocka_unit_test(test_related_order),
