@@ -212,6 +212,8 @@ static bool date10(struct loader *ld, const char *s, evb_date *out)
 {
 	uint64_t head;
 	uint16_t tail;
+	if (s[4] != '-')
+		return false;   /* "YYYYMMDD": parsed as it comes */
 	memcpy(&head, s, sizeof(head));
 	memcpy(&tail, s + 8, sizeof(tail));
 	uint64_t h = (head ^ (head >> 29) ^ ((uint64_t)tail << 48)) * 0x9e3779b97f4a7c15ULL;
@@ -223,7 +225,7 @@ static bool date10(struct loader *ld, const char *s, evb_date *out)
 	char ten[11];
 	memcpy(ten, s, 10);
 	ten[10] = '\0';
-	if (ten[4] != '-' || field_date(ten, out) != FIELD_OK)
+	if (field_date(ten, out) != FIELD_OK)
 		return false;
 	memo->head = head;
 	memo->tail = tail;
