@@ -323,6 +323,21 @@ out:
 	return ret;
 }
 
+int cases_ends(const struct model *m, evb_date eval, evb_date **out)
+{
+	evb_date *end;
+	int ret = replacement_ends(m, eval, &end);
+	if (ret)
+		return ret;
+	for (uint32_t i = 0; i < m->beslut.n; i++) {
+		struct beslut_facts f;
+		decision_end(m, &m->beslut.v[i], end[i], eval, &f);
+		end[i] = f.end;     /* end[i] was decision i's replacement end */
+	}
+	*out = end;
+	return 0;
+}
+
 int cases_compute(const struct model *m, const struct templates *t,
 		  evb_date eval, struct case_set *cs)
 {

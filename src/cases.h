@@ -66,6 +66,9 @@ struct case_set {
 int cases_compute(const struct model *m, const struct templates *t,
 		  evb_date eval, struct case_set *out);
 void cases_release(struct case_set *cs);
+/* Only the end A of every decision (facts[i].end of cases_compute): *out
+ * gets model->beslut.n dates, to free. Returns 0 or EVB_ENOMEM. */
+int cases_ends(const struct model *m, evb_date eval, evb_date **out);
 
 /* The first milestone M1 = add_months(start, 3). */
 evb_date case_first_milestone(const struct evb_case *c);

@@ -529,7 +529,7 @@ int fees_build(struct model *m, const struct templates *t, int year, int month,
 	}
 	if (ret)
 		goto out;
-	if (!(rank = model_person_ranks(m))) {
+	if (!(rank = model_person_ranks(m, NULL))) {
 		ret = EVB_ENOMEM;
 		goto out;
 	}

@@ -70,9 +70,9 @@ static int collect_active(struct ctx *c)
 {
 	const struct model *m = c->m;
 	int dag = templates_insats_find(c->t, MEALS_INSATS);
-	struct case_set cs;
+	evb_date *ends;
 	struct delivery d;
-	int ret = cases_compute(m, c->t, c->rep->last, &cs);
+	int ret = cases_ends(m, c->rep->last, &ends);
 	if (ret)
 		return ret;
 	memset(&d, 0, sizeof(d));
@@ -81,7 +81,7 @@ static int collect_active(struct ctx *c)
 		if (b->insats != dag || b->utfall == UTFALL_AVSLAG ||
 		    b->beslutsdatum > c->rep->last)
 			continue;
-		evb_date lim = cs.facts[i].end != DATE_NONE ? cs.facts[i].end : c->rep->last;
+		evb_date lim = ends[i] != DATE_NONE ? ends[i] : c->rep->last;
 		if (lim < c->rep->first)
 			continue;
 		if ((ret = delivery_compute(m, b, c->rep->last, lim, &d)))
@@ -103,7 +103,7 @@ static int collect_active(struct ctx *c)
 		}
 	}
 	delivery_release(&d);
-	cases_release(&cs);
+	free(ends);
 	sort_array(c->active.v, c->active.n, sizeof(*c->active.v), cmp_active);
 	return ret;
 }
@@ -162,20 +162,27 @@ static void typ_ranks(struct ctx *c)
 		c->typ_rank[k[i].ref] = (uint8_t)i;
 }
 
-/* The month's meals with their sort keys; enheter ranked by name. */
-static int month_records(struct ctx *c, const uint32_t *person_rank,
-			 struct mrec **out, uint32_t *nout)
+/* The month's meals with their sort keys; enheter ranked by name, and
+ * the persons with meals (marked in has_meals) by personnummer. */
+static int month_records(struct ctx *c, uint8_t *has_meals, struct mrec **out,
+			 uint32_t *nout)
 {
 	const struct model *m = c->m;
 	int32_t manad = c->rep->year * 12 + c->rep->month - 1;
 	uint32_t n = 0;
-	for (uint32_t i = 0; i < m->maltider.n; i++)
-		n += m->maltider.v[i].manad == manad;
+	for (uint32_t i = 0; i < m->maltider.n; i++) {
+		const struct maltid *mt = &m->maltider.v[i];
+		if (mt->manad == manad) {
+			has_meals[mt->person] = 1;
+			n++;
+		}
+	}
+	uint32_t *person_rank = model_person_ranks(m, has_meals);
 	struct mrec *recs = malloc(((size_t)n + 1) * sizeof(*recs));
 	struct str_key *units = malloc(((size_t)n + 1) * sizeof(*units));
 	struct u32map rank = { 0 };
 	int ret = 0;
-	if (!recs || !units) {
+	if (!person_rank || !recs || !units) {
 		ret = EVB_ENOMEM;
 		goto out;
 	}
@@ -205,6 +212,7 @@ static int month_records(struct ctx *c, const uint32_t *person_rank,
 	}
 	sort_array(recs, n, sizeof(*recs), cmp_mrec);
 out:
+	free(person_rank);
 	free(units);
 	u32map_release(&rank);
 	if (ret) {
@@ -265,7 +273,7 @@ static int add_row(struct ctx *c, const struct maltid *mt, int64_t antal)
 
 /* Walks the sorted records: one row per enhet x person x måltidstyp, and
  * the checks that look at single registrations or one person at a unit. */
-static int walk(struct ctx *c, const struct mrec *recs, uint32_t n, uint8_t *has_meals)
+static int walk(struct ctx *c, const struct mrec *recs, uint32_t n)
 {
 	struct model *m = c->m;
 	int ret = 0;
@@ -286,7 +294,6 @@ static int walk(struct ctx *c, const struct mrec *recs, uint32_t n, uint8_t *has
 			       recs[k].person_rank == recs[j].person_rank &&
 			       recs[k].typ_rank == recs[j].typ_rank && !ret; k++) {
 				const struct maltid *mt = &m->maltider.v[recs[k].meal];
-				has_meals[mt->person] = 1;
 				if (mt->datum == DATE_NONE && !first_monthly)
 					first_monthly = mt;
 				per_date |= mt->datum != DATE_NONE;
@@ -361,7 +368,7 @@ int meals_build(struct model *m, const struct templates *t, int year, int month,
 {
 	struct ctx c = { .m = m, .t = t, .rep = rep };
 	struct mrec *recs = NULL;
-	uint32_t n = 0, *person_rank = NULL;
+	uint32_t n = 0;
 	uint8_t *has_meals = NULL;
 	bool used[MT__N] = { false };
 	memset(rep, 0, sizeof(*rep));
@@ -379,17 +386,16 @@ int meals_build(struct model *m, const struct templates *t, int year, int month,
 	int ret = collect_active(&c);
 	if (ret)
 		goto out;
-	person_rank = model_person_ranks(m);
 	has_meals = calloc(m->persons.n ? m->persons.n : 1, 1);
-	if (!person_rank || !has_meals) {
+	if (!has_meals) {
 		ret = EVB_ENOMEM;
 		goto out;
 	}
-	if ((ret = month_records(&c, person_rank, &recs, &n)))
+	if ((ret = month_records(&c, has_meals, &recs, &n)))
 		goto out;
 	for (uint32_t i = 0; i < n; i++)
 		used[m->maltider.v[recs[i].meal].typ] = true;
-	if ((ret = walk(&c, recs, n, has_meals)) || (ret = check_without_meals(&c, has_meals)) ||
+	if ((ret = walk(&c, recs, n)) || (ret = check_without_meals(&c, has_meals)) ||
 	    (ret = check_prices(&c, used)))
 		goto out;
 	for (uint32_t i = 0; i < m->persons.n; i++)
@@ -398,7 +404,6 @@ int meals_build(struct model *m, const struct templates *t, int year, int month,
 		ret = EVB_ENOMEM;
 out:
 	free(recs);
-	free(person_rank);
 	free(has_meals);
 	free(c.active.v);
 	if (ret)

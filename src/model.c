@@ -481,20 +481,23 @@ static int cmp_pnr_key(const void *a, const void *b)
 	return x->person < y->person ? -1 : x->person > y->person;
 }
 
-uint32_t *model_person_ranks(const struct model *m)
+uint32_t *model_person_ranks(const struct model *m, const uint8_t *only)
 {
-	size_t n = m->persons.n;
-	uint32_t *rank = malloc((n ? n : 1) * sizeof(*rank));
-	struct pnr_key *keys = malloc((n ? n : 1) * sizeof(*keys));
+	uint32_t n = m->persons.n, k = 0;
+	uint32_t *rank = malloc(((size_t)n + 1) * sizeof(*rank));
+	struct pnr_key *keys = malloc(((size_t)n + 1) * sizeof(*keys));
 	if (!rank || !keys) {
 		free(rank);
 		free(keys);
 		return NULL;
 	}
-	for (uint32_t i = 0; i < n; i++)
-		keys[i] = (struct pnr_key){ pnr_number(str_get(m, m->persons.v[i].pnr)), i };
-	sort_array(keys, n, sizeof(*keys), cmp_pnr_key);
-	for (uint32_t i = 0; i < n; i++)
+	for (uint32_t i = 0; i < n; i++) {
+		rank[i] = IDX_NONE;
+		if (!only || only[i])
+			keys[k++] = (struct pnr_key){ pnr_number(str_get(m, m->persons.v[i].pnr)), i };
+	}
+	sort_array(keys, k, sizeof(*keys), cmp_pnr_key);
+	for (uint32_t i = 0; i < k; i++)
 		rank[keys[i].person] = i;
 	free(keys);
 	return rank;

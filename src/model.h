@@ -339,9 +339,10 @@ struct finding *model_add_beslut_finding(struct model *m, const char *check_key,
 					 uint32_t beslut, evb_date datum);
 
 /* Each person's position in personnummer order (a total order), for
- * sorting report rows without a comparison context. Caller frees; NULL on
- * ENOMEM. */
-uint32_t *model_person_ranks(const struct model *m);
+ * sorting report rows without a comparison context. With `only`, just the
+ * persons i with only[i] != 0 are ranked, among themselves (in the same
+ * order), and the others get IDX_NONE. Caller frees; NULL on ENOMEM. */
+uint32_t *model_person_ranks(const struct model *m, const uint8_t *only);
 
 /* Makes room for one more element in a VEC(): *pv points at the VEC's
  * array pointer. Returns false on ENOMEM or when the count would pass

@@ -79,7 +79,7 @@ int pseudonym_assign(struct model *m, const void *key, size_t keylen,
 		ret = why;
 		goto out;
 	}
-	uint32_t *rank = model_person_ranks(m);
+	uint32_t *rank = model_person_ranks(m, NULL);
 	if (!rank) {
 		ret = EVB_ENOMEM;
 		goto out;

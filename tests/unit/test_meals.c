@@ -128,6 +128,53 @@ static void test_meal_without_dagverksamhet(void **state)
 	done();
 }
 
+/* The day a dagverksamhet decision ends (SPEC 3.2) ends its active days:
+ * a meal on the end day is fine, a meal the day after is flagged. */
+static void test_decision_end_ends_dagverksamhet(void **state)
+{
+	(void)state;
+	mu_start();
+	/* a: B1 replaced by B4, which takes effect 2026-10-15, so B1 ends
+	 *    2026-10-14 (the day before);
+	 * e: B2 avslutad 2026-10-20;
+	 * g: B3 giltig_tom 2026-10-25;
+	 * f: died 2026-10-08 (B5 ends with the person) */
+	uint32_t a = day_guest("194501129876", "B1", D("2026-09-01"));
+	uint32_t b4 = mu_beslut_of(a, "B4", "SOL_HEMTJANST", D("2026-10-01"));
+	m.beslut.v[b4].giltig_from = D("2026-10-15");
+	m.beslut.v[b4].replaces = 0;
+	uint32_t e = day_guest("193802024321", "B2", D("2026-09-01"));
+	m.beslut.v[m.beslut.n - 1].avslutad_datum = D("2026-10-20");
+	uint32_t g = day_guest("195212121212", "B3", D("2026-09-01"));
+	m.beslut.v[m.beslut.n - 1].giltig_tom = D("2026-10-25");
+	uint32_t f = mu_person("194112129875", 'M', D("2026-10-08"));
+	uint32_t b5 = mu_beslut_of(f, "B5", "SOL_DAGVERKSAMHET", D("2026-08-20"));
+	mu_exec(b5, D("2026-09-01"), DATE_NONE);
+	const struct { uint32_t person; const char *ok, *late; } guests[] = {
+		{ a, "2026-10-14", "2026-10-15" }, { e, "2026-10-20", "2026-10-21" },
+		{ g, "2026-10-25", "2026-10-26" }, { f, "2026-10-08", "2026-10-09" },
+	};
+	for (int i = 0; i < 4; i++) {
+		mu_meal(guests[i].person, "Dagcentralen Solrosen", D(guests[i].ok), 0, 0,
+			MT_LUNCH, 1);
+		mu_meal(guests[i].person, "Dagcentralen Solrosen", D(guests[i].late), 0, 0,
+			MT_LUNCH, 1);
+	}
+	build(2026, 10);
+	assert_int_equal(mu_count_findings("check.maltid_utan_dagverksamhet"), 4);
+	for (int i = 0; i < 4; i++) {
+		const struct finding *x = finding_of("check.maltid_utan_dagverksamhet", i);
+		bool found = false;
+		for (int k = 0; k < 4; k++)
+			if (x->person == guests[k].person) {
+				assert_int_equal(x->datum, D(guests[k].late));
+				found = true;
+			}
+		assert_true(found);
+	}
+	done();
+}
+
 static void test_duplicate_counted_once(void **state)
 {
 	(void)state;
@@ -209,6 +256,7 @@ int main(void)
 		cmocka_unit_test(test_per_date_and_monthly_are_summed_and_priced),
 		cmocka_unit_test(test_price_of_the_month),
 		cmocka_unit_test(test_meal_without_dagverksamhet),
+		cmocka_unit_test(test_decision_end_ends_dagverksamhet),
 		cmocka_unit_test(test_duplicate_counted_once),
 		cmocka_unit_test(test_month_both_ways),
 		cmocka_unit_test(test_dagverksamhet_without_meals),

@@ -262,11 +262,19 @@ static void test_person_ranks(void **state)
 		assert_non_null(p);
 		p->pnr = intern_str(&m.strings, pnr[i], 12);
 	}
-	uint32_t *rank = model_person_ranks(&m);
+	uint32_t *rank = model_person_ranks(&m, NULL);
 	assert_non_null(rank);
 	assert_int_equal(rank[0], 2);
 	assert_int_equal(rank[1], 0);
 	assert_int_equal(rank[2], 1);
+	free(rank);
+	/* only persons 0 and 2: 198112189876 before 200001012380 */
+	const uint8_t only[] = { 1, 0, 1 };
+	rank = model_person_ranks(&m, only);
+	assert_non_null(rank);
+	assert_int_equal(rank[0], 1);
+	assert_int_equal(rank[1], IDX_NONE);
+	assert_int_equal(rank[2], 0);
 	free(rank);
 	model_release(&m);
 }
