@@ -65,7 +65,8 @@ const char *run_default_templates(char *buf, size_t size);
  * over the configuration's); when need_key, an ivo_key is required. */
 int run_setup(struct run *r, bool need_key);
 /* Reads the export set into r->model with evaluation date r->eval and runs
- * the data-quality checks. Prints rejects (the first ones) to stderr. */
+ * the data-quality checks of the cases (not for fees and meals, whose
+ * workbooks do not list them). Prints rejects (the first ones) to stderr. */
 int run_load(struct run *r);
 /* Prints "records read = used + rejected" per kind (unless --quiet). */
 void run_print_summary(const struct run *r);
