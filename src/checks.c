@@ -65,17 +65,56 @@ static bool replaces(const struct model *m, uint32_t a, uint32_t b)
 	return m->beslut.v[a].replaces == b || m->beslut.v[b].replaces == a;
 }
 
+/* The favourable decisions in cmp_person_insats order: grouped by person
+ * with a counting sort (persons are indices), then each person's sorted.
+ * NULL on ENOMEM. */
+static uint32_t *by_person_insats(const struct model *m, uint32_t *nout)
+{
+	uint32_t np = m->persons.n, n = 0;
+	uint32_t *idx = malloc(((size_t)m->beslut.n + 1) * sizeof(*idx));
+	uint32_t *next = calloc((size_t)np + 1, sizeof(*next));
+	if (!idx || !next) {
+		free(idx);
+		free(next);
+		return NULL;
+	}
+	/* next[p + 1] counts person p's decisions; summed, next[p] is where
+	 * person p's group starts */
+	for (uint32_t i = 0; i < m->beslut.n; i++)
+		if (in_scope(&m->beslut.v[i]))
+			next[m->beslut.v[i].person + 1]++;
+	for (uint32_t p = 0; p < np; p++)
+		next[p + 1] += next[p];
+	n = next[np];
+	for (uint32_t i = 0; i < m->beslut.n; i++)
+		if (in_scope(&m->beslut.v[i]))
+			idx[next[m->beslut.v[i].person]++] = i;
+	/* next[p] is now where person p's group ends */
+	sort_model = m;
+	for (uint32_t p = 0, lo = 0; p < np; lo = next[p++]) {
+		uint32_t k = next[p] - lo, *g = idx + lo;
+		if (k > 8) {
+			qsort(g, k, sizeof(*g), cmp_person_insats);
+			continue;
+		}
+		for (uint32_t i = 1; i < k; i++) {     /* insertion sort, stable */
+			uint32_t x = g[i], j = i;
+			for (; j > 0 && cmp_person_insats(&g[j - 1], &x) > 0; j--)
+				g[j] = g[j - 1];
+			g[j] = x;
+		}
+	}
+	free(next);
+	*nout = n;
+	return idx;
+}
+
 /* Overlapping favourable decisions for one person and insats. */
 static int check_dubbla_beslut(struct model *m)
 {
-	uint32_t n = 0, *idx = malloc(((size_t)m->beslut.n + 1) * sizeof(*idx));
+	uint32_t n, *idx = by_person_insats(m, &n);
 	if (!idx)
 		return EVB_ENOMEM;
-	for (uint32_t i = 0; i < m->beslut.n; i++)
-		if (in_scope(&m->beslut.v[i]))
-			idx[n++] = i;
-	sort_model = m;
-	qsort(idx, n, sizeof(*idx), cmp_person_insats);
 	int ret = 0;
 	uint32_t open = IDX_NONE;   /* the decision reaching furthest so far */
 	for (uint32_t k = 0; k < n && !ret; k++) {
@@ -165,9 +204,12 @@ int checks_run(struct model *m)
 		}
 		for (uint32_t j = b->h_first; j < b->h_first + beslut_h_n(m, b) && !ret; j++) {
 			const struct handelse *h = &m->handelser.v[j];
+			const char *text = m->strings.buf + h->text;
 			size_t chars;
-			if (h->text != STR_NONE &&
-			    (chars = utf8_chars(m->strings.buf + h->text)) > EVB_MAX_TEXT)
+			/* no more characters than bytes: most texts are told
+			 * by their length, without counting */
+			if (h->text != STR_NONE && strnlen(text, EVB_MAX_TEXT + 1) > EVB_MAX_TEXT &&
+			    (chars = utf8_chars(text)) > EVB_MAX_TEXT)
 				ret = add(m, "check.text_avkortad", h->src, K_HANDELSE, h->id, i,
 					  h->datum, model_strf(m, "%zu", chars));
 		}

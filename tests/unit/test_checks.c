@@ -41,7 +41,26 @@ static int setup(void **state)
 	    /* B5 ended 2026-04-20 before it was made 2026-05-01 */
 	    "B5;19811218-9876;SoL;SOL_LEDSAGNING;2026-05-01;bifall;;2026-04-20;\n"
 	    /* B6 replaces a decision missing from the export */
-	    "B6;19811218-9876;SoL;SOL_TRYGGHETSLARM;2026-05-01;bifall;;;B99\n");
+	    "B6;19811218-9876;SoL;SOL_TRYGGHETSLARM;2026-05-01;bifall;;;B99\n"
+	    /* ten dagverksamhet decisions of 19121212-1212, the 1st to the 15th
+	     * of each month from January to October, listed October first (a
+	     * person with more than eight decisions), and B20 2026-05-10 to
+	     * 2026-05-20, which overlaps B14 (2026-05-01 to 2026-05-15) */
+	    "B19;19121212-1212;SoL;SOL_DAGVERKSAMHET;2026-10-01;bifall;2026-10-15;;\n"
+	    "B18;19121212-1212;SoL;SOL_DAGVERKSAMHET;2026-09-01;bifall;2026-09-15;;\n"
+	    "B17;19121212-1212;SoL;SOL_DAGVERKSAMHET;2026-08-01;bifall;2026-08-15;;\n"
+	    "B16;19121212-1212;SoL;SOL_DAGVERKSAMHET;2026-07-01;bifall;2026-07-15;;\n"
+	    "B15;19121212-1212;SoL;SOL_DAGVERKSAMHET;2026-06-01;bifall;2026-06-15;;\n"
+	    "B14;19121212-1212;SoL;SOL_DAGVERKSAMHET;2026-05-01;bifall;2026-05-15;;\n"
+	    "B13;19121212-1212;SoL;SOL_DAGVERKSAMHET;2026-04-01;bifall;2026-04-15;;\n"
+	    "B12;19121212-1212;SoL;SOL_DAGVERKSAMHET;2026-03-01;bifall;2026-03-15;;\n"
+	    "B11;19121212-1212;SoL;SOL_DAGVERKSAMHET;2026-02-01;bifall;2026-02-15;;\n"
+	    "B10;19121212-1212;SoL;SOL_DAGVERKSAMHET;2026-01-01;bifall;2026-01-15;;\n"
+	    "B20;19121212-1212;SoL;SOL_DAGVERKSAMHET;2026-05-10;bifall;2026-05-20;;\n"
+	    /* B31 2026-01-02 to 2026-06-10, listed after B30 2026-06-01 to
+	     * 2026-06-30: B30 overlaps it */
+	    "B30;19811218-9876;SoL;SOL_HEMTJANST;2026-06-01;bifall;2026-06-30;;\n"
+	    "B31;19811218-9876;SoL;SOL_HEMTJANST;2026-01-02;bifall;2026-06-10;;\n");
 	put("bestallningar.csv", "bestallning_id;beslut_id;utforare;skickad\n"
 	    "O1;B1;Hemtjänst Norr;2026-01-06 10:00\n");
 	put("verkstalligheter.csv", "verkstallighet_id;beslut_id;startdatum;bestallning_id;slutdatum\n"
@@ -50,12 +69,20 @@ static int setup(void **state)
 	put("avbrott.csv", "avbrott_id;beslut_id;fran_datum;till_datum\n"
 	    "A1;B1;2026-02-01;2026-02-10\n"              /* inside V1: fine */
 	    "A2;B1;2026-08-01;2026-08-10\n");            /* after V1 ended */
-	char text[5000];
-	memset(text, 'x', 4001);
-	text[4001] = '\0';
-	char h[5200];
+	/* H1: 4001 characters; H3: 4000; H4: 4000 characters in 4001 bytes
+	 * (3999 x and an Å); H5: 4001 characters (4000 x and an Å) */
+	char x4001[4002], x4000[4001], x3999[4000];
+	memset(x4001, 'x', 4001);
+	x4001[4001] = '\0';
+	memcpy(x4000, x4001, 4000);
+	x4000[4000] = '\0';
+	memcpy(x3999, x4001, 3999);
+	x3999[3999] = '\0';
+	char h[20600];
 	snprintf(h, sizeof(h), "handelse_id;beslut_id;datum;typ;text\n"
-		 "H1;B1;2026-02-01;sammanfattning;%s\nH2;B1;2026-02-02;kontakt;kort\n", text);
+		 "H1;B1;2026-02-01;sammanfattning;%s\nH2;B1;2026-02-02;kontakt;kort\n"
+		 "H3;B1;2026-02-03;kontakt;%s\nH4;B1;2026-02-04;kontakt;%sÅ\n"
+		 "H5;B1;2026-02-05;kontakt;%sÅ\n", x4001, x4000, x3999, x4000);
 	put("handelser.csv", h);
 	const char *inputs[] = { dir };
 	model_init(&m, D("2026-11-22"));
@@ -92,8 +119,12 @@ static void test_overlapping_decisions(void **state)
 {
 	(void)state;
 	/* B1/B2 overlap (listed on the later one, B2); B3/B4 do not: B4
-	 * replaces B3 the day after its end */
-	assert_string_equal(ids_of("check.dubbla_beslut"), "B2");
+	 * replaces B3 the day after its end; of the dagverksamhet decisions
+	 * only B20 overlaps (B14); B30 overlaps B31. By person, then insats. */
+	bool hem_first = templates_insats_find(tpl, "SOL_HEMTJANST") <
+			 templates_insats_find(tpl, "SOL_DAGVERKSAMHET");
+	assert_string_equal(ids_of("check.dubbla_beslut"),
+			    hem_first ? "B2,B20,B30" : "B20,B2,B30");
 }
 
 /* SPEC 5.5: a finding names the decision it concerns (its Beslut-id), the
@@ -116,11 +147,21 @@ static void test_findings_name_their_decision(void **state)
 		assert_int_not_equal(f->beslut, IDX_NONE);
 		assert_int_equal(f->person, m.beslut.v[f->beslut].person);
 		if (strcmp(finding_check(&m, f), "check.dubbla_beslut") == 0) {
-			/* B2 overlaps B1 (2026-01-05, open-ended) */
-			assert_string_equal(str_get(&m, m.beslut.v[f->beslut].id), "B2");
-			assert_string_equal(str_get(&m, f->other), "B1");
-			assert_string_equal(S(f->from), "2026-01-05");
-			assert_int_equal(f->to, DATE_NONE);
+			/* B2 overlaps B1 (2026-01-05, open-ended), B20 overlaps
+			 * B14 (2026-05-01 to 2026-05-15), B30 overlaps B31
+			 * (2026-01-02 to 2026-06-10) */
+			const char *id = str_get(&m, m.beslut.v[f->beslut].id);
+			const char *other = strcmp(id, "B2") == 0 ? "B1"
+					    : strcmp(id, "B20") == 0 ? "B14" : "B31";
+			const char *from = strcmp(id, "B2") == 0 ? "2026-01-05"
+					   : strcmp(id, "B20") == 0 ? "2026-05-01" : "2026-01-02";
+			assert_string_equal(str_get(&m, f->other), other);
+			assert_string_equal(S(f->from), from);
+			if (strcmp(id, "B2") == 0)
+				assert_int_equal(f->to, DATE_NONE);
+			else
+				assert_string_equal(S(f->to),
+						    strcmp(id, "B20") == 0 ? "2026-05-15" : "2026-06-10");
 		}
 		if (strcmp(finding_check(&m, f), "check.okant_ersatt_beslut") == 0)
 			assert_string_equal(str_get(&m, f->other), "B99");
@@ -164,8 +205,9 @@ static void test_person_missing(void **state)
 static void test_text_cut(void **state)
 {
 	(void)state;
-	/* 4001 characters: cut; "kort": not */
-	assert_string_equal(ids_of("check.text_avkortad"), "H1");
+	/* 4001 characters: cut (H1, H5); "kort", 4000 characters: not (H2,
+	 * H3, H4) */
+	assert_string_equal(ids_of("check.text_avkortad"), "H1,H5");
 	assert_int_equal(utf8_chars("Åsa"), 3);
 }
 
