@@ -80,8 +80,9 @@ build/asan/evb-allocfail: $(SAN_OBJS) tests/robust/allocfail.c
 build/asan/tests/%: tests/unit/%.c $(SAN_LIB) tests/unit/testutil.h tests/unit/modelutil.h | build/asan/tests
 	$(CC) $(WARN) $(DEFS) $(XML_CFLAGS) $(SAN) -Isrc $< $(SAN_LIB) -o $@ $(LDLIBS) -lcmocka $(TEST_LDFLAGS)
 # tests that fail thread creation on purpose (tests/unit/threadfail.h)
-build/asan/tests/test_relay build/asan/tests/test_hash: TEST_LDFLAGS = -Wl,--wrap=pthread_create
-build/asan/tests/test_relay build/asan/tests/test_hash: tests/unit/threadfail.h
+THREADFAIL_TESTS := build/asan/tests/test_relay build/asan/tests/test_hash build/asan/tests/test_export
+$(THREADFAIL_TESTS): TEST_LDFLAGS = -Wl,--wrap=pthread_create
+$(THREADFAIL_TESTS): tests/unit/threadfail.h
 # test_xml_in fails xmlNodeSetContentLen on purpose
 build/asan/tests/test_xml_in: TEST_LDFLAGS = -Wl,--wrap=xmlNodeSetContentLen
 

@@ -2,6 +2,7 @@
 #include <dirent.h>
 #include <errno.h>
 #include <math.h>
+#include <pthread.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -1193,40 +1194,78 @@ KEEP_FNS(handelse, K_HANDELSE)
 
 /* Resolves beslut_ref (at offset ref_off) into the beslut index (at
  * beslut_off); records pointing at no decision are rejected. */
-static int resolve(struct loader *ld, int kind, void *arr, uint32_t *n,
-		   size_t elem, size_t src_off, size_t ref_off, size_t beslut_off,
-		   int refcol)
+/* A record whose decision is not in the export: rejected once every kind
+ * is resolved, in the order of the kinds. */
+struct miss {
+	struct src src;
+	str_ref ref;
+};
+
+/* One kind's records as linked to their decisions: resolved, then sorted
+ * (SORT), each step on a thread beside the other kinds' when it can. */
+struct link {
+	struct loader *ld;
+	int kind, refcol;
+	void *arr;
+	uint32_t *n;
+	size_t elem, src_off, ref_off, beslut_off;
+	int (*cmp)(const void *, const void *);
+	VEC(struct miss) misses;
+	uint32_t *ends;         /* SORT's: the end of each decision's run */
+	double cpu;             /* seconds of CPU on the thread it ran on */
+	int ret;
+};
+
+/* Sets each record's decision index from its beslut_id and keeps the
+ * records whose decision exists, in order; the others go to l->misses.
+ * Reads the decision map, the records and nothing else of the model, so
+ * that kinds can be resolved side by side. */
+static int resolve(struct link *l)
 {
-	struct model *m = ld->m;
-	uint32_t w = 0;
-	for (uint32_t i = 0; i < *n; i++) {
-		char *rec = (char *)arr + (size_t)i * elem;
+	const struct u32map *map = &l->ld->beslut_by_id;
+	size_t elem = l->elem;
+	char *arr = l->arr;
+	uint32_t w = 0, n = *l->n;
+	for (uint32_t i = 0; i < n; i++) {
+		char *rec = arr + (size_t)i * elem;
 		str_ref ref;
-		if (i + PREFETCH_AHEAD < *n) {
-			memcpy(&ref, rec + PREFETCH_AHEAD * elem + ref_off, sizeof(ref));
-			u32map_prefetch(&ld->beslut_by_id, ref);
+		if (i + PREFETCH_AHEAD < n) {
+			memcpy(&ref, rec + PREFETCH_AHEAD * elem + l->ref_off, sizeof(ref));
+			u32map_prefetch(map, ref);
 		}
-		memcpy(&ref, rec + ref_off, sizeof(ref));
-		uint32_t b = u32map_get(&ld->beslut_by_id, ref);
+		memcpy(&ref, rec + l->ref_off, sizeof(ref));
+		uint32_t b = u32map_get(map, ref);
 		if (b == IDX_NONE) {
-			struct src src;
-			memcpy(&src, rec + src_off, sizeof(src));
-			int ret = push_reject(m, src, kind, column_name(kind, refcol),
-					      shorten(m, str_get(m, ref)),
-					      "reject.unknown_beslut",
-					      intern_fmt(m, "no decision with beslut_id '%s'",
-							 str_get(m, ref)));
-			if (ret)
-				return ret;
-			uncount(m, kind, src.file);
+			struct miss *x = VEC_PUSH(l->misses);
+			if (!x)
+				return EVB_ENOMEM;
+			memcpy(&x->src, rec + l->src_off, sizeof(x->src));
+			x->ref = ref;
 			continue;
 		}
-		memcpy(rec + beslut_off, &b, sizeof(b));
+		memcpy(rec + l->beslut_off, &b, sizeof(b));
 		if (w != i)
-			memmove((char *)arr + (size_t)w * elem, rec, elem);
+			memmove(arr + (size_t)w * elem, rec, elem);
 		w++;
 	}
-	*n = w;
+	*l->n = w;
+	return 0;
+}
+
+/* The rejects of the records resolve left out. */
+static int reject_misses(struct link *l)
+{
+	struct model *m = l->ld->m;
+	for (uint32_t i = 0; i < l->misses.n; i++) {
+		const struct miss *x = &l->misses.v[i];
+		int ret = push_reject(m, x->src, l->kind, column_name(l->kind, l->refcol),
+				      shorten(m, str_get(m, x->ref)), "reject.unknown_beslut",
+				      intern_fmt(m, "no decision with beslut_id '%s'",
+						 str_get(m, x->ref)));
+		if (ret)
+			return ret;
+		uncount(m, l->kind, x->src.file);
+	}
 	return m->strings.failed ? EVB_ENOMEM : 0;
 }
 
@@ -1347,13 +1386,57 @@ out:
 	((ld)->conflicts[K].used == 0 ? 0 : \
 	 filter((ld), (K), (vec).v, &(vec).n, sizeof(struct T), \
 		offsetof(struct T, src), offsetof(struct T, id), (idcol), (fn)))
-#define RESOLVE(ld, K, vec, T, refcol) \
-	resolve((ld), (K), (vec).v, &(vec).n, sizeof(struct T), \
-		offsetof(struct T, src), offsetof(struct T, beslut_ref), \
-		offsetof(struct T, beslut), (refcol))
-#define SORT(m, vec, T, cmp, ends) \
-	sort_by_beslut((m), (vec).v, (vec).n, sizeof(struct T), \
-		       offsetof(struct T, beslut), (cmp), (ends))
+#define LINK(loader, K, vec, T, col, cmpfn) \
+	((struct link){ .ld = (loader), .kind = (K), .refcol = (col), .arr = (vec).v, \
+			.n = &(vec).n, .elem = sizeof(struct T), \
+			.src_off = offsetof(struct T, src), \
+			.ref_off = offsetof(struct T, beslut_ref), \
+			.beslut_off = offsetof(struct T, beslut), .cmp = (cmpfn) })
+
+static int link_sort(struct link *l)
+{
+	return sort_by_beslut(l->ld->m, l->arr, *l->n, l->elem, l->beslut_off, l->cmp, &l->ends);
+}
+
+/* resolve and link_sort as a thread runs them: l->ret, l->cpu */
+static void *resolve_thread(void *arg)
+{
+	struct link *l = arg;
+	double t0 = phase_thread_cpu();
+	l->ret = resolve(l);
+	l->cpu = phase_thread_cpu() - t0;
+	return NULL;
+}
+
+static void *sort_thread(void *arg)
+{
+	struct link *l = arg;
+	double t0 = phase_thread_cpu();
+	l->ret = link_sort(l);
+	l->cpu = phase_thread_cpu() - t0;
+	return NULL;
+}
+
+/* Runs fn(l) on a thread of its own, or on this one when no thread can be
+ * made; true when a thread runs it (link_join waits for it). */
+static bool link_start(pthread_t *t, void *(*fn)(void *), struct link *l)
+{
+	if (pthread_create(t, NULL, fn, l) == 0)
+		return true;
+	fn(l);
+	return false;
+}
+
+/* Waits for a thread link_start started; its CPU counts as linking (on
+ * this thread, the caller's count has it). */
+static void link_join(pthread_t t, bool started, const struct link *l)
+{
+	if (!started)
+		return;
+	if (pthread_join(t, NULL) != 0)
+		abort();        /* a joinable thread of ours: a programming error */
+	phase_count(PHASE_CPU_LINK, l->cpu);
+}
 
 /* Frees the loader's id maps; beslut_by_id too when `all`. */
 static void release_maps(struct loader *ld, bool all)
@@ -1419,13 +1502,20 @@ static int finalize(struct loader *ld)
 			return ret;
 	}
 
-	if ((ret = RESOLVE(ld, K_BESTALLNING, m->bestallningar, bestallning, O_BESLUT_ID)) ||
-	    (ret = RESOLVE(ld, K_VERKSTALLIGHET, m->verkstalligheter, verkstallighet, V_BESLUT_ID)) ||
-	    (ret = RESOLVE(ld, K_AVBROTT, m->avbrott, avbrott, A_BESLUT_ID)) ||
-	    (ret = RESOLVE(ld, K_HANDELSE, m->handelser, handelse, H_BESLUT_ID)))
-		return ret;
-
-	for (uint32_t i = 0; i < m->beslut.n; i++) {
+	/* the events (the most records) are resolved, then sorted, on a
+	 * thread of their own while this one does the other three kinds */
+	struct link l[4] = {
+		LINK(ld, K_BESTALLNING, m->bestallningar, bestallning, O_BESLUT_ID, cmp_o),
+		LINK(ld, K_VERKSTALLIGHET, m->verkstalligheter, verkstallighet, V_BESLUT_ID, cmp_v),
+		LINK(ld, K_AVBROTT, m->avbrott, avbrott, A_BESLUT_ID, cmp_a),
+		LINK(ld, K_HANDELSE, m->handelser, handelse, H_BESLUT_ID, cmp_h),
+	};
+	enum { EVENTS = 3 };
+	pthread_t t;
+	bool threaded = link_start(&t, resolve_thread, &l[EVENTS]);
+	for (int k = 0; k < EVENTS && !ret; k++)
+		ret = l[k].ret = resolve(&l[k]);
+	for (uint32_t i = 0; i < m->beslut.n && !ret; i++) {
 		struct beslut *b = &m->beslut.v[i];
 		if (b->ersatter == STR_NONE)
 			continue;
@@ -1436,19 +1526,32 @@ static int finalize(struct loader *ld)
 								     i,
 								     b->beslutsdatum);
 			if (!f)
-				return EVB_ENOMEM;
-			f->other = b->ersatter;
+				ret = EVB_ENOMEM;
+			else
+				f->other = b->ersatter;
 		}
 	}
+	link_join(t, threaded, &l[EVENTS]);
+	for (int k = 0; k < 4 && !ret; k++)
+		ret = l[k].ret ? l[k].ret : reject_misses(&l[k]);
+	for (int k = 0; k < 4; k++) {
+		free(l[k].misses.v);
+		l[k].misses.v = NULL;
+	}
+	if (ret)
+		return ret;
 	release_maps(ld, true);
 
 	/* each decision's first related record of each kind is set in one
 	 * pass over the decisions, not one a kind */
-	uint32_t *v = NULL, *a = NULL, *h = NULL, *o = NULL;
-	if (!(ret = SORT(m, m->verkstalligheter, verkstallighet, cmp_v, &v)) &&
-	    !(ret = SORT(m, m->avbrott, avbrott, cmp_a, &a)) &&
-	    !(ret = SORT(m, m->handelser, handelse, cmp_h, &h)) &&
-	    !(ret = SORT(m, m->bestallningar, bestallning, cmp_o, &o))) {
+	threaded = link_start(&t, sort_thread, &l[EVENTS]);
+	for (int k = 0; k < EVENTS; k++)
+		l[k].ret = link_sort(&l[k]);
+	link_join(t, threaded, &l[EVENTS]);
+	for (int k = 0; k < 4 && !ret; k++)
+		ret = l[k].ret;
+	if (!ret) {
+		const uint32_t *o = l[0].ends, *v = l[1].ends, *a = l[2].ends, *h = l[3].ends;
 		for (uint32_t i = 0; i < m->beslut.n; i++) {
 			struct beslut *b = &m->beslut.v[i];
 			b->v_first = i ? v[i - 1] : 0;
@@ -1457,10 +1560,8 @@ static int finalize(struct loader *ld)
 			b->o_first = i ? o[i - 1] : 0;
 		}
 	}
-	free(v);
-	free(a);
-	free(h);
-	free(o);
+	for (int k = 0; k < 4; k++)
+		free(l[k].ends);
 	return ret;
 }
 

@@ -11,6 +11,7 @@
 #include "calendar.h"
 #include "export.h"
 #include "templates.h"
+#include "threadfail.h"
 
 static struct templates *tpl;
 static char dir[64];
@@ -459,6 +460,59 @@ static void test_references(void **state)
 	model_release(&m);
 }
 
+/* Records of every kind whose decision is not in the export are rejected
+ * in the order of the kinds (bestallningar, verkstalligheter, avbrott,
+ * handelser), each with its line; the others are linked to their
+ * decisions. The same when the events are linked on a thread of their own
+ * and when no thread can be made and the calling one links them too. */
+static void test_unknown_decisions_on_one_thread_or_two(void **state)
+{
+	(void)state;
+	clear();
+	put("beslut.csv", BESLUT_HEAD
+	    "B1;19121212-1212;SoL;SOL_HEMTJANST;2026-01-05;bifall;;;;\n"
+	    "B2;19121212-1212;SoL;SOL_HEMTJANST;2026-01-06;bifall;;;;\n");
+	put("bestallningar.csv", "bestallning_id;beslut_id;utforare;skickad\n"
+	    "O1;B1;Hemtjänst Norr;2026-01-06 10:00\nO9;B9;Hemtjänst Norr;2026-01-07 10:00\n");
+	put("verkstalligheter.csv", "verkstallighet_id;beslut_id;startdatum;slutdatum\n"
+	    "V9;B9;2026-02-01;\nV1;B2;2026-02-01;\n");
+	put("avbrott.csv", "avbrott_id;beslut_id;fran_datum;till_datum\n"
+	    "A1;B2;2026-03-01;2026-03-05\nA8;B8;2026-03-01;\n");
+	put("handelser.csv", "handelse_id;beslut_id;datum;typ\n"
+	    "H7;B7;2026-02-01;kontakt\nH1;B1;2026-02-01;kontakt\n"
+	    "H2;B2;2026-02-02;kontakt\nH6;B6;2026-02-03;kontakt\n");
+	static const struct { int kind; uint32_t line; } want[] = {
+		{ K_BESTALLNING, 3 }, { K_VERKSTALLIGHET, 2 }, { K_AVBROTT, 3 },
+		{ K_HANDELSE, 2 }, { K_HANDELSE, 5 },
+	};
+	for (int threads = 1; threads >= 0; threads--) {
+		struct model m;
+		struct evb_error err = { 0 };
+		fail_thread_create = !threads;
+		int ret = load(&m, &err);
+		fail_thread_create = false;
+		assert_int_equal(ret, 0);
+		assert_true(balanced(&m));
+		assert_int_equal(m.rejects.n, 5);
+		for (uint32_t i = 0; i < 5; i++) {
+			assert_string_equal(m.rejects.v[i].reason_key, "reject.unknown_beslut");
+			assert_int_equal(m.rejects.v[i].kind, want[i].kind);
+			assert_int_equal(m.rejects.v[i].src.line, want[i].line);
+		}
+		const struct beslut *b1 = &m.beslut.v[0], *b2 = &m.beslut.v[1];
+		assert_int_equal(beslut_o_n(&m, b1), 1);
+		assert_int_equal(beslut_h_n(&m, b1), 1);
+		assert_string_equal(str_get(&m, m.handelser.v[b1->h_first].id), "H1");
+		assert_int_equal(beslut_o_n(&m, b2), 0);
+		assert_int_equal(beslut_v_n(&m, b2), 1);
+		assert_int_equal(beslut_a_n(&m, b2), 1);
+		assert_int_equal(beslut_h_n(&m, b2), 1);
+		assert_string_equal(str_get(&m, m.handelser.v[b2->h_first].id), "H2");
+		assert_int_equal(m.handelser.v[b2->h_first].beslut, 1);
+		model_release(&m);
+	}
+}
+
 /* The journal events of each decision, in order of (date, file, line, id)
  * whatever order they are read in: B2's events come first in the file,
  * two of B1's share a date (the earlier line first), a decision without
@@ -560,6 +614,7 @@ int main(void)
 		cmocka_unit_test(test_person_conflict),
 		cmocka_unit_test(test_long_value_in_message),
 		cmocka_unit_test(test_same_id_in_two_kinds),
+		cmocka_unit_test(test_unknown_decisions_on_one_thread_or_two),
 		cmocka_unit_test(test_related_order),
 		cmocka_unit_test(test_person_found_when_interned_before),
 		cmocka_unit_test(test_references),
