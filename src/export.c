@@ -1202,7 +1202,7 @@ struct miss {
 };
 
 /* One kind's records as linked to their decisions: resolved, then sorted
- * (SORT), each step on a thread beside the other kinds' when it can. */
+ * (link_sort), each step on a thread beside the other kinds' when it can. */
 struct link {
 	struct loader *ld;
 	int kind, refcol;
@@ -1211,7 +1211,8 @@ struct link {
 	size_t elem, src_off, ref_off, beslut_off;
 	int (*cmp)(const void *, const void *);
 	VEC(struct miss) misses;
-	uint32_t *ends;         /* SORT's: the end of each decision's run */
+	uint32_t *ends;         /* link_sort's: the end of each decision's run */
+	int (*step)(struct link *);     /* what link_start runs */
 	double cpu;             /* seconds of CPU on the thread it ran on */
 	int ret;
 };
@@ -1398,32 +1399,25 @@ static int link_sort(struct link *l)
 	return sort_by_beslut(l->ld->m, l->arr, *l->n, l->elem, l->beslut_off, l->cmp, &l->ends);
 }
 
-/* resolve and link_sort as a thread runs them: l->ret, l->cpu */
-static void *resolve_thread(void *arg)
+/* A step of linking (resolve or link_sort) as a thread runs it: l->ret,
+ * and l->cpu. */
+static void *link_thread(void *arg)
 {
 	struct link *l = arg;
 	double t0 = phase_thread_cpu();
-	l->ret = resolve(l);
+	l->ret = l->step(l);
 	l->cpu = phase_thread_cpu() - t0;
 	return NULL;
 }
 
-static void *sort_thread(void *arg)
+/* Runs step(l) on a thread of its own, or on this one when no thread can
+ * be made; true when a thread runs it (link_join waits for it). */
+static bool link_start(pthread_t *t, int (*step)(struct link *), struct link *l)
 {
-	struct link *l = arg;
-	double t0 = phase_thread_cpu();
-	l->ret = link_sort(l);
-	l->cpu = phase_thread_cpu() - t0;
-	return NULL;
-}
-
-/* Runs fn(l) on a thread of its own, or on this one when no thread can be
- * made; true when a thread runs it (link_join waits for it). */
-static bool link_start(pthread_t *t, void *(*fn)(void *), struct link *l)
-{
-	if (pthread_create(t, NULL, fn, l) == 0)
+	l->step = step;
+	if (pthread_create(t, NULL, link_thread, l) == 0)
 		return true;
-	fn(l);
+	link_thread(l);
 	return false;
 }
 
@@ -1512,7 +1506,7 @@ static int finalize(struct loader *ld)
 	};
 	enum { EVENTS = 3 };
 	pthread_t t;
-	bool threaded = link_start(&t, resolve_thread, &l[EVENTS]);
+	bool threaded = link_start(&t, resolve, &l[EVENTS]);
 	for (int k = 0; k < EVENTS && !ret; k++)
 		ret = l[k].ret = resolve(&l[k]);
 	for (uint32_t i = 0; i < m->beslut.n && !ret; i++) {
@@ -1544,7 +1538,7 @@ static int finalize(struct loader *ld)
 
 	/* each decision's first related record of each kind is set in one
 	 * pass over the decisions, not one a kind */
-	threaded = link_start(&t, sort_thread, &l[EVENTS]);
+	threaded = link_start(&t, link_sort, &l[EVENTS]);
 	for (int k = 0; k < EVENTS; k++)
 		l[k].ret = link_sort(&l[k]);
 	link_join(t, threaded, &l[EVENTS]);
