@@ -95,20 +95,42 @@ void array_permute(void *arr, uint32_t *dest, uint32_t n, size_t elem, void *tmp
 
 /* ---- hashing ---------------------------------------------------------- */
 
+/* The len (1 to 7) bytes at s as one word: on a little-endian machine the
+ * value memcpy into a zeroed word gives. Read with whole words, not byte
+ * by byte: from s + len - 8 when `behind` (those bytes belong to the
+ * string too), else with overlapping halves or single bytes. */
+static inline uint64_t tail_word(const char *s, size_t len, bool behind)
+{
+	uint64_t w;
+	uint32_t lo, hi;
+	if (behind) {
+		memcpy(&w, s + len - 8, 8);
+		return w >> (8 * (8 - len));
+	}
+	if (len >= 4) {
+		memcpy(&lo, s, 4);
+		memcpy(&hi, s + len - 4, 4);
+		return lo | (uint64_t)hi << (8 * (len - 4));
+	}
+	return (uint64_t)(unsigned char)s[0] |
+	       (uint64_t)(unsigned char)s[len / 2] << (8 * (len / 2)) |
+	       (uint64_t)(unsigned char)s[len - 1] << (8 * (len - 1));
+}
+
 static uint64_t hash_bytes(const char *s, size_t len)
 {
 	/* eight bytes at a time, each word mixed in by a multiplication (the
 	 * strings are ids, dates and names: mostly 8 to 20 bytes), then a final
 	 * mix so low bits are usable as a slot index */
 	uint64_t h = 0x9e3779b97f4a7c15ULL ^ len, w;
+	bool behind = len >= 8;
 	for (; len >= 8; s += 8, len -= 8) {
 		memcpy(&w, s, 8);
 		h = (h ^ w) * 0xbf58476d1ce4e5b9ULL;
 		h ^= h >> 31;
 	}
 	if (len) {
-		w = 0;
-		memcpy(&w, s, len);
+		w = tail_word(s, len, behind);
 		h = (h ^ w) * 0x94d049bb133111ebULL;
 		h ^= h >> 29;
 	}

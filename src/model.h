@@ -311,9 +311,23 @@ static inline const char *str_get(const struct model *m, str_ref r)
 /* Whether the interned string r is s[0..len) (s holds no NUL). A string
  * of len bytes starts len + 1 bytes or more before the buffer's end, and
  * only then are len bytes compared and one more read. */
+/* memcmp(a, b, len) == 0, with two overlapping words for 8 to 16 bytes
+ * (most ids) instead of a call. */
+static inline bool intern_same(const char *a, const char *b, size_t len)
+{
+	if (len < 8 || len > 16)
+		return memcmp(a, b, len) == 0;
+	uint64_t a0, a1, b0, b1;
+	memcpy(&a0, a, 8);
+	memcpy(&b0, b, 8);
+	memcpy(&a1, a + len - 8, 8);
+	memcpy(&b1, b + len - 8, 8);
+	return ((a0 ^ b0) | (a1 ^ b1)) == 0;
+}
+
 static inline bool intern_is(const struct intern *in, str_ref r, const char *s, size_t len)
 {
-	return r != STR_NONE && r + len < in->len && memcmp(in->buf + r, s, len) == 0 &&
+	return r != STR_NONE && r + len < in->len && intern_same(in->buf + r, s, len) &&
 	       in->buf[r + len] == '\0';
 }
 

@@ -20,6 +20,42 @@ static void test_intern_same_string_same_ref(void **state)
 	model_release(&m);
 }
 
+/* Strings of 1 to 24 bytes, each in a heap block of exactly its size (so
+ * that reading a byte outside it is an AddressSanitizer error), against
+ * the same bytes with one byte changed at each place in turn: every one is
+ * its own string, and the same bytes again find the first. Hashing and
+ * comparing read ids in whole words. */
+static void test_intern_every_length_and_place(void **state)
+{
+	(void)state;
+	struct model m;
+	model_init(&m, DATE_NONE);
+	for (size_t len = 1; len <= 24; len++) {
+		char *s = malloc(len), *t = malloc(len);
+		assert_non_null(s);
+		assert_non_null(t);
+		for (size_t i = 0; i < len; i++)
+			s[i] = (char)('a' + (i * 7 + len) % 26);
+		str_ref a = intern_str(&m.strings, s, len);
+		assert_int_not_equal(a, STR_NONE);
+		for (size_t p = 0; p < len; p++) {
+			memcpy(t, s, len);
+			t[p] = 'Z';
+			str_ref b = intern_str(&m.strings, t, len);
+			assert_int_not_equal(b, STR_NONE);
+			assert_int_not_equal(a, b);
+			assert_false(intern_same(str_get(&m, a), t, len));
+			assert_memory_equal(str_get(&m, b), t, len);
+		}
+		memcpy(t, s, len);
+		assert_int_equal(intern_str(&m.strings, t, len), a);
+		assert_true(intern_same(str_get(&m, a), t, len));
+		free(s);
+		free(t);
+	}
+	model_release(&m);
+}
+
 static void test_intern_empty_is_none(void **state)
 {
 	(void)state;
@@ -293,6 +329,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_intern_same_string_same_ref),
+		cmocka_unit_test(test_intern_every_length_and_place),
 		cmocka_unit_test(test_intern_empty_is_none),
 		cmocka_unit_test(test_intern_survives_growth),
 		cmocka_unit_test(test_u32map_put_get_overwrite),
