@@ -204,11 +204,11 @@ int checks_run(struct model *m)
 		}
 		for (uint32_t j = b->h_first; j < b->h_first + beslut_h_n(m, b) && !ret; j++) {
 			const struct handelse *h = &m->handelser.v[j];
-			const char *text = m->strings.buf + h->text;
+			const char *text = str_get(m, h->text);
 			size_t chars;
 			/* no more characters than bytes: most texts are told
 			 * by their length, without counting */
-			if (h->text != STR_NONE && strnlen(text, EVB_MAX_TEXT + 1) > EVB_MAX_TEXT &&
+			if (strnlen(text, EVB_MAX_TEXT + 1) > EVB_MAX_TEXT &&
 			    (chars = utf8_chars(text)) > EVB_MAX_TEXT)
 				ret = add(m, "check.text_avkortad", h->src, K_HANDELSE, h->id, i,
 					  h->datum, model_strf(m, "%zu", chars));

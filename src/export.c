@@ -1192,8 +1192,6 @@ KEEP_FNS(handelse, K_HANDELSE)
  * many records ahead. */
 #define PREFETCH_AHEAD 16
 
-/* Resolves beslut_ref (at offset ref_off) into the beslut index (at
- * beslut_off); records pointing at no decision are rejected. */
 /* A record whose decision is not in the export: rejected once every kind
  * is resolved, in the order of the kinds. */
 struct miss {
@@ -1217,8 +1215,9 @@ struct link {
 	int ret;
 };
 
-/* Sets each record's decision index from its beslut_id and keeps the
- * records whose decision exists, in order; the others go to l->misses.
+/* Resolves each record's beslut_ref (at ref_off) into its decision's
+ * index (at beslut_off) and keeps the records whose decision exists, in
+ * order; the others go to l->misses.
  * Reads the decision map, the records and nothing else of the model, so
  * that kinds can be resolved side by side. */
 static int resolve(struct link *l)
