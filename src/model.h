@@ -308,9 +308,6 @@ static inline const char *str_get(const struct model *m, str_ref r)
 {
 	return r != STR_NONE ? m->strings.buf + r : "";
 }
-/* Whether the interned string r is s[0..len) (s holds no NUL). A string
- * of len bytes starts len + 1 bytes or more before the buffer's end, and
- * only then are len bytes compared and one more read. */
 /* memcmp(a, b, len) == 0, with two overlapping words for 8 to 16 bytes
  * (most ids) instead of a call. */
 static inline bool intern_same(const char *a, const char *b, size_t len)
@@ -325,6 +322,9 @@ static inline bool intern_same(const char *a, const char *b, size_t len)
 	return ((a0 ^ b0) | (a1 ^ b1)) == 0;
 }
 
+/* Whether the interned string r is s[0..len) (s holds no NUL). A string
+ * of len bytes starts len + 1 bytes or more before the buffer's end, and
+ * only then are len bytes compared and one more read. */
 static inline bool intern_is(const struct intern *in, str_ref r, const char *s, size_t len)
 {
 	return r != STR_NONE && r + len < in->len && intern_same(in->buf + r, s, len) &&
