@@ -285,7 +285,7 @@ static int sort_rejects(struct model *m)
 	return 0;
 }
 
-int run_load(struct run *r)
+int run_load(struct run *r, bool case_checks)
 {
 	struct evb_error err = { 0 };
 	model_init(&r->model, r->eval);
@@ -293,9 +293,6 @@ int run_load(struct run *r)
 	int ret = export_read(&r->model, r->templates, r->profile,
 			      (const char *const *)r->opts.inputs, r->opts.ninputs, &err);
 	phase_mark(PHASE_READ);
-	/* fees and meals list only their own checks (SPEC 5.2, 5.3), which
-	 * they make while computing: the case checks would be thrown away */
-	bool case_checks = strcmp(r->command, "fees") != 0 && strcmp(r->command, "meals") != 0;
 	if (!ret && case_checks && checks_run(&r->model))
 		ret = evb_error_set(&err, EVB_ENOMEM, NULL, 0, NULL, EVB_NOMEM_TEXT);
 	if (ret) {
