@@ -71,21 +71,23 @@ floor_once() {
 # measure FORMAT SIZE NAME ARGS...: RUNS runs of the read floor, evb and the
 # write floor, in turn, so that each run of evb has its floors measured
 # beside it, in the same minute; appends
-# "size format name wall_s peak_kib read_s write_floor_s read_floor_s"
+# "size format name wall_s peak_kib read_s write_floor_s read_floor_s
+#  user_s sys_s page_faults" (the last three: evb's CPU time in user space
+# and in the kernel, and its minor page faults, each the median)
 measure() {
 	local fmt=$1 size=$2 name=$3
 	shift 3
 	local in=$work/data-$size
 	[ "$fmt" = xml ] && in=$work/xml-$size
-	local walls=() reads=() floors=() rfloors=() peak=0 i t m
+	local walls=() reads=() floors=() rfloors=() users=() syss=() faults=() peak=0 i t m u k f
 	for ((i = 0; i < runs; i++)); do
 		floor_once "$fmt" "$size"
 		rm -rf "$work/out" "$work/floor" && mkdir -p "$work/out" "$work/floor"
-		EVB_PHASES=1 /usr/bin/time -f '%e %M' -o "$work/time.txt" "$evb" "$name" "$@" \
+		EVB_PHASES=1 /usr/bin/time -f '%e %M %U %S %R' -o "$work/time.txt" "$evb" "$name" "$@" \
 			--quiet --in "$in" --config $conf --out "$work/out" >/dev/null 2>"$work/stderr.txt" ||
 			{ s=$?; [ $s -eq 1 ] || { echo "bench: $name failed ($s):"; tail -5 "$work/stderr.txt"; exit 1; }; }
-		read -r t m <"$work/time.txt"
-		walls+=("$t")
+		read -r t m u k f <"$work/time.txt"
+		walls+=("$t") users+=("$u") syss+=("$k") faults+=("$f")
 		[ "$m" -gt "$peak" ] && peak=$m
 		reads+=("$(awk '$2 == "phase" && $3 == "read" {print $4}' "$work/stderr.txt")")
 		grep -E '^evb: (phase|read cpu)' "$work/stderr.txt" >"$work/phases-$size-$fmt-$name.txt"
@@ -96,7 +98,8 @@ measure() {
 	done
 	echo "$size $fmt $name $(printf '%s\n' "${walls[@]}" | median) $peak" \
 		"$(printf '%s\n' "${reads[@]}" | median) $(printf '%s\n' "${floors[@]}" | median)" \
-		"$(printf '%s\n' "${rfloors[@]}" | median)" >>"$results"
+		"$(printf '%s\n' "${rfloors[@]}" | median) $(printf '%s\n' "${users[@]}" | median)" \
+		"$(printf '%s\n' "${syss[@]}" | median) $(printf '%s\n' "${faults[@]}" | median)" >>"$results"
 	sed -n '/^  /p' "$work/floor.txt" >"$work/shape-$size-$fmt-$name.txt"
 }
 
@@ -124,7 +127,13 @@ tests/bench/table.awk -v runs="$runs_first" -v large_runs="$runs_large" -v cores
 	-v load="$(cut -d' ' -f1-3 /proc/loadavg)" "$results"
 
 # what memory costs the first time it is written, for the largest peak of
-# the runs (evb pays it for its records; the floors hold none)
-peak_mb=$(awk '$2 != "decisions" && $3 != "floor" && $5 > p {p = $5} END {print int(p / 1024) + 1}' "$results")
+# the runs at the first size and at the last, one after the other (evb
+# pays it for its records; the floors hold none)
+last=${sizes##* } ends=$first
+[ "$last" = "$first" ] || ends="$first $last"
 echo
-"$bin/first_touch" "$peak_mb"
+for size in $ends; do
+	peak_mb=$(awk -v s="$size" '$1 == s && $2 != "decisions" && $3 != "floor" && $5 > p {p = $5}
+		END {print int(p / 1024) + 1}' "$results")
+	"$bin/first_touch" "$peak_mb"
+done

@@ -2,17 +2,23 @@
 # The table of `make bench` from build/bench/results.txt (see bench.sh):
 #   tests/bench/table.awk -v runs=N -v cores=N -v load="..." results.txt
 # Lines: "SIZE decisions N" and
-# "SIZE FORMAT COMMAND WALL_S PEAK_KIB READ_S WRITE_FLOOR_S READ_FLOOR_S",
-# each floor measured beside that command's runs. (Results of an earlier
-# bench.sh have one "SIZE FORMAT floor SECONDS" line instead of the last
-# column; they print as they did.)
+# "SIZE FORMAT COMMAND WALL_S PEAK_KIB READ_S WRITE_FLOOR_S READ_FLOOR_S
+#  USER_S SYS_S PAGE_FAULTS", each floor measured beside that command's
+# runs. (Results of an earlier bench.sh have one "SIZE FORMAT floor
+# SECONDS" line instead of READ_FLOOR_S, or stop at READ_FLOOR_S; they print
+# as they did.)
 $2 == "decisions" { n[$1] = $3; order[++k] = $1; next }
 $3 == "floor" { rf0[$1, $2] = $4; next }
 {
 	t[$1, $2, $3] = $4; m[$1, $2, $3] = $5; rd[$1, $2, $3] = $6; wf[$1, $2, $3] = $7
 	rf[$1, $2, $3] = NF >= 8 ? $8 : rf0[$1, $2]
+	if (NF >= 11) {
+		us[$1, $2, $3] = $9; sy[$1, $2, $3] = $10; pf[$1, $2, $3] = $11; cpu = 1
+	}
 }
 function mark(ok) { return ok ? "" : " *" }
+# x / y with d decimals, "-" where y is 0 (a run too short to time)
+function over(x, y, d) { return y > 0 ? sprintf("%." d "f", x / y) : "-" }
 END {
 	split("check ivo fees meals due", cmds, " ")
 	printf "\n%-9s %-4s %-6s %8s %8s %8s %8s %8s %10s %9s %8s %8s\n", "decisions", "in", "command",
@@ -56,6 +62,32 @@ END {
 				printf "  %s %.2f%s", c, r, r <= 5.3 ? "" : " !"
 			}
 			printf "\n"
+		}
+		if (cpu) {
+			# evb's own work against what the kernel does for it: the
+			# first write of each page of its memory costs a page fault,
+			# which the floors, holding no records, do not pay
+			printf "evb's CPU time in user space, the same ratio:\n"
+			for (f = 1; f <= 2; f++) {
+				fmt = f == 1 ? "csv" : "xml"
+				printf "  %-4s", fmt
+				for (j = 1; j <= 5; j++) {
+					c = cmds[j]
+					printf "  %s %s", c, over(us[z, fmt, c], us[a, fmt, c], 2)
+				}
+				printf "\n"
+			}
+			printf "evb's kernel time over its page faults (microseconds), at %d / at %d:\n", n[a], n[z]
+			for (f = 1; f <= 2; f++) {
+				fmt = f == 1 ? "csv" : "xml"
+				printf "  %-4s", fmt
+				for (j = 1; j <= 5; j++) {
+					c = cmds[j]
+					printf "  %s %s / %s", c, over(sy[a, fmt, c] * 1e6, pf[a, fmt, c], 1),
+						over(sy[z, fmt, c] * 1e6, pf[z, fmt, c], 1)
+				}
+				printf "\n"
+			}
 		}
 	}
 	if (k > 1 && large_runs != runs)
