@@ -19,6 +19,33 @@ $3 == "floor" { rf0[$1, $2] = $4; next }
 function mark(ok) { return ok ? "" : " *" }
 # x / y with d decimals, "-" where y is 0 (a run too short to time)
 function over(x, y, d) { return y > 0 ? sprintf("%." d "f", x / y) : "-" }
+# One command's figure at the largest size z against the smallest a:
+# "time" evb's wall time, "limit" the libraries' limit, "user" evb's CPU
+# in user space, "fault" evb's kernel time over its page faults at each.
+function cell(what, fmt, c,    r) {
+	if (what == "time") {
+		r = t[z, fmt, c] / t[a, fmt, c]
+		return sprintf("%.2f%s", r, mark(r <= 5.3))
+	}
+	if (what == "limit") {
+		r = (rf[z, fmt, c] + wf[z, fmt, c]) / (rf[a, fmt, c] + wf[a, fmt, c])
+		return sprintf("%.2f%s", r, r <= 5.3 ? "" : " !")
+	}
+	if (what == "user")
+		return over(us[z, fmt, c], us[a, fmt, c], 2)
+	return over(sy[a, fmt, c] * 1e6, pf[a, fmt, c], 1) " / " \
+		over(sy[z, fmt, c] * 1e6, pf[z, fmt, c], 1)
+}
+# A line of cells per input format.
+function ratios(what,    f, fmt, j) {
+	for (f = 1; f <= 2; f++) {
+		fmt = f == 1 ? "csv" : "xml"
+		printf "  %-4s", fmt
+		for (j = 1; j <= 5; j++)
+			printf "  %s %s", cmds[j], cell(what, fmt, cmds[j])
+		printf "\n"
+	}
+}
 END {
 	split("check ivo fees meals due", cmds, " ")
 	printf "\n%-9s %-4s %-6s %8s %8s %8s %8s %8s %10s %9s %8s %8s\n", "decisions", "in", "command",
@@ -41,53 +68,19 @@ END {
 	if (k > 1) {
 		a = order[1]; z = order[k]
 		printf "\ntime at %d / time at %d decisions (target <= 5.3):\n", n[z], n[a]
-		for (f = 1; f <= 2; f++) {
-			fmt = f == 1 ? "csv" : "xml"
-			printf "  %-4s", fmt
-			for (j = 1; j <= 5; j++) {
-				c = cmds[j]; r = t[z, fmt, c] / t[a, fmt, c]
-				printf "  %s %.2f%s", c, r, mark(r <= 5.3)
-			}
-			printf "\n"
-		}
+		ratios("time")
 		# the same ratio for the libraries' limit (read floor + write floor):
 		# what evb's own work would have to make up where it is over 5.3
 		printf "the libraries' limit, the same ratio:\n"
-		for (f = 1; f <= 2; f++) {
-			fmt = f == 1 ? "csv" : "xml"
-			printf "  %-4s", fmt
-			for (j = 1; j <= 5; j++) {
-				c = cmds[j]
-				r = (rf[z, fmt, c] + wf[z, fmt, c]) / (rf[a, fmt, c] + wf[a, fmt, c])
-				printf "  %s %.2f%s", c, r, r <= 5.3 ? "" : " !"
-			}
-			printf "\n"
-		}
+		ratios("limit")
 		if (cpu) {
 			# evb's own work against what the kernel does for it: the
 			# first write of each page of its memory costs a page fault,
 			# which the floors, holding no records, do not pay
 			printf "evb's CPU time in user space, the same ratio:\n"
-			for (f = 1; f <= 2; f++) {
-				fmt = f == 1 ? "csv" : "xml"
-				printf "  %-4s", fmt
-				for (j = 1; j <= 5; j++) {
-					c = cmds[j]
-					printf "  %s %s", c, over(us[z, fmt, c], us[a, fmt, c], 2)
-				}
-				printf "\n"
-			}
+			ratios("user")
 			printf "evb's kernel time over its page faults (microseconds), at %d / at %d:\n", n[a], n[z]
-			for (f = 1; f <= 2; f++) {
-				fmt = f == 1 ? "csv" : "xml"
-				printf "  %-4s", fmt
-				for (j = 1; j <= 5; j++) {
-					c = cmds[j]
-					printf "  %s %s / %s", c, over(sy[a, fmt, c] * 1e6, pf[a, fmt, c], 1),
-						over(sy[z, fmt, c] * 1e6, pf[z, fmt, c], 1)
-				}
-				printf "\n"
-			}
+			ratios("fault")
 		}
 	}
 	if (k > 1 && large_runs != runs)
