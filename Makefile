@@ -47,8 +47,8 @@ MANDIR   = $(PREFIX)/share/man/man1
 COMPDIR  = $(PREFIX)/share/bash-completion/completions
 TEMPLATE_FILES := $(wildcard templates/*)
 
-.PHONY: all deps run test unit e2e robust install-test replay bench bench-table fuzz clean \
-        install uninstall
+.PHONY: all deps run test unit e2e robust install-test replay bench bench-table layout fuzz \
+        clean install uninstall
 all: build/evb
 
 # Installs the Debian packages the build and tests need, when missing.
@@ -116,7 +116,7 @@ run: deps
 
 test: deps
 	$(MAKE) build/evb build/asan/evb $(TESTS) $(REPLAYS)
-	$(MAKE) unit replay e2e robust install-test bench-table
+	$(MAKE) layout unit replay e2e robust install-test bench-table
 
 # The binary, the templates (found by the installed binary as
 # ../share/evb/templates beside its folder, so a staged DESTDIR install
@@ -216,6 +216,13 @@ BENCH_TOOLS := build/bench/parse_floor build/bench/xml_floor build/bench/write_f
 bench: deps
 	$(MAKE) build/evb $(BENCH_TOOLS)
 	tests/bench/bench.sh build/evb build/bench "$(BENCH_SIZES)" $(BENCH_RUNS) $(BENCH_LARGE_RUNS)
+
+# The repository's top level as the README gives it; out/ is tracked by
+# its placeholder alone (.gitignore), which a clean clone must hold.
+LAYOUT := Makefile README.md src templates samples tests out/.gitkeep .ci/run
+layout:
+	@for f in $(LAYOUT); do [ -e "$$f" ] || { echo "layout: $$f is missing"; exit 1; }; done
+	@echo "layout: $(LAYOUT) present"
 
 # The table make bench prints, from three results files, against reviewed
 # output (part of make test; it times nothing).
