@@ -13,6 +13,24 @@ const char *const checks_case_keys[] = {
 	"check.dokumentation_saknas", NULL,
 };
 
+bool checks_key_listed(const char *const *keys, const char *key)
+{
+	if (!keys)
+		return true;
+	for (; *keys; keys++)
+		if (strcmp(*keys, key) == 0)
+			return true;
+	return false;
+}
+
+bool checks_case_listed(const char *const *keys)
+{
+	for (const char *const *k = checks_case_keys; *k; k++)
+		if (checks_key_listed(keys, *k))
+			return true;
+	return false;
+}
+
 size_t utf8_chars(const char *s)
 {
 	size_t n = 0;

@@ -11,6 +11,15 @@
  * list), NULL-terminated. */
 extern const char *const checks_case_keys[];
 
+/* Whether a workbook that lists the checks `keys` (NULL-terminated; NULL
+ * for every check) lists `key`. */
+bool checks_key_listed(const char *const *keys, const char *key);
+
+/* Whether a workbook that lists the checks `keys` (as above) lists a case
+ * check: only then must checks_run run (SPEC 5.2, 5.3: the meal report and
+ * the fee basis list only their own checks). */
+bool checks_case_listed(const char *const *keys);
+
 /* Runs every check on a finalised model. 0 or EVB_ENOMEM. */
 int checks_run(struct model *m);
 

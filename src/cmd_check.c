@@ -90,7 +90,7 @@ int cmd_check(int argc, char **argv)
 		status = EXIT_FINE;
 		goto out;
 	}
-	if (run_setup(&r, false) || run_load(&r, true))
+	if (run_setup(&r, false) || run_load(&r, NULL))
 		goto out;
 	run_print_summary(&r);
 	if (run_strict_stop(&r))

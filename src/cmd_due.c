@@ -259,7 +259,7 @@ int cmd_due(int argc, char **argv)
 		status = EXIT_FINE;
 		goto out;
 	}
-	if (run_setup(&r, false) || run_load(&r, true))
+	if (run_setup(&r, false) || run_load(&r, checks_case_keys))
 		goto out;
 	if (due_build(&r.model, r.templates, r.eval, &rep)) {
 		diag_msg(EVB_NOMEM_TEXT);

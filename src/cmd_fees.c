@@ -180,8 +180,7 @@ int cmd_fees(int argc, char **argv)
 			 r.opts.year, r.opts.month);
 		goto out;
 	}
-	/* the fee basis lists only its own checks (SPEC 5.3) */
-	if (run_load(&r, false))
+	if (run_load(&r, fees_check_keys))
 		goto out;
 	/* the journal is checked by now and bills nothing */
 	model_drop(&r.model, K_HANDELSE);

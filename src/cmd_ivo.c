@@ -691,7 +691,7 @@ int ivo_load_run(struct run *r, int argc, char **argv, struct ivo_report *rep)
 		return EXIT_FATAL;
 	}
 	r->eval = ivo_eval_date(year, quarter, r->opts.asof);
-	if (run_setup(r, true) || run_load(r, true))
+	if (run_setup(r, true) || run_load(r, checks_case_keys))
 		return EXIT_FATAL;
 	int ret = ivo_build(&r->model, r->templates, year, quarter, r->opts.asof,
 			    r->config.ivo_key, r->config.ivo_key_len, rep);

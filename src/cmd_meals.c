@@ -101,8 +101,7 @@ int cmd_meals(int argc, char **argv)
 		status = EXIT_FINE;
 		goto out;
 	}
-	/* the meal report lists only its own checks (SPEC 5.2) */
-	if (run_setup(&r, false) || run_load(&r, false))
+	if (run_setup(&r, false) || run_load(&r, meals_check_keys))
 		goto out;
 	/* checked by now, and a meal report reads neither */
 	model_drop(&r.model, K_HANDELSE);

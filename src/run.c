@@ -285,7 +285,7 @@ static int sort_rejects(struct model *m)
 	return 0;
 }
 
-int run_load(struct run *r, bool case_checks)
+int run_load(struct run *r, const char *const *listed)
 {
 	struct evb_error err = { 0 };
 	model_init(&r->model, r->eval);
@@ -293,7 +293,7 @@ int run_load(struct run *r, bool case_checks)
 	int ret = export_read(&r->model, r->templates, r->profile,
 			      (const char *const *)r->opts.inputs, r->opts.ninputs, &err);
 	phase_mark(PHASE_READ);
-	if (!ret && case_checks && checks_run(&r->model))
+	if (!ret && checks_case_listed(listed) && checks_run(&r->model))
 		ret = evb_error_set(&err, EVB_ENOMEM, NULL, 0, NULL, EVB_NOMEM_TEXT);
 	if (ret) {
 		diag_error(&err);
@@ -581,15 +581,6 @@ static int cmp_finding(const void *a, const void *b)
 	return x->id < y->id ? -1 : x->id > y->id;
 }
 
-static bool key_listed(const char *const *keys, const char *key)
-{
-	if (!keys)
-		return true;
-	for (; *keys; keys++)
-		if (strcmp(*keys, key) == 0)
-			return true;
-	return false;
-}
 
 /* Puts the finding's fields into its check's "uppgift.*" text. */
 static void finding_text(const struct run *r, const struct finding *f, char *buf, size_t size)
@@ -630,7 +621,7 @@ bool run_finding_shown(const struct run *r, const struct finding *f, const char 
 {
 	/* facts dated after the evaluation date do not exist for the run
 	 * (SPEC 3), so neither do findings about them */
-	return key_listed(keys, finding_check(&r->model, f)) &&
+	return checks_key_listed(keys, finding_check(&r->model, f)) &&
 	       (f->datum == DATE_NONE || f->datum <= r->eval);
 }
 
@@ -641,7 +632,7 @@ bool run_finding_in_scope(const struct run *r, const struct finding *f,
 		return true;
 	if (f->beslut != IDX_NONE)
 		return scope->beslut[f->beslut] ||
-		       (scope->person_checks && key_listed(scope->person_checks, finding_check(&r->model, f)) &&
+		       (scope->person_checks && checks_key_listed(scope->person_checks, finding_check(&r->model, f)) &&
 			scope->person[f->person]);
 	return f->person != IDX_NONE && scope->person[f->person];
 }

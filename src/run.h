@@ -65,10 +65,11 @@ const char *run_default_templates(char *buf, size_t size);
  * over the configuration's); when need_key, an ivo_key is required. */
 int run_setup(struct run *r, bool need_key);
 /* Reads the export set into r->model with evaluation date r->eval and,
- * when case_checks, runs the data-quality checks of the cases (SPEC 5.5:
- * for the commands whose workbooks list them). Prints rejects (the first
+ * when `listed` (the checks the command's workbook lists, as for
+ * run_sheet_checks; NULL for every check) holds a case check, runs the
+ * data-quality checks of the cases (SPEC 5.5). Prints rejects (the first
  * ones) to stderr. */
-int run_load(struct run *r, bool case_checks);
+int run_load(struct run *r, const char *const *listed);
 /* Prints "records read = used + rejected" per kind (unless --quiet). */
 void run_print_summary(const struct run *r);
 /* With --strict and rejected records: the run must stop before writing. */

@@ -6,6 +6,8 @@
 #include "testutil.h"
 #include "checks.h"
 #include "export.h"
+#include "fees.h"
+#include "meals.h"
 #include "templates.h"
 
 static struct templates *tpl;
@@ -217,9 +219,31 @@ static void test_unknown_replaced(void **state)
 	assert_string_equal(ids_of("check.okant_ersatt_beslut"), "B6");
 }
 
+/* Which commands run the case checks follows from what their workbooks
+ * list (SPEC 5.2, 5.3, 5.5): `check` lists every check (NULL), `ivo` and
+ * `due` the case checks; the meal report and the fee basis only their
+ * own, so their runs skip checks_run. A list with one case check among
+ * others needs them; an empty list does not. */
+static void test_case_checks_run_for_the_workbooks_that_list_them(void **state)
+{
+	(void)state;
+	assert_true(checks_case_listed(NULL));
+	assert_true(checks_case_listed(checks_case_keys));
+	assert_false(checks_case_listed(fees_check_keys));
+	assert_false(checks_case_listed(meals_check_keys));
+	const char *const one[] = { "check.taxa_saknas", "check.dokumentation_saknas", NULL };
+	assert_true(checks_case_listed(one));
+	const char *const none[] = { NULL };
+	assert_false(checks_case_listed(none));
+	assert_true(checks_key_listed(NULL, "check.taxa_saknas"));
+	assert_true(checks_key_listed(fees_check_keys, "check.taxa_saknas"));
+	assert_false(checks_key_listed(fees_check_keys, "check.dubbla_beslut"));
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_case_checks_run_for_the_workbooks_that_list_them),
 		cmocka_unit_test(test_overlapping_decisions),
 		cmocka_unit_test(test_findings_name_their_decision),
 		cmocka_unit_test(test_execution_before_decision),
