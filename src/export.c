@@ -1047,6 +1047,22 @@ static int read_xml(void *arg, const struct reader_sink *sink, struct evb_error 
 	return xml_in_read(j->xml, j->path, j->display, sink, j->info, err);
 }
 
+/* The file still has the size it had before it was parsed (the hash
+ * queue's first pass): else the records read may not be those of the file
+ * its digest is made of. */
+static int unchanged(const char *path, const char *display, uint64_t size,
+		     struct evb_error *err)
+{
+	struct stat st;
+	if (stat(path, &st) != 0)
+		return evb_error_set(err, EVB_EIO, display, 0, NULL, "cannot read: %s",
+				     strerror(errno));
+	if ((uint64_t)st.st_size != size)
+		return evb_error_set(err, EVB_EIO, display, 0, NULL, HASH_CHANGED_TEXT,
+				     (unsigned long long)size, (unsigned long long)st.st_size);
+	return 0;
+}
+
 /* Reads file i of the export (path), hashed ahead by hq. */
 static int read_file(struct loader *ld, struct hash_queue *hq, size_t i,
 		     const char *path, const char *display, struct evb_error *err)
@@ -1063,7 +1079,7 @@ static int read_file(struct loader *ld, struct hash_queue *hq, size_t i,
 	if (!(f->path = strdup(path)) || !(f->display = strdup(display)))
 		return EVB_ENOMEM;
 	bool utf8;
-	int ret = hash_queue_get(hq, i, f->sha256, &f->size, &utf8, err);
+	int ret = hash_queue_get(hq, i, &f->size, &utf8, err);
 	if (ret)
 		return ret;
 	const char *base = base_name(path);
@@ -1111,6 +1127,9 @@ static int read_file(struct loader *ld, struct hash_queue *hq, size_t i,
 	}
 	if (!ret && ld->fatal)
 		ret = ld->fatal;
+	f = &m->files.v[ld->file];
+	if (!ret && (f->kind >= 0 || f->xml))
+		ret = unchanged(path, f->display, f->size, err);
 	return ret;
 }
 
@@ -1578,6 +1597,20 @@ static size_t expected_strings(char **files, size_t n)
 	return total;
 }
 
+int export_digests(struct model *m, struct evb_error *err)
+{
+	if (!m->digests)
+		return 0;
+	int ret = 0;
+	for (uint32_t i = 0; i < m->files.n && !ret; i++)
+		ret = hash_queue_digest(m->digests, i, m->files.v[i].sha256, err);
+	if (!ret) {
+		hash_queue_free(m->digests);
+		m->digests = NULL;
+	}
+	return ret;
+}
+
 int export_read(struct model *m, const struct templates *t,
 		const struct profile *profile, const char *const *inputs,
 		int ninputs, struct evb_error *err)
@@ -1604,7 +1637,10 @@ int export_read(struct model *m, const struct templates *t,
 		ret = EVB_ENOMEM;
 	for (size_t i = 0; i < n && !ret; i++)
 		ret = read_file(&ld, hq, i, files[i], by_name ? base_name(files[i]) : files[i], err);
-	hash_queue_free(hq);
+	if (ret)
+		hash_queue_free(hq);
+	else
+		m->digests = hq;        /* export_digests */
 	double t0 = phase_thread_cpu();
 	if (!ret)
 		ret = finalize(&ld);

@@ -26,6 +26,12 @@ int export_read(struct model *m, const struct templates *t,
 		const struct profile *profile, const char *const *inputs,
 		int ninputs, struct evb_error *err);
 
+/* Fills in every input file's SHA-256 (model.files[].sha256), which
+ * export_read leaves being computed while the run goes on: call it before
+ * they are shown or recorded. Fails (err filled) when a file cannot be read
+ * again or its size changed since it was parsed. */
+int export_digests(struct model *m, struct evb_error *err);
+
 /* Appends to list (*n used of *cap, grown as needed) the files of one --in
  * argument: a folder's regular files in name order, hidden files skipped;
  * or the file itself. Anything else in the folder (a subfolder, a FIFO, a

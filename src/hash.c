@@ -1,10 +1,13 @@
 /* SHA-256 and HMAC-SHA-256 through OpenSSL's libcrypto; UTF-8 validity. */
+#define _GNU_SOURCE   /* SCHED_IDLE */
 #include "hash.h"
 #include "phase.h"
 
 #include <errno.h>
 #include <limits.h>
 #include <pthread.h>
+#include <sched.h>
+#include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -139,8 +142,15 @@ bool utf8_valid(const char *s, size_t len)
 
 /* ---- SHA-256 ------------------------------------------------------------ */
 
-int hash_file(const char *path, char hex[static SHA256_HEX_LEN + 1],
-	      uint64_t *size, bool *valid_utf8, struct evb_error *err)
+/*
+ * One pass over a file in CHUNK blocks: its SHA-256 into hex (when hex is
+ * not NULL), whether it is valid UTF-8 into *valid_utf8 (when not NULL),
+ * its size into *size (when not NULL). quit, when not NULL, is looked at
+ * before each block: once it is set the pass ends there, with *quitted set
+ * and nothing else given.
+ */
+static int scan_file(const char *path, char *hex, uint64_t *size, bool *valid_utf8,
+		     const atomic_bool *quit, bool *quitted, struct evb_error *err)
 {
 	unsigned char md[EVP_MAX_MD_SIZE];
 	unsigned mdlen = 0;
@@ -159,16 +169,24 @@ int hash_file(const char *path, char hex[static SHA256_HEX_LEN + 1],
 		ret = evb_error_set(err, EVB_ENOMEM, path, 0, NULL, EVB_NOMEM_TEXT);
 		goto out;
 	}
-	if (!(ctx = EVP_MD_CTX_new()) || EVP_DigestInit_ex(ctx, EVP_sha256(), NULL) != 1) {
+	if (hex && (!(ctx = EVP_MD_CTX_new()) ||
+		    EVP_DigestInit_ex(ctx, EVP_sha256(), NULL) != 1)) {
 		ret = evb_error_set(err, EVB_ENOMEM, path, 0, NULL, "cannot start SHA-256");
 		goto out;
 	}
-	while ((n = fread(buf, 1, CHUNK, f)) > 0) {
-		if (EVP_DigestUpdate(ctx, buf, n) != 1) {
+	for (;;) {
+		if (quit && atomic_load_explicit(quit, memory_order_relaxed)) {
+			*quitted = true;
+			goto out;
+		}
+		if (!(n = fread(buf, 1, CHUNK, f)))
+			break;
+		if (hex && EVP_DigestUpdate(ctx, buf, n) != 1) {
 			ret = evb_error_set(err, EVB_EIO, path, 0, NULL, "SHA-256 failed");
 			goto out;
 		}
-		utf8_check_feed(&utf8, buf, n);
+		if (valid_utf8)
+			utf8_check_feed(&utf8, buf, n);
 		total += n;
 	}
 	if (ferror(f)) {
@@ -176,11 +194,13 @@ int hash_file(const char *path, char hex[static SHA256_HEX_LEN + 1],
 				    strerror(errno));
 		goto out;
 	}
-	if (EVP_DigestFinal_ex(ctx, md, &mdlen) != 1 || mdlen != 32) {
-		ret = evb_error_set(err, EVB_EIO, path, 0, NULL, "SHA-256 failed");
-		goto out;
+	if (hex) {
+		if (EVP_DigestFinal_ex(ctx, md, &mdlen) != 1 || mdlen != 32) {
+			ret = evb_error_set(err, EVB_EIO, path, 0, NULL, "SHA-256 failed");
+			goto out;
+		}
+		to_hex(md, mdlen, hex);
 	}
-	to_hex(md, mdlen, hex);
 	if (size)
 		*size = total;
 	if (valid_utf8)
@@ -190,6 +210,12 @@ out:
 	free(buf);
 	fclose(f);
 	return ret;
+}
+
+int hash_file(const char *path, char hex[static SHA256_HEX_LEN + 1],
+	      uint64_t *size, bool *valid_utf8, struct evb_error *err)
+{
+	return scan_file(path, hex, size, valid_utf8, NULL, NULL, err);
 }
 
 int hash_buffer(const void *data, size_t len, char hex[static SHA256_HEX_LEN + 1])
@@ -267,23 +293,32 @@ int hash_hmac_sha256(const void *key, size_t keylen, const void *msg,
 /* ---- hashing ahead ------------------------------------------------------ */
 
 struct hash_result {
-	char hex[SHA256_HEX_LEN + 1];
+	/* the first pass: size and UTF-8 validity */
 	uint64_t size;
 	bool utf8;
 	int ret;
 	struct evb_error err;
+	/* the second pass: SHA-256, and the size again */
+	bool hashed;
+	char hex[SHA256_HEX_LEN + 1];
+	uint64_t size2;
+	int ret2;
+	struct evb_error err2;
 };
 
 struct hash_queue {
-	const char *const *paths;
+	char **paths;
 	size_t n;
 	struct hash_result *res;
 	pthread_t thread;
 	bool threaded;
 	pthread_mutex_t mu;
 	pthread_cond_t cv;
-	size_t done;            /* results ready: res[0..done) */
+	size_t checked;         /* first pass ready: res[0..checked) */
 	bool stop;
+	/* the caller hashes what is left (or the queue is freed): the thread
+	 * stores no more second passes and leaves the one in hand */
+	atomic_bool hurry;
 };
 
 /* A default mutex fails only on a programming error: stop there. */
@@ -293,23 +328,74 @@ static void must(int rc)
 		abort();
 }
 
+/* From here on the calling thread runs only when a core would otherwise be
+ * idle (Linux's SCHED_IDLE), so that it takes no time from the threads
+ * that read. Where the system has no such policy or refuses it, the
+ * thread keeps its priority: the same results, a little later. Without
+ * privilege a thread cannot take its priority back, so a caller that
+ * wants a digest the thread has not made yet makes it itself (hurry):
+ * it never waits on a thread that other work may keep from running. */
+static void run_when_idle(void)
+{
+#ifdef SCHED_IDLE
+	struct sched_param sp;
+	memset(&sp, 0, sizeof(sp));
+	(void)pthread_setschedparam(pthread_self(), SCHED_IDLE, &sp);
+#endif
+}
+
 static void *hash_queue_run(void *arg)
 {
 	struct hash_queue *q = arg;
 	double t0 = phase_thread_cpu();
+	/* the first pass, file by file ahead of the parser, which needs it */
 	for (size_t i = 0; i < q->n; i++) {
 		struct hash_result *r = &q->res[i];
-		r->ret = hash_file(q->paths[i], r->hex, &r->size, &r->utf8, &r->err);
+		r->ret = scan_file(q->paths[i], NULL, &r->size, &r->utf8, NULL, NULL, &r->err);
 		must(pthread_mutex_lock(&q->mu));
-		q->done = i + 1;
+		q->checked = i + 1;
 		bool stop = q->stop;
-		must(pthread_cond_signal(&q->cv));
+		must(pthread_cond_broadcast(&q->cv));
 		must(pthread_mutex_unlock(&q->mu));
 		if (stop)
+			goto out;
+	}
+	/* the second: the digests are wanted when the report is written */
+	run_when_idle();
+	for (size_t i = 0; i < q->n; i++) {
+		struct hash_result *r = &q->res[i];
+		if (r->ret)
+			continue;       /* the run stops at this file */
+		char hex[SHA256_HEX_LEN + 1];
+		uint64_t size = 0;
+		bool quitted = false;
+		struct evb_error err = { 0 };
+		int ret = scan_file(q->paths[i], hex, &size, NULL, &q->hurry, &quitted, &err);
+		must(pthread_mutex_lock(&q->mu));
+		bool left = quitted || atomic_load(&q->hurry);
+		if (!left) {
+			memcpy(r->hex, hex, sizeof(hex));
+			r->size2 = size;
+			r->ret2 = ret;
+			r->err2 = err;
+			r->hashed = true;
+		}
+		must(pthread_mutex_unlock(&q->mu));
+		if (left)
 			break;
 	}
+out:
 	phase_count(PHASE_CPU_HASH, phase_thread_cpu() - t0);
 	return NULL;
+}
+
+static void queue_free(struct hash_queue *q)
+{
+	for (size_t i = 0; i < q->n; i++)
+		free(q->paths[i]);
+	free(q->paths);
+	free(q->res);
+	free(q);
 }
 
 struct hash_queue *hash_queue_start(const char *const *paths, size_t n)
@@ -317,50 +403,95 @@ struct hash_queue *hash_queue_start(const char *const *paths, size_t n)
 	struct hash_queue *q = calloc(1, sizeof(*q));
 	if (!q)
 		return NULL;
-	q->paths = paths;
-	q->n = n;
-	if (!(q->res = calloc(n ? n : 1, sizeof(*q->res)))) {
-		free(q);
+	atomic_init(&q->hurry, false);
+	if (!(q->paths = calloc(n ? n : 1, sizeof(*q->paths))) ||
+	    !(q->res = calloc(n ? n : 1, sizeof(*q->res)))) {
+		queue_free(q);
 		return NULL;
 	}
+	for (; q->n < n; q->n++) {
+		if (!(q->paths[q->n] = strdup(paths[q->n]))) {
+			queue_free(q);
+			return NULL;
+		}
+	}
 	if (pthread_mutex_init(&q->mu, NULL) != 0) {
-		free(q->res);
-		free(q);
+		queue_free(q);
 		return NULL;
 	}
 	if (pthread_cond_init(&q->cv, NULL) != 0) {
-		pthread_mutex_destroy(&q->mu);
-		free(q->res);
-		free(q);
+		must(pthread_mutex_destroy(&q->mu));
+		queue_free(q);
 		return NULL;
 	}
-	/* without a thread, hash_queue_get hashes each file itself */
+	/* without a thread, the calls below do each pass themselves */
 	q->threaded = pthread_create(&q->thread, NULL, hash_queue_run, q) == 0;
 	return q;
 }
 
-int hash_queue_get(struct hash_queue *q, size_t i, char hex[static SHA256_HEX_LEN + 1],
-		   uint64_t *size, bool *valid_utf8, struct evb_error *err)
+/* Waits for the first pass over file i (or makes it). */
+static struct hash_result *first_pass(struct hash_queue *q, size_t i)
 {
 	struct hash_result *r = &q->res[i];
 	if (!q->threaded) {
-		r->ret = hash_file(q->paths[i], r->hex, &r->size, &r->utf8, &r->err);
-	} else {
-		must(pthread_mutex_lock(&q->mu));
-		while (q->done <= i)
-			must(pthread_cond_wait(&q->cv, &q->mu));
-		must(pthread_mutex_unlock(&q->mu));
+		if (q->checked <= i) {
+			r->ret = scan_file(q->paths[i], NULL, &r->size, &r->utf8, NULL, NULL,
+					   &r->err);
+			q->checked = i + 1;
+		}
+		return r;
 	}
+	must(pthread_mutex_lock(&q->mu));
+	while (q->checked <= i)
+		must(pthread_cond_wait(&q->cv, &q->mu));
+	must(pthread_mutex_unlock(&q->mu));
+	return r;
+}
+
+int hash_queue_get(struct hash_queue *q, size_t i, uint64_t *size, bool *valid_utf8,
+		   struct evb_error *err)
+{
+	const struct hash_result *r = first_pass(q, i);
 	if (r->ret) {
 		if (err)
 			*err = r->err;
 		return r->ret;
 	}
-	memcpy(hex, r->hex, sizeof(r->hex));
 	if (size)
 		*size = r->size;
 	if (valid_utf8)
 		*valid_utf8 = r->utf8;
+	return 0;
+}
+
+int hash_queue_digest(struct hash_queue *q, size_t i, char hex[static SHA256_HEX_LEN + 1],
+		      struct evb_error *err)
+{
+	int ret = hash_queue_get(q, i, NULL, NULL, err);
+	if (ret)
+		return ret;
+	struct hash_result *r = &q->res[i];
+	bool hashed = !q->threaded && r->hashed;
+	if (q->threaded) {
+		must(pthread_mutex_lock(&q->mu));
+		hashed = r->hashed;
+		if (!hashed)    /* the rest is hashed here, not left to idle time */
+			atomic_store(&q->hurry, true);
+		must(pthread_mutex_unlock(&q->mu));
+	}
+	if (!hashed) {
+		r->ret2 = scan_file(q->paths[i], r->hex, &r->size2, NULL, NULL, NULL, &r->err2);
+		r->hashed = true;
+	}
+	if (r->ret2) {
+		if (err)
+			*err = r->err2;
+		return r->ret2;
+	}
+	if (r->size2 != r->size)
+		return evb_error_set(err, EVB_EIO, q->paths[i], 0, NULL, HASH_CHANGED_TEXT,
+				     (unsigned long long)r->size, (unsigned long long)r->size2);
+	memcpy(hex, r->hex, sizeof(r->hex));
 	return 0;
 }
 
@@ -371,11 +502,11 @@ void hash_queue_free(struct hash_queue *q)
 	if (q->threaded) {
 		must(pthread_mutex_lock(&q->mu));
 		q->stop = true;
+		atomic_store(&q->hurry, true);
 		must(pthread_mutex_unlock(&q->mu));
 		must(pthread_join(q->thread, NULL));
 	}
 	must(pthread_cond_destroy(&q->cv));
 	must(pthread_mutex_destroy(&q->mu));
-	free(q->res);
-	free(q);
+	queue_free(q);
 }

@@ -16,18 +16,28 @@
 int hash_file(const char *path, char hex[static SHA256_HEX_LEN + 1],
 	      uint64_t *size, bool *valid_utf8, struct evb_error *err);
 /*
- * Hashing ahead: hash_file over paths[0..n), in order, on a thread of its
- * own, so that a file is hashed while the one before it is parsed (the
- * parser needs to know whether a file is UTF-8 before it starts). paths
- * must outlive the queue. hash_queue_get waits for file i and gives what
- * hash_file would; without a thread (pthread_create failed) it hashes the
- * file itself. hash_queue_free stops after the file in hand and joins.
+ * Hashing ahead, on a thread of its own, in two passes over paths[0..n)
+ * (copied). The first, file by file ahead of the parser (which needs to
+ * know whether a file is UTF-8 before it starts): each file's size and
+ * UTF-8 validity; hash_queue_get waits for file i's. The second, which
+ * runs only when a core would otherwise be idle: each file's SHA-256, which
+ * is wanted when the report is written; hash_queue_digest gives file i's,
+ * hashing it (and every file after it the thread has not done) on the
+ * calling thread if it is not in yet, and fails if the file's size is not
+ * what the first pass found. Without a thread (pthread_create failed) each
+ * call does its pass itself. hash_queue_free stops the thread and joins.
  * NULL on ENOMEM.
  */
 struct hash_queue;
+/* What is said of a file whose size changed between two reads of it (the
+ * two sizes, as unsigned long long) */
+#define HASH_CHANGED_TEXT "changed while it was read (%llu bytes, then %llu): run again " \
+			  "once no program writes to it"
 struct hash_queue *hash_queue_start(const char *const *paths, size_t n);
-int hash_queue_get(struct hash_queue *q, size_t i, char hex[static SHA256_HEX_LEN + 1],
-		   uint64_t *size, bool *valid_utf8, struct evb_error *err);
+int hash_queue_get(struct hash_queue *q, size_t i, uint64_t *size, bool *valid_utf8,
+		   struct evb_error *err);
+int hash_queue_digest(struct hash_queue *q, size_t i, char hex[static SHA256_HEX_LEN + 1],
+		      struct evb_error *err);
 void hash_queue_free(struct hash_queue *q);
 
 /* SHA-256 of a memory buffer as hex. */

@@ -9,6 +9,7 @@
 #include <sys/mman.h>
 
 #include "model.h"
+#include "hash.h"
 
 const char *const avslutsorsak_codes[ORSAK__N] = {
 	"", "avliden", "flyttat", "aterkallad", "behov_upphort", "lopt_ut",
@@ -561,6 +562,7 @@ void model_init(struct model *m, evb_date asof)
 
 void model_release(struct model *m)
 {
+	hash_queue_free(m->digests);
 	for (uint32_t i = 0; i < m->files.n; i++) {
 		free(m->files.v[i].path);
 		free(m->files.v[i].display);

@@ -227,9 +227,12 @@ struct u32map {
 	size_t nslots, used;
 };
 
+struct hash_queue;
+
 struct model {
 	struct intern strings;
 	VEC(struct input_file) files;
+	struct hash_queue *digests;    /* the files' SHA-256 being computed: export_digests */
 	VEC(struct person) persons;
 	VEC(struct beslut) beslut;
 	VEC(struct bestallning) bestallningar;

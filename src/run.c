@@ -511,6 +511,12 @@ int run_sheet_inputs(struct run *r, struct book *b, const char *book)
 	struct sheet *s = run_sheet(r, b, book, "inlasning", keys, 7);
 	if (!s)
 		return EVB_ETEMPLATE;
+	struct evb_error err = { 0 };
+	int ret = export_digests(&r->model, &err);
+	if (ret) {
+		diag_error(&err);
+		return ret;
+	}
 	const struct model *m = &r->model;
 	for (uint32_t i = 0; i < m->files.n; i++) {
 		const struct input_file *f = &m->files.v[i];
@@ -527,8 +533,7 @@ int run_sheet_inputs(struct run *r, struct book *b, const char *book)
 			cell_int(rd), cell_int(us), cell_int(rj),
 			cell_text(f->sha256),
 		};
-		int ret = run_add_row(s, row);
-		if (ret)
+		if ((ret = run_add_row(s, row)))
 			return ret;
 	}
 	return 0;
@@ -774,6 +779,8 @@ int run_finish(struct run *r)
 		ret = evb_error_set(&err, EVB_ENOMEM, NULL, 0, NULL, EVB_NOMEM_TEXT);
 		goto out;
 	}
+	if ((ret = export_digests(&r->model, &err)))
+		goto out;
 	for (size_t i = 0; i < r->outputs.n && !ret; i++) {
 		outs[i].file = base_name(r->outputs.paths[i]);
 		outs[i].sha256 = hex[i];

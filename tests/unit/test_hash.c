@@ -328,14 +328,17 @@ static void test_file_missing(void **state)
 	assert_string_equal(err.file, "/nonexistent/evb");
 }
 
-/* Hashing ahead gives, file by file, what hash_file gives, and an error
- * (a missing file) at its own index only; also when no thread can be
- * made, and each file is hashed when it is asked for. */
+/* Hashing ahead gives, file by file, what hash_file gives: the size and
+ * UTF-8 validity from hash_queue_get, the SHA-256 from hash_queue_digest
+ * (asked for in the order of the files, or in another), and an error (a
+ * missing file) at its own index only; also when no thread can be made,
+ * and each pass is made when it is asked for. */
 static void test_hash_queue(void **state)
 {
 	(void)state;
-	for (int pass = 0; pass < 2; pass++) {
-		fail_thread_create = pass == 1;
+	for (int pass = 0; pass < 4; pass++) {
+		fail_thread_create = pass & 1;
+		bool backwards = pass & 2;
 		char paths[4][128];
 		const char *list[4];
 		const char *text[4] = { "abc", NULL, "\xC5sa\n", "" };
@@ -351,30 +354,75 @@ static void test_hash_queue(void **state)
 		}
 		struct hash_queue *q = hash_queue_start(list, 4);
 		assert_non_null(q);
+		char want[4][65];
+		int want_ret[4];
 		for (size_t i = 0; i < 4; i++) {
-			char hex[65], want[65];
 			uint64_t size = 99, want_size = 98;
 			bool utf8 = false, want_utf8 = true;
 			struct evb_error err = { 0 }, want_err = { 0 };
-			int ret = hash_queue_get(q, i, hex, &size, &utf8, &err);
-			assert_int_equal(ret, hash_file(list[i], want, &want_size, &want_utf8, &want_err));
+			int ret = hash_queue_get(q, i, &size, &utf8, &err);
+			want_ret[i] = hash_file(list[i], want[i], &want_size, &want_utf8, &want_err);
+			assert_int_equal(ret, want_ret[i]);
 			if (ret) {
 				assert_int_equal(i, 1);
 				assert_int_equal(err.code, EVB_EIO);
 				assert_string_equal(err.file, list[i]);
 				continue;
 			}
-			assert_string_equal(hex, want);
 			assert_int_equal(size, want_size);
 			assert_int_equal(utf8, want_utf8);
 		}
+		for (size_t k = 0; k < 4; k++) {
+			size_t i = backwards ? 3 - k : k;
+			char hex[65] = "";
+			struct evb_error err = { 0 };
+			assert_int_equal(hash_queue_digest(q, i, hex, &err), want_ret[i]);
+			if (want_ret[i]) {
+				assert_int_equal(err.code, EVB_EIO);
+				assert_string_equal(err.file, list[i]);
+			} else {
+				assert_string_equal(hex, want[i]);
+			}
+		}
 		hash_queue_free(q);
-		/* freed before every file was asked for: the thread stops and joins */
+		/* freed before every file was asked for: the threads stop and join */
 		q = hash_queue_start(list, 4);
 		assert_non_null(q);
 		hash_queue_free(q);
 		hash_queue_free(NULL);
 	}
+	fail_thread_create = false;
+}
+
+/* A file whose size is not the same when it is hashed as when it was
+ * checked (and parsed) in between: its digest is refused, naming it, for
+ * the SHA-256 would not be of what was read. Without a thread, so that the
+ * change falls between the two passes: "abc" (3 bytes), then "abcd". */
+static void test_hash_queue_file_changed(void **state)
+{
+	(void)state;
+	fail_thread_create = true;
+	char path[128];
+	snprintf(path, sizeof(path), "%s/changed.csv", dir);
+	const char *list[1] = { path };
+	FILE *f = fopen(path, "wb");
+	assert_non_null(f);
+	assert_int_equal(fputs("abc", f) >= 0, 1);
+	assert_int_equal(fclose(f), 0);
+	struct hash_queue *q = hash_queue_start(list, 1);
+	assert_non_null(q);
+	uint64_t size = 0;
+	struct evb_error err = { 0 };
+	assert_int_equal(hash_queue_get(q, 0, &size, NULL, &err), 0);
+	assert_int_equal(size, 3);
+	assert_non_null(f = fopen(path, "ab"));
+	assert_int_equal(fputs("d", f) >= 0, 1);
+	assert_int_equal(fclose(f), 0);
+	char hex[65];
+	assert_int_equal(hash_queue_digest(q, 0, hex, &err), EVB_EIO);
+	assert_string_equal(err.file, path);
+	assert_non_null(strstr(err.message, "changed while it was read (3 bytes, then 4)"));
+	hash_queue_free(q);
 	fail_thread_create = false;
 }
 
@@ -410,6 +458,7 @@ int main(void)
 		cmocka_unit_test(test_utf8_check_ascii_runs),
 		cmocka_unit_test(test_utf8_check_two_byte_runs),
 		cmocka_unit_test(test_hash_queue),
+		cmocka_unit_test(test_hash_queue_file_changed),
 	};
 	return cmocka_run_group_tests(tests, setup, teardown);
 }
