@@ -586,7 +586,6 @@ static int cmp_finding(const void *a, const void *b)
 	return x->id < y->id ? -1 : x->id > y->id;
 }
 
-
 /* Puts the finding's fields into its check's "uppgift.*" text. */
 static void finding_text(const struct run *r, const struct finding *f, char *buf, size_t size)
 {
