@@ -639,6 +639,18 @@ static void test_digests_of_what_was_read(void **state)
 	assert_string_equal(err.file, "beslut.csv");
 	assert_non_null(strstr(err.message, said));
 	model_release(&m);
+
+	/* a file gone when its digest is made (no thread, so the digest is
+	 * made when asked for): export_digests fails, naming it */
+	fail_thread_create = true;
+	memset(&err, 0, sizeof(err));
+	assert_int_equal(load(&m, &err), 0);
+	assert_int_equal(unlink(path), 0);
+	assert_int_equal(export_digests(&m, &err), EVB_EIO);
+	assert_string_equal(err.file, path);
+	assert_non_null(strstr(err.message, "cannot open"));
+	model_release(&m);
+	fail_thread_create = false;
 }
 
 static void test_maltider_datum_or_manad(void **state)
