@@ -1631,10 +1631,17 @@ int export_read(struct model *m, const struct templates *t,
 	bool by_name = !ret && names_unique(files, n);
 	if (!ret)
 		intern_expect(&m->strings, expected_strings(files, n));
-	/* the next file is hashed while one is parsed */
-	struct hash_queue *hq = NULL;
-	if (!ret && n && !(hq = hash_queue_start((const char *const *)files, n)))
+	/* each file is checked for UTF-8 before it is parsed, but for XML,
+	 * whose encoding libxml2 reads from the file itself (read_file) */
+	bool *utf8_check = NULL;
+	if (!ret && n && !(utf8_check = calloc(n, sizeof(*utf8_check))))
 		ret = EVB_ENOMEM;
+	for (size_t i = 0; i < n && !ret; i++)
+		utf8_check[i] = !has_suffix(files[i], ".xml");
+	struct hash_queue *hq = NULL;
+	if (!ret && n && !(hq = hash_queue_start((const char *const *)files, utf8_check, n)))
+		ret = EVB_ENOMEM;
+	free(utf8_check);
 	for (size_t i = 0; i < n && !ret; i++)
 		ret = read_file(&ld, hq, i, files[i], by_name ? base_name(files[i]) : files[i], err);
 	if (ret)

@@ -11,6 +11,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #include <openssl/core_names.h>
 #include <openssl/evp.h>
@@ -145,9 +146,10 @@ bool utf8_valid(const char *s, size_t len)
 /*
  * One pass over a file in CHUNK blocks: its SHA-256 into hex (when hex is
  * not NULL), whether it is valid UTF-8 into *valid_utf8 (when not NULL),
- * its size into *size (when not NULL). quit, when not NULL, is looked at
- * before each block: once it is set the pass ends there, with *quitted set
- * and nothing else given.
+ * its size into *size (when not NULL; with neither of the others asked
+ * for, the file is opened for its size and not read). quit, when not NULL,
+ * is looked at before each block: once it is set the pass ends there, with
+ * *quitted set and nothing else given.
  */
 static int scan_file(const char *path, char *hex, uint64_t *size, bool *valid_utf8,
 		     const atomic_bool *quit, bool *quitted, struct evb_error *err)
@@ -165,6 +167,15 @@ static int scan_file(const char *path, char *hex, uint64_t *size, bool *valid_ut
 		return evb_error_set(err, EVB_EIO, path, 0, NULL, "cannot open: %s",
 				     strerror(errno));
 	utf8_check_init(&utf8);
+	if (!hex && !valid_utf8) {
+		struct stat st;
+		if (fstat(fileno(f), &st) != 0)
+			ret = evb_error_set(err, EVB_EIO, path, 0, NULL, "cannot read: %s",
+					    strerror(errno));
+		else if (size)
+			*size = (uint64_t)st.st_size;
+		goto out;
+	}
 	if (!(buf = malloc(CHUNK))) {
 		ret = evb_error_set(err, EVB_ENOMEM, path, 0, NULL, EVB_NOMEM_TEXT);
 		goto out;
@@ -308,6 +319,7 @@ struct hash_result {
 
 struct hash_queue {
 	char **paths;
+	bool *check;            /* the first pass checks UTF-8 (else: the size only) */
 	size_t n;
 	struct hash_result *res;
 	pthread_t thread;
@@ -344,14 +356,22 @@ static void run_when_idle(void)
 #endif
 }
 
+/* The first pass over file i: its size, and whether it is UTF-8 when that
+ * is asked for. */
+static void first_scan(struct hash_queue *q, size_t i)
+{
+	struct hash_result *r = &q->res[i];
+	r->ret = scan_file(q->paths[i], NULL, &r->size, q->check[i] ? &r->utf8 : NULL, NULL,
+			   NULL, &r->err);
+}
+
 static void *hash_queue_run(void *arg)
 {
 	struct hash_queue *q = arg;
 	double t0 = phase_thread_cpu();
 	/* the first pass, file by file ahead of the parser, which needs it */
 	for (size_t i = 0; i < q->n; i++) {
-		struct hash_result *r = &q->res[i];
-		r->ret = scan_file(q->paths[i], NULL, &r->size, &r->utf8, NULL, NULL, &r->err);
+		first_scan(q, i);
 		must(pthread_mutex_lock(&q->mu));
 		q->checked = i + 1;
 		bool stop = q->stop;
@@ -394,17 +414,19 @@ static void queue_free(struct hash_queue *q)
 	for (size_t i = 0; i < q->n; i++)
 		free(q->paths[i]);
 	free(q->paths);
+	free(q->check);
 	free(q->res);
 	free(q);
 }
 
-struct hash_queue *hash_queue_start(const char *const *paths, size_t n)
+struct hash_queue *hash_queue_start(const char *const *paths, const bool *check, size_t n)
 {
 	struct hash_queue *q = calloc(1, sizeof(*q));
 	if (!q)
 		return NULL;
 	atomic_init(&q->hurry, false);
 	if (!(q->paths = calloc(n ? n : 1, sizeof(*q->paths))) ||
+	    !(q->check = calloc(n ? n : 1, sizeof(*q->check))) ||
 	    !(q->res = calloc(n ? n : 1, sizeof(*q->res)))) {
 		queue_free(q);
 		return NULL;
@@ -414,6 +436,7 @@ struct hash_queue *hash_queue_start(const char *const *paths, size_t n)
 			queue_free(q);
 			return NULL;
 		}
+		q->check[q->n] = !check || check[q->n];
 	}
 	if (pthread_mutex_init(&q->mu, NULL) != 0) {
 		queue_free(q);
@@ -435,8 +458,7 @@ static struct hash_result *first_pass(struct hash_queue *q, size_t i)
 	struct hash_result *r = &q->res[i];
 	if (!q->threaded) {
 		if (q->checked <= i) {
-			r->ret = scan_file(q->paths[i], NULL, &r->size, &r->utf8, NULL, NULL,
-					   &r->err);
+			first_scan(q, i);
 			q->checked = i + 1;
 		}
 		return r;

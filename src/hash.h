@@ -18,8 +18,10 @@ int hash_file(const char *path, char hex[static SHA256_HEX_LEN + 1],
 /*
  * Hashing ahead, on a thread of its own, in two passes over paths[0..n)
  * (copied). The first, file by file ahead of the parser (which needs to
- * know whether a file is UTF-8 before it starts): each file's size and
- * UTF-8 validity; hash_queue_get waits for file i's. The second, which
+ * know whether a file is UTF-8 before it starts): each file's size and,
+ * for the files check[i] says (NULL: every file), its UTF-8 validity
+ * (false for the others, which are not read in this pass); hash_queue_get
+ * waits for file i's. The second, which
  * runs only when a core would otherwise be idle: each file's SHA-256, which
  * is wanted when the report is written; hash_queue_digest gives file i's,
  * hashing it (and every file after it the thread has not done) on the
@@ -33,7 +35,7 @@ struct hash_queue;
  * two sizes, as unsigned long long) */
 #define HASH_CHANGED_TEXT "changed while it was read (%llu bytes, then %llu): run again " \
 			  "once no program writes to it"
-struct hash_queue *hash_queue_start(const char *const *paths, size_t n);
+struct hash_queue *hash_queue_start(const char *const *paths, const bool *check, size_t n);
 int hash_queue_get(struct hash_queue *q, size_t i, uint64_t *size, bool *valid_utf8,
 		   struct evb_error *err);
 int hash_queue_digest(struct hash_queue *q, size_t i, char hex[static SHA256_HEX_LEN + 1],

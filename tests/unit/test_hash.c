@@ -332,18 +332,20 @@ static void test_file_missing(void **state)
  * UTF-8 validity from hash_queue_get, the SHA-256 from hash_queue_digest
  * (asked for in the order of the files, or in another), and an error (a
  * missing file) at its own index only; also when no thread can be made,
- * and each pass is made when it is asked for. */
+ * and each pass is made when it is asked for. A file not to be checked
+ * for UTF-8 (q4.xml, valid UTF-8) has its size and digest, and "false". */
 static void test_hash_queue(void **state)
 {
 	(void)state;
 	for (int pass = 0; pass < 4; pass++) {
 		fail_thread_create = pass & 1;
 		bool backwards = pass & 2;
-		char paths[4][128];
-		const char *list[4];
-		const char *text[4] = { "abc", NULL, "\xC5sa\n", "" };
-		for (int i = 0; i < 4; i++) {
-			snprintf(paths[i], sizeof(paths[i]), "%s/q%d.csv", dir, i);
+		char paths[5][128];
+		const char *list[5];
+		const char *text[5] = { "abc", NULL, "\xC5sa\n", "", "<a/>\n" };
+		const bool check[5] = { true, true, true, true, false };
+		for (int i = 0; i < 5; i++) {
+			snprintf(paths[i], sizeof(paths[i]), "%s/q%d.%s", dir, i, i < 4 ? "csv" : "xml");
 			list[i] = paths[i];
 			if (!text[i])
 				continue;       /* q1.csv is never written */
@@ -352,11 +354,11 @@ static void test_hash_queue(void **state)
 			assert_int_equal(fputs(text[i], f) >= 0 || !*text[i], 1);
 			assert_int_equal(fclose(f), 0);
 		}
-		struct hash_queue *q = hash_queue_start(list, 4);
+		struct hash_queue *q = hash_queue_start(list, check, 5);
 		assert_non_null(q);
-		char want[4][65];
-		int want_ret[4];
-		for (size_t i = 0; i < 4; i++) {
+		char want[5][65];
+		int want_ret[5];
+		for (size_t i = 0; i < 5; i++) {
 			uint64_t size = 99, want_size = 98;
 			bool utf8 = false, want_utf8 = true;
 			struct evb_error err = { 0 }, want_err = { 0 };
@@ -370,10 +372,11 @@ static void test_hash_queue(void **state)
 				continue;
 			}
 			assert_int_equal(size, want_size);
-			assert_int_equal(utf8, want_utf8);
+			assert_int_equal(utf8, check[i] && want_utf8);
 		}
-		for (size_t k = 0; k < 4; k++) {
-			size_t i = backwards ? 3 - k : k;
+		assert_int_equal(want_ret[4], 0);
+		for (size_t k = 0; k < 5; k++) {
+			size_t i = backwards ? 4 - k : k;
 			char hex[65] = "";
 			struct evb_error err = { 0 };
 			assert_int_equal(hash_queue_digest(q, i, hex, &err), want_ret[i]);
@@ -386,7 +389,7 @@ static void test_hash_queue(void **state)
 		}
 		hash_queue_free(q);
 		/* freed before every file was asked for: the threads stop and join */
-		q = hash_queue_start(list, 4);
+		q = hash_queue_start(list, NULL, 5);
 		assert_non_null(q);
 		hash_queue_free(q);
 		hash_queue_free(NULL);
@@ -409,7 +412,7 @@ static void test_hash_queue_file_changed(void **state)
 	assert_non_null(f);
 	assert_int_equal(fputs("abc", f) >= 0, 1);
 	assert_int_equal(fclose(f), 0);
-	struct hash_queue *q = hash_queue_start(list, 1);
+	struct hash_queue *q = hash_queue_start(list, NULL, 1);
 	assert_non_null(q);
 	uint64_t size = 0;
 	struct evb_error err = { 0 };
