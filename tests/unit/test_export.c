@@ -601,7 +601,7 @@ static void test_fatal_missing_column(void **state)
 /* Every file's SHA-256 comes in when export_digests is called (the hash
  * queue makes it after the read), the same as hash_file gives; a file
  * whose size is not, once it is parsed, the size it had before ("beslut.csv"
- * of 93 bytes, then 94, made so by stat's wrapper) stops the read, naming
+ * of 162 bytes, then 163, made so by stat's wrapper) stops the read, naming
  * it: the records read might not be those of the file its digest is of. */
 static void test_digests_of_what_was_read(void **state)
 {
