@@ -83,6 +83,8 @@ build/asan/tests/%: tests/unit/%.c $(SAN_LIB) tests/unit/testutil.h tests/unit/m
 THREADFAIL_TESTS := build/asan/tests/test_relay build/asan/tests/test_hash build/asan/tests/test_export
 $(THREADFAIL_TESTS): TEST_LDFLAGS = -Wl,--wrap=pthread_create
 $(THREADFAIL_TESTS): tests/unit/threadfail.h
+# test_hash also refuses or holds the hashing thread's SCHED_IDLE
+build/asan/tests/test_hash: TEST_LDFLAGS = -Wl,--wrap=pthread_create,--wrap=pthread_setschedparam
 # test_export also makes stat say that a file grew while it was read
 build/asan/tests/test_export: TEST_LDFLAGS = -Wl,--wrap=pthread_create,--wrap=stat
 # test_xml_in fails xmlNodeSetContentLen on purpose

@@ -1,5 +1,10 @@
 /* Unit tests: SHA-256, HMAC-SHA-256 and UTF-8 validity (src/hash.c). */
+#define _GNU_SOURCE   /* SCHED_IDLE */
+#include <errno.h>
+#include <pthread.h>
+#include <sched.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "testutil.h"
@@ -9,6 +14,46 @@
 #define CHUNK (64 * 1024)   /* hash_file's block size */
 
 static char dir[64];
+
+/*
+ * The hashing thread's switch to SCHED_IDLE, linked with
+ * -Wl,--wrap=pthread_setschedparam (Makefile): passed on, refused as an
+ * unprivileged system may, or held until the test lets it go (as a thread
+ * at SCHED_IDLE may be held by other work), for at most ten seconds.
+ */
+enum sched_mode { SCHED_PASS, SCHED_REFUSE, SCHED_HOLD };
+static enum sched_mode sched_mode;
+static int sched_policy;                /* the policy asked for */
+static bool sched_entered, sched_released, sched_timed_out;
+static pthread_mutex_t sched_mu = PTHREAD_MUTEX_INITIALIZER;
+static pthread_cond_t sched_cv = PTHREAD_COND_INITIALIZER;
+
+static struct timespec in_ten_seconds(void)
+{
+	struct timespec t;
+	assert_int_equal(clock_gettime(CLOCK_REALTIME, &t), 0);
+	t.tv_sec += 10;
+	return t;
+}
+
+int __real_pthread_setschedparam(pthread_t thread, int policy, const struct sched_param *p);
+int __wrap_pthread_setschedparam(pthread_t thread, int policy, const struct sched_param *p);
+int __wrap_pthread_setschedparam(pthread_t thread, int policy, const struct sched_param *p)
+{
+	struct timespec until = in_ten_seconds();
+	pthread_mutex_lock(&sched_mu);
+	sched_policy = policy;
+	sched_entered = true;
+	pthread_cond_broadcast(&sched_cv);
+	while (sched_mode == SCHED_HOLD && !sched_released && !sched_timed_out)
+		if (pthread_cond_timedwait(&sched_cv, &sched_mu, &until) == ETIMEDOUT)
+			sched_timed_out = true;
+	enum sched_mode mode = sched_mode;
+	pthread_mutex_unlock(&sched_mu);
+	if (mode == SCHED_REFUSE)
+		return EPERM;
+	return __real_pthread_setschedparam(thread, policy, p);
+}
 
 static int setup(void **state)
 {
@@ -429,6 +474,77 @@ static void test_hash_queue_file_changed(void **state)
 	fail_thread_create = false;
 }
 
+/* The digests do not wait on the hashing thread's second pass: they are
+ * hash_file's when the thread runs it at SCHED_IDLE, when the system
+ * refuses SCHED_IDLE, and when the thread is held before that pass while
+ * the digests are asked for (the caller then makes them itself; were it
+ * to wait, the hold would end after ten seconds and the test fail). Files
+ * of 3 blocks and a byte each, so that a pass is several reads. */
+static void test_hash_queue_idle(void **state)
+{
+	(void)state;
+	enum { N = 3, LEN = 3 * CHUNK + 1 };
+	static char data[LEN];
+	for (int mode = SCHED_PASS; mode <= SCHED_HOLD; mode++) {
+		char paths[N][128];
+		const char *list[N];
+		char want[N][65];
+		for (int i = 0; i < N; i++) {
+			memset(data, 'a' + i + 3 * mode, sizeof(data));
+			snprintf(paths[i], sizeof(paths[i]), "%s/idle%d.csv", dir, i);
+			list[i] = paths[i];
+			FILE *f = fopen(paths[i], "wb");
+			assert_non_null(f);
+			assert_int_equal(fwrite(data, 1, sizeof(data), f), sizeof(data));
+			assert_int_equal(fclose(f), 0);
+			struct evb_error err = { 0 };
+			assert_int_equal(hash_file(paths[i], want[i], NULL, NULL, &err), 0);
+		}
+		pthread_mutex_lock(&sched_mu);
+		sched_mode = (enum sched_mode)mode;
+		sched_policy = -1;
+		sched_entered = sched_released = sched_timed_out = false;
+		pthread_mutex_unlock(&sched_mu);
+
+		struct hash_queue *q = hash_queue_start(list, NULL, N);
+		assert_non_null(q);
+		for (size_t i = 0; i < N; i++) {
+			uint64_t size = 0;
+			bool utf8 = false;
+			struct evb_error err = { 0 };
+			assert_int_equal(hash_queue_get(q, i, &size, &utf8, &err), 0);
+			assert_int_equal(size, LEN);
+			assert_true(utf8);
+		}
+		/* after the first pass the thread asks for SCHED_IDLE */
+		struct timespec until = in_ten_seconds();
+		pthread_mutex_lock(&sched_mu);
+		while (!sched_entered &&
+		       pthread_cond_timedwait(&sched_cv, &sched_mu, &until) != ETIMEDOUT)
+			;
+		bool entered = sched_entered;
+		int policy = sched_policy;
+		pthread_mutex_unlock(&sched_mu);
+		assert_true(entered);
+		assert_int_equal(policy, SCHED_IDLE);
+
+		for (size_t i = 0; i < N; i++) {
+			char hex[65] = "";
+			struct evb_error err = { 0 };
+			assert_int_equal(hash_queue_digest(q, i, hex, &err), 0);
+			assert_string_equal(hex, want[i]);
+		}
+		pthread_mutex_lock(&sched_mu);
+		bool timed_out = sched_timed_out;
+		sched_released = true;
+		pthread_cond_broadcast(&sched_cv);
+		pthread_mutex_unlock(&sched_mu);
+		hash_queue_free(q);
+		assert_false(timed_out);
+	}
+	sched_mode = SCHED_PASS;
+}
+
 /* A cut never splits a character: "aÄb" is a, C3 84, b (4 bytes). */
 static void test_utf8_cut(void **state)
 {
@@ -462,6 +578,7 @@ int main(void)
 		cmocka_unit_test(test_utf8_check_two_byte_runs),
 		cmocka_unit_test(test_hash_queue),
 		cmocka_unit_test(test_hash_queue_file_changed),
+		cmocka_unit_test(test_hash_queue_idle),
 	};
 	return cmocka_run_group_tests(tests, setup, teardown);
 }
