@@ -1047,22 +1047,6 @@ static int read_xml(void *arg, const struct reader_sink *sink, struct evb_error 
 	return xml_in_read(j->xml, j->path, j->display, sink, j->info, err);
 }
 
-/* The file still has the size it had before it was parsed (the hash
- * queue's first pass): else the records read may not be those of the file
- * its digest is made of. */
-static int unchanged(const char *path, const char *display, uint64_t size,
-		     struct evb_error *err)
-{
-	struct stat st;
-	if (stat(path, &st) != 0)
-		return evb_error_set(err, EVB_EIO, display, 0, NULL, "cannot read: %s",
-				     strerror(errno));
-	if ((uint64_t)st.st_size != size)
-		return evb_error_set(err, EVB_EIO, display, 0, NULL, HASH_CHANGED_TEXT,
-				     (unsigned long long)size, (unsigned long long)st.st_size);
-	return 0;
-}
-
 /* Reads file i of the export (path), hashed ahead by hq. */
 static int read_file(struct loader *ld, struct hash_queue *hq, size_t i,
 		     const char *path, const char *display, struct evb_error *err)
@@ -1129,7 +1113,7 @@ static int read_file(struct loader *ld, struct hash_queue *hq, size_t i,
 		ret = ld->fatal;
 	f = &m->files.v[ld->file];
 	if (!ret && (f->kind >= 0 || f->xml))
-		ret = unchanged(path, f->display, f->size, err);
+		ret = hash_queue_unchanged(hq, i, f->display, err);
 	return ret;
 }
 

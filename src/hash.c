@@ -147,12 +147,14 @@ bool utf8_valid(const char *s, size_t len)
  * One pass over a file in CHUNK blocks: its SHA-256 into hex (when hex is
  * not NULL), whether it is valid UTF-8 into *valid_utf8 (when not NULL),
  * its size into *size (when not NULL; with neither of the others asked
- * for, the file is opened for its size and not read). quit, when not NULL,
- * is looked at before each block: once it is set the pass ends there, with
+ * for, the file is opened for its size and not read), and what fstat says
+ * of it at the end into *st (when not NULL). quit, when not NULL, is
+ * looked at before each block: once it is set the pass ends there, with
  * *quitted set and nothing else given.
  */
 static int scan_file(const char *path, char *hex, uint64_t *size, bool *valid_utf8,
-		     const atomic_bool *quit, bool *quitted, struct evb_error *err)
+		     struct stat *st, const atomic_bool *quit, bool *quitted,
+		     struct evb_error *err)
 {
 	unsigned char md[EVP_MAX_MD_SIZE];
 	unsigned mdlen = 0;
@@ -167,13 +169,15 @@ static int scan_file(const char *path, char *hex, uint64_t *size, bool *valid_ut
 		return evb_error_set(err, EVB_EIO, path, 0, NULL, "cannot open: %s",
 				     strerror(errno));
 	utf8_check_init(&utf8);
+	struct stat own;
+	if (!st)
+		st = &own;
 	if (!hex && !valid_utf8) {
-		struct stat st;
-		if (fstat(fileno(f), &st) != 0)
+		if (fstat(fileno(f), st) != 0)
 			ret = evb_error_set(err, EVB_EIO, path, 0, NULL, "cannot read: %s",
 					    strerror(errno));
 		else if (size)
-			*size = (uint64_t)st.st_size;
+			*size = (uint64_t)st->st_size;
 		goto out;
 	}
 	if (!(buf = malloc(CHUNK))) {
@@ -200,7 +204,7 @@ static int scan_file(const char *path, char *hex, uint64_t *size, bool *valid_ut
 			utf8_check_feed(&utf8, buf, n);
 		total += n;
 	}
-	if (ferror(f)) {
+	if (ferror(f) || fstat(fileno(f), st) != 0) {
 		ret = evb_error_set(err, EVB_EIO, path, 0, NULL, "cannot read: %s",
 				    strerror(errno));
 		goto out;
@@ -226,7 +230,7 @@ out:
 int hash_file(const char *path, char hex[static SHA256_HEX_LEN + 1],
 	      uint64_t *size, bool *valid_utf8, struct evb_error *err)
 {
-	return scan_file(path, hex, size, valid_utf8, NULL, NULL, err);
+	return scan_file(path, hex, size, valid_utf8, NULL, NULL, NULL, err);
 }
 
 int hash_buffer(const void *data, size_t len, char hex[static SHA256_HEX_LEN + 1])
@@ -304,15 +308,17 @@ int hash_hmac_sha256(const void *key, size_t keylen, const void *msg,
 /* ---- hashing ahead ------------------------------------------------------ */
 
 struct hash_result {
-	/* the first pass: size and UTF-8 validity */
+	/* the first pass: size, UTF-8 validity, and the file as it was then */
 	uint64_t size;
 	bool utf8;
+	struct stat st;
 	int ret;
 	struct evb_error err;
-	/* the second pass: SHA-256, and the size again */
+	/* the second pass: SHA-256, and the size and the file again */
 	bool hashed;
 	char hex[SHA256_HEX_LEN + 1];
 	uint64_t size2;
+	struct stat st2;
 	int ret2;
 	struct evb_error err2;
 };
@@ -361,8 +367,8 @@ static void run_when_idle(void)
 static void first_scan(struct hash_queue *q, size_t i)
 {
 	struct hash_result *r = &q->res[i];
-	r->ret = scan_file(q->paths[i], NULL, &r->size, q->check[i] ? &r->utf8 : NULL, NULL,
-			   NULL, &r->err);
+	r->ret = scan_file(q->paths[i], NULL, &r->size, q->check[i] ? &r->utf8 : NULL, &r->st,
+			   NULL, NULL, &r->err);
 }
 
 static void *hash_queue_run(void *arg)
@@ -388,14 +394,16 @@ static void *hash_queue_run(void *arg)
 			continue;       /* the run stops at this file */
 		char hex[SHA256_HEX_LEN + 1];
 		uint64_t size = 0;
+		struct stat st;
 		bool quitted = false;
 		struct evb_error err = { 0 };
-		int ret = scan_file(q->paths[i], hex, &size, NULL, &q->hurry, &quitted, &err);
+		int ret = scan_file(q->paths[i], hex, &size, NULL, &st, &q->hurry, &quitted, &err);
 		must(pthread_mutex_lock(&q->mu));
 		bool left = quitted || atomic_load(&q->hurry);
 		if (!left) {
 			memcpy(r->hex, hex, sizeof(hex));
 			r->size2 = size;
+			r->st2 = st;
 			r->ret2 = ret;
 			r->err2 = err;
 			r->hashed = true;
@@ -452,6 +460,27 @@ struct hash_queue *hash_queue_start(const char *const *paths, const bool *check,
 	return q;
 }
 
+static bool same_time(struct timespec a, struct timespec b)
+{
+	return a.tv_sec == b.tv_sec && a.tv_nsec == b.tv_nsec;
+}
+
+/* Whether a file found later with `size` bytes and *st is the one the
+ * first pass read (r): the same size, device and inode, and modification
+ * and change times (a file written to again at the same size, or replaced
+ * by another). Else EVB_EIO naming `display`. */
+static int still(const struct hash_result *r, uint64_t size, const struct stat *st,
+		 const char *display, struct evb_error *err)
+{
+	if (size != r->size)
+		return evb_error_set(err, EVB_EIO, display, 0, NULL, HASH_CHANGED_TEXT,
+				     (unsigned long long)r->size, (unsigned long long)size);
+	if (st->st_dev != r->st.st_dev || st->st_ino != r->st.st_ino ||
+	    !same_time(st->st_mtim, r->st.st_mtim) || !same_time(st->st_ctim, r->st.st_ctim))
+		return evb_error_set(err, EVB_EIO, display, 0, NULL, HASH_REWRITTEN_TEXT);
+	return 0;
+}
+
 /* Waits for the first pass over file i (or makes it). */
 static struct hash_result *first_pass(struct hash_queue *q, size_t i)
 {
@@ -502,7 +531,8 @@ int hash_queue_digest(struct hash_queue *q, size_t i, char hex[static SHA256_HEX
 		must(pthread_mutex_unlock(&q->mu));
 	}
 	if (!hashed) {
-		r->ret2 = scan_file(q->paths[i], r->hex, &r->size2, NULL, NULL, NULL, &r->err2);
+		r->ret2 = scan_file(q->paths[i], r->hex, &r->size2, NULL, &r->st2, NULL, NULL,
+				    &r->err2);
 		r->hashed = true;
 	}
 	if (r->ret2) {
@@ -510,11 +540,23 @@ int hash_queue_digest(struct hash_queue *q, size_t i, char hex[static SHA256_HEX
 			*err = r->err2;
 		return r->ret2;
 	}
-	if (r->size2 != r->size)
-		return evb_error_set(err, EVB_EIO, q->paths[i], 0, NULL, HASH_CHANGED_TEXT,
-				     (unsigned long long)r->size, (unsigned long long)r->size2);
+	if ((ret = still(r, r->size2, &r->st2, q->paths[i], err)))
+		return ret;
 	memcpy(hex, r->hex, sizeof(r->hex));
 	return 0;
+}
+
+int hash_queue_unchanged(struct hash_queue *q, size_t i, const char *display,
+			 struct evb_error *err)
+{
+	int ret = hash_queue_get(q, i, NULL, NULL, err);
+	if (ret)
+		return ret;
+	struct stat st;
+	if (stat(q->paths[i], &st) != 0)
+		return evb_error_set(err, EVB_EIO, display, 0, NULL, "cannot read: %s",
+				     strerror(errno));
+	return still(&q->res[i], (uint64_t)st.st_size, &st, display, err);
 }
 
 void hash_queue_free(struct hash_queue *q)

@@ -25,8 +25,8 @@ int hash_file(const char *path, char hex[static SHA256_HEX_LEN + 1],
  * runs only when a core would otherwise be idle: each file's SHA-256, which
  * is wanted when the report is written; hash_queue_digest gives file i's,
  * hashing it (and every file after it the thread has not done) on the
- * calling thread if it is not in yet, and fails if the file's size is not
- * what the first pass found. Without a thread (pthread_create failed) each
+ * calling thread if it is not in yet, and fails if the file is not the one
+ * the first pass read (hash_queue_unchanged). Without a thread (pthread_create failed) each
  * call does its pass itself. hash_queue_free stops the thread and joins.
  * NULL on ENOMEM.
  */
@@ -35,11 +35,20 @@ struct hash_queue;
  * two sizes, as unsigned long long) */
 #define HASH_CHANGED_TEXT "changed while it was read (%llu bytes, then %llu): run again " \
 			  "once no program writes to it"
+/* ... and of one whose size is the same but that was written to or
+ * replaced (its modification or change time, or its inode, is not) */
+#define HASH_REWRITTEN_TEXT "changed while it was read (written to or replaced at the " \
+			    "same size): run again once no program writes to it"
 struct hash_queue *hash_queue_start(const char *const *paths, const bool *check, size_t n);
 int hash_queue_get(struct hash_queue *q, size_t i, uint64_t *size, bool *valid_utf8,
 		   struct evb_error *err);
 int hash_queue_digest(struct hash_queue *q, size_t i, char hex[static SHA256_HEX_LEN + 1],
 		      struct evb_error *err);
+/* Whether paths[i] is still the file the first pass read: the same device,
+ * inode, size, and modification and change times. Else EVB_EIO naming
+ * `display` (HASH_CHANGED_TEXT or HASH_REWRITTEN_TEXT). */
+int hash_queue_unchanged(struct hash_queue *q, size_t i, const char *display,
+			 struct evb_error *err);
 void hash_queue_free(struct hash_queue *q);
 
 /* SHA-256 of a memory buffer as hex. */

@@ -19,8 +19,11 @@
 static struct templates *tpl;
 
 /* test_export is linked with -Wl,--wrap=stat (Makefile): stat says one
- * byte more for the file grown names, as if it grew after it was read */
-static const char *grown;
+ * byte more for the file grown names, as if it grew after it was read, a
+ * modification time a second later for the file touched names, as if it
+ * was written to again at the same size, and another inode for the file
+ * replaced names */
+static const char *grown, *touched, *replaced;
 int __real_stat(const char *path, struct stat *st);
 int __wrap_stat(const char *path, struct stat *st);
 int __wrap_stat(const char *path, struct stat *st)
@@ -28,6 +31,10 @@ int __wrap_stat(const char *path, struct stat *st)
 	int r = __real_stat(path, st);
 	if (r == 0 && grown && strcmp(path, grown) == 0)
 		st->st_size++;
+	if (r == 0 && touched && strcmp(path, touched) == 0)
+		st->st_mtim.tv_sec++;
+	if (r == 0 && replaced && strcmp(path, replaced) == 0)
+		st->st_ino++;
 	return r;
 }
 static char dir[64];
@@ -601,8 +608,11 @@ static void test_fatal_missing_column(void **state)
 /* Every file's SHA-256 comes in when export_digests is called (the hash
  * queue makes it after the read), the same as hash_file gives; a file
  * whose size is not, once it is parsed, the size it had before ("beslut.csv"
- * of 162 bytes, then 163, made so by stat's wrapper) stops the read, naming
- * it: the records read might not be those of the file its digest is of. */
+ * of 162 bytes, then 163, made so by stat's wrapper), or that was written
+ * to again at the same size (its modification time a second later) or
+ * replaced by another (another inode), stops
+ * the read, naming it: the records read might not be those of the file
+ * its digest is of. */
 static void test_digests_of_what_was_read(void **state)
 {
 	(void)state;
@@ -639,6 +649,15 @@ static void test_digests_of_what_was_read(void **state)
 	assert_string_equal(err.file, "beslut.csv");
 	assert_non_null(strstr(err.message, said));
 	model_release(&m);
+	for (int k = 0; k < 2; k++) {
+		memset(&err, 0, sizeof(err));
+		*(k ? &replaced : &touched) = path;
+		assert_int_equal(load(&m, &err), EVB_EIO);
+		touched = replaced = NULL;
+		assert_string_equal(err.file, "beslut.csv");
+		assert_non_null(strstr(err.message, "written to or replaced at the same size"));
+		model_release(&m);
+	}
 
 	/* a file gone when its digest is made (no thread, so the digest is
 	 * made when asked for): export_digests fails, naming it */

@@ -3,7 +3,10 @@
 #include <errno.h>
 #include <pthread.h>
 #include <sched.h>
+#include <fcntl.h>
+#include <stdio.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -474,6 +477,61 @@ static void test_hash_queue_file_changed(void **state)
 	fail_thread_create = false;
 }
 
+static void put_text(const char *path, const char *text)
+{
+	FILE *f = fopen(path, "wb");
+	assert_non_null(f);
+	assert_int_equal(fputs(text, f) >= 0, 1);
+	assert_int_equal(fclose(f), 0);
+}
+
+/* A file of the same size that is not the one the first pass read is
+ * refused, named as the caller shows it (hash_queue_unchanged, after the
+ * parse) or by its path (the digest): "abc" written over in place with
+ * "xyz" and its modification time set to 1970-01-01 00:00:01, and "abc"
+ * replaced by a new file "abd" (rename). Unchanged, it is accepted.
+ * Without a thread, so that each change falls between the two passes. */
+static void test_hash_queue_file_rewritten(void **state)
+{
+	(void)state;
+	fail_thread_create = true;
+	char path[128], other[128];
+	snprintf(path, sizeof(path), "%s/rewritten.csv", dir);
+	snprintf(other, sizeof(other), "%s/new.csv", dir);
+	const char *list[1] = { path };
+	for (int replace = 0; replace < 2; replace++) {
+		put_text(path, "abc");
+		struct hash_queue *q = hash_queue_start(list, NULL, 1);
+		assert_non_null(q);
+		uint64_t size = 0;
+		struct evb_error err = { 0 };
+		assert_int_equal(hash_queue_get(q, 0, &size, NULL, &err), 0);
+		assert_int_equal(size, 3);
+		assert_int_equal(hash_queue_unchanged(q, 0, "shown.csv", &err), 0);
+		if (replace) {
+			put_text(other, "abd");
+			assert_int_equal(rename(other, path), 0);
+		} else {
+			FILE *f = fopen(path, "r+b");
+			assert_non_null(f);
+			assert_int_equal(fputs("xyz", f) >= 0, 1);
+			assert_int_equal(fclose(f), 0);
+			const struct timespec times[2] = { { 0, UTIME_OMIT }, { 1, 0 } };
+			assert_int_equal(utimensat(AT_FDCWD, path, times, 0), 0);
+		}
+		assert_int_equal(hash_queue_unchanged(q, 0, "shown.csv", &err), EVB_EIO);
+		assert_string_equal(err.file, "shown.csv");
+		assert_non_null(strstr(err.message, "written to or replaced at the same size"));
+		char hex[65];
+		memset(&err, 0, sizeof(err));
+		assert_int_equal(hash_queue_digest(q, 0, hex, &err), EVB_EIO);
+		assert_string_equal(err.file, path);
+		assert_non_null(strstr(err.message, "written to or replaced at the same size"));
+		hash_queue_free(q);
+	}
+	fail_thread_create = false;
+}
+
 /* The digests do not wait on the hashing thread's second pass: they are
  * hash_file's when the thread runs it at SCHED_IDLE, when the system
  * refuses SCHED_IDLE, and when the thread is held before that pass while
@@ -579,6 +637,7 @@ int main(void)
 		cmocka_unit_test(test_hash_queue),
 		cmocka_unit_test(test_hash_queue_file_changed),
 		cmocka_unit_test(test_hash_queue_idle),
+		cmocka_unit_test(test_hash_queue_file_rewritten),
 	};
 	return cmocka_run_group_tests(tests, setup, teardown);
 }
