@@ -26,9 +26,9 @@ int hash_file(const char *path, char hex[static SHA256_HEX_LEN + 1],
  * is wanted when the report is written; hash_queue_digest gives file i's,
  * hashing it (and every file after it the thread has not done) on the
  * calling thread if it is not in yet, and fails if the file is not the one
- * the first pass read (hash_queue_unchanged). Without a thread (pthread_create failed) each
- * call does its pass itself. hash_queue_free stops the thread and joins.
- * NULL on ENOMEM.
+ * the first pass read (hash_queue_unchanged). Without a thread
+ * (pthread_create failed) each call does its pass itself. hash_queue_free
+ * stops the thread and joins. NULL on ENOMEM.
  */
 struct hash_queue;
 /* What is said of a file whose size changed between two reads of it (the
