@@ -445,6 +445,30 @@ static void test_hash_queue(void **state)
 	fail_thread_create = false;
 }
 
+static void put_text(const char *path, const char *text)
+{
+	FILE *f = fopen(path, "wb");
+	assert_non_null(f);
+	assert_int_equal(fputs(text, f) >= 0, 1);
+	assert_int_equal(fclose(f), 0);
+}
+
+/* A queue of the one file path, written "abc", after its first pass (to be
+ * made without a thread, so that what a test does next falls between the
+ * two passes). */
+static struct hash_queue *abc_queue(const char *path)
+{
+	put_text(path, "abc");
+	const char *list[1] = { path };
+	struct hash_queue *q = hash_queue_start(list, NULL, 1);
+	assert_non_null(q);
+	uint64_t size = 0;
+	struct evb_error err = { 0 };
+	assert_int_equal(hash_queue_get(q, 0, &size, NULL, &err), 0);
+	assert_int_equal(size, 3);
+	return q;
+}
+
 /* A file whose size is not the same when it is hashed as when it was
  * checked (and parsed) in between: its digest is refused, naming it, for
  * the SHA-256 would not be of what was read. Without a thread, so that the
@@ -455,18 +479,10 @@ static void test_hash_queue_file_changed(void **state)
 	fail_thread_create = true;
 	char path[128];
 	snprintf(path, sizeof(path), "%s/changed.csv", dir);
-	const char *list[1] = { path };
-	FILE *f = fopen(path, "wb");
-	assert_non_null(f);
-	assert_int_equal(fputs("abc", f) >= 0, 1);
-	assert_int_equal(fclose(f), 0);
-	struct hash_queue *q = hash_queue_start(list, NULL, 1);
-	assert_non_null(q);
-	uint64_t size = 0;
+	struct hash_queue *q = abc_queue(path);
 	struct evb_error err = { 0 };
-	assert_int_equal(hash_queue_get(q, 0, &size, NULL, &err), 0);
-	assert_int_equal(size, 3);
-	assert_non_null(f = fopen(path, "ab"));
+	FILE *f = fopen(path, "ab");
+	assert_non_null(f);
 	assert_int_equal(fputs("d", f) >= 0, 1);
 	assert_int_equal(fclose(f), 0);
 	char hex[65];
@@ -475,14 +491,6 @@ static void test_hash_queue_file_changed(void **state)
 	assert_non_null(strstr(err.message, "changed while it was read (3 bytes, then 4)"));
 	hash_queue_free(q);
 	fail_thread_create = false;
-}
-
-static void put_text(const char *path, const char *text)
-{
-	FILE *f = fopen(path, "wb");
-	assert_non_null(f);
-	assert_int_equal(fputs(text, f) >= 0, 1);
-	assert_int_equal(fclose(f), 0);
 }
 
 /* A file of the same size that is not the one the first pass read is
@@ -498,15 +506,9 @@ static void test_hash_queue_file_rewritten(void **state)
 	char path[128], other[128];
 	snprintf(path, sizeof(path), "%s/rewritten.csv", dir);
 	snprintf(other, sizeof(other), "%s/new.csv", dir);
-	const char *list[1] = { path };
 	for (int replace = 0; replace < 2; replace++) {
-		put_text(path, "abc");
-		struct hash_queue *q = hash_queue_start(list, NULL, 1);
-		assert_non_null(q);
-		uint64_t size = 0;
+		struct hash_queue *q = abc_queue(path);
 		struct evb_error err = { 0 };
-		assert_int_equal(hash_queue_get(q, 0, &size, NULL, &err), 0);
-		assert_int_equal(size, 3);
 		assert_int_equal(hash_queue_unchanged(q, 0, "shown.csv", &err), 0);
 		if (replace) {
 			put_text(other, "abd");
