@@ -85,7 +85,8 @@ $(THREADFAIL_TESTS): TEST_LDFLAGS = -Wl,--wrap=pthread_create
 $(THREADFAIL_TESTS): tests/unit/threadfail.h
 # test_hash also refuses or holds the hashing thread's SCHED_IDLE
 build/asan/tests/test_hash: TEST_LDFLAGS = -Wl,--wrap=pthread_create,--wrap=pthread_setschedparam
-# test_export also makes stat say that a file grew while it was read
+# test_export also makes stat say that a file grew, was written to or was
+# replaced while it was read
 build/asan/tests/test_export: TEST_LDFLAGS = -Wl,--wrap=pthread_create,--wrap=stat
 # test_xml_in fails xmlNodeSetContentLen on purpose
 build/asan/tests/test_xml_in: TEST_LDFLAGS = -Wl,--wrap=xmlNodeSetContentLen

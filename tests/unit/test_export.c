@@ -610,9 +610,8 @@ static void test_fatal_missing_column(void **state)
  * whose size is not, once it is parsed, the size it had before ("beslut.csv"
  * of 162 bytes, then 163, made so by stat's wrapper), or that was written
  * to again at the same size (its modification time a second later) or
- * replaced by another (another inode), stops
- * the read, naming it: the records read might not be those of the file
- * its digest is of. */
+ * replaced by another (another inode), stops the read, naming it: the
+ * records read might not be those of the file its digest is of. */
 static void test_digests_of_what_was_read(void **state)
 {
 	(void)state;
