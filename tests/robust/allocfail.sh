@@ -34,6 +34,13 @@ symbolize() {
 	done
 }
 
+# lsan_broke FILE: true when FILE, a run's stderr, says LeakSanitizer
+# could not do its check and holds no finding
+lsan_broke() {
+	grep -q "LeakSanitizer has encountered a fatal error" "$1" &&
+		! grep -q "ERROR: \|runtime error" "$1"
+}
+
 # with_out DIR ARGS...: ARGS, with DIR for @OUT@ in them
 with_out() {
 	local dir=$1 a
@@ -70,6 +77,16 @@ sweep() {
 		mapfile -d '' args < <(with_out "$o/out" "$@")
 		EVB_ALLOC_FAIL=$n "$bin" "${args[@]}" >"$o/stdout" 2>"$o/stderr"
 		rc=$?
+		if lsan_broke "$o/stderr"; then
+			# LeakSanitizer itself failed (its tracer can crash when
+			# threads end as it stops them: a known fault of the tool,
+			# no finding about evb): the same N again, once
+			echo "    $name N=$n: LeakSanitizer failed, run again: $(grep -m1 'Tracer\|fatal error' "$o/stderr")"
+			rm -rf "$o"
+			mkdir -p "$o/out"
+			EVB_ALLOC_FAIL=$n "$bin" "${args[@]}" >"$o/stdout" 2>"$o/stderr"
+			rc=$?
+		fi
 		why=""
 		if grep -q "Sanitizer\|runtime error" "$o/stderr" || [ "$rc" = 99 ]; then
 			why="sanitizer"
@@ -87,6 +104,11 @@ sweep() {
 			bad_runs=$((bad_runs + 1))
 			if [ "$bad_runs" -le 3 ]; then
 				echo "    $name N=$n: $why"
+				# the finding itself: a second run may allocate in
+				# another order (threads) and find nothing
+				[ "$why" = sanitizer ] &&
+					grep -A12 "ERROR: \|Sanitizer\|runtime error" "$o/stderr" |
+					head -30 | sed "s|$root/||g; s/^/      | /"
 				mkdir -p "$o/trace"
 				mapfile -d '' args < <(with_out "$o/trace" "$@")
 				EVB_ALLOC_TRACE=1 EVB_ALLOC_FAIL=$n "$bin" "${args[@]}" 2>&1 >/dev/null |
