@@ -11,11 +11,11 @@
 # (the same records as one XML file) and reused. For each size, input
 # format and command, evb runs RUNS times (LARGE_RUNS times at the sizes
 # after the first, RUNS when not given: a run at 5 M decisions takes
-# minutes; the median wall time, the largest
-# peak memory with /usr/bin/time, the read phase from EVB_PHASES=1), and
-# before each run of evb the read floor, after it the write floor (so the
-# machine's drift between minutes, up to a fifth, does not enter the
-# ratios):
+# minutes), and before each run of evb the read floor, after it the write
+# floor (so the machine's drift between minutes, up to a fifth, does not
+# enter the ratios). Of the runs, the one whose wall time over its own
+# limit is the median is kept (its times with /usr/bin/time, its read
+# phase from EVB_PHASES=1, its floors), and the largest peak memory:
 #   read floor   CSV: parse_floor (libcsv over the files, empty callbacks);
 #                XML: xml_floor (libxml2's reader with the schema, no other work)
 #   write floor  write_floor over the workbooks that run of evb wrote: the
@@ -38,8 +38,6 @@ work=build/bench
 results=$work/results.txt
 mkdir -p "$work"
 : >"$results"
-
-median() { sort -n | awk '{a[NR]=$1} END {print a[int((NR + 1) / 2)]}'; }
 
 # gen SIZE: the CSV and XML sets of about SIZE decisions
 gen() {
@@ -73,13 +71,13 @@ floor_once() {
 # beside it, in the same minute; appends
 # "size format name wall_s peak_kib read_s write_floor_s read_floor_s
 #  user_s sys_s page_faults" (the last three: evb's CPU time in user space
-# and in the kernel, and its minor page faults, each the median)
+# and in the kernel, and its minor page faults), those of the median run
 measure() {
 	local fmt=$1 size=$2 name=$3
 	shift 3
 	local in=$work/data-$size
 	[ "$fmt" = xml ] && in=$work/xml-$size
-	local walls=() reads=() floors=() rfloors=() users=() syss=() faults=() peak=0 i t m u k f
+	local walls=() reads=() floors=() rfloors=() users=() syss=() faults=() peak=0 i j t m u k f
 	for ((i = 0; i < runs; i++)); do
 		floor_once "$fmt" "$size"
 		rm -rf "$work/out" "$work/floor" && mkdir -p "$work/out" "$work/floor"
@@ -90,16 +88,21 @@ measure() {
 		walls+=("$t") users+=("$u") syss+=("$k") faults+=("$f")
 		[ "$m" -gt "$peak" ] && peak=$m
 		reads+=("$(awk '$2 == "phase" && $3 == "read" {print $4}' "$work/stderr.txt")")
-		grep -E '^evb: (phase|read cpu)' "$work/stderr.txt" >"$work/phases-$size-$fmt-$name.txt"
+		grep -E '^evb: (phase|read cpu)' "$work/stderr.txt" >"$work/phases-$size-$fmt-$name.$i.txt"
 		# the workbooks in the order evb wrote them
 		mapfile -t books < <(ls -tr "$work"/out/*/*.xlsx)
 		"$bin/write_floor" "$work/floor" "${books[@]}" >"$work/floor.txt"
 		floors+=("$(awk '/^write floor:/ {print $3}' "$work/floor.txt")")
 	done
-	echo "$size $fmt $name $(printf '%s\n' "${walls[@]}" | median) $peak" \
-		"$(printf '%s\n' "${reads[@]}" | median) $(printf '%s\n' "${floors[@]}" | median)" \
-		"$(printf '%s\n' "${rfloors[@]}" | median) $(printf '%s\n' "${users[@]}" | median)" \
-		"$(printf '%s\n' "${syss[@]}" | median) $(printf '%s\n' "${faults[@]}" | median)" >>"$results"
+	# the run whose wall time over its own limit is the median of the
+	# runs: its figures, each beside the floors of its own minute
+	i=$(for ((j = 0; j < runs; j++)); do
+		echo "${walls[j]} ${rfloors[j]} ${floors[j]}"
+	done | tests/bench/median_run.awk)
+	echo "$size $fmt $name ${walls[i]} $peak ${reads[i]} ${floors[i]} ${rfloors[i]}" \
+		"${users[i]} ${syss[i]} ${faults[i]}" >>"$results"
+	mv "$work/phases-$size-$fmt-$name.$i.txt" "$work/phases-$size-$fmt-$name.txt"
+	rm -f "$work/phases-$size-$fmt-$name".[0-9]*.txt
 	sed -n '/^  /p' "$work/floor.txt" >"$work/shape-$size-$fmt-$name.txt"
 }
 

@@ -3,10 +3,12 @@
 #   tests/bench/table.awk -v runs=N -v cores=N -v load="..." results.txt
 # Lines: "SIZE decisions N" and
 # "SIZE FORMAT COMMAND WALL_S PEAK_KIB READ_S WRITE_FLOOR_S READ_FLOOR_S
-#  USER_S SYS_S PAGE_FAULTS", each floor measured beside that command's
-# runs. (Results of an earlier bench.sh have one "SIZE FORMAT floor
-# SECONDS" line instead of READ_FLOOR_S, or stop at READ_FLOOR_S; they print
-# as they did.)
+#  USER_S SYS_S PAGE_FAULTS": the figures of one run of the command, the
+# one whose wall time over its own floors was the median, and the largest
+# peak memory of its runs. (Results of an earlier bench.sh hold the median
+# of each figure instead, and some have one "SIZE FORMAT floor SECONDS"
+# line instead of READ_FLOOR_S, or stop at READ_FLOOR_S; they print as
+# they did, with the footer of today's.)
 $2 == "decisions" { n[$1] = $3; order[++k] = $1; next }
 $3 == "floor" { rf0[$1, $2] = $4; next }
 {
@@ -84,9 +86,9 @@ END {
 		}
 	}
 	if (k > 1 && large_runs != runs)
-		printf "\n(median of %d runs at %d decisions, of %d at more, each beside its floors;\n peak memory the largest of them; * = target not met; ! = over 5.3 already\n in the libraries;", runs, n[order[1]], large_runs
+		printf "\n(of %d runs at %d decisions, of %d at more, each beside its floors, the\n one whose wall / limit is the median; peak memory the largest of them;\n * = target not met; ! = over 5.3 already in the libraries;", runs, n[order[1]], large_runs
 	else
-		printf "\n(median of %d runs, each beside its floors; peak memory the largest of them;\n * = target not met;", runs
+		printf "\n(of %d runs, each beside its floors, the one whose wall / limit is the\n median; peak memory the largest of them; * = target not met;", runs
 	printf "\n"
 	printf " %d cores, load average at the end %s)\n", cores, load
 }

@@ -13,6 +13,8 @@
 #                     bench.sh): the table as before, no CPU lines
 #   results-zero.txt  a user time and a fault count of 0: "-", no
 #                     division by zero
+# And the run bench.sh keeps of a command's runs (tests/bench/median_run.awk),
+# on cases worked by hand below.
 # Run from the repository's root.
 set -u
 dir=tests/bench/table
@@ -28,4 +30,41 @@ for f in results results-old results-zero; do
 		status=1
 	fi
 done
+
+# median_run CASE EXPECTED LINES: the run median_run.awk picks
+median_run() {
+	got=$(printf '%s' "$3" | tests/bench/median_run.awk)
+	if [ "$got" = "$2" ]; then
+		echo "[ OK ] bench median run: $1"
+	else
+		echo "[FAIL] bench median run: $1: run $got, expected $2"
+		status=1
+	fi
+}
+# 2.35 / (1.31 + 0.28) = 1.478, 2.84 / (1.28 + 0.45) = 1.642,
+# 2.40 / (1.50 + 0.30) = 1.333: run 0, though the median wall time is run 2's
+median_run "three runs" 0 '2.35 1.31 0.28
+2.84 1.28 0.45
+2.40 1.50 0.30
+'
+# 1.478, 1.642, 1.333, 1.5 (3.00 / 2.00): the lower middle, 1.478, run 0
+median_run "four runs" 0 '2.35 1.31 0.28
+2.84 1.28 0.45
+2.40 1.50 0.30
+3.00 1.70 0.30
+'
+# 2.00 / (0.50 + 0.50) = 2, 2.00 / (0.90 + 0.10) = 2, 1.00 / (0.50 + 0.50)
+# = 1: sorted run 2, run 0, run 1 (equal ones in their order); run 0
+median_run "equal ratios" 0 '2.00 0.50 0.50
+2.00 0.90 0.10
+1.00 0.50 0.50
+'
+# floors of 0.00: the wall times 0.06, 0.05, 0.07 count; run 0
+median_run "limit of 0" 0 '0.06 0.00 0.00
+0.05 0.00 0.00
+0.07 0.00 0.00
+'
+# one run: that run
+median_run "one run" 0 '14.51 6.18 1.33
+'
 exit $status
