@@ -12,7 +12,9 @@
 #     folder and nothing else but the lock file;
 # and in both cases the sanitizers found nothing (no leak on any path).
 # Threads make the Nth allocation vary a little from run to run, so a
-# failure names its N and its first failed allocation's stack.
+# failure names its N, the sanitizer's report of that run and its first
+# failed allocation's stack; a run in which LeakSanitizer itself failed
+# is made again once (checked first on a stand-in for evb).
 # Usage: allocfail.sh BIN (run from anywhere).
 . "$(dirname "$0")/common.sh"
 # a sanitizer's finding exits 99 (the build's defaults stay otherwise)
@@ -138,6 +140,48 @@ sweep() {
 		echo "[FAIL] $name: $bad_runs of $total runs"
 	fi
 }
+
+# The sweep's retry, on a stand-in for evb (a script) whose runs with
+# EVB_ALLOC_FAIL have LeakSanitizer fail as the tool does, the first
+# BREAKS of them; every run of it else writes the same file and exits 0.
+# Failing once, the run is made again and the sweep passes; failing
+# twice for the same N, the second is a finding.
+fake=$work/fake-evb
+cat >"$fake" <<'FAKE'
+#!/bin/sh
+out= prev=
+for a; do [ "$prev" = --out ] && out=$a; prev=$a; done
+[ -n "${EVB_ALLOC_COUNT:-}" ] && echo 2 >"$EVB_ALLOC_COUNT"
+if [ -n "${EVB_ALLOC_FAIL:-}" ] && [ -z "${EVB_ALLOC_TRACE:-}" ]; then
+	n=$(cat "$FAKE_RUNS" 2>/dev/null || echo 0)
+	echo $((n + 1)) >"$FAKE_RUNS"
+	if [ "$n" -lt "$FAKE_BREAKS" ]; then
+		echo "Tracer caught signal 11: addr=0x0 pc=0x0 sp=0x0" >&2
+		echo "==1==LeakSanitizer has encountered a fatal error." >&2
+		exit 1
+	fi
+fi
+mkdir -p "$out/run" && echo same >"$out/run/file"
+FAKE
+chmod +x "$fake"
+# retry BREAKS: what a sweep of the stand-in prints
+retry() {
+	rm -f "$work/fake-runs"
+	(bin=$fake FAKE_RUNS=$work/fake-runs FAKE_BREAKS=$1 && export FAKE_RUNS FAKE_BREAKS &&
+		sweep stand-in --out @OUT@)
+}
+once=$(retry 1) twice=$(retry 2)
+if printf '%s\n' "$once" | grep -q "stand-in N=1: LeakSanitizer failed, run again" &&
+	printf '%s\n' "$once" | grep -q "^\[ OK \] stand-in: 2 allocations" &&
+	printf '%s\n' "$twice" | grep -q "stand-in N=1: sanitizer" &&
+	printf '%s\n' "$twice" | grep -q "^\[FAIL\] stand-in: 1 of 2 runs"; then
+	pass=$((pass + 1))
+	echo "[ OK ] a run LeakSanitizer failed is made again, once"
+else
+	fail=$((fail + 1))
+	echo "[FAIL] a run LeakSanitizer failed is made again, once:"
+	printf '%s\n%s\n' "$once" "$twice" | sed 's/^/      | /'
+fi
 
 sweep ivo ivo --period 2026Q3 --as-of 2026-11-22 "${COMMON[@]}" --out @OUT@
 sweep fees fees --month 2026-10 "${COMMON[@]}" --out @OUT@
