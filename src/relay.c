@@ -1,8 +1,8 @@
 /*
  * The reader thread and its relay (see relay.h). The reader's sink calls
  * are written one after the other into batches of BATCH_BYTES (a call
- * larger than that gets a batch of its own size); NBATCH batches go round
- * between the two threads, so at most NBATCH batches are held. A sink
+ * larger than that gets a batch of its own size); nbatch batches go round
+ * between the two threads, so at most nbatch batches are held. A sink
  * callback that fails here stops the reader: its next callback returns the
  * same code.
  */
@@ -15,7 +15,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-#define NBATCH 4
 #define BATCH_BYTES (256u * 1024u)
 
 enum { EV_ROW = 1, EV_FIELDS, EV_REJECT, EV_NOTE };
@@ -29,7 +28,8 @@ struct batch {
 struct relay {
 	pthread_mutex_t mu;
 	pthread_cond_t cv;
-	struct batch b[NBATCH];
+	struct batch b[RELAY_BATCHES_MAX];
+	int nbatch;             /* of b, those that go round */
 	int w, r;               /* the batch being written, being replayed */
 	int stop;               /* a sink callback failed: its code */
 	int seen_stop;          /* the reader thread's copy of stop */
@@ -59,7 +59,7 @@ static void publish(struct relay *rl)
 	if (b->len) {
 		b->ready = true;
 		must(pthread_cond_broadcast(&rl->cv));
-		rl->w = (rl->w + 1) % NBATCH;
+		rl->w = (rl->w + 1) % rl->nbatch;
 		while (rl->b[rl->w].ready)
 			must(pthread_cond_wait(&rl->cv, &rl->mu));
 	}
@@ -468,12 +468,13 @@ static int replay(const struct batch *b, const struct reader_sink *sink,
 }
 
 int relay_run(relay_reader_fn read, void *arg, const struct reader_sink *sink,
-	      relay_prefetch_fn prefetch, struct evb_error *err)
+	      relay_prefetch_fn prefetch, int batches, struct evb_error *err)
 {
 	struct relay *rl = calloc(1, sizeof(*rl));
 	pthread_t thread;
 	if (!rl)
 		return read(arg, sink, err);
+	rl->nbatch = batches < 2 ? 2 : batches > RELAY_BATCHES_MAX ? RELAY_BATCHES_MAX : batches;
 	rl->read = read;
 	rl->arg = arg;
 	if (pthread_mutex_init(&rl->mu, NULL) != 0) {
@@ -505,7 +506,7 @@ int relay_run(relay_reader_fn read, void *arg, const struct reader_sink *sink,
 		must(pthread_mutex_lock(&rl->mu));
 		b->len = 0;
 		b->ready = false;
-		rl->r = (rl->r + 1) % NBATCH;
+		rl->r = (rl->r + 1) % rl->nbatch;
 		if (stop)
 			rl->stop = stop;
 		must(pthread_cond_broadcast(&rl->cv));
@@ -518,7 +519,7 @@ int relay_run(relay_reader_fn read, void *arg, const struct reader_sink *sink,
 	if (err && rl->err.code)
 		*err = rl->err;
 out:
-	for (int i = 0; i < NBATCH; i++)
+	for (int i = 0; i < RELAY_BATCHES_MAX; i++)
 		free(rl->b[i].p);
 	must(pthread_cond_destroy(&rl->cv));
 	must(pthread_mutex_destroy(&rl->mu));

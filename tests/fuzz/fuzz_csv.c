@@ -130,7 +130,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	fuzz_check_read("fuzz_csv", r1, &e1, HEAP_BOUND);
 	memset(&e1, 0, sizeof(e1));
 	r1 = read_job(&j1, &s1, &e1);
-	int r2 = relay_run(read_job, &j2, &s2, NULL, &e2);
+	int r2 = relay_run(read_job, &j2, &s2, NULL, RELAY_BATCHES_MAX, &e2);
 	if (r1 != r2 || direct.len != relayed.len ||
 	    (direct.len && memcmp(direct.p, relayed.p, direct.len) != 0) ||
 	    j1.info.cp1252 != j2.info.cp1252 || j1.info.bom != j2.info.bom ||

@@ -1,5 +1,7 @@
 /* Unit tests: the reader thread and its relay (src/relay.c). */
+#include <stdatomic.h>
 #include <string.h>
+#include <time.h>
 
 #include "testutil.h"
 #include "threadfail.h"
@@ -146,13 +148,13 @@ static struct reader_sink sink_of(struct seen *s)
  * succeed with the same events in the same order. Returns what the relayed
  * sink saw (the caller frees its text). */
 static struct seen direct_and_relayed(relay_reader_fn read, void *a1, void *a2,
-				      relay_prefetch_fn prefetch)
+				      relay_prefetch_fn prefetch, int batches)
 {
 	struct seen direct = { 0 }, relayed = { 0 };
 	struct reader_sink s1 = sink_of(&direct), s2 = sink_of(&relayed);
 	struct evb_error e1 = { 0 }, e2 = { 0 };
 	assert_int_equal(read(a1, &s1, &e1), 0);
-	assert_int_equal(relay_run(read, a2, &s2, prefetch, &e2), 0);
+	assert_int_equal(relay_run(read, a2, &s2, prefetch, batches, &e2), 0);
 	assert_int_equal(direct.rows, relayed.rows);
 	assert_string_equal(direct.text, relayed.text);
 	free(direct.text);
@@ -160,21 +162,104 @@ static struct seen direct_and_relayed(relay_reader_fn read, void *a1, void *a2,
 }
 
 /* The same reader through the relay and called directly gives the same
- * events in the same order, also with a row bigger than a batch. */
+ * events in the same order, also with a row bigger than a batch, with
+ * any number of batches going round (fewer than two are taken as two,
+ * more than the most as the most). */
 static void test_same_as_direct(void **state)
 {
 	(void)state;
 	memset(big_value, 'x', sizeof(big_value) - 1);
-	for (int pass = 0; pass < 2; pass++) {
-		struct fake f1 = { 5000, pass ? sizeof(big_value) - 1 : 0, -1, 0, 0 };
-		struct fake f2 = f1;
-		struct seen relayed = direct_and_relayed(fake_read, &f1, &f2, on_prefetch);
-		assert_int_equal(relayed.rows, 5000);
-		/* a row that follows a row in its batch is announced first (rows
-		 * followed by a reject or a note are not: about 1 in 4) */
-		assert_true(relayed.prefetched > 3000 && relayed.prefetched < 4500);
-		free(relayed.text);
+	static const int batches[] = { 0, 2, 3, RELAY_BATCHES, RELAY_BATCHES_MAX, 1000 };
+	for (size_t b = 0; b < sizeof(batches) / sizeof(batches[0]); b++) {
+		for (int pass = 0; pass < 2; pass++) {
+			struct fake f1 = { 50000, pass ? sizeof(big_value) - 1 : 0, -1, 0, 0 };
+			struct fake f2 = f1;
+			struct seen relayed = direct_and_relayed(fake_read, &f1, &f2, on_prefetch,
+								 batches[b]);
+			assert_int_equal(relayed.rows, 50000);
+			/* a row that follows a row in its batch is announced first
+			 * (rows followed by a reject or a note are not: about 1 in
+			 * 4) */
+			assert_true(relayed.prefetched > 30000 && relayed.prefetched < 45000);
+			free(relayed.text);
+		}
 	}
+}
+
+/* A reader that counts the rows it has sent, for a sink on the other
+ * thread to watch. */
+static atomic_int ahead_sent;
+
+static int counting_read(void *arg, const struct reader_sink *sink, struct evb_error *err)
+{
+	(void)err;
+	const int *nrows = arg;
+	for (int i = 0; i < *nrows; i++) {
+		struct row r;
+		memset(&r, 0, sizeof(r));
+		r.kind = K_BESLUT;
+		r.file = "beslut.csv";
+		r.line = i + 2;
+		r.val[0] = "B1";
+		r.vlen[0] = 2;
+		r.vline[0] = r.line;
+		int ret = sink->row(sink->ctx, &r);
+		if (ret)
+			return ret;
+		atomic_fetch_add(&ahead_sent, 1);
+	}
+	return 0;
+}
+
+/* The sink: at the first row, waits until the reader has stopped (its
+ * count the same for 200 ms; at most 10 s) and keeps how far it got. */
+struct watch {
+	int rows, ahead;
+};
+
+static int watching_row(void *ctx, const struct row *r)
+{
+	(void)r;
+	struct watch *w = ctx;
+	if (w->rows++ == 0) {
+		struct timespec tick = { 0, 10 * 1000 * 1000 };
+		int same = 0, last = -1;
+		for (int t = 0; t < 1000 && same < 20; t++) {
+			int now = atomic_load(&ahead_sent);
+			same = now == last ? same + 1 : 0;
+			last = now;
+			nanosleep(&tick, NULL);
+		}
+		w->ahead = last;
+	}
+	return 0;
+}
+
+static int watch_ahead(int batches)
+{
+	int nrows = 400000;
+	struct watch w = { 0, 0 };
+	struct reader_sink sink = { &w, watching_row, on_reject, on_note, NULL };
+	struct evb_error err = { 0 };
+	atomic_store(&ahead_sent, 0);
+	assert_int_equal(relay_run(counting_read, &nrows, &sink, NULL, batches, &err), 0);
+	assert_int_equal(w.rows, nrows);
+	return w.ahead;
+}
+
+/* While the replay is held up at the first row, the reader goes on until
+ * every batch that goes round is full. A row here takes 48 bytes of a
+ * batch: its tag (1), kind (4), file (8) and line (8), the masks and the
+ * text's size (4 x 4), one value's offset and length (8) and the text,
+ * "B1" and its NUL (3); 262 144 / 48 = 5 461 rows fill a batch of 256
+ * KiB. The replay holds the first batch, so the reader stops with every
+ * batch full: 4 x 5 461 = 21 844 rows, 16 x 5 461 = 87 376. */
+static void test_reader_runs_ahead(void **state)
+{
+	(void)state;
+	assert_int_equal(watch_ahead(4), 21844);
+	assert_int_equal(watch_ahead(RELAY_BATCHES_MAX), 87376);
+	assert_int_equal(watch_ahead(2), 10922);        /* 2 x 5 461 */
 }
 
 /* A reader that keeps a record's values back to back and says so
@@ -219,7 +304,7 @@ static void test_packed_values(void **state)
 {
 	(void)state;
 	int n = 3000;
-	struct seen relayed = direct_and_relayed(packed_read, &n, &n, NULL);
+	struct seen relayed = direct_and_relayed(packed_read, &n, &n, NULL, RELAY_BATCHES);
 	assert_int_equal(relayed.rows, 3000);
 	/* row 2 (i = 0) has column 9; row 3 has not */
 	assert_non_null(strstr(relayed.text, "row 1 beslut.csv 2 [1]=c0 @1:2 [4]=a0 @4:2 [9]=d0 @9:3\n"
@@ -304,7 +389,7 @@ static void test_csv_fields_as_rows(void **state)
 		}
 		assert_int_equal(fclose(f), 0);
 		struct via v1 = { path, 0, 0, NULL }, v2 = v1;
-		struct seen relayed = direct_and_relayed(csv_read, &v1, &v2, on_prefetch);
+		struct seen relayed = direct_and_relayed(csv_read, &v1, &v2, on_prefetch, RELAY_BATCHES_MAX);
 		assert_int_equal(relayed.rows, 4000 - 4000 / 89 - (4000 % 89 > 7));
 		assert_int_equal(v1.fields, 0);
 		assert_int_equal(v2.fields, extra ? 0 : relayed.rows);
@@ -342,7 +427,7 @@ static void assert_refused(relay_reader_fn read)
 	struct seen s = { 0 };
 	struct reader_sink sink = sink_of(&s);
 	struct evb_error err = { 0 };
-	assert_int_equal(relay_run(read, NULL, &sink, NULL, &err), EVB_ETOOBIG);
+	assert_int_equal(relay_run(read, NULL, &sink, NULL, RELAY_BATCHES, &err), EVB_ETOOBIG);
 	assert_int_equal(s.rows, 0);
 	free(s.text);
 }
@@ -382,7 +467,7 @@ static void test_no_thread_reads_directly(void **state)
 	(void)state;
 	fail_thread_create = true;
 	struct fake f1 = { 3000, 0, -1, 0, 0 }, f2 = f1;
-	struct seen relayed = direct_and_relayed(fake_read, &f1, &f2, on_prefetch);
+	struct seen relayed = direct_and_relayed(fake_read, &f1, &f2, on_prefetch, RELAY_BATCHES);
 	assert_int_equal(relayed.rows, 3000);
 	assert_int_equal(relayed.prefetched, 0);
 	free(relayed.text);
@@ -391,7 +476,7 @@ static void test_no_thread_reads_directly(void **state)
 	struct seen s = { 0 };
 	struct reader_sink sink = sink_of(&s);
 	struct evb_error err = { 0 };
-	assert_int_equal(relay_run(fake_read, &f3, &sink, NULL, &err), EVB_EPARSE);
+	assert_int_equal(relay_run(fake_read, &f3, &sink, NULL, RELAY_BATCHES, &err), EVB_EPARSE);
 	assert_int_equal(s.rows, 501);
 	assert_int_equal(err.line, 502);
 	free(s.text);
@@ -400,7 +485,7 @@ static void test_no_thread_reads_directly(void **state)
 	struct seen s4 = { 0 };
 	s4.stop_after = 100;
 	sink = sink_of(&s4);
-	assert_int_equal(relay_run(fake_read, &f4, &sink, NULL, &err), EVB_ENOMEM);
+	assert_int_equal(relay_run(fake_read, &f4, &sink, NULL, RELAY_BATCHES, &err), EVB_ENOMEM);
 	assert_int_equal(s4.rows, 100);
 	assert_int_equal(f4.rows_sent, 100);    /* the reader stops at once */
 	free(s4.text);
@@ -417,7 +502,7 @@ static void test_sink_error_stops_reader(void **state)
 	s.stop_after = 1000;
 	struct reader_sink sink = sink_of(&s);
 	struct evb_error err = { 0 };
-	assert_int_equal(relay_run(fake_read, &f, &sink, NULL, &err), EVB_ENOMEM);
+	assert_int_equal(relay_run(fake_read, &f, &sink, NULL, RELAY_BATCHES, &err), EVB_ENOMEM);
 	assert_int_equal(s.rows, 1000);
 	assert_int_equal(f.seen_stop, EVB_ENOMEM);
 	assert_true(f.rows_sent < 200000);
@@ -433,7 +518,7 @@ static void test_reader_error_returned(void **state)
 	struct seen s = { 0 };
 	struct reader_sink sink = sink_of(&s);
 	struct evb_error err = { 0 };
-	assert_int_equal(relay_run(fake_read, &f, &sink, NULL, &err), EVB_EPARSE);
+	assert_int_equal(relay_run(fake_read, &f, &sink, NULL, RELAY_BATCHES, &err), EVB_EPARSE);
 	assert_int_equal(s.rows, 501);
 	assert_int_equal(err.code, EVB_EPARSE);
 	assert_int_equal(err.line, 502);
@@ -445,6 +530,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_same_as_direct),
+		cmocka_unit_test(test_reader_runs_ahead),
 		cmocka_unit_test(test_packed_values),
 		cmocka_unit_test(test_csv_fields_as_rows),
 		cmocka_unit_test(test_oversized_value_refused),
