@@ -1025,7 +1025,7 @@ static bool names_unique(char **files, size_t n)
  * 1.6 s of CPU against 1.5 s for the records), but the records fall
  * behind in places (the intern table's first writes, the decisions): with
  * four batches libcsv's thread waited 0.09 to 0.26 s in all, with sixteen
- * (4 MiB) 0.02 to 0.03 s. From XML, libxml2's thread takes ten times as
+ * (4 MiB) 0.02 to 0.10 s. From XML, libxml2's thread takes ten times as
  * long as the records and never waits: four batches, which hold less
  * memory. */
 #define CSV_BATCHES RELAY_BATCHES_MAX
