@@ -212,7 +212,8 @@ robust: build/evb build/asan/evb build/asan/evb-allocfail
 # reader with the schema, alone over the same input) plus the write floor
 # (libxlsxwriter writing the same workbooks again, fsynced and read back).
 # One table with the ratios and the targets; BENCH_RUNS runs each (at
-# the sizes after the first BENCH_LARGE_RUNS), the median shown. See README "Performance".
+# the sizes after the first BENCH_LARGE_RUNS), the one whose wall time over
+# its own floors is the median shown. See README "Performance".
 BENCH_SIZES ?= 1000000 5000000
 BENCH_RUNS  ?= 3
 BENCH_LARGE_RUNS ?= 1

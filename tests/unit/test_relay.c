@@ -21,16 +21,23 @@ struct fake {
 
 static char big_value[3u << 20];
 
+/* An empty row of beslut.csv at the given line. */
+static struct row row_at(long line)
+{
+	struct row r;
+	memset(&r, 0, sizeof(r));
+	r.kind = K_BESLUT;
+	r.file = "beslut.csv";
+	r.line = line;
+	return r;
+}
+
 static int fake_read(void *arg, const struct reader_sink *sink, struct evb_error *err)
 {
 	struct fake *f = arg;
 	char id[32], line_text[32];
 	for (int i = 0; i < f->nrows; i++) {
-		struct row r;
-		memset(&r, 0, sizeof(r));
-		r.kind = K_BESLUT;
-		r.file = "beslut.csv";
-		r.line = i + 2;
+		struct row r = row_at(i + 2);
 		snprintf(id, sizeof(id), "B%07d", i);
 		snprintf(line_text, sizeof(line_text), "%d", i);
 		r.val[0] = id;
@@ -195,11 +202,7 @@ static int counting_read(void *arg, const struct reader_sink *sink, struct evb_e
 	(void)err;
 	const int *nrows = arg;
 	for (int i = 0; i < *nrows; i++) {
-		struct row r;
-		memset(&r, 0, sizeof(r));
-		r.kind = K_BESLUT;
-		r.file = "beslut.csv";
-		r.line = i + 2;
+		struct row r = row_at(i + 2);
 		r.val[0] = "B1";
 		r.vlen[0] = 2;
 		r.vline[0] = r.line;
@@ -273,11 +276,7 @@ static int packed_read(void *arg, const struct reader_sink *sink, struct evb_err
 	const int *nrows = arg;
 	char buf[256];
 	for (int i = 0; i < *nrows; i++) {
-		struct row r;
-		memset(&r, 0, sizeof(r));
-		r.kind = K_BESLUT;
-		r.file = "beslut.csv";
-		r.line = i + 2;
+		struct row r = row_at(i + 2);
 		size_t len = 0;
 		/* file order: column 4, an ignored field, column 1, then column
 		 * 9 on every third row (a value on the next line) */
@@ -410,11 +409,7 @@ static int oversized_read(void *arg, const struct reader_sink *sink, struct evb_
 {
 	(void)arg;
 	(void)err;
-	struct row r;
-	memset(&r, 0, sizeof(r));
-	r.kind = K_BESLUT;
-	r.file = "beslut.csv";
-	r.line = 2;
+	struct row r = row_at(2);
 	r.val[0] = "B1";                        /* never read that far */
 	r.vlen[0] = (size_t)UINT32_MAX / 4 + 1;
 	return sink->row(sink->ctx, &r);
