@@ -214,10 +214,12 @@ static int counting_read(void *arg, const struct reader_sink *sink, struct evb_e
 	return 0;
 }
 
-/* The sink: at the first row, waits until the reader has stopped (its
- * count the same for 200 ms; at most 10 s) and keeps how far it got. */
+/* The sink: at the first row, waits until the reader has sent `expect`
+ * rows (at most 10 s, so that a slow machine does not stop it short) and
+ * then until its count has stayed the same for 200 ms, and keeps how far
+ * it got. */
 struct watch {
-	int rows, ahead;
+	int rows, expect, ahead;
 };
 
 static int watching_row(void *ctx, const struct row *r)
@@ -227,7 +229,7 @@ static int watching_row(void *ctx, const struct row *r)
 	if (w->rows++ == 0) {
 		struct timespec tick = { 0, 10 * 1000 * 1000 };
 		int same = 0, last = -1;
-		for (int t = 0; t < 1000 && same < 20; t++) {
+		for (int t = 0; t < 1000 && (last < w->expect || same < 20); t++) {
 			int now = atomic_load(&ahead_sent);
 			same = now == last ? same + 1 : 0;
 			last = now;
@@ -238,10 +240,10 @@ static int watching_row(void *ctx, const struct row *r)
 	return 0;
 }
 
-static int watch_ahead(int batches)
+static int watch_ahead(int batches, int expect)
 {
 	int nrows = 400000;
-	struct watch w = { 0, 0 };
+	struct watch w = { 0, expect, 0 };
 	struct reader_sink sink = { &w, watching_row, on_reject, on_note, NULL };
 	struct evb_error err = { 0 };
 	atomic_store(&ahead_sent, 0);
@@ -260,9 +262,9 @@ static int watch_ahead(int batches)
 static void test_reader_runs_ahead(void **state)
 {
 	(void)state;
-	assert_int_equal(watch_ahead(4), 21844);
-	assert_int_equal(watch_ahead(RELAY_BATCHES_MAX), 87376);
-	assert_int_equal(watch_ahead(2), 10922);        /* 2 x 5 461 */
+	assert_int_equal(watch_ahead(4, 21844), 21844);
+	assert_int_equal(watch_ahead(RELAY_BATCHES_MAX, 87376), 87376);
+	assert_int_equal(watch_ahead(2, 10922), 10922);        /* 2 x 5 461 */
 }
 
 /* A reader that keeps a record's values back to back and says so
