@@ -218,7 +218,7 @@ BENCH_SIZES ?= 1000000 5000000
 BENCH_RUNS  ?= 3
 BENCH_LARGE_RUNS ?= 1
 BENCH_TOOLS := build/bench/parse_floor build/bench/xml_floor build/bench/write_floor \
-	       build/bench/first_touch
+	       build/bench/first_touch build/bench/hold_cache
 bench: deps
 	$(MAKE) build/evb $(BENCH_TOOLS)
 	tests/bench/bench.sh build/evb build/bench "$(BENCH_SIZES)" $(BENCH_RUNS) $(BENCH_LARGE_RUNS)
@@ -245,6 +245,9 @@ build/bench/write_floor: tests/bench/write_floor.c
 	@mkdir -p build/bench
 	$(CC) -O2 -std=c11 -Wall -Wextra -Werror $< -o $@ -lxlsxwriter -lminizip -lz
 build/bench/first_touch: tests/bench/first_touch.c
+	@mkdir -p build/bench
+	$(CC) -O2 -std=c11 -Wall -Wextra -Werror $< -o $@
+build/bench/hold_cache: tests/bench/hold_cache.c
 	@mkdir -p build/bench
 	$(CC) -O2 -std=c11 -Wall -Wextra -Werror $< -o $@
 
