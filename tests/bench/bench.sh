@@ -9,12 +9,12 @@
 # 1.5 decisions per person). Each set is generated once into
 # build/bench/data-<size>/ (CSV, tests/gen/gen_export.py --bench, seed 7)
 # and build/bench/xml-<size>/ (the same records as one XML file) and
-# reused, and held in the page cache while its runs are timed. For each size, input
-# format and command, evb runs RUNS times (LARGE_RUNS times at the sizes
-# after the first, RUNS when not given: a run at 5 M decisions takes
-# minutes), and before each run of evb the read floor, after it the write
-# floor (so the machine's drift between minutes, up to a fifth, does not
-# enter the ratios). Of the runs, the one whose wall time over its own
+# reused, and held in the page cache while its runs are timed. For each
+# size, input format and command, evb runs RUNS times (LARGE_RUNS times at
+# the sizes after the first, RUNS when not given: a run at 5 M decisions
+# takes minutes), and before each run of evb the read floor, after it the
+# write floor (so the machine's drift between minutes, up to a fifth, does
+# not enter the ratios). Of the runs, the one whose wall time over its own
 # limit is the median is kept (its times with /usr/bin/time, its read
 # phase from EVB_PHASES=1, its floors), and the largest peak memory:
 #   read floor   CSV: parse_floor (libcsv over the files, empty callbacks);
@@ -181,6 +181,6 @@ done
 # whether the kernel pages out idle file pages by itself (hold_cache.c)
 for f in /sys/kernel/mm/damon/admin/kdamonds/*/state; do
 	[ "$(cat "$f" 2>/dev/null)" = on ] &&
-		echo "the kernel's proactive reclaim (DAMON) is on: the input was held in the page cache" && break
+		echo "the kernel's proactive reclaim (DAMON) is on (see tests/bench/hold_cache.c)" && break
 done
 true
