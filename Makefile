@@ -212,17 +212,20 @@ robust: build/evb build/asan/evb build/asan/evb-allocfail
 # reader with the schema, alone over the same input) plus the write floor
 # (libxlsxwriter writing the same workbooks again, fsynced and read back).
 # One table with the ratios and the targets; BENCH_RUNS runs each (at
-# the sizes after the first BENCH_LARGE_RUNS), the one whose wall time over
-# its own floors is the median shown: three at every size, so that the
-# 5 M / 1 M ratio compares a median with a median. See README "Performance".
+# the sizes after the first BENCH_LARGE_RUNS), the sizes in turn, the one
+# whose wall time over its own floors is the median shown: three at every
+# size, so that the 5 M / 1 M ratio compares a median with a median of the
+# same minutes. BENCH_FORMATS: csv, xml or both. See README "Performance".
 BENCH_SIZES ?= 1000000 5000000
 BENCH_RUNS  ?= 3
 BENCH_LARGE_RUNS ?= 3
+BENCH_FORMATS ?= csv xml
 BENCH_TOOLS := build/bench/parse_floor build/bench/xml_floor build/bench/write_floor \
 	       build/bench/first_touch build/bench/hold_cache
 bench: deps
 	$(MAKE) build/evb $(BENCH_TOOLS)
-	tests/bench/bench.sh build/evb build/bench "$(BENCH_SIZES)" $(BENCH_RUNS) $(BENCH_LARGE_RUNS)
+	tests/bench/bench.sh build/evb build/bench "$(BENCH_SIZES)" $(BENCH_RUNS) $(BENCH_LARGE_RUNS) \
+		"$(BENCH_FORMATS)"
 
 # The repository's top level as the README gives it; out/ is tracked by
 # its placeholder alone (.gitignore), which a clean clone must hold.

@@ -2,7 +2,7 @@
 # make bench: times evb on deterministic synthetic export sets against the
 # limit of its own libraries (SPEC 7) and prints one table.
 #
-#   tests/bench/bench.sh EVB TOOLDIR "SIZES" RUNS [LARGE_RUNS]
+#   tests/bench/bench.sh EVB TOOLDIR "SIZES" RUNS [LARGE_RUNS ["FORMATS"]]
 #
 # TOOLDIR holds parse_floor, xml_floor, write_floor, first_touch and
 # hold_cache. SIZES are numbers of decisions (about; the generator makes
@@ -10,12 +10,13 @@
 # build/bench/data-<size>/ (CSV, tests/gen/gen_export.py --bench, seed 7)
 # and build/bench/xml-<size>/ (the same records as one XML file) and
 # reused, and held in the page cache while its runs are timed. For each
-# size, input format and command, evb runs RUNS times (LARGE_RUNS times at
-# the sizes after the first, RUNS when not given: a run at 5 M decisions
-# takes minutes), and before each run of evb the read floor, after it the
-# write floor (so the machine's drift between minutes, up to a fifth, does
-# not enter the ratios). Of the runs, the one whose wall time over its own
-# limit is the median is kept (its times with /usr/bin/time, its read
+# input format (FORMATS: csv xml when not given) and command, evb runs
+# RUNS times at the first size and LARGE_RUNS times (RUNS when not given)
+# at each after it, the sizes in turn (a run at each size, then the next
+# round), and before each run of evb the read floor, after it the write
+# floor (so the machine's drift between minutes, up to a fifth, does not
+# enter the ratios). Of a size's runs, the one whose wall time over its
+# own limit is the median is kept (its times with /usr/bin/time, its read
 # phase from EVB_PHASES=1, its floors), and the largest peak memory:
 #   read floor   CSV: parse_floor (libcsv over the files, empty callbacks);
 #                XML: xml_floor (libxml2's reader with the schema, no other work)
@@ -31,7 +32,7 @@
 # build/bench/phases-<size>-<format>-<command>.txt and the shape of what it
 # wrote in build/bench/shape-<size>-<format>-<command>.txt.
 set -eu
-evb=$1 bin=$2 sizes=$3 runs_first=$4 runs_large=${5:-$4}
+evb=$1 bin=$2 sizes=$3 runs_first=$4 runs_large=${5:-$4} formats=${6:-csv xml}
 root=$(cd "$(dirname "$0")/../.." && pwd)
 cd "$root"
 conf=samples/evb.conf
@@ -54,8 +55,7 @@ gen() {
 	fi
 }
 
-# floor_once FORMAT SIZE: one run of the read floor, its seconds appended to
-# the caller's rfloors
+# floor_once FORMAT SIZE: one run of the read floor, its seconds in rfloor
 floor_once() {
 	local fmt=$1 size=$2
 	if [ "$fmt" = csv ]; then
@@ -64,47 +64,70 @@ floor_once() {
 		/usr/bin/time -f %e -o "$work/time.txt" "$bin/xml_floor" templates/evb-export.xsd \
 			"$work/xml-$size/export.xml" >/dev/null
 	fi
-	rfloors+=("$(cat "$work/time.txt")")
+	rfloor=$(cat "$work/time.txt")
 }
 
-# measure FORMAT SIZE NAME ARGS...: RUNS runs of the read floor, evb and the
-# write floor, in turn, so that each run of evb has its floors measured
-# beside it, in the same minute; appends
-# "size format name wall_s peak_kib read_s write_floor_s read_floor_s
-#  user_s sys_s page_faults" (the last three: evb's CPU time in user space
-# and in the kernel, and its minor page faults), those of the median run
-measure() {
-	local fmt=$1 size=$2 name=$3
-	shift 3
-	local in=$work/data-$size
+# run_once FORMAT SIZE I NAME ARGS...: run I of the command at SIZE: the
+# read floor, evb and the write floor of what it wrote, in turn, so that
+# each run of evb has its floors measured beside it, in the same minute.
+# Appends "wall_s read_floor_s write_floor_s read_s user_s sys_s
+# page_faults peak_kib" to build/bench/runs-SIZE.txt (user and sys: evb's
+# CPU time in user space and in the kernel; page faults: its minor ones)
+# and keeps its phases and the shape of what it wrote.
+run_once() {
+	local fmt=$1 size=$2 i=$3 name=$4
+	shift 4
+	local in=$work/data-$size rfloor wfloor rd t m u k f
 	[ "$fmt" = xml ] && in=$work/xml-$size
-	local walls=() reads=() floors=() rfloors=() users=() syss=() faults=() peak=0 i j t m u k f
-	for ((i = 0; i < runs; i++)); do
-		floor_once "$fmt" "$size"
-		rm -rf "$work/out" "$work/floor" && mkdir -p "$work/out" "$work/floor"
-		EVB_PHASES=1 /usr/bin/time -f '%e %M %U %S %R' -o "$work/time.txt" "$evb" "$name" "$@" \
-			--quiet --in "$in" --config $conf --out "$work/out" >/dev/null 2>"$work/stderr.txt" ||
-			{ s=$?; [ $s -eq 1 ] || { echo "bench: $name failed ($s):"; tail -5 "$work/stderr.txt"; exit 1; }; }
-		read -r t m u k f <"$work/time.txt"
-		walls+=("$t") users+=("$u") syss+=("$k") faults+=("$f")
-		[ "$m" -gt "$peak" ] && peak=$m
-		reads+=("$(awk '$2 == "phase" && $3 == "read" {print $4}' "$work/stderr.txt")")
-		grep -E '^evb: (phase|read cpu)' "$work/stderr.txt" >"$work/phases-$size-$fmt-$name.$i.txt"
-		# the workbooks in the order evb wrote them
-		mapfile -t books < <(ls -tr "$work"/out/*/*.xlsx)
-		"$bin/write_floor" "$work/floor" "${books[@]}" >"$work/floor.txt"
-		floors+=("$(awk '/^write floor:/ {print $3}' "$work/floor.txt")")
-	done
-	# the run whose wall time over its own limit is the median of the
-	# runs: its figures, each beside the floors of its own minute
-	i=$(for ((j = 0; j < runs; j++)); do
-		echo "${walls[j]} ${rfloors[j]} ${floors[j]}"
-	done | tests/bench/median_run.awk)
-	echo "$size $fmt $name ${walls[i]} $peak ${reads[i]} ${floors[i]} ${rfloors[i]}" \
-		"${users[i]} ${syss[i]} ${faults[i]}" >>"$results"
-	mv "$work/phases-$size-$fmt-$name.$i.txt" "$work/phases-$size-$fmt-$name.txt"
-	rm -f "$work/phases-$size-$fmt-$name".[0-9]*.txt
+	floor_once "$fmt" "$size"
+	rm -rf "$work/out" "$work/floor" && mkdir -p "$work/out" "$work/floor"
+	EVB_PHASES=1 /usr/bin/time -f '%e %M %U %S %R' -o "$work/time.txt" "$evb" "$name" "$@" \
+		--quiet --in "$in" --config $conf --out "$work/out" >/dev/null 2>"$work/stderr.txt" ||
+		{ s=$?; [ $s -eq 1 ] || { echo "bench: $name failed ($s):"; tail -5 "$work/stderr.txt"; exit 1; }; }
+	read -r t m u k f <"$work/time.txt"
+	rd=$(awk '$2 == "phase" && $3 == "read" {print $4}' "$work/stderr.txt")
+	grep -E '^evb: (phase|read cpu)' "$work/stderr.txt" >"$work/phases-$size-$fmt-$name.$i.txt"
+	# the workbooks in the order evb wrote them
+	mapfile -t books < <(ls -tr "$work"/out/*/*.xlsx)
+	"$bin/write_floor" "$work/floor" "${books[@]}" >"$work/floor.txt"
+	wfloor=$(awk '/^write floor:/ {print $3}' "$work/floor.txt")
 	sed -n '/^  /p' "$work/floor.txt" >"$work/shape-$size-$fmt-$name.txt"
+	echo "$t $rfloor $wfloor $rd $u $k $f $m" >>"$work/runs-$size.txt"
+}
+
+# measure FORMAT NAME ARGS...: the command's runs at every size, the sizes
+# in turn within each round of runs (1 M, 5 M, 1 M, 5 M, ...), so that the
+# runs of one size are as near in time to those of the other as to each
+# other: this machine's speed drifts by up to a fifth from one minute to
+# the next, and time at 5 M / time at 1 M compares runs of two sizes
+# without a floor between them. Then appends, per size,
+# "size format name wall_s peak_kib read_s write_floor_s read_floor_s
+#  user_s sys_s page_faults", those of the run whose wall time over its own
+# limit is the median, with the largest peak of the size's runs.
+measure() {
+	local fmt=$1 name=$2
+	shift 2
+	local size i most=$runs_first wall rfloor wfloor rd u k f peak
+	[ "$runs_large" -gt "$most" ] && most=$runs_large
+	for size in $sizes; do rm -f "$work/runs-$size.txt"; done
+	for ((i = 0; i < most; i++)); do
+		for size in $sizes; do
+			if [ "$i" -lt "$(runs_at "$size")" ]; then run_once "$fmt" "$size" "$i" "$name" "$@"; fi
+		done
+	done
+	for size in $sizes; do
+		i=$(cut -d' ' -f1-3 "$work/runs-$size.txt" | tests/bench/median_run.awk)
+		peak=$(awk '$8 > p {p = $8} END {print p}' "$work/runs-$size.txt")
+		read -r wall rfloor wfloor rd u k f _ < <(sed -n "$((i + 1))p" "$work/runs-$size.txt")
+		echo "$size $fmt $name $wall $peak $rd $wfloor $rfloor $u $k $f" >>"$results"
+		mv "$work/phases-$size-$fmt-$name.$i.txt" "$work/phases-$size-$fmt-$name.txt"
+		rm -f "$work/phases-$size-$fmt-$name".[0-9]*.txt "$work/runs-$size.txt"
+	done
+}
+
+# runs_at SIZE: how many runs at SIZE (RUNS at the first, LARGE_RUNS after)
+runs_at() {
+	if [ "$1" = "$first" ]; then echo "$runs_first"; else echo "$runs_large"; fi
 }
 
 # hold FILE...: keeps the input in the page cache until release (see
@@ -145,23 +168,25 @@ trap release EXIT
 
 first=${sizes%% *}
 for size in $sizes; do
-	runs=$runs_first
-	[ "$size" = "$first" ] || runs=$runs_large
 	gen "$size"
 	n=$(($(wc -l <"$work/data-$size/beslut.csv") - 1))
 	echo "$size decisions $n" >>"$results"
 	echo "bench: $n decisions, $(du -sm "$work/data-$size" | cut -f1) MB of CSV," \
 		"$(du -sm "$work/xml-$size" | cut -f1) MB of XML"
-	for fmt in csv xml; do
-		# every run reads the input from the page cache, the first too
-		if [ "$fmt" = csv ]; then hold "$work/data-$size"/*.csv; else hold "$work/xml-$size/export.xml"; fi
-		measure "$fmt" "$size" check --as-of 2026-11-22
-		measure "$fmt" "$size" ivo --period 2026Q3 --as-of 2026-11-22
-		measure "$fmt" "$size" fees --month 2026-10
-		measure "$fmt" "$size" meals --month 2026-10
-		measure "$fmt" "$size" due --as-of 2026-11-22
-		release
+done
+for fmt in $formats; do
+	# every run reads the input from the page cache, the first too
+	inputs=()
+	for size in $sizes; do
+		if [ "$fmt" = csv ]; then inputs+=("$work/data-$size"/*.csv); else inputs+=("$work/xml-$size/export.xml"); fi
 	done
+	hold "${inputs[@]}"
+	measure "$fmt" check --as-of 2026-11-22
+	measure "$fmt" ivo --period 2026Q3 --as-of 2026-11-22
+	measure "$fmt" fees --month 2026-10
+	measure "$fmt" meals --month 2026-10
+	measure "$fmt" due --as-of 2026-11-22
+	release
 done
 
 tests/bench/table.awk -v runs="$runs_first" -v large_runs="$runs_large" -v cores="$(nproc)" \

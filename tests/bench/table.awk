@@ -12,6 +12,7 @@
 $2 == "decisions" { n[$1] = $3; order[++k] = $1; next }
 $3 == "floor" { rf0[$1, $2] = $4; next }
 {
+	has[$2] = 1     # a bench of one input format prints only its rows
 	t[$1, $2, $3] = $4; m[$1, $2, $3] = $5; rd[$1, $2, $3] = $6; wf[$1, $2, $3] = $7
 	rf[$1, $2, $3] = NF >= 8 ? $8 : rf0[$1, $2]
 	if (NF >= 11) {
@@ -42,6 +43,8 @@ function cell(what, fmt, c,    r) {
 function ratios(what,    f, fmt, j) {
 	for (f = 1; f <= 2; f++) {
 		fmt = f == 1 ? "csv" : "xml"
+		if (!has[fmt])
+			continue
 		printf "  %-4s", fmt
 		for (j = 1; j <= 5; j++)
 			printf "  %s %s", cmds[j], cell(what, fmt, cmds[j])
@@ -56,6 +59,8 @@ END {
 		s = order[i]
 		for (f = 1; f <= 2; f++) {
 			fmt = f == 1 ? "csv" : "xml"
+			if (!has[fmt])
+				continue
 			for (j = 1; j <= 5; j++) {
 				c = cmds[j]
 				lim = rf[s, fmt, c] + wf[s, fmt, c]
@@ -87,6 +92,8 @@ END {
 	}
 	if (k > 1 && large_runs != runs)
 		printf "\n(of %d runs at %d decisions, of %d at more, each beside its floors, the\n one whose wall / limit is the median; peak memory the largest of them;\n * = target not met; ! = over 5.3 already in the libraries;", runs, n[order[1]], large_runs
+	else if (k > 1)
+		printf "\n(of %d runs at each size, the sizes in turn, each beside its floors, the\n one whose wall / limit is the median; peak memory the largest of them;\n * = target not met; ! = over 5.3 already in the libraries;", runs
 	else
 		printf "\n(of %d runs, each beside its floors, the one whose wall / limit is the\n median; peak memory the largest of them; * = target not met;", runs
 	printf "\n"
