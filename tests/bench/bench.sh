@@ -29,8 +29,9 @@
 # <= 5.3 x for 5 times the decisions. The table is printed by table.awk
 # from build/bench/results.txt (run it again to print it again); each
 # command's phase times (EVB_PHASES=1) are kept in
-# build/bench/phases-<size>-<format>-<command>.txt and the shape of what it
-# wrote in build/bench/shape-<size>-<format>-<command>.txt.
+# build/bench/phases-<size>-<format>-<command>.txt, the figures of all its
+# runs in build/bench/runs-<size>-<format>-<command>.txt and the shape of
+# what it wrote in build/bench/shape-<size>-<format>-<command>.txt.
 set -eu
 evb=$1 bin=$2 sizes=$3 runs_first=$4 runs_large=${5:-$4} formats=${6:-csv xml}
 root=$(cd "$(dirname "$0")/../.." && pwd)
@@ -71,9 +72,10 @@ floor_once() {
 # read floor, evb and the write floor of what it wrote, in turn, so that
 # each run of evb has its floors measured beside it, in the same minute.
 # Appends "wall_s read_floor_s write_floor_s read_s user_s sys_s
-# page_faults peak_kib" to build/bench/runs-SIZE.txt (user and sys: evb's
-# CPU time in user space and in the kernel; page faults: its minor ones)
-# and keeps its phases and the shape of what it wrote.
+# page_faults peak_kib" to build/bench/runs-SIZE-FORMAT-NAME.txt (user and
+# sys: evb's CPU time in user space and in the kernel; page faults: its
+# minor ones; one line a run, kept) and keeps its phases and the shape of
+# what it wrote.
 run_once() {
 	local fmt=$1 size=$2 i=$3 name=$4
 	shift 4
@@ -92,7 +94,7 @@ run_once() {
 	"$bin/write_floor" "$work/floor" "${books[@]}" >"$work/floor.txt"
 	wfloor=$(awk '/^write floor:/ {print $3}' "$work/floor.txt")
 	sed -n '/^  /p' "$work/floor.txt" >"$work/shape-$size-$fmt-$name.txt"
-	echo "$t $rfloor $wfloor $rd $u $k $f $m" >>"$work/runs-$size.txt"
+	echo "$t $rfloor $wfloor $rd $u $k $f $m" >>"$work/runs-$size-$fmt-$name.txt"
 }
 
 # measure FORMAT NAME ARGS...: the command's runs at every size, the sizes
@@ -107,21 +109,22 @@ run_once() {
 measure() {
 	local fmt=$1 name=$2
 	shift 2
-	local size i most=$runs_first wall rfloor wfloor rd u k f peak
+	local size i most=$runs_first runs wall rfloor wfloor rd u k f peak
 	[ "$runs_large" -gt "$most" ] && most=$runs_large
-	for size in $sizes; do rm -f "$work/runs-$size.txt"; done
+	for size in $sizes; do rm -f "$work/runs-$size-$fmt-$name.txt"; done
 	for ((i = 0; i < most; i++)); do
 		for size in $sizes; do
 			if [ "$i" -lt "$(runs_at "$size")" ]; then run_once "$fmt" "$size" "$i" "$name" "$@"; fi
 		done
 	done
 	for size in $sizes; do
-		i=$(cut -d' ' -f1-3 "$work/runs-$size.txt" | tests/bench/median_run.awk)
-		peak=$(awk '$8 > p {p = $8} END {print p}' "$work/runs-$size.txt")
-		read -r wall rfloor wfloor rd u k f _ < <(sed -n "$((i + 1))p" "$work/runs-$size.txt")
+		runs=$work/runs-$size-$fmt-$name.txt
+		i=$(cut -d' ' -f1-3 "$runs" | tests/bench/median_run.awk)
+		peak=$(awk '$8 > p {p = $8} END {print p}' "$runs")
+		read -r wall rfloor wfloor rd u k f _ < <(sed -n "$((i + 1))p" "$runs")
 		echo "$size $fmt $name $wall $peak $rd $wfloor $rfloor $u $k $f" >>"$results"
 		mv "$work/phases-$size-$fmt-$name.$i.txt" "$work/phases-$size-$fmt-$name.txt"
-		rm -f "$work/phases-$size-$fmt-$name".[0-9]*.txt "$work/runs-$size.txt"
+		rm -f "$work/phases-$size-$fmt-$name".[0-9]*.txt
 	done
 }
 
