@@ -13,8 +13,9 @@
 #                     bench.sh): the table as before, no CPU lines
 #   results-zero.txt  a user time and a fault count of 0: "-", no
 #                     division by zero
-#   results-csv.txt   a bench of CSV alone (BENCH_FORMATS=csv), three runs
-#                     at each size: no XML rows or ratios; csv fees 124.33
+#   results-csv.txt   the CSV half of a bench, three runs at each size, as
+#                     BENCH_FORMATS=csv leaves it: no XML rows or ratios,
+#                     the footer of equal runs; csv fees 124.33
 #                     / 20.00 = 6.22 (*), its limit (6.54 + 96.330) /
 #                     (1.24 + 16.612) = 5.76 (!); meals 12.63 / 2.40 =
 #                     5.26, met
