@@ -234,7 +234,7 @@ layout:
 	@for f in $(LAYOUT); do [ -e "$$f" ] || { echo "layout: $$f is missing"; exit 1; }; done
 	@echo "layout: $(LAYOUT) present"
 
-# The table make bench prints, from three results files, against reviewed
+# The table make bench prints, from four results files, against reviewed
 # output, and the holder of its input in the page cache (part of make
 # test; it times nothing).
 bench-table: build/bench/hold_cache
