@@ -480,12 +480,11 @@ struct pnr_key {
 	uint32_t person;
 };
 
-/* A personnummer's 12 digits as a number: ordered as the strings are, and
- * compared without reading them again (a sort of millions of persons by
- * strcmp went to memory for nearly every comparison). export.c stores
- * every person's personnummer as 12 digits; anything else would sort
+/* Compared without reading the strings again (a sort of millions of
+ * persons by strcmp went to memory for nearly every comparison). export.c
+ * stores every person's personnummer as 12 digits; anything else sorts
  * last, by person. */
-static uint64_t pnr_number(const char *s)
+uint64_t model_pnr_number(const char *s)
 {
 	uint64_t v = 0;
 	for (int i = 0; i < 12; i++) {
@@ -517,7 +516,7 @@ uint32_t *model_person_ranks(const struct model *m, const uint8_t *only)
 	for (uint32_t i = 0; i < n; i++) {
 		rank[i] = IDX_NONE;
 		if (!only || only[i])
-			keys[k++] = (struct pnr_key){ pnr_number(str_get(m, m->persons.v[i].pnr)), i };
+			keys[k++] = (struct pnr_key){ model_pnr_number(str_get(m, m->persons.v[i].pnr)), i };
 	}
 	sort_array(keys, k, sizeof(*keys), cmp_pnr_key);
 	for (uint32_t i = 0; i < k; i++)

@@ -355,6 +355,10 @@ struct finding *model_add_beslut_finding(struct model *m, const char *check_key,
 					 struct src src, int kind, str_ref id,
 					 uint32_t beslut, evb_date datum);
 
+/* A personnummer's 12 digits as a number, ordered as the strings are;
+ * UINT64_MAX for anything but 12 digits (sorts last). */
+uint64_t model_pnr_number(const char *s);
+
 /* Each person's position in personnummer order (a total order), for
  * sorting report rows without a comparison context. With `only`, just the
  * persons i with only[i] != 0 are ranked, among themselves (in the same

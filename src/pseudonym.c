@@ -54,20 +54,76 @@ char *pseudonym_format(evb_date birth, uint16_t digits, char buf[static 14])
 	return buf;
 }
 
-/* Key of (birth date, digits) in the taken-set: birth dates 1900-2199 are
- * day numbers -25567..84000, so this fits 32 bits and is never 0. */
-static uint32_t taken_key(evb_date birth, uint16_t digits)
+/* A person in the order ids are given: by birth date, and within one
+ * birth date by personnummer (as model_person_ranks orders them). */
+struct birth_key {
+	uint64_t num;           /* model_pnr_number() */
+	evb_date birth;
+	uint32_t person;
+};
+
+static int cmp_birth_key(const void *a, const void *b)
 {
-	return (uint32_t)(birth + 100000) * 1000u + digits + 1u;
+	const struct birth_key *x = a, *y = b;
+	if (x->birth != y->birth)
+		return x->birth < y->birth ? -1 : 1;
+	if (x->num != y->num)
+		return x->num < y->num ? -1 : 1;
+	return x->person < y->person ? -1 : x->person > y->person;
 }
 
+/* A person who had to move past a taken candidate. */
+struct collision {
+	uint64_t num;
+	uint32_t person, other;  /* other: who holds the first candidate */
+	unsigned tries;          /* the candidate taken, counted from 1 */
+};
+
+static int cmp_collision(const void *a, const void *b)
+{
+	const struct collision *x = a, *y = b;
+	if (x->num != y->num)
+		return x->num < y->num ? -1 : 1;
+	return x->person < y->person ? -1 : x->person > y->person;
+}
+
+/* Lists the collisions as findings in personnummer order, the order the
+ * persons are ranked in everywhere else. */
+static int add_collisions(struct model *m, struct collision *v, uint32_t n)
+{
+	sort_array(v, n, sizeof(*v), cmp_collision);
+	for (uint32_t i = 0; i < n; i++) {
+		const struct person *p = &m->persons.v[v[i].person];
+		char pbuf[14] = "";
+		pnr_format_digits(str_get(m, m->persons.v[v[i].other].pnr), pbuf);
+		int ret = model_add_finding(m, "check.ivo_id_kollision", p->src, K_PERSON,
+					    STR_NONE, v[i].person, DATE_NONE,
+					    model_strf(m, "%u", v[i].tries));
+		if (ret)
+			return ret;
+		m->findings.v[m->findings.n - 1].other = intern_str(&m->strings, pbuf, strlen(pbuf));
+		if (m->strings.failed)
+			return EVB_ENOMEM;
+	}
+	return 0;
+}
+
+/*
+ * Persons of one birth date compete only with each other, so they are
+ * taken a birth date at a time with the 1 000 ids of that date in a small
+ * table (owner, stamped with the date's turn): a set of all the persons'
+ * (birth date, id) pairs grew past the caches at millions of persons and
+ * made every look-up a trip to memory. The first candidates are hashed
+ * beforehand in storage order, which reads the persons in sequence.
+ */
 int pseudonym_assign(struct model *m, const void *key, size_t keylen,
 		     uint16_t **out)
 {
-	uint32_t n = m->persons.n;
+	uint32_t n = m->persons.n, turn = 0;
 	uint16_t *ids = malloc((n ? n : 1) * sizeof(*ids));
-	uint32_t *order = malloc((n ? n : 1) * sizeof(*order));
-	struct u32map taken = { 0 };
+	struct birth_key *order = malloc((n ? n : 1) * sizeof(*order));
+	VEC(struct collision) coll = { 0 };
+	uint32_t owner[1000], stamp[1000];
 	int ret = 0, why;
 	struct hmac *h = hmac_new(key, keylen, &why);
 
@@ -79,58 +135,47 @@ int pseudonym_assign(struct model *m, const void *key, size_t keylen,
 		ret = why;
 		goto out;
 	}
-	uint32_t *rank = model_person_ranks(m, NULL);
-	if (!rank) {
-		ret = EVB_ENOMEM;
-		goto out;
-	}
-	for (uint32_t i = 0; i < n; i++)
-		order[rank[i]] = i;
-	free(rank);
-
-	for (uint32_t k = 0; k < n; k++) {
-		uint32_t pi = order[k];
-		const struct person *p = &m->persons.v[pi];
+	for (uint32_t i = 0; i < n; i++) {
+		const struct person *p = &m->persons.v[i];
 		const char *digits = str_get(m, p->pnr);
-		uint16_t first = 0, cand = 0;
+		order[i] = (struct birth_key){ model_pnr_number(digits), p->fodelsedatum, i };
+		if ((ret = candidate(h, digits, p->kon, 0, &ids[i])))
+			goto out;
+	}
+	sort_array(order, n, sizeof(*order), cmp_birth_key);
+	memset(stamp, 0, sizeof(stamp));
+	for (uint32_t k = 0; k < n; k++) {
+		if (k == 0 || order[k].birth != order[k - 1].birth)
+			turn++;           /* a new birth date: its table starts empty */
+		uint32_t pi = order[k].person;
+		uint16_t first = ids[pi], cand = first;
 		unsigned c = 0;
-		for (;; c++) {
-			if (c >= MAX_CANDIDATES) {
+		while (stamp[cand] == turn) {
+			const struct person *p = &m->persons.v[pi];
+			if (++c >= MAX_CANDIDATES) {
 				ret = EVB_EINVAL;
 				goto out;
 			}
-			if ((ret = candidate(h, digits, p->kon, c, &cand)))
+			if ((ret = candidate(h, str_get(m, p->pnr), p->kon, c, &cand)))
 				goto out;
-			if (c == 0)
-				first = cand;
-			if (u32map_get(&taken, taken_key(p->fodelsedatum, cand)) == IDX_NONE)
-				break;
 		}
-		if ((ret = u32map_put(&taken, taken_key(p->fodelsedatum, cand), pi)))
-			goto out;
+		stamp[cand] = turn;
+		owner[cand] = pi;
 		ids[pi] = cand;
 		if (c > 0) {
-			/* name the earlier person holding the first candidate */
-			uint32_t other = u32map_get(&taken, taken_key(p->fodelsedatum, first));
-			char pbuf[14] = "";
-			if (other != IDX_NONE)
-				pnr_format_digits(str_get(m, m->persons.v[other].pnr), pbuf);
-			if ((ret = model_add_finding(m, "check.ivo_id_kollision", p->src, K_PERSON,
-						     STR_NONE, pi, DATE_NONE,
-						     model_strf(m, "%u", c + 1))))
-				goto out;
-			m->findings.v[m->findings.n - 1].other =
-				intern_str(&m->strings, pbuf, strlen(pbuf));
-			if (m->strings.failed) {
+			struct collision *x = VEC_PUSH(coll);
+			if (!x) {
 				ret = EVB_ENOMEM;
 				goto out;
 			}
+			*x = (struct collision){ order[k].num, pi, owner[first], c + 1 };
 		}
 	}
+	ret = add_collisions(m, coll.v, coll.n);
 out:
 	hmac_free(h);
 	free(order);
-	u32map_release(&taken);
+	free(coll.v);
 	if (ret) {
 		free(ids);
 		ids = NULL;

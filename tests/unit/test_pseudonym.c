@@ -1,7 +1,9 @@
 /* Unit tests: the IVO identity of SPEC 3.6 (src/pseudonym.c). */
+#include <stdlib.h>
 #include <string.h>
 
 #include "testutil.h"
+#include "personnr.h"
 #include "pseudonym.h"
 
 static const char key[] = "exempelkommun-test-key-0123456789abcdef";
@@ -72,20 +74,20 @@ static uint32_t add_person(struct model *m, const char *pnr, evb_date birth, cha
 	return m->persons.n - 1;
 }
 
-static void test_collision_resolved_in_pnr_order(void **state)
+/* Two women's personnummer "<date8>NNNN" whose first candidates are the
+ * same: a < b. */
+static void find_collision(const char *date8, char a[13], char b[13])
 {
-	(void)state;
-	/* find two women born 1950-03-03 whose first candidates collide */
 	char seen[1000][13];
 	memset(seen, 0, sizeof(seen));
-	char a[13] = "", b[13] = "";
-	for (int i = 0; i < 100000 && !a[0]; i++) {
+	a[0] = '\0';
+	for (int i = 0; i < 10000 && !a[0]; i++) {
 		char pnr[32];
 		uint16_t d;
-		snprintf(pnr, sizeof(pnr), "19500303%04d", i);
+		snprintf(pnr, sizeof(pnr), "%.8s%04d", date8, i);
 		assert_int_equal(pseudonym_candidate(key, strlen(key), pnr, 'K', 0, &d), 0);
 		if (seen[d][0]) {
-			strcpy(a, seen[d]);
+			memcpy(a, seen[d], 13);
 			memcpy(b, pnr, 13);
 		} else {
 			memcpy(seen[d], pnr, 13);
@@ -93,6 +95,14 @@ static void test_collision_resolved_in_pnr_order(void **state)
 	}
 	assert_true(a[0] != '\0');
 	assert_true(strcmp(a, b) < 0);
+}
+
+static void test_collision_resolved_in_pnr_order(void **state)
+{
+	(void)state;
+	/* find two women born 1950-03-03 whose first candidates collide */
+	char a[13], b[13];
+	find_collision("19500303", a, b);
 
 	struct model m;
 	model_init(&m, D("2026-11-22"));
@@ -119,6 +129,43 @@ static void test_collision_resolved_in_pnr_order(void **state)
 	model_release(&m);
 }
 
+/*
+ * The collisions are listed in personnummer order, also when a birth date
+ * given in the export orders the persons otherwise: the pair with numbers
+ * 19400101NNNN, given birth date 1960-01-01, comes before the pair
+ * 19500303NNNN born 1950-03-03. Each names the earlier person of its pair.
+ */
+static void test_collisions_listed_in_pnr_order(void **state)
+{
+	(void)state;
+	char xa[13], xb[13], ya[13], yb[13];
+	find_collision("19500303", xa, xb);
+	find_collision("19400101", ya, yb);
+	struct model m;
+	model_init(&m, D("2026-11-22"));
+	uint32_t pxb = add_person(&m, xb, D("1950-03-03"), 'K');
+	uint32_t pyb = add_person(&m, yb, D("1960-01-01"), 'K');
+	add_person(&m, xa, D("1950-03-03"), 'K');
+	add_person(&m, ya, D("1960-01-01"), 'K');
+	uint16_t *ids = NULL;
+	assert_int_equal(pseudonym_assign(&m, key, strlen(key), &ids), 0);
+	assert_int_equal(m.findings.n, 2);
+	char want[14];
+	assert_int_equal(m.findings.v[0].person, pyb);
+	pnr_format_digits(ya, want);
+	assert_string_equal(str_get(&m, m.findings.v[0].other), want);
+	assert_int_equal(m.findings.v[1].person, pxb);
+	pnr_format_digits(xa, want);
+	assert_string_equal(str_get(&m, m.findings.v[1].other), want);
+	/* the later of each pair moved to a candidate after its first */
+	uint16_t first;
+	assert_int_equal(pseudonym_candidate(key, strlen(key), yb, 'K', 0, &first), 0);
+	assert_int_not_equal(ids[pyb], first);
+	assert_true(atoi(str_get(&m, m.findings.v[0].detail)) >= 2);
+	free(ids);
+	model_release(&m);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -127,6 +174,7 @@ int main(void)
 		cmocka_unit_test(test_middle_digit_parity_by_sex),
 		cmocka_unit_test(test_key_changes_ids),
 		cmocka_unit_test(test_collision_resolved_in_pnr_order),
+		cmocka_unit_test(test_collisions_listed_in_pnr_order),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
