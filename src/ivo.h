@@ -17,6 +17,7 @@ struct ivo_row {
 	evb_date closed;        /* executed or ended, DATE_NONE when open at E */
 	const struct insats_info *insats;
 	const char *ansvarig;
+	str_ref beslut_id;      /* the decision's, kept for sorting */
 };
 
 /* One message of "Meddelanden" (SPEC 5.1). */
@@ -29,6 +30,7 @@ struct ivo_message {
 	evb_date send_by;       /* next working day after msg.date */
 	const struct insats_info *insats;
 	const char *ansvarig;
+	str_ref beslut_id;      /* the decision's, kept for sorting */
 };
 
 struct ivo_report {
