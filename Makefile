@@ -235,11 +235,13 @@ layout:
 	@echo "layout: $(LAYOUT) present"
 
 # The table make bench prints, from four results files, against reviewed
-# output, and the holder of its input in the page cache (part of make
-# test; it times nothing).
-bench-table: build/bench/hold_cache
+# output, the holder of its input in the page cache, and the write
+# floor's cell formats against evb's (part of make test; it times
+# nothing).
+bench-table: build/bench/hold_cache build/bench/write_floor build/evb
 	@tests/bench/table_test.sh
 	@tests/bench/hold_test.sh build/bench/hold_cache
+	@tests/bench/floor_test.sh build/evb build/bench/write_floor
 
 build/bench/parse_floor: tests/bench/parse_floor.c
 	@mkdir -p build/bench

@@ -2,7 +2,7 @@
  * The write floor of `make bench`: what libxlsxwriter needs to write the
  * workbooks a command wrote, with no computation.
  *
- *   write_floor OUTDIR BOOK.xlsx...
+ *   write_floor [--keep] OUTDIR BOOK.xlsx...
  *
  * Each workbook evb wrote is read first (minizip; not timed): its sheets
  * in order, and in each every cell with its value, its type (a shared or
@@ -13,7 +13,9 @@
  * one after the other as evb writes them; each file is fsynced and read
  * back (every part decompressed and its CRC checked, the rows of each
  * sheet counted), as evb's run folder does. Prints the shape of each
- * workbook and, last, "write floor: S s".
+ * workbook and, last, "write floor: S s". The files are removed after
+ * they are read back, unless --keep (OUTDIR/floor-N.xlsx, N from 0 in
+ * the order given: tests/bench/floor_test.sh compares them with evb's).
  */
 #define _GNU_SOURCE             /* memmem */
 #include <errno.h>
@@ -48,9 +50,13 @@ struct sheet {
 	size_t strings, numbers, dates, blanks;
 };
 
+/* What the floor reproduces of a cell format: its number format, bold
+ * and alignment (evb's formats differ in no other way). */
 struct xf {
 	int numfmt;
 	bool bold;
+	bool wrap;
+	uint8_t halign, valign;   /* LXW_ALIGN_*; 0 for none */
 };
 
 struct book {
@@ -132,15 +138,10 @@ static bool attr(const char *tag, const char *name, char *out, size_t size)
 	return false;
 }
 
-/* Decodes the XML text s[0..n) (the five entities) onto the arena. */
-static uint32_t add_text(struct book *b, const char *s, size_t n, size_t *off)
+/* Decodes the XML text s[0..n) (the five entities) into o, which may be
+ * s itself; returns the length written, without a NUL. */
+static size_t decode(const char *s, size_t n, char *o)
 {
-	if (b->alen + n + 1 > b->acap) {
-		b->acap = (b->alen + n + 1) * 2;
-		b->arena = xrealloc(b->arena, b->acap);
-	}
-	*off = b->alen;
-	char *o = b->arena + b->alen;
 	size_t k = 0;
 	for (size_t i = 0; i < n; i++) {
 		if (s[i] != '&') {
@@ -163,6 +164,19 @@ static uint32_t add_text(struct book *b, const char *s, size_t n, size_t *off)
 		if (j == 5)
 			o[k++] = s[i];
 	}
+	return k;
+}
+
+/* Decodes the XML text s[0..n) onto the arena. */
+static uint32_t add_text(struct book *b, const char *s, size_t n, size_t *off)
+{
+	if (b->alen + n + 1 > b->acap) {
+		b->acap = (b->alen + n + 1) * 2;
+		b->arena = xrealloc(b->arena, b->acap);
+	}
+	*off = b->alen;
+	char *o = b->arena + b->alen;
+	size_t k = decode(s, n, o);
 	o[k] = '\0';
 	b->alen += k + 1;
 	return (uint32_t)k;
@@ -183,12 +197,39 @@ static const char *text_of(const char *p, const char *limit, size_t *n)
 	return v;
 }
 
+struct align_name {
+	const char *name;
+	uint8_t align;
+};
+
+static const struct align_name horizontal[] = {
+	{ "left", LXW_ALIGN_LEFT }, { "center", LXW_ALIGN_CENTER },
+	{ "right", LXW_ALIGN_RIGHT }, { "fill", LXW_ALIGN_FILL },
+	{ "justify", LXW_ALIGN_JUSTIFY }, { "centerContinuous", LXW_ALIGN_CENTER_ACROSS },
+	{ "distributed", LXW_ALIGN_DISTRIBUTED }, { NULL, 0 },
+};
+
+static const struct align_name vertical[] = {
+	{ "top", LXW_ALIGN_VERTICAL_TOP }, { "bottom", LXW_ALIGN_VERTICAL_BOTTOM },
+	{ "center", LXW_ALIGN_VERTICAL_CENTER }, { "justify", LXW_ALIGN_VERTICAL_JUSTIFY },
+	{ "distributed", LXW_ALIGN_VERTICAL_DISTRIBUTED }, { NULL, 0 },
+};
+
+static uint8_t align_of(const char *v, const struct align_name *names)
+{
+	for (const struct align_name *a = names; a->name; a++)
+		if (strcmp(v, a->name) == 0)
+			return a->align;
+	return 0;
+}
+
 static void read_styles(struct book *b, const char *x)
 {
 	for (const char *p = x; (p = strstr(p, "<numFmt ")); p++) {
 		char id[16], code[64];
 		if (b->nnumfmts < 64 && attr(p, "numFmtId", id, sizeof(id)) &&
 		    attr(p, "formatCode", code, sizeof(code))) {
+			code[decode(code, strlen(code), code)] = '\0';
 			b->numfmts[b->nnumfmts].id = atoi(id);
 			strcpy(b->numfmts[b->nnumfmts++].code, code);
 		}
@@ -210,6 +251,18 @@ static void read_styles(struct book *b, const char *x)
 		f->numfmt = attr(p, "numFmtId", v, sizeof(v)) ? atoi(v) : 0;
 		int font = attr(p, "fontId", v, sizeof(v)) ? atoi(v) : 0;
 		f->bold = font >= 0 && font < nfonts && bold[font];
+		f->wrap = false;
+		f->halign = f->valign = 0;
+		/* <xf .../> has no alignment; <xf ...>...</xf> may have one */
+		const char *gt = strchr(p, '>');
+		if (!gt || gt[-1] == '/')
+			continue;
+		const char *al = strstr(gt, "<alignment "), *end = strstr(gt, "</xf>");
+		if (!al || !end || al > end)
+			continue;
+		f->wrap = attr(al, "wrapText", v, sizeof(v)) && strcmp(v, "1") == 0;
+		f->halign = attr(al, "horizontal", v, sizeof(v)) ? align_of(v, horizontal) : 0;
+		f->valign = attr(al, "vertical", v, sizeof(v)) ? align_of(v, vertical) : 0;
 	}
 }
 
@@ -384,21 +437,51 @@ static size_t read_back(const char *path)
 	return rows;
 }
 
+static bool same_xf(const struct xf *a, const struct xf *b)
+{
+	return a->numfmt == b->numfmt && a->bold == b->bold && a->wrap == b->wrap &&
+	       a->halign == b->halign && a->valign == b->valign;
+}
+
+/* One format per distinct xf, NULL for the default one. libxlsxwriter
+ * gives a format its index on first use, unless it equals one it has
+ * already indexed: then it looks the format up again at every cell (a
+ * hash over the whole struct, a fifth of the floor's time when evb's
+ * text formats, which differ only in alignment, were all made default
+ * ones). So no two formats here may be equal, nor equal the default. */
 static lxw_format **make_formats(lxw_workbook *wb, const struct book *b)
 {
+	static const struct xf plain = { 0 };
 	lxw_format **f = xrealloc(NULL, (size_t)(b->nxfs ? b->nxfs : 1) * sizeof(*f));
 	for (int i = 0; i < b->nxfs; i++) {
+		const struct xf *x = &b->xfs[i];
+		f[i] = NULL;
+		if (same_xf(x, &plain))
+			continue;
+		for (int j = 0; j < i && !f[i]; j++)
+			if (same_xf(x, &b->xfs[j]))
+				f[i] = f[j];
+		if (f[i])
+			continue;
 		f[i] = workbook_add_format(wb);
-		if (b->xfs[i].bold)
+		if (x->bold)
 			format_set_bold(f[i]);
-		const char *code = numfmt_code(b, b->xfs[i].numfmt);
+		const char *code = numfmt_code(b, x->numfmt);
 		if (code)
 			format_set_num_format(f[i], code);
-		else if (b->xfs[i].numfmt)
-			format_set_num_format_index(f[i], (uint8_t)b->xfs[i].numfmt);
+		else if (x->numfmt)
+			format_set_num_format_index(f[i], (uint8_t)x->numfmt);
+		if (x->halign)
+			format_set_align(f[i], x->halign);
+		if (x->valign)
+			format_set_align(f[i], x->valign);
+		if (x->wrap)
+			format_set_text_wrap(f[i]);
 	}
 	return f;
 }
+
+static bool keep;
 
 static void write_book(const struct book *b, const char *outdir, int i)
 {
@@ -453,14 +536,19 @@ static void write_book(const struct book *b, const char *outdir, int i)
 		want += b->sheets[k].rows;
 	if (rows < want)
 		die(path, "fewer rows read back than written");
-	if (unlink(path) != 0)
+	if (!keep && unlink(path) != 0)
 		die(path, NULL);
 }
 
 int main(int argc, char **argv)
 {
+	if (argc > 1 && strcmp(argv[1], "--keep") == 0) {
+		keep = true;
+		argc--;
+		argv++;
+	}
 	if (argc < 3) {
-		fprintf(stderr, "usage: write_floor OUTDIR BOOK.xlsx...\n");
+		fprintf(stderr, "usage: write_floor [--keep] OUTDIR BOOK.xlsx...\n");
 		return 2;
 	}
 	int n = argc - 2;
