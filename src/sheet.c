@@ -291,12 +291,28 @@ static bool is_xescape(const char *p)
  */
 static const char *text_clean(const char *s, bool xlsx, char *buf, size_t *chars)
 {
-	size_t n = 0;
+	/* eight bytes at a time while they are ASCII with no '_' that could
+	 * start an escape: each is one character, stored as it is */
+	const uint64_t ones = 0x0101010101010101u, high = 0x8080808080808080u;
+	const uint64_t stop = xlsx ? ones * '_' : 0;
+	const unsigned char *u = (const unsigned char *)s;
+	size_t n = 0, i = 0, end = strlen(s);
 	bool change = false;
-	for (const unsigned char *p = (const unsigned char *)s; *p && !change;) {
-		size_t len = utf8_char(p);
-		change = !len || ++n > MAX_CELL_CHARS || (xlsx && is_xescape((const char *)p));
-		p += len ? len : 1;
+	while (i < end && !change) {
+		uint64_t w, x;
+		if (end - i >= 8) {
+			memcpy(&w, u + i, 8);
+			x = w ^ stop;   /* a zero byte where w has a '_' (xlsx) */
+			if (!(w & high) && (!xlsx || !((x - ones) & ~x & high))) {
+				i += 8;
+				n += 8;
+				change = n > MAX_CELL_CHARS;
+				continue;
+			}
+		}
+		size_t len = utf8_char(u + i);
+		change = !len || ++n > MAX_CELL_CHARS || (xlsx && is_xescape(s + i));
+		i += len ? len : 1;
 	}
 	if (!change) {
 		*chars = n;
@@ -394,11 +410,23 @@ static void number_text(double v, int dec, char *buf, size_t size)
 	buf[o] = '\0';
 }
 
-static void date_text(evb_date d, char buf[static 11])
+/* The decimal digits of v, as "%lld" writes them, into buf (at least 21
+ * bytes); returns their number. */
+static size_t int_text(int64_t v, char *buf)
 {
-	int y, m, day;
-	date_to_ymd(d, &y, &m, &day);
-	snprintf(buf, 11, "%04d-%02d-%02d", y, m, day);
+	char rev[20];
+	uint64_t u = v < 0 ? -(uint64_t)v : (uint64_t)v;
+	size_t n = 0, k = 0;
+	do {
+		rev[n++] = (char)('0' + u % 10);
+		u /= 10;
+	} while (u);
+	if (v < 0)
+		buf[k++] = '-';
+	while (n)
+		buf[k++] = rev[--n];
+	buf[k] = '\0';
+	return k;
 }
 
 /* Excel's serial day number; before 1900-03-01 (serial 61) one less,
@@ -995,19 +1023,19 @@ static int write_row(struct sheet *s, const struct cell *cells, bool to_csv,
 				unsigned n = wrap_lines(x, w);
 				lines = n > lines ? n : lines;
 			}
-			csvtext = text_clean(cl->text, false, b->cbuf, &chars);
+			/* the csv text differs only where the workbook's does */
+			csvtext = x == cl->text ? x : text_clean(cl->text, false, b->cbuf, &chars);
 			text = true;
 			break;
 		}
 		case CELL_INT:
-			snprintf(buf, sizeof(buf), "%lld", (long long)cl->i);
+			chars = int_text(cl->i, buf);
 			if (cl->i >= -MAX_EXACT_INT && cl->i <= MAX_EXACT_INT)
 				e = worksheet_write_number(s->ws, s->row, col, (double)cl->i,
 							   b->integer);
 			else
 				e = worksheet_write_string(s->ws, s->row, col, buf, b->text);
 			csvtext = buf;
-			chars = strlen(buf);
 			break;
 		case CELL_NUMBER: {
 			int dec = cl->decimals < 0 ? 0 : cl->decimals > 4 ? 4 : cl->decimals;
@@ -1025,7 +1053,7 @@ static int write_row(struct sheet *s, const struct cell *cells, bool to_csv,
 			if (cl->date == DATE_NONE || cl->date < FIRST_DAY_0001 ||
 			    cl->date > EXCEL_LAST_DAY)
 				break;
-			date_text(cl->date, buf);
+			date_format(cl->date, buf);
 			if (cl->date >= EXCEL_FIRST_DAY)
 				e = worksheet_write_number(s->ws, s->row, col,
 							   excel_serial(cl->date), b->date);
@@ -1040,7 +1068,7 @@ static int write_row(struct sheet *s, const struct cell *cells, bool to_csv,
 			int min = (int)(cl->i - (int64_t)day * 1440);
 			if (day < FIRST_DAY_0001 || day > EXCEL_LAST_DAY)
 				break;
-			date_text(day, buf);
+			date_format(day, buf);
 			snprintf(buf + 10, sizeof(buf) - 10, " %02d:%02d", min / 60, min % 60);
 			if (day >= EXCEL_FIRST_DAY)
 				e = worksheet_write_number(s->ws, s->row, col,

@@ -56,6 +56,19 @@ def check_long(path):
     assert "_x005F_x0041_" in xml, "escape not protected"
 
 
+def check_blocks(path):
+    ws = openpyxl.load_workbook(path)["P"]
+    v = ws["A2"].value
+    assert len(v) == 32767 and set(v) == {"a"}, len(v)
+    assert ws["C2"].value == "abcdefghij\ufffdklmnopqr", ascii(ws["C2"].value)
+    # too large for a double to hold exactly: text
+    assert ws["E2"].value == "-9223372036854775808" and ws["E2"].data_type == "s"
+    assert ws["F2"].value == -7 and ws["F2"].data_type == "n"
+    xml = zipfile.ZipFile(path).read("xl/worksheets/sheet1.xml").decode()
+    for t in ("abc_x005F_x0041_defghijkl_x005F_x0042_mnop", "abcdefgh\u00e5\u00e4_x005F_x0043_"):
+        assert t in xml, "escape not protected: " + t
+
+
 def check_dates(path):
     ws = openpyxl.load_workbook(path)["D"]
     assert ws["A2"].value == datetime.datetime(1900, 1, 1), ws["A2"].value
@@ -141,6 +154,7 @@ def check_look(path):
 
 
 CHECKS = {"look": check_look, "main": check_main, "long": check_long, "dates": check_dates,
+          "blocks": check_blocks,
           "interleaved": check_interleaved, "chart": check_chart, "parts": check_parts}
 
 if __name__ == "__main__":

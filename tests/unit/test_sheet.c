@@ -256,6 +256,48 @@ static void test_long_and_bad_text(void **state)
 	output_list_release(&outs);
 }
 
+/* Text is cleaned eight ASCII bytes at a time until a byte that is not
+ * ASCII or a '_' turns up: what it must still find inside such a block,
+ * and whole integers as "%lld" writes them. */
+static void test_text_in_plain_blocks(void **state)
+{
+	(void)state;
+	struct evb_error err = { 0 };
+	struct output_list outs = { 0 };
+	/* 40000 x "a": cut to 32767 characters, counted in blocks */
+	size_t n = 40000;
+	char *big = malloc(n + 1);
+	assert_non_null(big);
+	memset(big, 'a', n);
+	big[n] = '\0';
+	struct book *b = book_open(dir, "blocks", "T", D("2026-09-30"), true, &err);
+	assert_non_null(b);
+	static const char *const h[] = { "A", "B", "C", "D", "E", "F" };
+	struct sheet *s = book_add_sheet(b, "P", h, 6, &err);
+	assert_non_null(s);
+	/* B: an escape inside the first block of eight and one across the
+	 * second and third; C: a bad byte inside the second block */
+	struct cell r[6] = {
+		cell_text(big), cell_text("abc_x0041_defghijkl_x0042_mnop"),
+		cell_text("abcdefghij\xFFklmnopqr"), cell_text("abcdefgh\xC3\xA5\xC3\xA4_x0043_"),
+		cell_int(INT64_MIN), cell_int(-7),
+	};
+	assert_int_equal(sheet_add_row(s, r, &err), 0);
+	assert_int_equal(book_close(b, &outs, &err), 0);
+	client_check(outs.paths[0], "blocks");
+	size_t len;
+	const char *csv = slurp(outs.paths[1], &len);
+	/* BOM + "A;B;C;D;E;F\r\n" + 32767 x "a" + the rest; the csv keeps
+	 * escapes as written */
+	static const char rest[] = ";abc_x0041_defghijkl_x0042_mnop;abcdefghij\xEF\xBF\xBD"
+				   "klmnopqr;abcdefgh\xC3\xA5\xC3\xA4_x0043_;-9223372036854775808;-7\r\n";
+	assert_int_equal(len, 3 + 13 + 32767 + strlen(rest));
+	assert_memory_equal(csv + 16, big, 32767);
+	assert_string_equal(csv + 16 + 32767, rest);
+	free(big);
+	output_list_release(&outs);
+}
+
 static void test_dates_and_limits(void **state)
 {
 	(void)state;
@@ -593,6 +635,7 @@ int main(void)
 		cmocka_unit_test(test_deterministic),
 		cmocka_unit_test(test_real_client_reads_it),
 		cmocka_unit_test(test_long_and_bad_text),
+		cmocka_unit_test(test_text_in_plain_blocks),
 		cmocka_unit_test(test_dates_and_limits),
 		cmocka_unit_test(test_interleaved_sheets),
 		cmocka_unit_test(test_chart),
