@@ -357,6 +357,34 @@ static const char *text_clean(const char *s, bool xlsx, char *buf, size_t *chars
  */
 static void number_text(double v, int dec, char *buf, size_t size)
 {
+	/* Most values are the double nearest a number r / 10^dec with at most
+	 * 15 digits (a sum in kronor and öre): then the 15 significant digits
+	 * are r's, followed by zeros, and nothing rounds. The division is
+	 * exact to the nearest double, so the test is too. */
+	static const double scale[] = { 1, 10, 100, 1000, 10000 };
+	double scaled = v * scale[dec];
+	if (size >= 24 && fabs(scaled) < 1e15) {
+		long long r = llround(scaled);
+		if ((double)r / scale[dec] == v) {
+			char rev[24];
+			unsigned long long u = r < 0 ? (unsigned long long)-r : (unsigned long long)r;
+			int n = 0;
+			do {
+				rev[n++] = (char)('0' + u % 10);
+				u /= 10;
+			} while (u || n < dec + 1);
+			size_t o = 0;
+			if (r < 0)
+				buf[o++] = '-';
+			while (n) {
+				if (n == dec)
+					buf[o++] = ',';
+				buf[o++] = rev[--n];
+			}
+			buf[o] = '\0';
+			return;
+		}
+	}
 	char e[32], dig[400];
 	snprintf(e, sizeof(e), "%.14e", v);     /* "-d.dddddddddddddde+XX" */
 	const char *p = e;

@@ -181,6 +181,15 @@ static void test_csv_numbers_like_excel(void **state)
 		cell_num(123.456, 9),   /* decimals above 4 are taken as 4 -> 123,4560 */
 		cell_num(NAN, 2),       /* not a number: blank */
 		cell_int(INT64_MIN),
+		/* the nearest doubles to r / 10^dec, written from r */
+		cell_num(-1234.5, 1),   /* -> -1234,5 */
+		cell_num(1234567.89, 2),   /* -> 1234567,89 */
+		cell_num(-0.0, 2),      /* -> 0,00 */
+		cell_num(0.07, 4),      /* -> 0,0700 */
+		cell_num(999999999999999.0, 0),   /* 15 digits -> 999999999999999 */
+		/* 0.30000000000000004: not the nearest double to 0.30, and 15
+		 * digits give 0.300000000000000 -> 0,30 */
+		cell_num(0.1 + 0.2, 2),
 	};
 	for (size_t i = 0; i < sizeof(cs) / sizeof(cs[0]); i++)
 		assert_int_equal(sheet_add_row(s, &cs[i], &err), 0);
@@ -188,7 +197,8 @@ static void test_csv_numbers_like_excel(void **state)
 	size_t len;
 	assert_string_equal(slurp(outs.paths[1], &len),
 		"\xEF\xBB\xBF" "A\r\n2,68\r\n1,01\r\n10,00\r\n0,00\r\n1\r\n-3\r\n"
-		"100000000000000000000\r\n0,00\r\n123,4560\r\n\r\n-9223372036854775808\r\n");
+		"100000000000000000000\r\n0,00\r\n123,4560\r\n\r\n-9223372036854775808\r\n"
+		"-1234,5\r\n1234567,89\r\n0,00\r\n0,0700\r\n999999999999999\r\n0,30\r\n");
 	output_list_release(&outs);
 }
 
