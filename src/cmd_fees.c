@@ -48,6 +48,34 @@ static void events_text(const struct run *r, uint8_t events, char *buf, size_t s
 	}
 }
 
+/* The texts of the fee rows' "enhet" and "handelse" columns, each made
+ * once: a month has hundreds of thousands of rows and few such texts. */
+struct fee_texts {
+	const char *unit[ENHET__N];
+	char events[FEE__COMBINATIONS][160];   /* by FEE_* flags, made when first needed */
+	bool made[FEE__COMBINATIONS];
+};
+
+static void fee_texts_init(const struct run *r, struct fee_texts *t)
+{
+	memset(t->made, 0, sizeof(t->made));
+	for (int u = 0; u < ENHET__N; u++) {
+		char key[48];
+		snprintf(key, sizeof(key), "omfattning_enhet.%s", enhet_codes[u]);
+		t->unit[u] = templates_text(r->templates, key);
+	}
+}
+
+static const char *fee_events(const struct run *r, struct fee_texts *t, uint8_t events)
+{
+	events &= FEE__COMBINATIONS - 1;
+	if (!t->made[events]) {
+		events_text(r, events, t->events[events], sizeof(t->events[events]));
+		t->made[events] = true;
+	}
+	return t->events[events];
+}
+
 static int write_fee_rows(struct run *r, struct book *b, const struct fee_report *rep,
 			  const char *sheet, bool only_new_or_ended)
 {
@@ -55,18 +83,17 @@ static int write_fee_rows(struct run *r, struct book *b, const struct fee_report
 	if (!s)
 		return EVB_ETEMPLATE;
 	const struct model *m = &r->model;
+	struct fee_texts texts;
+	fee_texts_init(r, &texts);
 	for (uint32_t i = 0; i < rep->rows.n; i++) {
 		const struct fee_row *row = &rep->rows.v[i];
 		if (only_new_or_ended && !(row->events & (FEE_NY | FEE_NYTT_BESLUT | FEE_AVSLUT | FEE_AVSLUT_LARM)))
 			continue;
 		const struct beslut *bs = &m->beslut.v[row->beslut];
 		const struct person *p = &m->persons.v[row->person];
-		char pnr[14], name[512], unit_key[48], events[160];
+		char pnr[14], name[512];
 		pnr_format_digits(str_get(m, p->pnr), pnr);
 		run_person_name(r, p, name, sizeof(name));
-		snprintf(unit_key, sizeof(unit_key), "omfattning_enhet.%s",
-			 enhet_codes[bs->omfattning_enhet]);
-		events_text(r, row->events, events, sizeof(events));
 		struct cell cells[NROWCOLS] = {
 			cell_text(pnr),
 			cell_text(name),
@@ -79,9 +106,9 @@ static int write_fee_rows(struct run *r, struct book *b, const struct fee_report
 			cell_int(row->pause_days),
 			bs->omfattning == bs->omfattning ? cell_num(bs->omfattning, 2) : cell_blank(),
 			bs->omfattning_enhet != ENHET_NONE
-				? cell_text(templates_text(r->templates, unit_key)) : cell_blank(),
+				? cell_text(texts.unit[bs->omfattning_enhet]) : cell_blank(),
 			cell_cents(row->units),
-			cell_text(events),
+			cell_text(fee_events(r, &texts, row->events)),
 			cell_money(row->belopp),
 		};
 		int ret = run_add_row(s, cells);

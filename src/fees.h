@@ -24,6 +24,7 @@ enum {
 	FEE_AVSLUT_LARM = 1 << 4, /* a hemtjänst ended in the month while the
 				   * person's trygghetslarm goes on: no
 				   * slutfaktura (instead of FEE_AVSLUT) */
+	FEE__COMBINATIONS = 1 << 5,   /* every set of the flags is below this */
 };
 
 struct fee_row {
