@@ -498,9 +498,7 @@ uint64_t model_pnr_number(const char *s)
 static int cmp_pnr_key(const void *a, const void *b)
 {
 	const struct pnr_key *x = a, *y = b;
-	if (x->num != y->num)
-		return x->num < y->num ? -1 : 1;
-	return x->person < y->person ? -1 : x->person > y->person;
+	return model_cmp_pnr(x->num, x->person, y->num, y->person);
 }
 
 uint32_t *model_person_ranks(const struct model *m, const uint8_t *only)

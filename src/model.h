@@ -359,6 +359,16 @@ struct finding *model_add_beslut_finding(struct model *m, const char *check_key,
  * UINT64_MAX for anything but 12 digits (sorts last). */
 uint64_t model_pnr_number(const char *s);
 
+/* The order persons are ranked in everywhere: by model_pnr_number(), then
+ * by their index (a total order); as strcmp's result. */
+static inline int model_cmp_pnr(uint64_t anum, uint32_t aperson, uint64_t bnum,
+				uint32_t bperson)
+{
+	if (anum != bnum)
+		return anum < bnum ? -1 : 1;
+	return aperson < bperson ? -1 : aperson > bperson;
+}
+
 /* Each person's position in personnummer order (a total order), for
  * sorting report rows without a comparison context. With `only`, just the
  * persons i with only[i] != 0 are ranked, among themselves (in the same

@@ -67,9 +67,7 @@ static int cmp_birth_key(const void *a, const void *b)
 	const struct birth_key *x = a, *y = b;
 	if (x->birth != y->birth)
 		return x->birth < y->birth ? -1 : 1;
-	if (x->num != y->num)
-		return x->num < y->num ? -1 : 1;
-	return x->person < y->person ? -1 : x->person > y->person;
+	return model_cmp_pnr(x->num, x->person, y->num, y->person);
 }
 
 /* A person who had to move past a taken candidate. */
@@ -82,9 +80,7 @@ struct collision {
 static int cmp_collision(const void *a, const void *b)
 {
 	const struct collision *x = a, *y = b;
-	if (x->num != y->num)
-		return x->num < y->num ? -1 : 1;
-	return x->person < y->person ? -1 : x->person > y->person;
+	return model_cmp_pnr(x->num, x->person, y->num, y->person);
 }
 
 /* Lists the collisions as findings in personnummer order, the order the
