@@ -697,6 +697,8 @@ int ivo_load_run(struct run *r, int argc, char **argv, struct ivo_report *rep)
 			    r->config.ivo_key, r->config.ivo_key_len, rep);
 	if (ret) {
 		diag_msg("%s", ret == EVB_ENOMEM ? EVB_NOMEM_TEXT
+			 : ret == EVB_ETOOBIG ? "more persons of one sex share a birth date than there "
+			 "are IVO-ids (500 a day and sex): check fodelsedatum in the export's personer"
 			 : "cannot compute IVO-ids (crypto library error)");
 		return EXIT_FATAL;
 	}

@@ -149,7 +149,7 @@ int pseudonym_assign(struct model *m, const void *key, size_t keylen,
 		while (stamp[cand] == turn) {
 			const struct person *p = &m->persons.v[pi];
 			if (++c >= MAX_CANDIDATES) {
-				ret = EVB_EINVAL;
+				ret = EVB_ETOOBIG;
 				goto out;
 			}
 			if ((ret = candidate(h, str_get(m, p->pnr), p->kon, c, &cand)))

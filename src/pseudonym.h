@@ -21,7 +21,9 @@ int pseudonym_candidate(const void *key, size_t keylen, const char *digits12,
  * their first candidate not already taken by an earlier person with the same
  * birth date (the sex is in the digits). A person who had to move past a
  * taken candidate is listed as finding "check.ivo_id_kollision".
- * *out gets model->persons.n entries (free() it). 0, EVB_ENOMEM, EVB_EINVAL.
+ * *out gets model->persons.n entries (free() it), or NULL on failure.
+ * 0; EVB_ENOMEM; EVB_ETOOBIG when a birth date's ids of one sex (500) are
+ * all taken; EVB_EINVAL (crypto error).
  */
 int pseudonym_assign(struct model *m, const void *key, size_t keylen,
 		     uint16_t **out);

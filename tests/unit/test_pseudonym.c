@@ -3,6 +3,7 @@
 #include <string.h>
 
 #include "testutil.h"
+#include "allocfail.h"
 #include "personnr.h"
 #include "pseudonym.h"
 
@@ -166,6 +167,109 @@ static void test_collisions_listed_in_pnr_order(void **state)
 	model_release(&m);
 }
 
+/* npairs (1 or 2) colliding pairs, as above, into m; with room, the
+ * strings' buffer is then filled to that many bytes from its end. */
+static void colliding(struct model *m, const char pairs[4][13], int npairs, size_t room)
+{
+	model_init(m, D("2026-11-22"));
+	add_person(m, pairs[1], D("1950-03-03"), 'K');
+	add_person(m, pairs[0], D("1950-03-03"), 'K');
+	if (npairs == 2) {
+		add_person(m, pairs[3], D("1960-01-01"), 'K');
+		add_person(m, pairs[2], D("1960-01-01"), 'K');
+	}
+	static char fill[4096];
+	for (unsigned i = 0; room && m->strings.cap - m->strings.len != room; i++) {
+		/* a string of len bytes takes len + 2 */
+		size_t left = m->strings.cap - m->strings.len;
+		size_t len = left >= room + 10 ? left - room - 2 : 8;
+		if (len >= sizeof(fill))
+			len = sizeof(fill) - 1;
+		memset(fill, 'x', len);
+		memcpy(fill, "fill", 4);
+		fill[4] = (char)('a' + i / 26 % 26);
+		fill[5] = (char)('a' + i % 26);
+		assert_int_not_equal(intern_str(&m->strings, fill, len), STR_NONE);
+	}
+}
+
+/*
+ * Every allocation pseudonym_assign makes, failed in turn (and all after
+ * it): EVB_ENOMEM, no ids, nothing left allocated (the sanitizer checks at
+ * exit). The allocations are, in order: the ids, the order, the HMAC
+ * state, the collision list (its first push) and the findings (the first
+ * one's push), and where the strings' buffer is full, its growth:
+ *   - two pairs, no fill: those five;
+ *   - two pairs, 2 bytes left: the first finding's collision count ("2",
+ *     3 bytes with its flags byte and NUL) makes it grow;
+ *   - one pair, 3 bytes left: the count fits, the other person's
+ *     personnummer (13 characters, 15 bytes) makes it grow, the last
+ *     string the run adds.
+ */
+static void test_out_of_memory(void **state)
+{
+	(void)state;
+	char pairs[4][13];
+	find_collision("19500303", pairs[0], pairs[1]);
+	find_collision("19400101", pairs[2], pairs[3]);
+	static const struct { int npairs; size_t room; unsigned long made; } cases[] = {
+		{ 2, 0, 5 }, { 2, 2, 6 }, { 1, 3, 6 },
+	};
+	for (size_t c = 0; c < sizeof(cases) / sizeof(cases[0]); c++) {
+		struct model m;
+		/* the model's own growth before the run is not the run's */
+		colliding(&m, pairs, cases[c].npairs, cases[c].room);
+		uint16_t *ids = NULL;
+		alloc_fail_arm(1000000);
+		assert_int_equal(pseudonym_assign(&m, key, strlen(key), &ids), 0);
+		unsigned long made = alloc_calls;
+		alloc_fail_arm(0);
+		assert_int_equal(m.findings.n, (uint32_t)cases[c].npairs);
+		free(ids);
+		model_release(&m);
+		assert_int_equal(made, cases[c].made);
+		for (unsigned long n = 1; n <= made; n++) {
+			colliding(&m, pairs, cases[c].npairs, cases[c].room);
+			ids = (uint16_t *)&m;   /* must be set to NULL */
+			alloc_fail_arm(n);
+			int ret = pseudonym_assign(&m, key, strlen(key), &ids);
+			alloc_fail_arm(0);
+			assert_int_equal(ret, EVB_ENOMEM);
+			assert_null(ids);
+			model_release(&m);
+		}
+	}
+}
+
+/* 501 women born on one day: the 500 ids of the day for women are all
+ * taken, and the last one has none (EVB_ETOOBIG, no ids). */
+static void test_ids_of_a_day_run_out(void **state)
+{
+	(void)state;
+	struct model m;
+	model_init(&m, D("2026-11-22"));
+	for (int i = 0; i < 501; i++) {
+		char pnr[32];
+		snprintf(pnr, sizeof(pnr), "19500303%04d", i);
+		add_person(&m, pnr, D("1950-03-03"), 'K');
+	}
+	uint16_t *ids = (uint16_t *)&m;
+	assert_int_equal(pseudonym_assign(&m, key, strlen(key), &ids), EVB_ETOOBIG);
+	assert_null(ids);
+	model_release(&m);
+
+	/* 500 of them fit */
+	model_init(&m, D("2026-11-22"));
+	for (int i = 0; i < 500; i++) {
+		char pnr[32];
+		snprintf(pnr, sizeof(pnr), "19500303%04d", i);
+		add_person(&m, pnr, D("1950-03-03"), 'K');
+	}
+	assert_int_equal(pseudonym_assign(&m, key, strlen(key), &ids), 0);
+	free(ids);
+	model_release(&m);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -175,6 +279,8 @@ int main(void)
 		cmocka_unit_test(test_key_changes_ids),
 		cmocka_unit_test(test_collision_resolved_in_pnr_order),
 		cmocka_unit_test(test_collisions_listed_in_pnr_order),
+		cmocka_unit_test(test_out_of_memory),
+		cmocka_unit_test(test_ids_of_a_day_run_out),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
