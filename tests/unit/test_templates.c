@@ -1116,7 +1116,13 @@ static void test_message_template_checked(void **state)
 	tdir_make(&d);
 	long line = tdir_append_line(&d, "meddelande.csv", ";Okänt: {okand}");
 	expect_broken(&d, "meddelande.csv", line, "unknown field '{okand}'");
-	line = tdir_edit_line(&d, "meddelande.csv", ";Okänt", ";Trasig: {namn");
+	/* a field's name is whole: not the start of one ("rubrik"), nor one
+	 * and more ("namn") */
+	line = tdir_edit_line(&d, "meddelande.csv", ";Okänt", ";Kort: {rubr}");
+	expect_broken(&d, "meddelande.csv", line, "unknown field '{rubr}'");
+	line = tdir_edit_line(&d, "meddelande.csv", ";Kort", ";Lång: {namnet}");
+	expect_broken(&d, "meddelande.csv", line, "unknown field '{namnet}'");
+	line = tdir_edit_line(&d, "meddelande.csv", ";Lång", ";Trasig: {namn");
 	expect_broken(&d, "meddelande.csv", line, "'{' without '}'");
 	line = tdir_edit_line(&d, "meddelande.csv", ";Trasig", "hemlig;Text");
 	expect_broken(&d, "meddelande.csv", line, "unknown villkor 'hemlig'");
