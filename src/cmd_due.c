@@ -23,6 +23,9 @@ struct who {
 	const struct insats_info *insats;
 };
 
+/* The decision of row k of `rep` (ivo_prefetch_ahead). */
+#define DUE_BESLUT(k) (rep->rows.v[k].beslut)
+
 static void who_of(const struct run *r, uint32_t beslut, struct who *w)
 {
 	const struct model *m = &r->model;
@@ -87,6 +90,7 @@ static int write_decisions(struct run *r, struct book *bk, const struct due_repo
 		return EVB_ETEMPLATE;
 	const struct model *m = &r->model;
 	for (uint32_t i = 0; i < rep->rows.n; i++) {
+		ivo_prefetch_ahead(m, i, rep->rows.n, DUE_BESLUT);
 		const struct due_row *row = &rep->rows.v[i];
 		const struct beslut *b = &m->beslut.v[row->beslut];
 		struct who w;

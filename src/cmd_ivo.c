@@ -22,6 +22,10 @@ static const char usage[] =
 	"               [--config FILE] [--templates DIR] [--profile FILE] [--strict] [--quiet]\n"
 	"               [--csv] [--replace]";
 
+/* The decision of report row k and of message k (ivo_prefetch_ahead). */
+#define ROW_BESLUT(k) (x->rep.rows.v[k].beslut)
+#define MESSAGE_BESLUT(k) (x->rep.messages.v[k].beslut)
+
 struct ivo_ctx {
 	struct run *r;
 	struct ivo_report rep;
@@ -124,6 +128,7 @@ static int write_individrapporter(struct ivo_ctx *x, struct book *bk)
 	if (!s)
 		return EVB_ETEMPLATE;
 	for (uint32_t i = 0; i < x->rep.rows.n; i++) {
+		ivo_prefetch_ahead(m, i, x->rep.rows.n, ROW_BESLUT);
 		const struct ivo_row *row = &x->rep.rows.v[i];
 		const struct beslut *b = &m->beslut.v[row->beslut];
 		const struct person *p = &m->persons.v[row->person];
@@ -260,6 +265,7 @@ static int write_meddelanden(struct ivo_ctx *x, struct book *bk)
 	if (!s)
 		return EVB_ETEMPLATE;
 	for (uint32_t i = 0; i < x->rep.messages.n; i++) {
+		ivo_prefetch_ahead(m, i, x->rep.messages.n, MESSAGE_BESLUT);
 		const struct ivo_message *msg = &x->rep.messages.v[i];
 		const struct beslut *b = &m->beslut.v[msg->beslut];
 		struct who w;
@@ -594,6 +600,7 @@ static int ivo_scope(struct ivo_ctx *x)
 	if (!beslut || !person)
 		goto enomem;
 	for (uint32_t i = 0; i < x->rep.rows.n; i++) {
+		ivo_prefetch_ahead(m, i, x->rep.rows.n, ROW_BESLUT);
 		const struct ivo_row *row = &x->rep.rows.v[i];
 		const struct beslut *b = &m->beslut.v[row->beslut];
 		beslut[row->beslut] = person[row->person] = 1;

@@ -42,6 +42,28 @@ void ivo_journal(const struct model *m, const struct beslut *b, evb_date from,
 	}
 }
 
+void ivo_prefetch(const struct model *m, uint32_t beslut, int stage)
+{
+	const struct beslut *b = &m->beslut.v[beslut];
+	if (stage == 0) {
+		__builtin_prefetch(b);
+		return;
+	}
+	const struct person *p = &m->persons.v[b->person];
+	if (stage == 1) {
+		__builtin_prefetch(p);
+		if (b->h_first < m->handelser.n)
+			__builtin_prefetch(&m->handelser.v[b->h_first]);
+		if (b->o_first < m->bestallningar.n)
+			__builtin_prefetch(&m->bestallningar.v[b->o_first]);
+		return;
+	}
+	__builtin_prefetch(str_get(m, p->pnr));
+	__builtin_prefetch(str_get(m, p->efternamn));
+	__builtin_prefetch(str_get(m, p->fornamn));
+	__builtin_prefetch(str_get(m, b->id));
+}
+
 static const char *const rapporttyp_keys[RT__N] = {
 	"rapporttyp.ny", "rapporttyp.ny_avbrott", "rapporttyp.ater",
 	"rapporttyp.slut_verkstallt", "rapporttyp.slut_avslutat",

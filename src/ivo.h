@@ -69,6 +69,24 @@ struct journal {
 void ivo_journal(const struct model *m, const struct beslut *b, evb_date from,
 		 evb_date eval, struct journal *j);
 
+/*
+ * Fetches into the caches, ahead of use, what ivo_journal and a report row
+ * read of decision `beslut`. Rows go by ansvarig and case, not by
+ * decision, so with millions of decisions each of those reads is a trip
+ * to memory. Stage 0 fetches the decision; stage 1 (a few rows later, the
+ * decision in cache) its person, events and orders; stage 2 (later still)
+ * the person's and the decision's strings. A report loop calls each stage
+ * for a row some rows before it reaches it: ivo_prefetch_ahead.
+ */
+void ivo_prefetch(const struct model *m, uint32_t beslut, int stage);
+/* The three stages for the decisions of rows i + 8, i + 4 and i + 2 of n,
+ * the decision of row k given by beslut_of(v, k). */
+#define ivo_prefetch_ahead(m, i, n, beslut_of) do { \
+	if ((i) + 8 < (n)) ivo_prefetch((m), beslut_of((i) + 8), 0); \
+	if ((i) + 4 < (n)) ivo_prefetch((m), beslut_of((i) + 4), 1); \
+	if ((i) + 2 < (n)) ivo_prefetch((m), beslut_of((i) + 2), 2); \
+} while (0)
+
 /* The message title of SPEC section 1 into buf; returns buf. */
 char *ivo_title(const struct templates *t, uint8_t typ, evb_date date,
 		bool forhandsbesked, const char *short_name, char *buf,
