@@ -80,7 +80,7 @@ void ivo_journal(const struct model *m, const struct beslut *b, evb_date from,
  */
 void ivo_prefetch(const struct model *m, uint32_t beslut, int stage);
 /* The three stages for the decisions of rows i + 8, i + 4 and i + 2 of n,
- * the decision of row k given by beslut_of(v, k). */
+ * the decision of row k given by beslut_of(k). */
 #define ivo_prefetch_ahead(m, i, n, beslut_of) do { \
 	if ((i) + 8 < (n)) ivo_prefetch((m), beslut_of((i) + 8), 0); \
 	if ((i) + 4 < (n)) ivo_prefetch((m), beslut_of((i) + 4), 1); \

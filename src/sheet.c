@@ -362,7 +362,7 @@ static void number_text(double v, int dec, char *buf, size_t size)
 	 * are r's, followed by zeros, and nothing rounds. The division is
 	 * exact to the nearest double, so the test is too. */
 	static const double scale[] = { 1, 10, 100, 1000, 10000 };
-	double scaled = v * scale[dec];
+	double scaled = dec >= 0 && dec <= 4 ? v * scale[dec] : INFINITY;
 	if (size >= 24 && fabs(scaled) < 1e15) {
 		long long r = llround(scaled);
 		if ((double)r / scale[dec] == v) {
