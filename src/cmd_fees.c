@@ -59,11 +59,8 @@ struct fee_texts {
 static void fee_texts_init(const struct run *r, struct fee_texts *t)
 {
 	memset(t->made, 0, sizeof(t->made));
-	for (int u = 0; u < ENHET__N; u++) {
-		char key[48];
-		snprintf(key, sizeof(key), "omfattning_enhet.%s", enhet_codes[u]);
-		t->unit[u] = templates_text(r->templates, key);
-	}
+	for (unsigned u = 0; u < ENHET__N; u++)
+		t->unit[u] = templates_enhet(r->templates, u);
 }
 
 static const char *fee_events(const struct run *r, struct fee_texts *t, uint8_t events)

@@ -249,9 +249,7 @@ static int bill_decision(struct ctx *c, uint32_t bi)
 
 	if (row->belopp == AMOUNT_UNKNOWN) {
 		/* "Ledsagning, timmar per vecka" */
-		char key[48];
-		snprintf(key, sizeof(key), "omfattning_enhet.%s", enhet_codes[b->omfattning_enhet]);
-		const char *unit = b->omfattning_enhet != ENHET_NONE ? templates_text(c->t, key) : "";
+		const char *unit = templates_enhet(c->t, b->omfattning_enhet);
 		struct finding *fd = model_add_beslut_finding(
 			m, row->units == AMOUNT_UNKNOWN ? "check.omfattning_saknas" : "check.taxa_saknas",
 			b->src, K_BESLUT, b->id, bi, rep->first);

@@ -1054,7 +1054,6 @@ const char *const template_message_fields[MF__N] = {
 
 static const char *const message_header[2] = { "villkor", "rad" };
 
-/* The field named by s[0..len), -1 if none. */
 /* The field named s[0..len), or -1. Looked up for every field of every
  * message (hundreds of thousands a quarter): no strlen of every name. */
 static int message_field(const char *s, size_t len)
@@ -1332,6 +1331,17 @@ const char *templates_text(const struct templates *t, const char *key)
 {
 	const struct text_entry *e = text_find(t, key);
 	return e ? e->text : key;
+}
+
+const char *templates_enhet(const struct templates *t, unsigned enhet)
+{
+	if (enhet == ENHET_NONE || enhet >= ENHET__N)
+		return "";
+	char key[48];
+	snprintf(key, sizeof(key), "omfattning_enhet.%s", enhet_codes[enhet]);
+	/* every omfattning_enhet key is required at load: never missing */
+	const struct text_entry *e = text_find(t, key);
+	return e ? e->text : "";
 }
 
 const char *templates_orsak(const struct templates *t, unsigned orsak)

@@ -73,6 +73,8 @@ const char *templates_kategori_text(const struct templates *t, const char *kateg
 /* The Swedish text of a key. Every key the program uses is checked at load,
  * so this never fails for those; an unknown key returns the key itself. */
 const char *templates_text(const struct templates *t, const char *key);
+/* The report text of an omfattning_enhet (enum enhet; "" for none). */
+const char *templates_enhet(const struct templates *t, unsigned enhet);
 /* The report text of an avslutsorsak (enum orsak; none or unknown: annat). */
 const char *templates_orsak(const struct templates *t, unsigned orsak);
 

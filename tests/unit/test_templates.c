@@ -311,6 +311,12 @@ static void test_texts(void **state)
 			    "Beslutet har upphört att gälla");
 	assert_string_equal(templates_text(t, "maltidstyp.mellanmal"), "Mellanmål");
 	assert_string_equal(templates_text(t, "omfattning_enhet.tim/man"), "timmar per månad");
+	/* an enhet by its code; none (and out of range) is no text */
+	assert_string_equal(templates_enhet(t, ENHET_TIM_MAN), "timmar per månad");
+	assert_string_equal(templates_enhet(t, ENHET_ST_MAN),
+			    templates_text(t, "omfattning_enhet.st/man"));
+	assert_string_equal(templates_enhet(t, ENHET_NONE), "");
+	assert_string_equal(templates_enhet(t, ENHET__N), "");
 	assert_string_equal(templates_text(t, "kon.K"), "Kvinna");
 	assert_string_equal(templates_text(t, "kon.M"), "Man");
 	assert_string_equal(templates_text(t, "rapporttyp.slut_verkstallt"),
