@@ -1,4 +1,5 @@
 /* evb due: bevakning-<date>.xlsx, the working list (SPEC 5.4). */
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -22,9 +23,6 @@ struct who {
 	char pnr[14], name[512];
 	const struct insats_info *insats;
 };
-
-/* The decision of row k of `rep` (ivo_prefetch_ahead). */
-#define DUE_BESLUT(k) (rep->rows.v[k].beslut)
 
 static void who_of(const struct run *r, uint32_t beslut, struct who *w)
 {
@@ -90,7 +88,8 @@ static int write_decisions(struct run *r, struct book *bk, const struct due_repo
 		return EVB_ETEMPLATE;
 	const struct model *m = &r->model;
 	for (uint32_t i = 0; i < rep->rows.n; i++) {
-		ivo_prefetch_ahead(m, i, rep->rows.n, DUE_BESLUT);
+		ivo_prefetch_ahead(m, rep->rows.v, sizeof(*rep->rows.v), offsetof(struct due_row, beslut),
+				   i, rep->rows.n);
 		const struct due_row *row = &rep->rows.v[i];
 		const struct beslut *b = &m->beslut.v[row->beslut];
 		struct who w;

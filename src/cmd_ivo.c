@@ -1,4 +1,5 @@
 /* evb ivo: ivo-YYYYQn.xlsx and statistik-YYYYQn.xlsx (SPEC 5.1). */
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -21,10 +22,6 @@ static const char usage[] =
 	"evb ivo --period YYYYQn [--as-of DATE] [--in DIR|FILE]... [--out DIR]\n"
 	"               [--config FILE] [--templates DIR] [--profile FILE] [--strict] [--quiet]\n"
 	"               [--csv] [--replace]";
-
-/* The decision of report row k and of message k (ivo_prefetch_ahead). */
-#define ROW_BESLUT(k) (x->rep.rows.v[k].beslut)
-#define MESSAGE_BESLUT(k) (x->rep.messages.v[k].beslut)
 
 struct ivo_ctx {
 	struct run *r;
@@ -128,7 +125,8 @@ static int write_individrapporter(struct ivo_ctx *x, struct book *bk)
 	if (!s)
 		return EVB_ETEMPLATE;
 	for (uint32_t i = 0; i < x->rep.rows.n; i++) {
-		ivo_prefetch_ahead(m, i, x->rep.rows.n, ROW_BESLUT);
+		ivo_prefetch_ahead(m, x->rep.rows.v, sizeof(*x->rep.rows.v),
+				   offsetof(struct ivo_row, beslut), i, x->rep.rows.n);
 		const struct ivo_row *row = &x->rep.rows.v[i];
 		const struct beslut *b = &m->beslut.v[row->beslut];
 		const struct person *p = &m->persons.v[row->person];
@@ -265,7 +263,8 @@ static int write_meddelanden(struct ivo_ctx *x, struct book *bk)
 	if (!s)
 		return EVB_ETEMPLATE;
 	for (uint32_t i = 0; i < x->rep.messages.n; i++) {
-		ivo_prefetch_ahead(m, i, x->rep.messages.n, MESSAGE_BESLUT);
+		ivo_prefetch_ahead(m, x->rep.messages.v, sizeof(*x->rep.messages.v),
+				   offsetof(struct ivo_message, beslut), i, x->rep.messages.n);
 		const struct ivo_message *msg = &x->rep.messages.v[i];
 		const struct beslut *b = &m->beslut.v[msg->beslut];
 		struct who w;
@@ -600,7 +599,8 @@ static int ivo_scope(struct ivo_ctx *x)
 	if (!beslut || !person)
 		goto enomem;
 	for (uint32_t i = 0; i < x->rep.rows.n; i++) {
-		ivo_prefetch_ahead(m, i, x->rep.rows.n, ROW_BESLUT);
+		ivo_prefetch_ahead(m, x->rep.rows.v, sizeof(*x->rep.rows.v),
+				   offsetof(struct ivo_row, beslut), i, x->rep.rows.n);
 		const struct ivo_row *row = &x->rep.rows.v[i];
 		const struct beslut *b = &m->beslut.v[row->beslut];
 		beslut[row->beslut] = person[row->person] = 1;

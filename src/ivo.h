@@ -6,6 +6,10 @@
 #ifndef EVB_IVO_H
 #define EVB_IVO_H
 
+#include <stddef.h>
+#include <stdint.h>
+#include <string.h>
+
 #include "cases.h"
 
 struct ivo_row {
@@ -79,13 +83,28 @@ void ivo_journal(const struct model *m, const struct beslut *b, evb_date from,
  * for a row some rows before it reaches it: ivo_prefetch_ahead.
  */
 void ivo_prefetch(const struct model *m, uint32_t beslut, int stage);
-/* The three stages for the decisions of rows i + 8, i + 4 and i + 2 of n,
- * the decision of row k given by beslut_of(k). */
-#define ivo_prefetch_ahead(m, i, n, beslut_of) do { \
-	if ((i) + 8 < (n)) ivo_prefetch((m), beslut_of((i) + 8), 0); \
-	if ((i) + 4 < (n)) ivo_prefetch((m), beslut_of((i) + 4), 1); \
-	if ((i) + 2 < (n)) ivo_prefetch((m), beslut_of((i) + 2), 2); \
-} while (0)
+/*
+ * The three stages for the decisions of rows i + 8, i + 4 and i + 2 of the
+ * n rows at `rows`, each row `size` bytes with its decision's index (a
+ * uint32_t) `offset` bytes into it: ivo_prefetch_ahead(m, v, sizeof(*v),
+ * offsetof(struct ivo_row, beslut), i, n).
+ */
+static inline uint32_t ivo_row_beslut(const void *rows, size_t size, size_t offset, uint32_t k)
+{
+	uint32_t beslut;
+	memcpy(&beslut, (const char *)rows + (size_t)k * size + offset, sizeof(beslut));
+	return beslut;
+}
+static inline void ivo_prefetch_ahead(const struct model *m, const void *rows, size_t size,
+				      size_t offset, uint32_t i, uint32_t n)
+{
+	if ((uint64_t)i + 8 < n)
+		ivo_prefetch(m, ivo_row_beslut(rows, size, offset, i + 8), 0);
+	if ((uint64_t)i + 4 < n)
+		ivo_prefetch(m, ivo_row_beslut(rows, size, offset, i + 4), 1);
+	if ((uint64_t)i + 2 < n)
+		ivo_prefetch(m, ivo_row_beslut(rows, size, offset, i + 2), 2);
+}
 
 /* The message title of SPEC section 1 into buf; returns buf. */
 char *ivo_title(const struct templates *t, uint8_t typ, evb_date date,

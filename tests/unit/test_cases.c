@@ -3,6 +3,7 @@
  * section 3 (src/cases.c), and the IVO rows built from them (src/ivo.c).
  * Every date is worked out by hand in the comment next to it.
  */
+#include <stddef.h>
 #include <string.h>
 
 #include "testutil.h"
@@ -588,6 +589,40 @@ static void test_quarters(void **state)
 	assert_string_equal(S(ivo_eval_date(2026, 3, D("2026-08-15"))), "2026-08-15");
 }
 
+/*
+ * ivo_prefetch_ahead (the report loops' fetch of rows i + 8, i + 4 and
+ * i + 2) takes each row's decision from the offset it is given and reads
+ * no row at or past the last: it runs for every i of a heap array of
+ * exactly N messages, which AddressSanitizer stops at a read past it. The
+ * messages' decisions go backwards (row k: decision N - 1 - k) and their
+ * persons are far out of range, so a decision taken from the wrong field
+ * or row shows in ivo_row_beslut, or reads outside the decisions.
+ */
+static void test_prefetch_ahead_stays_in_rows(void **state)
+{
+	(void)state;
+	enum { N = 10 };
+	mu_start();
+	for (int k = 0; k < N; k++) {
+		char id[] = { 'B', (char)('0' + k), '\0' };
+		mu_beslut(id, "SOL_HEMTJANST", D("2026-01-15"));
+	}
+	mu_finish();
+	struct ivo_message *msg = calloc(N, sizeof(*msg));
+	assert_non_null(msg);
+	for (uint32_t k = 0; k < N; k++) {
+		msg[k].beslut = N - 1 - k;
+		msg[k].person = 1000000 + k;
+	}
+	for (uint32_t k = 0; k < N; k++)
+		assert_int_equal(ivo_row_beslut(msg, sizeof(*msg), offsetof(struct ivo_message, beslut),
+						k), N - 1 - k);
+	for (uint32_t i = 0; i < N; i++)
+		ivo_prefetch_ahead(&m, msg, sizeof(*msg), offsetof(struct ivo_message, beslut), i, N);
+	free(msg);
+	model_release(&m);
+}
+
 static void test_wait_classes(void **state)
 {
 	(void)state;
@@ -722,6 +757,7 @@ int main(void)
 		cmocka_unit_test(test_routing),
 		cmocka_unit_test(test_quarters),
 		cmocka_unit_test(test_wait_classes),
+		cmocka_unit_test(test_prefetch_ahead_stays_in_rows),
 		cmocka_unit_test(test_messages_month_end_milestones),
 		cmocka_unit_test(test_messages_ny_then_slut),
 		cmocka_unit_test(test_messages_ater_then_slut_and_closing_before_milestone),
