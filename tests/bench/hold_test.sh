@@ -4,6 +4,9 @@
 #   no file            exit 2, its usage
 #   a missing file     exit 2, the file named
 #   a directory        open and fstat pass, mmap fails: exit 2, named
+#   stdout /dev/full   its line cannot be written: exit 2
+#   close fails        (strace injects EIO into the close of that one
+#                      file): exit 2, the file named, nothing printed
 #   an empty file and  "held 3 MB of input in 2 files" (3 145 728 bytes
 #   a 3 MiB one        rounded to MB), still running after it, every page
 #                      of the 3 MiB file resident (fincore: 768 pages of
@@ -34,8 +37,19 @@ fails "no file" "usage: hold_cache FILE"
 fails "a missing file" "$tmp/missing: No such file" "$tmp/missing"
 mkdir "$tmp/dir"
 fails "a directory" "$tmp/dir:" "$tmp/dir"
-
 : >"$tmp/empty"
+timeout 10 "$hold" "$tmp/empty" >/dev/full 2>"$tmp/err"
+rc=$?
+if [ $rc -eq 2 ]; then ok "stdout full"; else fail "stdout full: exit $rc"; fi
+timeout 10 strace -o /dev/null -P "$tmp/empty" -e inject=close:error=EIO \
+	"$hold" "$tmp/empty" >"$tmp/out" 2>"$tmp/err"
+rc=$?
+if [ $rc -eq 2 ] && grep -q "$tmp/empty: Input/output error" "$tmp/err" && [ ! -s "$tmp/out" ]; then
+	ok "close fails"
+else
+	fail "close fails: exit $rc, stderr: $(cat "$tmp/err")"
+fi
+
 head -c 3145728 /dev/zero | tr '\0' x >"$tmp/big"
 # out of the page cache first (written to disk, then dropped), so that
 # holding it is what brings it in
