@@ -83,18 +83,19 @@ void ivo_journal(const struct model *m, const struct beslut *b, evb_date from,
  * for a row some rows before it reaches it: ivo_prefetch_ahead.
  */
 void ivo_prefetch(const struct model *m, uint32_t beslut, int stage);
-/*
- * The three stages for the decisions of rows i + 8, i + 4 and i + 2 of the
- * n rows at `rows`, each row `size` bytes with its decision's index (a
- * uint32_t) `offset` bytes into it: ivo_prefetch_ahead(m, v, sizeof(*v),
- * offsetof(struct ivo_row, beslut), i, n).
- */
+/* The decision's index (a uint32_t, `offset` bytes into each row) of row k
+ * of the rows at `rows`, each `size` bytes. */
 static inline uint32_t ivo_row_beslut(const void *rows, size_t size, size_t offset, uint32_t k)
 {
 	uint32_t beslut;
 	memcpy(&beslut, (const char *)rows + (size_t)k * size + offset, sizeof(beslut));
 	return beslut;
 }
+/*
+ * The three stages for the decisions of rows i + 8, i + 4 and i + 2 of the
+ * n rows at `rows` (as ivo_row_beslut reads them): ivo_prefetch_ahead(m, v,
+ * sizeof(*v), offsetof(struct ivo_row, beslut), i, n).
+ */
 static inline void ivo_prefetch_ahead(const struct model *m, const void *rows, size_t size,
 				      size_t offset, uint32_t i, uint32_t n)
 {
