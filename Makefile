@@ -216,9 +216,10 @@ robust: build/evb build/asan/evb build/asan/evb-allocfail
 # (libxlsxwriter writing the same workbooks again, fsynced and read back).
 # One table with the ratios and the targets; BENCH_RUNS runs each (at
 # the sizes after the first BENCH_LARGE_RUNS), the sizes in turn, the one
-# whose wall time over its own floors is the median shown: three at every
-# size, so that the 5 M / 1 M ratio compares a median with a median of the
-# same minutes. BENCH_FORMATS: csv, xml or both. See README "Performance".
+# whose wall time over its own floors is the median shown; the 5 M / 1 M
+# ratio is the median over the rounds of a run at each size, one after the
+# other (three at every size). BENCH_FORMATS: csv, xml or both. See README
+# "Performance".
 BENCH_SIZES ?= 1000000 5000000
 BENCH_RUNS  ?= 3
 BENCH_LARGE_RUNS ?= 3

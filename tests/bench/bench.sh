@@ -105,7 +105,10 @@ run_once() {
 # without a floor between them. Then appends, per size,
 # "size format name wall_s peak_kib read_s write_floor_s read_floor_s
 #  user_s sys_s page_faults", those of the run whose wall time over its own
-# limit is the median, with the largest peak of the size's runs.
+# limit is the median, with the largest peak of the size's runs; and
+# "ratio format name time_ratio limit_ratio rounds": the largest size
+# against the smallest, round by round (tests/bench/round_ratio.awk), the
+# two runs of a round being the nearest in time of the two sizes.
 measure() {
 	local fmt=$1 name=$2
 	shift 2
@@ -126,6 +129,12 @@ measure() {
 		mv "$work/phases-$size-$fmt-$name.$i.txt" "$work/phases-$size-$fmt-$name.txt"
 		rm -f "$work/phases-$size-$fmt-$name".[0-9]*.txt
 	done
+	local z=${sizes##* }
+	if [ "$z" != "$first" ]; then
+		echo "ratio $fmt $name $(paste -d' ' <(cut -d' ' -f1-3 "$work/runs-$first-$fmt-$name.txt") \
+			<(cut -d' ' -f1-3 "$work/runs-$z-$fmt-$name.txt") | tests/bench/round_ratio.awk)" \
+			>>"$results"
+	fi
 }
 
 # runs_at SIZE: how many runs at SIZE (RUNS at the first, LARGE_RUNS after)

@@ -8,7 +8,12 @@
 # peak memory of its runs. (Results of an earlier bench.sh hold the median
 # of each figure instead, and some have one "SIZE FORMAT floor SECONDS"
 # line instead of READ_FLOOR_S, or stop at READ_FLOOR_S; they print as
-# they did, with the footer of today's.)
+# they did, with the footer of today's.) And per command
+# "ratio FORMAT COMMAND TIME_RATIO LIMIT_RATIO ROUNDS": the time at the
+# largest size over the time at the smallest, and the same for the limit,
+# each the median over rounds of a run at each size (round_ratio.awk);
+# where a results file has none, the ratios are those of the runs above.
+$1 == "ratio" { tr[$2, $3] = $4; lr[$2, $3] = $5; rounds = 1; next }
 $2 == "decisions" { n[$1] = $3; order[++k] = $1; next }
 $3 == "floor" { rf0[$1, $2] = $4; next }
 {
@@ -26,14 +31,18 @@ function over(x, y, d) { return y > 0 ? sprintf("%." d "f", x / y) : "-" }
 # "time" evb's wall time, "limit" the libraries' limit, "user" evb's CPU
 # in user space, "fault" evb's kernel time over its page faults at each.
 function cell(what, fmt, c,    r) {
-	if (what == "time") {
+	if ((what == "time" || what == "limit") && (fmt, c) in tr) {
+		r = what == "time" ? tr[fmt, c] : lr[fmt, c]
+		if (r == "-")
+			return "-"
+	} else if (what == "time")
 		r = t[z, fmt, c] / t[a, fmt, c]
-		return sprintf("%.2f%s", r, mark(r <= 5.3))
-	}
-	if (what == "limit") {
+	else if (what == "limit")
 		r = (rf[z, fmt, c] + wf[z, fmt, c]) / (rf[a, fmt, c] + wf[a, fmt, c])
+	if (what == "time")
+		return sprintf("%.2f%s", r, mark(r <= 5.3))
+	if (what == "limit")
 		return sprintf("%.2f%s", r, r <= 5.3 ? "" : " !")
-	}
 	if (what == "user")
 		return over(us[z, fmt, c], us[a, fmt, c], 2)
 	return over(sy[a, fmt, c] * 1e6, pf[a, fmt, c], 1) " / " \
@@ -74,7 +83,10 @@ END {
 	}
 	if (k > 1) {
 		a = order[1]; z = order[k]
-		printf "\ntime at %d / time at %d decisions (target <= 5.3):\n", n[z], n[a]
+		if (rounds)
+			printf "\ntime at %d / time at %d decisions, the median over the rounds\nof a run at each size one after the other (target <= 5.3):\n", n[z], n[a]
+		else
+			printf "\ntime at %d / time at %d decisions (target <= 5.3):\n", n[z], n[a]
 		ratios("time")
 		# the same ratio for the libraries' limit (read floor + write floor):
 		# what evb's own work would have to make up where it is over 5.3

@@ -19,8 +19,16 @@
 #                     / 20.00 = 6.22 (*), its limit (6.54 + 96.330) /
 #                     (1.24 + 16.612) = 5.76 (!); meals 12.63 / 2.40 =
 #                     5.26, met
-# And the run bench.sh keeps of a command's runs (tests/bench/median_run.awk),
-# on cases worked by hand below.
+#   results-rounds.txt  a real bench's results (69896ca, three runs at each
+#                     size) with its ratio lines, the rounds' medians: csv
+#                     check 17.52 / 3.12 = 5.62, 18.00 / 3.39 = 5.31,
+#                     14.76 / 2.62 = 5.63, median 5.62 (*), where the kept
+#                     runs give 18.00 / 2.62 = 6.87; its limit (6.69 +
+#                     1.240) / (1.37 + 0.232) = 4.95, 3.79, 4.84: 4.84;
+#                     csv meals "- - 0" (no round to time): "-" for both
+# And the run bench.sh keeps of a command's runs (tests/bench/median_run.awk)
+# and the rounds' ratios (tests/bench/round_ratio.awk), on cases worked by
+# hand below.
 # Run from the repository's root.
 set -u
 dir=tests/bench/table
@@ -41,6 +49,7 @@ table results 3 1
 table results-old 3 1
 table results-zero 3 1
 table results-csv 3 3
+table results-rounds 3 3
 
 # median_run CASE EXPECTED LINES: the run median_run.awk picks
 median_run() {
@@ -77,5 +86,37 @@ median_run "limit of 0" 0 '0.06 0.00 0.00
 '
 # one run: that run
 median_run "one run" 0 '14.51 6.18 1.33
+'
+# round_ratio CASE EXPECTED LINES: what round_ratio.awk prints
+round_ratio() {
+	got=$(printf '%s' "$3" | tests/bench/round_ratio.awk)
+	if [ "$got" = "$2" ]; then
+		echo "[ OK ] bench round ratio: $1"
+	else
+		echo "[FAIL] bench round ratio: $1: '$got', expected '$2'"
+		status=1
+	fi
+}
+# times 10 / 2 = 5, 12 / 2 = 6, 11 / 2 = 5.5: median 5.5; limits
+# (5 + 1) / (1 + 0) = 6, (4 + 1) / (1 + 0) = 5, (6 + 2) / (1 + 1) = 4: 5
+round_ratio "three rounds" "5.5000 5.0000 3" '2 1 0 10 5 1
+2 1 0 12 4 1
+2 1 1 11 6 2
+'
+# times 5, 6, 4, 7: the two middle ones 5 and 6, 5.5; limits all 1
+round_ratio "four rounds" "5.5000 1.0000 4" '1 1 0 5 1 0
+1 1 0 6 1 0
+1 1 0 4 1 0
+1 1 0 7 1 0
+'
+# a round with a time of 0 at the small size and one with a limit of 0
+# count for nothing; a run at the small size alone (no line of six) too:
+# 9 / 3 = 3 is left, its limit (2 + 2) / (1 + 1) = 2
+round_ratio "untimed rounds" "3.0000 2.0000 1" '0 1 1 9 2 2
+3 0 0 9 2 2
+3 1 1 9 2 2
+3 1 1
+'
+round_ratio "no round" "- - 0" '0.00 0.00 0.00 5.00 1.00 1.00
 '
 exit $status
