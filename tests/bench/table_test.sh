@@ -51,16 +51,21 @@ table results-zero 3 1
 table results-csv 3 3
 table results-rounds 3 3
 
-# median_run CASE EXPECTED LINES: the run median_run.awk picks
-median_run() {
-	got=$(printf '%s' "$3" | tests/bench/median_run.awk)
-	if [ "$got" = "$2" ]; then
-		echo "[ OK ] bench median run: $1"
+# script_case SCRIPT WHAT CASE EXPECTED LINES: tests/bench/SCRIPT given
+# LINES must print EXPECTED
+script_case() {
+	got=$(printf '%s' "$5" | "tests/bench/$1")
+	if [ "$got" = "$4" ]; then
+		echo "[ OK ] bench $2: $3"
 	else
-		echo "[FAIL] bench median run: $1: run $got, expected $2"
+		echo "[FAIL] bench $2: $3: '$got', expected '$4'"
 		status=1
 	fi
 }
+# median_run CASE EXPECTED LINES: the run median_run.awk picks
+median_run() { script_case median_run.awk "median run" "$@"; }
+# round_ratio CASE EXPECTED LINES: what round_ratio.awk prints
+round_ratio() { script_case round_ratio.awk "round ratio" "$@"; }
 # 2.35 / (1.31 + 0.28) = 1.478, 2.84 / (1.28 + 0.45) = 1.642,
 # 2.40 / (1.50 + 0.30) = 1.333: run 0, though the median wall time is run 2's
 median_run "three runs" 0 '2.35 1.31 0.28
@@ -87,16 +92,6 @@ median_run "limit of 0" 0 '0.06 0.00 0.00
 # one run: that run
 median_run "one run" 0 '14.51 6.18 1.33
 '
-# round_ratio CASE EXPECTED LINES: what round_ratio.awk prints
-round_ratio() {
-	got=$(printf '%s' "$3" | tests/bench/round_ratio.awk)
-	if [ "$got" = "$2" ]; then
-		echo "[ OK ] bench round ratio: $1"
-	else
-		echo "[FAIL] bench round ratio: $1: '$got', expected '$2'"
-		status=1
-	fi
-}
 # times 10 / 2 = 5, 12 / 2 = 6, 11 / 2 = 5.5: median 5.5; limits
 # (5 + 1) / (1 + 0) = 6, (4 + 1) / (1 + 0) = 5, (6 + 2) / (1 + 1) = 4: 5
 round_ratio "three rounds" "5.5000 5.0000 3" '2 1 0 10 5 1
