@@ -98,11 +98,16 @@ static const struct {
 
 enum { COND_ALL, COND_SKYDDAD, COND_EJ_SKYDDAD };
 
-/* A line of the message body: literal text and {field}s. */
+/* A line of the message body: literal text and {field}s, their fields
+ * looked up once when the line is loaded (a quarter lays out hundreds of
+ * thousands of messages). */
 struct message_line {
 	const char *text;
+	const unsigned char *field;     /* of each {…} in text, in order */
+	uint32_t fields;                /* bit i: field i is in the line */
 	int cond;
 };
+_Static_assert(MF__N <= 32, "a message line's fields fit in 32 bits");
 
 struct templates {
 	char *xsd_path;
@@ -143,9 +148,10 @@ struct templates {
 
 /* ---- arena --------------------------------------------------------------------- */
 
-static const char *arena_strdup(struct templates *t, const char *s)
+/* n bytes from the arena, or NULL (out of memory, or the templates'
+ * limit reached). */
+static void *arena_alloc(struct templates *t, size_t n)
 {
-	size_t n = strlen(s) + 1;
 	if (t->arena_bytes + n > TEMPLATES_MAX_BYTES)
 		return NULL;
 	struct arena_block *b = t->arena;
@@ -161,9 +167,17 @@ static const char *arena_strdup(struct templates *t, const char *s)
 		b = nb;
 	}
 	char *p = b->data + b->used;
-	memcpy(p, s, n);
 	b->used += n;
 	t->arena_bytes += n;
+	return p;
+}
+
+static const char *arena_strdup(struct templates *t, const char *s)
+{
+	size_t n = strlen(s) + 1;
+	char *p = arena_alloc(t, n);
+	if (p)
+		memcpy(p, s, n);
 	return p;
 }
 
@@ -1081,6 +1095,7 @@ static int message_row(struct load_ctx *c, long line, const char *const *f)
 				 "unknown villkor '%.64s' (use skyddad, ej_skyddad or nothing)", f[0]);
 	if (!*f[1])
 		return LOAD_FAIL(c, line, "rad", "empty line");
+	size_t nfield = 0;
 	for (const char *p = f[1]; *p; p++) {
 		if (*p == '}')
 			return LOAD_FAIL(c, line, "rad", "'}' without '{'");
@@ -1092,6 +1107,7 @@ static int message_row(struct load_ctx *c, long line, const char *const *f)
 		if (message_field(p + 1, (size_t)(end - p - 1)) < 0)
 			return LOAD_FAIL(c, line, "rad", "unknown field '{%.*s}'",
 					 (int)(end - p - 1 < 64 ? end - p - 1 : 64), p + 1);
+		nfield++;
 		p = end;
 	}
 	int ret = grow((void **)&t->message, &t->cap_message, t->n_message,
@@ -1099,8 +1115,17 @@ static int message_row(struct load_ctx *c, long line, const char *const *f)
 	if (ret)
 		return store_failure(c, line, ret);
 	struct message_line *ml = &t->message[t->n_message];
-	if (!(ml->text = arena_strdup(t, f[1])))
+	unsigned char *field = arena_alloc(t, nfield ? nfield : 1);
+	if (!field || !(ml->text = arena_strdup(t, f[1])))
 		return store_failure(c, line, EVB_ENOMEM);
+	ml->field = field;
+	ml->fields = 0;
+	for (const char *p = strchr(ml->text, '{'); p; p = strchr(p + 1, '{')) {
+		const char *end = strchr(p, '}');
+		int i = message_field(p + 1, (size_t)(end - p - 1));
+		*field++ = (unsigned char)i;
+		ml->fields |= 1u << i;
+	}
 	ml->cond = cond;
 	t->n_message++;
 	return 0;
@@ -1144,18 +1169,17 @@ int templates_message(const struct templates *t, bool skyddad,
 		    (ml->cond == COND_EJ_SKYDDAD && skyddad))
 			continue;
 		/* a line with fields is kept when one of them has a value */
-		bool fields = false, value = false;
-		for (const char *p = strchr(ml->text, '{'); p; p = strchr(p + 1, '{')) {
-			const char *end = strchr(p, '}');
-			const char *v = values[message_field(p + 1, (size_t)(end - p - 1))];
-			fields = true;
-			value |= v && *v;
+		bool value = !ml->fields;
+		for (uint32_t m = ml->fields; m && !value; m &= m - 1) {
+			const char *v = values[__builtin_ctz(m)];
+			value = v && *v;
 		}
-		if (fields && !value)
+		if (!value)
 			continue;
 		if (!first && !append(buf, size, &len, "\n", 1))
 			return EVB_ETOOBIG;
 		first = false;
+		const unsigned char *field = ml->field;
 		for (const char *p = ml->text; *p;) {
 			const char *open = strchr(p, '{');
 			size_t lit = open ? (size_t)(open - p) : strlen(p);
@@ -1163,11 +1187,10 @@ int templates_message(const struct templates *t, bool skyddad,
 				return EVB_ETOOBIG;
 			if (!open)
 				break;
-			const char *end = strchr(open, '}');
-			const char *v = values[message_field(open + 1, (size_t)(end - open - 1))];
+			const char *v = values[*field++];
 			if (v && !append(buf, size, &len, v, strlen(v)))
 				return EVB_ETOOBIG;
-			p = end + 1;
+			p = strchr(open, '}') + 1;
 		}
 	}
 	return 0;

@@ -1115,6 +1115,39 @@ static void test_message_body_layout(void **state)
 	templates_free(t);
 }
 
+/* Each {field} of a line takes its own value, whatever the order of the
+ * fields in the line against their order in the list; a line is kept when
+ * any one of its fields has a value, the last as well as the first. */
+static void test_message_fields_in_line_order(void **state)
+{
+	(void)state;
+	struct tdir d;
+	tdir_make(&d);
+	tdir_append_line(&d, "meddelande.csv", ";Omvänd: {sammanfattning}/{lagrum}/{namn}");
+	tdir_append_line(&d, "meddelande.csv", ";Först: {ivo_id}{namn} {avslutat}");
+	tdir_append_line(&d, "meddelande.csv", ";Sist: {avslutat} {avslutsorsak}");
+	tdir_append_line(&d, "meddelande.csv", ";Ingen: {verkstallt} {avslutat}");
+	struct evb_error err = { 0 };
+	struct templates *t = templates_load(d.path, &err);
+	assert_non_null(t);
+	const char *v[MF__N] = { 0 };
+	v[MF_NAMN] = "Holm, Greta";
+	v[MF_LAGRUM] = "LSS";
+	v[MF_SAMMANFATTNING] = "Väntar";
+	v[MF_AVSLUTSORSAK] = "Avliden";
+	v[MF_VERKSTALLT] = "";
+	char buf[2048];
+	assert_int_equal(templates_message(t, false, v, buf, sizeof(buf)), 0);
+	assert_non_null(strstr(buf, "\nOmvänd: Väntar/LSS/Holm, Greta\n"));
+	assert_non_null(strstr(buf, "\nFörst: Holm, Greta \n"));
+	/* the last line: no final newline */
+	assert_non_null(strstr(buf, "\nSist:  Avliden"));
+	assert_int_equal(strcmp(buf + strlen(buf) - strlen("Sist:  Avliden"), "Sist:  Avliden"), 0);
+	assert_null(strstr(buf, "Ingen:"));
+	templates_free(t);
+	tdir_remove(&d);
+}
+
 static void test_message_template_checked(void **state)
 {
 	(void)state;
@@ -1191,6 +1224,7 @@ int main(void)
 		cmocka_unit_test(test_maxtaxa_checked_against_formula),
 		cmocka_unit_test(test_maxtaxa_year_twice_and_bad_numbers),
 		cmocka_unit_test(test_message_body_layout),
+		cmocka_unit_test(test_message_fields_in_line_order),
 		cmocka_unit_test(test_message_template_checked),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
