@@ -105,6 +105,14 @@ static const char *title_of(const struct ivo_ctx *x, uint32_t beslut,
 			 ins->short_name, buf, size);
 }
 
+/* The decisions of the report's rows some rows after row i, on their way
+ * into the cache (ivo_prefetch_ahead). */
+static void prefetch_row(const struct ivo_ctx *x, uint32_t i)
+{
+	ivo_prefetch_ahead(&x->r->model, x->rep.rows.v, sizeof(*x->rep.rows.v),
+			   offsetof(struct ivo_row, beslut), i, x->rep.rows.n);
+}
+
 static int write_individrapporter(struct ivo_ctx *x, struct book *bk)
 {
 	static const char *const cols[] = {
@@ -125,8 +133,7 @@ static int write_individrapporter(struct ivo_ctx *x, struct book *bk)
 	if (!s)
 		return EVB_ETEMPLATE;
 	for (uint32_t i = 0; i < x->rep.rows.n; i++) {
-		ivo_prefetch_ahead(m, x->rep.rows.v, sizeof(*x->rep.rows.v),
-				   offsetof(struct ivo_row, beslut), i, x->rep.rows.n);
+		prefetch_row(x, i);
 		const struct ivo_row *row = &x->rep.rows.v[i];
 		const struct beslut *b = &m->beslut.v[row->beslut];
 		const struct person *p = &m->persons.v[row->person];
@@ -599,8 +606,7 @@ static int ivo_scope(struct ivo_ctx *x)
 	if (!beslut || !person)
 		goto enomem;
 	for (uint32_t i = 0; i < x->rep.rows.n; i++) {
-		ivo_prefetch_ahead(m, x->rep.rows.v, sizeof(*x->rep.rows.v),
-				   offsetof(struct ivo_row, beslut), i, x->rep.rows.n);
+		prefetch_row(x, i);
 		const struct ivo_row *row = &x->rep.rows.v[i];
 		const struct beslut *b = &m->beslut.v[row->beslut];
 		beslut[row->beslut] = person[row->person] = 1;
