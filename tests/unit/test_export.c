@@ -140,6 +140,40 @@ static void test_values_validated(void **state)
 }
 
 /*
+ * Codes are matched ignoring the case of ASCII letters, and of nothing
+ * else: "SOL" and "Sol" are SoL, "BIFALL" is bifall and "Delvis_Bifall"
+ * delvis_bifall; "bifal" (a prefix), "bifalls" (one letter more) and
+ * "delvis" DEL "bifall" (DEL is '_' with bit 0x20 set, which a fold by
+ * setting that bit would take for '_') are unknown values.
+ */
+static void test_codes_ignore_case(void **state)
+{
+	(void)state;
+	struct model m;
+	struct evb_error err = { 0 };
+	clear();
+	put("beslut.csv", BESLUT_HEAD
+	    "B1;19121212-1212;SOL;SOL_HEMTJANST;2026-01-05;BIFALL;;;;\n"
+	    "B2;19121212-1212;Sol;SOL_HEMTJANST;2026-01-05;Delvis_Bifall;;;;\n"
+	    "B3;19121212-1212;lss;LSS9_2;2026-01-05;AvSlAg;;;;\n"
+	    "B4;19121212-1212;SoL;SOL_HEMTJANST;2026-01-05;bifal;;;;\n"
+	    "B5;19121212-1212;SoL;SOL_HEMTJANST;2026-01-05;bifalls;;;;\n"
+	    "B6;19121212-1212;SoL;SOL_HEMTJANST;2026-01-05;delvis\x7f" "bifall;;;;\n"
+	    "B7;19121212-1212;So;SOL_HEMTJANST;2026-01-05;bifall;;;;\n");
+	assert_int_equal(load(&m, &err), 0);
+	assert_int_equal(m.read[K_BESLUT], 7);
+	assert_int_equal(m.used[K_BESLUT], 3);
+	assert_true(balanced(&m));
+	assert_int_equal(m.beslut.v[0].lagrum, LAGRUM_SOL);
+	assert_int_equal(m.beslut.v[0].utfall, UTFALL_BIFALL);
+	assert_int_equal(m.beslut.v[1].lagrum, LAGRUM_SOL);
+	assert_int_equal(m.beslut.v[1].utfall, UTFALL_DELVIS_BIFALL);
+	assert_int_equal(m.beslut.v[2].lagrum, LAGRUM_LSS);
+	assert_int_equal(m.beslut.v[2].utfall, UTFALL_AVSLAG);
+	model_release(&m);
+}
+
+/*
  * A date's ten bytes are parsed once and kept (get_date, get_datetime): what
  * is kept must be exactly what parsing gives. 2026-02-30 is rejected each
  * time it comes (a failure is not kept); 2026-01-05 and 2026-01-06 share
@@ -695,6 +729,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_values_validated),
+		cmocka_unit_test(test_codes_ignore_case),
 		cmocka_unit_test(test_dates_kept_once_parsed),
 		cmocka_unit_test(test_every_day_kept_apart),
 		cmocka_unit_test(test_negative_amounts),
