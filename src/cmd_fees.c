@@ -1,4 +1,5 @@
 /* evb fees: avgift-YYYY-MM.xlsx (SPEC 5.3). */
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -6,6 +7,7 @@
 #include "commands.h"
 #include "diag.h"
 #include "fees.h"
+#include "ivo.h"
 #include "personnr.h"
 #include "run.h"
 
@@ -86,6 +88,12 @@ static int write_fee_rows(struct run *r, struct book *b, const struct fee_report
 		const struct fee_row *row = &rep->rows.v[i];
 		if (only_new_or_ended && !(row->events & (FEE_NY | FEE_NYTT_BESLUT | FEE_AVSLUT | FEE_AVSLUT_LARM)))
 			continue;
+		/* the rows are in personnummer order and what they show lies
+		 * anywhere in the model: fetched ahead, as the IVO sheets are
+		 * (not for the few rows of "Nya och avslutade": far apart) */
+		if (!only_new_or_ended)
+			ivo_prefetch_ahead(m, rep->rows.v, sizeof(*rep->rows.v),
+					   offsetof(struct fee_row, beslut), i, rep->rows.n);
 		const struct beslut *bs = &m->beslut.v[row->beslut];
 		const struct person *p = &m->persons.v[row->person];
 		char pnr[14], name[512];
@@ -125,6 +133,10 @@ static int write_per_person(struct run *r, struct book *b, const struct fee_repo
 		return EVB_ETEMPLATE;
 	const struct model *m = &r->model;
 	for (uint32_t i = 0; i < rep->persons.n; i++) {
+		if ((uint64_t)i + 8 < rep->persons.n)
+			model_prefetch_person(m, rep->persons.v[i + 8].person, 0);
+		if ((uint64_t)i + 4 < rep->persons.n)
+			model_prefetch_person(m, rep->persons.v[i + 4].person, 1);
 		const struct fee_person *fp = &rep->persons.v[i];
 		const struct person *p = &m->persons.v[fp->person];
 		char pnr[14], name[512], status[160] = "";

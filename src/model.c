@@ -523,6 +523,18 @@ uint32_t *model_person_ranks(const struct model *m, const uint8_t *only)
 	return rank;
 }
 
+void model_prefetch_person(const struct model *m, uint32_t person, int stage)
+{
+	const struct person *p = &m->persons.v[person];
+	if (stage == 0) {
+		__builtin_prefetch(p);
+		return;
+	}
+	__builtin_prefetch(str_get(m, p->pnr));
+	__builtin_prefetch(str_get(m, p->efternamn));
+	__builtin_prefetch(str_get(m, p->fornamn));
+}
+
 /* ---- model -------------------------------------------------------------- */
 
 #define DROP(vec, f) do { \

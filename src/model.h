@@ -375,6 +375,13 @@ static inline int model_cmp_pnr(uint64_t anum, uint32_t aperson, uint64_t bnum,
  * order), and the others get IDX_NONE. Caller frees; NULL on ENOMEM. */
 uint32_t *model_person_ranks(const struct model *m, const uint8_t *only);
 
+/* Brings what a report row shows of person `person` into the cache some
+ * rows before the row is written: stage 0 the person, stage 1 (a few rows
+ * later, the person in the cache) its personnummer and names. Out of line
+ * on purpose: GCC 12 finds a function of the same file that only
+ * prefetches to have no effect (ipa-modref) and drops the calls. */
+void model_prefetch_person(const struct model *m, uint32_t person, int stage);
+
 /* Makes room for one more element in a VEC(): *pv points at the VEC's
  * array pointer. Returns false on ENOMEM or when the count would pass
  * UINT32_MAX - 1 (the vector is left as it was). */
