@@ -49,18 +49,15 @@ void ivo_prefetch(const struct model *m, uint32_t beslut, int stage)
 		__builtin_prefetch(b);
 		return;
 	}
-	const struct person *p = &m->persons.v[b->person];
 	if (stage == 1) {
-		__builtin_prefetch(p);
+		model_prefetch_person(m, b->person, 0);
 		if (b->h_first < m->handelser.n)
 			__builtin_prefetch(&m->handelser.v[b->h_first]);
 		if (b->o_first < m->bestallningar.n)
 			__builtin_prefetch(&m->bestallningar.v[b->o_first]);
 		return;
 	}
-	__builtin_prefetch(str_get(m, p->pnr));
-	__builtin_prefetch(str_get(m, p->efternamn));
-	__builtin_prefetch(str_get(m, p->fornamn));
+	model_prefetch_person(m, b->person, 1);
 	__builtin_prefetch(str_get(m, b->id));
 }
 
