@@ -495,10 +495,49 @@ uint64_t model_pnr_number(const char *s)
 	return s[12] == '\0' ? v : UINT64_MAX;
 }
 
-static int cmp_pnr_key(const void *a, const void *b)
+/* Radix digits of a key: a personnummer's number is below 10^12 < 2^40,
+ * so three digits of 14 bits order every number, and UINT64_MAX (not 12
+ * digits) has all 42 bits set: after every number. */
+enum { RADIX_BITS = 14, RADIX_PASSES = 3, RADIX_SIZE = 1 << RADIX_BITS };
+_Static_assert(RADIX_BITS * RADIX_PASSES >= 40, "2^40 - 1 > 999999999999");
+
+static uint32_t radix_digit(const struct pnr_key *k, int pass)
 {
-	const struct pnr_key *x = a, *y = b;
-	return model_cmp_pnr(x->num, x->person, y->num, y->person);
+	return (uint32_t)(k->num >> (pass * RADIX_BITS)) & (RADIX_SIZE - 1);
+}
+
+/*
+ * Sorts keys[0..n) (n > 0) by number, with tmp (room for n keys) beside
+ * them, and returns the one of the two that holds the result. A radix
+ * sort from the least significant digit keeps keys with the same number
+ * in the order they came in, person order here: the order of
+ * model_cmp_pnr. It reads each key four times where a qsort compared it
+ * some twenty times (2.4 M persons at 5 M decisions: 0.85 s).
+ */
+static struct pnr_key *sort_pnr_keys(struct pnr_key *keys, struct pnr_key *tmp, uint32_t n,
+				     uint32_t (*count)[RADIX_SIZE])
+{
+	for (uint32_t i = 0; i < n; i++)
+		for (int p = 0; p < RADIX_PASSES; p++)
+			count[p][radix_digit(&keys[i], p)]++;
+	struct pnr_key *from = keys, *to = tmp;
+	for (int p = 0; p < RADIX_PASSES; p++) {
+		uint32_t *c = count[p];
+		if (c[radix_digit(&from[0], p)] == n)
+			continue;       /* one digit for every key: nothing moves */
+		uint32_t sum = 0;
+		for (uint32_t d = 0; d < RADIX_SIZE; d++) {
+			uint32_t k = c[d];
+			c[d] = sum;
+			sum += k;
+		}
+		for (uint32_t i = 0; i < n; i++)
+			to[c[radix_digit(&from[i], p)]++] = from[i];
+		struct pnr_key *t = from;
+		from = to;
+		to = t;
+	}
+	return from;
 }
 
 uint32_t *model_person_ranks(const struct model *m, const uint8_t *only)
@@ -506,20 +545,28 @@ uint32_t *model_person_ranks(const struct model *m, const uint8_t *only)
 	uint32_t n = m->persons.n, k = 0;
 	uint32_t *rank = malloc(((size_t)n + 1) * sizeof(*rank));
 	struct pnr_key *keys = malloc(((size_t)n + 1) * sizeof(*keys));
-	if (!rank || !keys) {
+	struct pnr_key *tmp = malloc(((size_t)n + 1) * sizeof(*tmp));
+	uint32_t (*count)[RADIX_SIZE] = calloc(RADIX_PASSES, sizeof(*count));
+	if (!rank || !keys || !tmp || !count) {
 		free(rank);
-		free(keys);
-		return NULL;
+		rank = NULL;
+		goto out;
 	}
 	for (uint32_t i = 0; i < n; i++) {
+		/* the strings lie where each was first read: fetched ahead */
+		if ((uint64_t)i + 16 < n)
+			__builtin_prefetch(str_get(m, m->persons.v[i + 16].pnr));
 		rank[i] = IDX_NONE;
 		if (!only || only[i])
 			keys[k++] = (struct pnr_key){ model_pnr_number(str_get(m, m->persons.v[i].pnr)), i };
 	}
-	sort_array(keys, k, sizeof(*keys), cmp_pnr_key);
+	const struct pnr_key *sorted = k ? sort_pnr_keys(keys, tmp, k, count) : keys;
 	for (uint32_t i = 0; i < k; i++)
-		rank[keys[i].person] = i;
+		rank[sorted[i].person] = i;
+out:
 	free(keys);
+	free(tmp);
+	free(count);
 	return rank;
 }
 

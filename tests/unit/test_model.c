@@ -315,6 +315,91 @@ static void test_person_ranks(void **state)
 	model_release(&m);
 }
 
+/* Many persons in the order of model_cmp_pnr (a radix sort by three
+ * digits of 14 bits): numbers that differ only in the lowest, only in the
+ * middle or only in the highest digit, one number shared by several
+ * persons (in person order), and personnummer that are not 12 digits
+ * (after every number, in person order). Each neighbour pair is checked
+ * with model_cmp_pnr, with and without `only`. E.g. 000000016384 (2^14)
+ * differs from 000000000000 in the middle digit alone. */
+static void check_rank_order(const struct model *m, const uint32_t *rank, const uint8_t *only)
+{
+	uint32_t n = m->persons.n, k = 0;
+	uint32_t *by = malloc(n * sizeof(*by));
+	assert_non_null(by);
+	for (uint32_t i = 0; i < n; i++)
+		by[i] = IDX_NONE;
+	for (uint32_t i = 0; i < n; i++) {
+		if (only && !only[i]) {
+			assert_int_equal(rank[i], IDX_NONE);
+			continue;
+		}
+		k++;
+		assert_true(rank[i] < n);
+		assert_int_equal(by[rank[i]], IDX_NONE);        /* each rank once */
+		by[rank[i]] = i;
+	}
+	for (uint32_t r = 1; r < k; r++) {
+		uint32_t a = by[r - 1], b = by[r];
+		assert_true(model_cmp_pnr(model_pnr_number(str_get(m, m->persons.v[a].pnr)), a,
+					  model_pnr_number(str_get(m, m->persons.v[b].pnr)), b) < 0);
+	}
+	free(by);
+}
+
+static void test_person_ranks_many(void **state)
+{
+	(void)state;
+	struct model m;
+	model_init(&m, DATE_NONE);
+	enum { N = 3000 };
+	uint64_t x = 88172645463325252ULL;
+	uint8_t only[N];
+	uint32_t invalid = 0;
+	for (uint32_t i = 0; i < N; i++) {
+		x ^= x << 13;
+		x ^= x >> 7;
+		x ^= x << 17;
+		char pnr[24];
+		uint64_t num = 0;
+		switch (i % 7) {
+		case 0: num = x % 1000000000000ULL; break;
+		case 1: num = 194501120000ULL + x % 3000; break;
+		case 2: num = 123456789ULL + ((x % 500) << 14); break;
+		case 3: num = 98765ULL + ((x % 60) << 28); break;
+		case 4: num = 198112189876ULL; break;
+		default: break;
+		}
+		invalid += i % 7 >= 5;
+		if (i % 7 == 5)
+			snprintf(pnr, sizeof(pnr), "%011llu", (unsigned long long)(x % 100000000000ULL));
+		else if (i % 7 == 6)
+			snprintf(pnr, sizeof(pnr), "19450112987%c", (char)('A' + x % 26));
+		else
+			snprintf(pnr, sizeof(pnr), "%012llu", (unsigned long long)num);
+		struct person *p = VEC_PUSH(m.persons);
+		assert_non_null(p);
+		p->pnr = intern_str(&m.strings, pnr, strlen(pnr));
+		only[i] = x % 3 == 0;
+	}
+	uint32_t *rank = model_person_ranks(&m, NULL);
+	assert_non_null(rank);
+	check_rank_order(&m, rank, NULL);
+	/* the shared number: persons 4, 11, 18, ... next to each other, in
+	 * person order */
+	assert_int_equal(rank[11], rank[4] + 1);
+	assert_int_equal(rank[18], rank[11] + 1);
+	/* not 12 digits: after all the others, the first of them person 5 */
+	assert_int_equal(rank[5], N - invalid);
+	assert_int_equal(rank[6], N - invalid + 1);
+	free(rank);
+	rank = model_person_ranks(&m, only);
+	assert_non_null(rank);
+	check_rank_order(&m, rank, only);
+	free(rank);
+	model_release(&m);
+}
+
 static void test_code_lookup(void **state)
 {
 	(void)state;
@@ -340,6 +425,7 @@ int main(void)
 		cmocka_unit_test(test_intern_seal),
 		cmocka_unit_test(test_drop),
 		cmocka_unit_test(test_person_ranks),
+		cmocka_unit_test(test_person_ranks_many),
 		cmocka_unit_test(test_code_lookup),
 	};
 	return cmocka_run_group_tests_name("model", tests, NULL, NULL);
