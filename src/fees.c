@@ -355,46 +355,75 @@ static int check_execution(struct ctx *c, uint32_t bi, uint32_t vi)
 
 /* ---- rows in order, and the fee per person ---------------------------------------- */
 
-struct row_key {
-	uint32_t person_rank;
+struct id_key {
 	const char *beslut_id;
 	uint32_t row;
 };
 
-static int cmp_row_key(const void *a, const void *b)
+static int cmp_id_key(const void *a, const void *b)
 {
-	const struct row_key *x = a, *y = b;
-	if (x->person_rank != y->person_rank)
-		return x->person_rank < y->person_rank ? -1 : 1;
+	const struct id_key *x = a, *y = b;
 	int r = strcmp(x->beslut_id, y->beslut_id);
 	return r ? r : (x->row < y->row ? -1 : x->row > y->row);
 }
 
-/* The rows by personnummer and beslut-id, in place. */
+/*
+ * The rows by personnummer and beslut-id, in place: counted out by their
+ * person's rank (rank[] orders all persons), then each person's rows by
+ * beslut-id. A comparison sort of all the rows read two decisions and
+ * their ids from memory for most comparisons, some twenty times a row
+ * (3 M rows at 5 M decisions: 1.1 s).
+ */
 static int sort_rows(struct ctx *c, const uint32_t *rank)
 {
 	struct fee_report *rep = c->rep;
-	uint32_t n = rep->rows.n;
-	struct row_key *k = malloc(((size_t)n + 1) * sizeof(*k));
+	const struct model *m = c->m;
+	uint32_t n = rep->rows.n, np = m->persons.n;
+	/* end[r]: first the number of rows of rank r - 1, then where rank r
+	 * starts, then (after the rows are placed) where it ends */
+	uint32_t *end = calloc((size_t)np + 1, sizeof(*end));
+	uint32_t *order = malloc(((size_t)n + 1) * sizeof(*order));
 	uint32_t *dest = malloc(((size_t)n + 1) * sizeof(*dest));
-	if (!k || !dest) {
-		free(k);
-		free(dest);
-		return EVB_ENOMEM;
-	}
-	for (uint32_t i = 0; i < n; i++) {
-		const struct fee_row *r = &rep->rows.v[i];
-		k[i] = (struct row_key){ rank[r->person],
-					 str_get(c->m, c->m->beslut.v[r->beslut].id), i };
-	}
-	sort_array(k, n, sizeof(*k), cmp_row_key);
+	struct id_key *group = NULL;
+	int ret = EVB_ENOMEM;
+	if (!end || !order || !dest)
+		goto out;
 	for (uint32_t i = 0; i < n; i++)
-		dest[k[i].row] = i;
-	free(k);
+		end[rank[rep->rows.v[i].person] + 1]++;
+	uint32_t most = 0;
+	for (uint32_t r = 1; r <= np; r++) {
+		if (end[r] > most)
+			most = end[r];
+		end[r] += end[r - 1];
+	}
+	for (uint32_t i = 0; i < n; i++)
+		order[end[rank[rep->rows.v[i].person]]++] = i;
+	if (most > 1 && !(group = malloc((size_t)most * sizeof(*group))))
+		goto out;
+	for (uint32_t r = 0, lo = 0; r < np; lo = end[r++]) {
+		uint32_t k = end[r] - lo;
+		if (k < 2)
+			continue;
+		for (uint32_t j = 0; j < k; j++) {
+			uint32_t row = order[lo + j];
+			group[j] = (struct id_key){
+				str_get(m, m->beslut.v[rep->rows.v[row].beslut].id), row };
+		}
+		sort_array(group, k, sizeof(*group), cmp_id_key);
+		for (uint32_t j = 0; j < k; j++)
+			order[lo + j] = group[j].row;
+	}
+	for (uint32_t i = 0; i < n; i++)
+		dest[order[i]] = i;
 	struct fee_row tmp;
 	array_permute(rep->rows.v, dest, n, sizeof(tmp), &tmp);
+	ret = 0;
+out:
+	free(end);
+	free(order);
 	free(dest);
-	return 0;
+	free(group);
+	return ret;
 }
 
 /* One entry per person with rows or meals, in personnummer order. */

@@ -368,6 +368,39 @@ static void test_cap_by_avgiftsutrymme_and_meals_on_top(void **state)
 	done();
 }
 
+/* The rows go by personnummer, then by beslut-id as text, whatever order
+ * the decisions and persons came in: 193802024321 before 194501129876
+ * before 195212121212, and "B-100" < "B-20" < "B-3" (byte by byte). */
+static void test_rows_by_personnummer_then_beslut_id(void **state)
+{
+	(void)state;
+	mu_start();
+	uint32_t p[3] = {
+		mu_person("194501129876", 'K', DATE_NONE),
+		mu_person("195212121212", 'K', DATE_NONE),
+		mu_person("193802024321", 'M', DATE_NONE),
+	};
+	const struct {
+		int person;
+		const char *id;
+	} dec[] = {
+		{ 0, "B-20" }, { 1, "B-7" }, { 0, "B-3" }, { 2, "B-9" },
+		{ 0, "B-100" }, { 2, "B-10" }, { 1, "B-70" },
+	};
+	for (size_t i = 0; i < sizeof(dec) / sizeof(dec[0]); i++) {
+		uint32_t b = mu_beslut_of(p[dec[i].person], dec[i].id, "SOL_HEMTJANST",
+					  D("2026-06-01"));
+		mu_omfattning(b, 10, ENHET_TIM_MAN);
+		mu_exec(b, D("2026-06-15"), DATE_NONE);
+	}
+	build(2026, 10);
+	const char *want[] = { "B-10", "B-9", "B-100", "B-20", "B-3", "B-7", "B-70" };
+	assert_int_equal(rep.rows.n, sizeof(want) / sizeof(want[0]));
+	for (uint32_t i = 0; i < rep.rows.n; i++)
+		assert_string_equal(str_get(&m, m.beslut.v[rep.rows.v[i].beslut].id), want[i]);
+	done();
+}
+
 static void test_replacing_decision_and_last_execution_end(void **state)
 {
 	(void)state;
@@ -490,6 +523,7 @@ int main(void)
 		cmocka_unit_test(test_hemtjanst_ended_with_larm_kept),
 		cmocka_unit_test(test_akut_three_working_days),
 		cmocka_unit_test(test_cap_by_avgiftsutrymme_and_meals_on_top),
+		cmocka_unit_test(test_rows_by_personnummer_then_beslut_id),
 		cmocka_unit_test(test_replacing_decision_and_last_execution_end),
 		cmocka_unit_test(test_change_of_utforare_is_not_an_end),
 		cmocka_unit_test(test_death_ends_billing),
