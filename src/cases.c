@@ -279,19 +279,16 @@ static int cmp_person_insats(const void *a, const void *b)
 
 static int chain_links(const struct model *m, struct case_set *cs)
 {
-	uint32_t n = m->beslut.n;
-	uint32_t *order = malloc((n ? n : 1) * sizeof(*order));
+	uint32_t n = m->beslut.n, sorted = 0;
+	sort_model = m;
+	uint32_t *order = model_beslut_by_person(m, NULL, cmp_person_insats, &sorted);
+	sort_model = NULL;
 	uint32_t *group = malloc((n ? n : 1) * sizeof(*group));
 	int ret = 0;
 	if (!order || !group) {
 		ret = EVB_ENOMEM;
 		goto out;
 	}
-	for (uint32_t i = 0; i < n; i++)
-		order[i] = i;
-	sort_model = m;
-	qsort(order, n, sizeof(*order), cmp_person_insats);
-	sort_model = NULL;
 	for (uint32_t k = 0; k < n; k++) {
 		const struct beslut *b = &m->beslut.v[order[k]];
 		const struct beslut *p = k ? &m->beslut.v[order[k - 1]] : NULL;

@@ -83,48 +83,11 @@ static bool replaces(const struct model *m, uint32_t a, uint32_t b)
 	return m->beslut.v[a].replaces == b || m->beslut.v[b].replaces == a;
 }
 
-/* The favourable decisions in cmp_person_insats order: grouped by person
- * with a counting sort (persons are indices), then each person's sorted.
- * NULL on ENOMEM. */
+/* The favourable decisions in cmp_person_insats order; NULL on ENOMEM. */
 static uint32_t *by_person_insats(const struct model *m, uint32_t *nout)
 {
-	uint32_t np = m->persons.n, n = 0;
-	uint32_t *idx = malloc(((size_t)m->beslut.n + 1) * sizeof(*idx));
-	uint32_t *next = calloc((size_t)np + 1, sizeof(*next));
-	if (!idx || !next) {
-		free(idx);
-		free(next);
-		return NULL;
-	}
-	/* next[p + 1] counts person p's decisions; summed, next[p] is where
-	 * person p's group starts */
-	for (uint32_t i = 0; i < m->beslut.n; i++)
-		if (in_scope(&m->beslut.v[i]))
-			next[m->beslut.v[i].person + 1]++;
-	for (uint32_t p = 0; p < np; p++)
-		next[p + 1] += next[p];
-	n = next[np];
-	for (uint32_t i = 0; i < m->beslut.n; i++)
-		if (in_scope(&m->beslut.v[i]))
-			idx[next[m->beslut.v[i].person]++] = i;
-	/* next[p] is now where person p's group ends */
 	sort_model = m;
-	for (uint32_t p = 0, lo = 0; p < np; lo = next[p++]) {
-		uint32_t k = next[p] - lo, *g = idx + lo;
-		if (k > 8) {
-			qsort(g, k, sizeof(*g), cmp_person_insats);
-			continue;
-		}
-		for (uint32_t i = 1; i < k; i++) {     /* insertion sort, stable */
-			uint32_t x = g[i], j = i;
-			for (; j > 0 && cmp_person_insats(&g[j - 1], &x) > 0; j--)
-				g[j] = g[j - 1];
-			g[j] = x;
-		}
-	}
-	free(next);
-	*nout = n;
-	return idx;
+	return model_beslut_by_person(m, in_scope, cmp_person_insats, nout);
 }
 
 /* Overlapping favourable decisions for one person and insats. */

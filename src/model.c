@@ -570,6 +570,46 @@ out:
 	return rank;
 }
 
+uint32_t *model_beslut_by_person(const struct model *m, bool (*keep)(const struct beslut *),
+				 int (*cmp)(const void *, const void *), uint32_t *nout)
+{
+	uint32_t np = m->persons.n;
+	uint32_t *idx = malloc(((size_t)m->beslut.n + 1) * sizeof(*idx));
+	uint32_t *next = calloc((size_t)np + 1, sizeof(*next));
+	if (!idx || !next) {
+		free(idx);
+		free(next);
+		return NULL;
+	}
+	/* next[p + 1] counts person p's decisions; summed, next[p] is where
+	 * person p's group starts */
+	for (uint32_t i = 0; i < m->beslut.n; i++)
+		if (!keep || keep(&m->beslut.v[i]))
+			next[m->beslut.v[i].person + 1]++;
+	for (uint32_t p = 0; p < np; p++)
+		next[p + 1] += next[p];
+	*nout = next[np];
+	for (uint32_t i = 0; i < m->beslut.n; i++)
+		if (!keep || keep(&m->beslut.v[i]))
+			idx[next[m->beslut.v[i].person]++] = i;
+	/* next[p] is now where person p's group ends */
+	for (uint32_t p = 0, lo = 0; p < np; lo = next[p++]) {
+		uint32_t k = next[p] - lo, *g = idx + lo;
+		if (k > 8) {
+			qsort(g, k, sizeof(*g), cmp);
+			continue;
+		}
+		for (uint32_t i = 1; i < k; i++) {     /* insertion sort */
+			uint32_t x = g[i], j = i;
+			for (; j > 0 && cmp(&g[j - 1], &x) > 0; j--)
+				g[j] = g[j - 1];
+			g[j] = x;
+		}
+	}
+	free(next);
+	return idx;
+}
+
 void model_prefetch_person(const struct model *m, uint32_t person, int stage)
 {
 	const struct person *p = &m->persons.v[person];

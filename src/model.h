@@ -375,6 +375,17 @@ static inline int model_cmp_pnr(uint64_t anum, uint32_t aperson, uint64_t bnum,
  * order), and the others get IDX_NONE. Caller frees; NULL on ENOMEM. */
 uint32_t *model_person_ranks(const struct model *m, const uint8_t *only);
 
+/*
+ * The decisions i with keep(&m->beslut.v[i]) (all of them when keep is
+ * NULL) in person order, each person's by cmp (a qsort comparator of
+ * decision indices): grouped with a counting sort, since persons are
+ * indices, then each person's few sorted. The order of a qsort of them
+ * all by person and then cmp, when cmp is a total order. *nout gets their
+ * number. Caller frees; NULL on ENOMEM.
+ */
+uint32_t *model_beslut_by_person(const struct model *m, bool (*keep)(const struct beslut *),
+				 int (*cmp)(const void *, const void *), uint32_t *nout);
+
 /* Brings what a report row shows of person `person` into the cache some
  * rows before the row is written: stage 0 the person, stage 1 (a few rows
  * later, the person in the cache) its personnummer and names. Out of line

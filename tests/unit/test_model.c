@@ -400,6 +400,82 @@ static void test_person_ranks_many(void **state)
 	model_release(&m);
 }
 
+/* Decisions by person, each person's by insats then id (a total order):
+ * person 1 has eleven (more than the eight sorted in place), person 0
+ * three, person 2 one; one of person 0's is left out by keep. Checked
+ * against a qsort of all of them by person, then the same order. */
+static const struct model *by_person_model;
+
+static int cmp_insats_id(const void *a, const void *b)
+{
+	const struct beslut *x = &by_person_model->beslut.v[*(const uint32_t *)a];
+	const struct beslut *y = &by_person_model->beslut.v[*(const uint32_t *)b];
+	if (x->insats != y->insats)
+		return x->insats < y->insats ? -1 : 1;
+	return strcmp(str_get(by_person_model, x->id), str_get(by_person_model, y->id));
+}
+
+static int cmp_person_then(const void *a, const void *b)
+{
+	const struct beslut *x = &by_person_model->beslut.v[*(const uint32_t *)a];
+	const struct beslut *y = &by_person_model->beslut.v[*(const uint32_t *)b];
+	if (x->person != y->person)
+		return x->person < y->person ? -1 : 1;
+	return cmp_insats_id(a, b);
+}
+
+static bool not_avslag(const struct beslut *b)
+{
+	return b->utfall != UTFALL_AVSLAG;
+}
+
+static void test_beslut_by_person(void **state)
+{
+	(void)state;
+	struct model m;
+	model_init(&m, DATE_NONE);
+	for (int i = 0; i < 3; i++)
+		assert_non_null(VEC_PUSH(m.persons));
+	/* person, insats, id: added neither by person nor by id */
+	static const struct { uint32_t person; uint16_t insats; const char *id; } dec[] = {
+		{ 1, 3, "K" }, { 0, 2, "B" }, { 1, 1, "Z" }, { 2, 0, "A" }, { 1, 3, "C" },
+		{ 0, 1, "Y" }, { 1, 0, "Q" }, { 1, 3, "A" }, { 1, 2, "M" }, { 0, 2, "A" },
+		{ 1, 1, "B" }, { 1, 0, "R" }, { 1, 3, "B" }, { 1, 2, "D" }, { 1, 1, "E" },
+	};
+	enum { N = sizeof(dec) / sizeof(dec[0]) };
+	for (uint32_t i = 0; i < N; i++) {
+		struct beslut *b = VEC_PUSH(m.beslut);
+		assert_non_null(b);
+		b->person = dec[i].person;
+		b->insats = dec[i].insats;
+		b->id = intern_str(&m.strings, dec[i].id, strlen(dec[i].id));
+		b->utfall = i == 5 ? UTFALL_AVSLAG : UTFALL_BIFALL;   /* person 0's "Y" */
+	}
+	by_person_model = &m;
+	uint32_t want[N];
+	for (uint32_t i = 0; i < N; i++)
+		want[i] = i;
+	qsort(want, N, sizeof(want[0]), cmp_person_then);
+	uint32_t n = 0, *got = model_beslut_by_person(&m, NULL, cmp_insats_id, &n);
+	assert_non_null(got);
+	assert_int_equal(n, N);
+	for (uint32_t i = 0; i < N; i++)
+		assert_int_equal(got[i], want[i]);
+	/* by hand: person 0 is (1, Y) (2, A) (2, B), decisions 5, 9, 1 */
+	assert_int_equal(got[0], 5);
+	assert_int_equal(got[1], 9);
+	assert_int_equal(got[2], 1);
+	free(got);
+	got = model_beslut_by_person(&m, not_avslag, cmp_insats_id, &n);
+	assert_non_null(got);
+	assert_int_equal(n, N - 1);
+	for (uint32_t i = 0, k = 0; i < N; i++)
+		if (want[i] != 5)
+			assert_int_equal(got[k++], want[i]);
+	free(got);
+	model_release(&m);
+}
+
 static void test_code_lookup(void **state)
 {
 	(void)state;
@@ -426,6 +502,7 @@ int main(void)
 		cmocka_unit_test(test_drop),
 		cmocka_unit_test(test_person_ranks),
 		cmocka_unit_test(test_person_ranks_many),
+		cmocka_unit_test(test_beslut_by_person),
 		cmocka_unit_test(test_code_lookup),
 	};
 	return cmocka_run_group_tests_name("model", tests, NULL, NULL);
