@@ -279,9 +279,9 @@ static int cmp_person_insats(const void *a, const void *b)
 
 static int chain_links(const struct model *m, struct case_set *cs)
 {
-	uint32_t n = m->beslut.n, sorted = 0;
+	uint32_t n = 0;         /* every decision: m->beslut.n */
 	sort_model = m;
-	uint32_t *order = model_beslut_by_person(m, NULL, cmp_person_insats, &sorted);
+	uint32_t *order = model_beslut_by_person(m, NULL, cmp_person_insats, &n);
 	sort_model = NULL;
 	uint32_t *group = malloc((n ? n : 1) * sizeof(*group));
 	int ret = 0;
