@@ -90,9 +90,11 @@ build/asan/tests/test_hash: TEST_LDFLAGS = -Wl,--wrap=pthread_create,--wrap=pthr
 build/asan/tests/test_export: TEST_LDFLAGS = -Wl,--wrap=pthread_create,--wrap=stat
 # test_xml_in fails xmlNodeSetContentLen on purpose
 build/asan/tests/test_xml_in: TEST_LDFLAGS = -Wl,--wrap=xmlNodeSetContentLen
-# test_pseudonym fails allocations on purpose (tests/unit/allocfail.h)
-build/asan/tests/test_pseudonym: TEST_LDFLAGS = -Wl,--wrap=malloc,--wrap=calloc,--wrap=realloc
-build/asan/tests/test_pseudonym: tests/unit/allocfail.h
+# test_pseudonym and test_templates fail allocations on purpose
+# (tests/unit/allocfail.h)
+ALLOCFAIL_TESTS := build/asan/tests/test_pseudonym build/asan/tests/test_templates
+$(ALLOCFAIL_TESTS): TEST_LDFLAGS = -Wl,--wrap=malloc,--wrap=calloc,--wrap=realloc
+$(ALLOCFAIL_TESTS): tests/unit/allocfail.h
 
 # Fuzz harnesses (tests/fuzz/fuzz_<name>.c): with libFuzzer (clang) for
 # `make fuzz`, and with gcc, the sanitizers and tests/fuzz/driver.c for the

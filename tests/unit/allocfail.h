@@ -5,7 +5,9 @@
  * code under test come here first (the libraries' own do not). After
  * alloc_fail_arm(N), N > 0, the Nth allocation and every later one fail,
  * as when memory has run out; alloc_calls counts them. alloc_fail_arm(0)
- * ends it.
+ * ends it. alloc_fail_once(N) fails the Nth alone, as when memory is short
+ * for a moment: the allocations after it succeed, so code that goes on
+ * past a failure it did not see uses what it did not get.
  */
 #ifndef EVB_ALLOCFAIL_H
 #define EVB_ALLOCFAIL_H
@@ -14,16 +16,27 @@
 #include <stddef.h>
 
 static unsigned long alloc_calls, alloc_fail_from;
+static bool alloc_fail_one;
 
 static void alloc_fail_arm(unsigned long n)
 {
 	alloc_calls = 0;
 	alloc_fail_from = n;
+	alloc_fail_one = false;
+}
+
+static inline void alloc_fail_once(unsigned long n)
+{
+	alloc_fail_arm(n);
+	alloc_fail_one = true;
 }
 
 static bool alloc_fails(void)
 {
-	return alloc_fail_from && ++alloc_calls >= alloc_fail_from;
+	if (!alloc_fail_from)
+		return false;
+	++alloc_calls;
+	return alloc_fail_one ? alloc_calls == alloc_fail_from : alloc_calls >= alloc_fail_from;
 }
 
 void *__real_malloc(size_t n);

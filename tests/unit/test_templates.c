@@ -4,6 +4,7 @@
 #include <unistd.h>
 
 #include "testutil.h"
+#include "allocfail.h"
 #include "calendar.h"
 #include "model.h"
 #include "sheet.h"
@@ -1168,6 +1169,57 @@ static void test_message_template_checked(void **state)
 	tdir_remove(&d);
 }
 
+/* Memory runs out at each allocation of the load in turn (allocfail.h),
+ * for good (once, fail_once false) or for that allocation alone: the load
+ * fails and says it is out of memory (in which file, and at which line
+ * where it has one), and leaves nothing allocated (the sanitizers' leak
+ * check), until there are enough and it loads. The message body here has
+ * a line longer than an arena block, whose text gets a block of its own
+ * and fills it, so the list of fields of the line after it (line `after`)
+ * needs a new block: the only allocation made for that line, which must
+ * fail at that line too, also when the allocation after it, for the
+ * line's text, would succeed. */
+static void sweep_out_of_memory(const struct tdir *d, long after, bool fail_once)
+{
+	int failed_after = 0;
+	unsigned long k = 1;
+	for (;; k++) {
+		struct evb_error err = { 0 };
+		if (fail_once)
+			alloc_fail_once(k);
+		else
+			alloc_fail_arm(k);
+		struct templates *t = templates_load(d->path, &err);
+		alloc_fail_arm(0);
+		if (t) {
+			templates_free(t);
+			break;
+		}
+		/* EVB_ETEMPLATE where the failure has a template line to name */
+		assert_true(err.code == EVB_ENOMEM || err.code == EVB_ETEMPLATE);
+		assert_non_null(strstr(err.message, "out of memory"));
+		if (strstr(err.file, "meddelande.csv") && err.line == after)
+			failed_after++;
+	}
+	assert_true(k > 1);
+	assert_int_equal(failed_after, 1);
+}
+
+static void test_out_of_memory_while_loading(void **state)
+{
+	(void)state;
+	struct tdir d;
+	tdir_make(&d);
+	static char long_line[20 << 10];
+	int n = snprintf(long_line, sizeof(long_line), ";Lång: {namn} ");
+	memset(long_line + n, 'x', sizeof(long_line) - 1 - (size_t)n);
+	tdir_append_line(&d, "meddelande.csv", long_line);
+	long after = tdir_append_line(&d, "meddelande.csv", ";Efter: {lagrum}");
+	sweep_out_of_memory(&d, after, false);
+	sweep_out_of_memory(&d, after, true);
+	tdir_remove(&d);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -1226,6 +1278,7 @@ int main(void)
 		cmocka_unit_test(test_message_body_layout),
 		cmocka_unit_test(test_message_fields_in_line_order),
 		cmocka_unit_test(test_message_template_checked),
+		cmocka_unit_test(test_out_of_memory_while_loading),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
