@@ -687,10 +687,10 @@ static int field_begin(struct rd *rd, const xmlNode *n)
 	return 0;
 }
 
-static void field_text(struct rd *rd, const char *s)
+static int field_text(struct rd *rd, const char *s)
 {
 	if (rd->cur_overflow)
-		return;
+		return 0;
 	size_t n = strlen(s);
 	rd->cur_raw += n;
 	if (rd->cur.len == 0)
@@ -699,10 +699,12 @@ static void field_text(struct rd *rd, const char *s)
 			n--;
 		}
 	if (n == 0)
-		return;
+		return 0;
 	/* a text node holds at most XML_MAX_TEXT_LENGTH bytes, so the buffer is
 	 * bounded by EVB_MAX_FIELD plus one text node before it is trimmed */
 	int ret = buf_add(&rd->cur, s, n, EVB_MAX_FIELD + n);
+	if (ret == EVB_ENOMEM)
+		return ret;     /* the run stops: the value is not too long */
 	if (!ret && rd->cur.len > EVB_MAX_FIELD)
 		buf_rtrim(&rd->cur);
 	if (ret || rd->cur.len > EVB_MAX_FIELD) {
@@ -712,6 +714,7 @@ static void field_text(struct rd *rd, const char *s)
 			"value of '%s' is longer than %u bytes", field_name(rd), EVB_MAX_FIELD);
 		buf_clear(&rd->cur);
 	}
+	return 0;
 }
 
 /* Makes v[0..len) the text of element n: its first text node's, the
@@ -944,7 +947,7 @@ static int inside_record(struct rd *rd, int type, int depth, const xmlNode *n,
 		if (type == XML_READER_TYPE_ELEMENT)
 			return nested_begin(rd, n);
 		if (text)
-			field_text(rd, (const char *)n->content);
+			return field_text(rd, (const char *)n->content);
 	}
 	return 0;                   /* deeper: already a problem of the field */
 }
