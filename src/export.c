@@ -1000,22 +1000,23 @@ static int cmp_str_ptr(const void *a, const void *b)
 	return strcmp(*(const char *const *)a, *(const char *const *)b);
 }
 
-/* Whether the files' names (without folders) are all different. Then
- * reports name inputs by file name only, so that the same export gives
- * the same reports wherever it is stored (an archive moved elsewhere). */
-static bool names_unique(char **files, size_t n)
+/* Whether the files' names (without folders) are all different, in
+ * *unique. Then reports name inputs by file name only, so that the same
+ * export gives the same reports wherever it is stored (an archive moved
+ * elsewhere). */
+static int names_unique(char **files, size_t n, bool *unique)
 {
 	const char **names = malloc((n ? n : 1) * sizeof(*names));
 	if (!names)
-		return false;
+		return EVB_ENOMEM;
 	for (size_t i = 0; i < n; i++)
 		names[i] = base_name(files[i]);
 	qsort(names, n, sizeof(*names), cmp_str_ptr);
-	bool unique = true;
-	for (size_t i = 1; i < n && unique; i++)
-		unique = strcmp(names[i - 1], names[i]) != 0;
+	*unique = true;
+	for (size_t i = 1; i < n && *unique; i++)
+		*unique = strcmp(names[i - 1], names[i]) != 0;
 	free(names);
-	return unique;
+	return 0;
 }
 
 /* The readers as relay_run runs them: each file is split into rows on a
@@ -1621,7 +1622,9 @@ int export_read(struct model *m, const struct templates *t,
 		ret = EVB_ENOMEM;
 	for (int i = 0; i < ninputs && !ret; i++)
 		ret = export_collect(inputs[i], &files, &n, &cap, err);
-	bool by_name = !ret && names_unique(files, n);
+	bool by_name = false;
+	if (!ret)
+		ret = names_unique(files, n, &by_name);
 	if (!ret)
 		intern_expect(&m->strings, expected_strings(files, n));
 	/* each file is checked for UTF-8 before it is parsed, but for XML,
