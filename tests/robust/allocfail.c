@@ -4,7 +4,10 @@
  * strdup (Makefile), so every allocation evb's own code asks for comes
  * here first. They are counted (on every thread); from the
  * EVB_ALLOC_FAIL-th on, every one fails, as when memory has run out
- * (unset or 0: none fails). At exit the count is written to the file
+ * (unset or 0: none fails); with EVB_ALLOC_FAIL_ONCE set, that one alone
+ * fails, as when memory is short for a moment, and the allocations after
+ * it succeed (code that missed the failure then goes on with what it did
+ * not get, which the sanitizers see). At exit the count is written to the file
  * EVB_ALLOC_COUNT names, so a sweep knows how many there are. Allocations
  * the libraries make inside themselves are not counted: their failures
  * come back to evb as their own errors. With EVB_ALLOC_TRACE set, the
@@ -28,6 +31,7 @@ char *__wrap_strdup(const char *s);
 
 static atomic_ulong calls;
 static unsigned long fail_from;         /* 0: none fails */
+static bool fail_once;                  /* only the fail_from-th fails */
 static const char *count_file;
 static bool trace;
 
@@ -38,7 +42,7 @@ static bool fails(void)
 		void *frames[32];
 		backtrace_symbols_fd(frames, backtrace(frames, 32), 2);
 	}
-	return fail_from && k >= fail_from;
+	return fail_from && (fail_once ? k == fail_from : k >= fail_from);
 }
 
 void *__wrap_malloc(size_t n)
@@ -74,6 +78,7 @@ __attribute__((constructor)) static void allocfail_init(void)
 {
 	const char *s = getenv("EVB_ALLOC_FAIL");
 	fail_from = s ? strtoul(s, NULL, 10) : 0;
+	fail_once = getenv("EVB_ALLOC_FAIL_ONCE") != NULL;
 	count_file = getenv("EVB_ALLOC_COUNT");
 	trace = getenv("EVB_ALLOC_TRACE") != NULL;
 	atexit(write_count);

@@ -2,7 +2,10 @@
 # Allocation failures, the way SQLite's malloc tests make them: evb built
 # with tests/robust/allocfail.c (BIN, build/asan/evb-allocfail) counts the
 # allocations its own code asks for, and a run with EVB_ALLOC_FAIL=N has
-# the Nth and every later one fail. For every command on the samples, a
+# the Nth and every later one fail (memory has run out), or, in a second
+# sweep with EVB_ALLOC_FAIL_ONCE set, the Nth alone (memory was short for
+# a moment: code that missed the failure goes on, and what it then does
+# with what it did not get shows). For every command on the samples, a
 # reference run counts them; then for every N up to that count:
 #   - the run finishes as the reference did, with the same exit status,
 #     the same run folder byte for byte and the same messages (a
@@ -94,7 +97,8 @@ sweep() {
 			rm -rf "$o"
 			mkdir -p "$o/out"
 			mapfile -d '' args < <(with_out "$o/out" "$@")
-			EVB_ALLOC_FAIL=$n "$bin" "${args[@]}" >"$o/stdout" 2>"$o/stderr"
+			env ${alone:+EVB_ALLOC_FAIL_ONCE=1} EVB_ALLOC_FAIL=$n "$bin" "${args[@]}" \
+				>"$o/stdout" 2>"$o/stderr"
 			rc=$?
 			# LeakSanitizer itself failed (its tracer can crash when
 			# threads end as it stops them: a known fault of the tool,
@@ -126,7 +130,8 @@ sweep() {
 					head -30 | sed "s|$root/||g; s/^/      | /"
 				mkdir -p "$o/trace"
 				mapfile -d '' args < <(with_out "$o/trace" "$@")
-				EVB_ALLOC_TRACE=1 EVB_ALLOC_FAIL=$n "$bin" "${args[@]}" 2>&1 >/dev/null |
+				env ${alone:+EVB_ALLOC_FAIL_ONCE=1} EVB_ALLOC_TRACE=1 EVB_ALLOC_FAIL=$n \
+					"$bin" "${args[@]}" 2>&1 >/dev/null |
 					grep -v "record rejected\|Windows-1252" | symbolize | head -14 |
 					sed 's/^/      /'
 			fi
@@ -134,10 +139,10 @@ sweep() {
 	done
 	if [ "$bad_runs" = 0 ]; then
 		pass=$((pass + 1))
-		echo "[ OK ] $name: $total allocations, each failed in turn"
+		echo "[ OK ] $name: $total allocations, each failed in turn${alone:+, alone}"
 	else
 		fail=$((fail + 1))
-		echo "[FAIL] $name: $bad_runs of $total runs"
+		echo "[FAIL] $name: $bad_runs of $total runs${alone:+ (each failed alone)}"
 	fi
 }
 
@@ -183,22 +188,26 @@ else
 	printf '%s\n%s\n' "$once" "$twice" | sed 's/^/      | /'
 fi
 
-sweep ivo ivo --period 2026Q3 --as-of 2026-11-22 "${COMMON[@]}" --out @OUT@
-sweep fees fees --month 2026-10 "${COMMON[@]}" --out @OUT@
-sweep meals meals --month 2026-10 "${COMMON[@]}" --out @OUT@
-sweep due due --as-of 2026-11-22 "${COMMON[@]}" --out @OUT@
-sweep check check --as-of 2026-11-22 "${COMMON[@]}" --out @OUT@
-# a vendor's export read through its profile
-sweep ivo-profile ivo --period 2026Q3 --as-of 2026-11-22 --in samples/export-leverantor \
-	--profile samples/leverantor.profile --config samples/evb.conf --csv --quiet --out @OUT@
-sweep profile profile --in samples/export-leverantor --out @OUT@/start.profile
 # verify and diff read run folders and their exports again
 "$bin" fees --month 2026-10 "${COMMON[@]}" --out "$work/v" >/dev/null 2>&1
-sweep verify verify "$work/v/avgift-2026-10/manifest.json" --in samples/export
 "$bin" ivo --period 2026Q3 --as-of 2026-11-22 "${COMMON[@]}" --out "$work/d1" >/dev/null 2>&1
 "$bin" ivo --period 2026Q3 --as-of 2026-12-01 "${COMMON[@]}" --out "$work/d2" >/dev/null 2>&1
-sweep diff diff "$work/d1/ivo-2026Q3" "$work/d2/ivo-2026Q3" --config samples/evb.conf \
-	--csv --quiet --out @OUT@
+sweeps() {
+	sweep ivo ivo --period 2026Q3 --as-of 2026-11-22 "${COMMON[@]}" --out @OUT@
+	sweep fees fees --month 2026-10 "${COMMON[@]}" --out @OUT@
+	sweep meals meals --month 2026-10 "${COMMON[@]}" --out @OUT@
+	sweep due due --as-of 2026-11-22 "${COMMON[@]}" --out @OUT@
+	sweep check check --as-of 2026-11-22 "${COMMON[@]}" --out @OUT@
+	# a vendor's export read through its profile
+	sweep ivo-profile ivo --period 2026Q3 --as-of 2026-11-22 --in samples/export-leverantor \
+		--profile samples/leverantor.profile --config samples/evb.conf --csv --quiet --out @OUT@
+	sweep profile profile --in samples/export-leverantor --out @OUT@/start.profile
+	sweep verify verify "$work/v/avgift-2026-10/manifest.json" --in samples/export
+	sweep diff diff "$work/d1/ivo-2026Q3" "$work/d2/ivo-2026Q3" --config samples/evb.conf \
+		--csv --quiet --out @OUT@
+}
+alone= && sweeps
+alone=1 && sweeps
 
 echo "allocfail: $pass passed, $fail failed"
 [ "$fail" = 0 ]
