@@ -572,15 +572,23 @@ static const char *elem_name(const struct elem *e, char *buf)
 }
 
 /* The value of field e as read (its text, trimmed), shortened into buf
- * (SHORT_MAX + 1). Only for a reject: it reads the text again. */
-static const char *elem_value(const struct elem *e, char *buf)
+ * (SHORT_MAX + 1). Only for a reject: it reads the text again. EVB_ENOMEM
+ * when it cannot. */
+static int elem_value(const struct elem *e, char *buf)
 {
 	struct buf v = { 0 };
-	for (const xmlNode *c = e->node->children; c; c = c->next)
-		if ((c->type == XML_TEXT_NODE || c->type == XML_CDATA_SECTION_NODE) && c->content &&
-		    buf_add(&v, (const char *)c->content, strlen((const char *)c->content),
-			    EVB_MAX_FIELD + SHORT_MAX) != 0)
+	for (const xmlNode *c = e->node->children; c; c = c->next) {
+		if ((c->type != XML_TEXT_NODE && c->type != XML_CDATA_SECTION_NODE) || !c->content)
+			continue;
+		int ret = buf_add(&v, (const char *)c->content, strlen((const char *)c->content),
+				  EVB_MAX_FIELD + SHORT_MAX);
+		if (ret == EVB_ENOMEM) {
+			buf_release(&v);
+			return ret;
+		}
+		if (ret)
 			break;  /* a value over the limit is rejected as such */
+	}
 	const char *p = v.p ? v.p : "";
 	size_t len = v.len;
 	while (len && is_ws(*p)) {
@@ -591,7 +599,7 @@ static const char *elem_value(const struct elem *e, char *buf)
 		len--;
 	copy_utf8(buf, SHORT_MAX, p, len);
 	buf_release(&v);
-	return buf;
+	return 0;
 }
 
 static void entity_problem(struct rd *rd, const xmlNode *n, const char *column)
@@ -821,9 +829,11 @@ static int record_end(struct rd *rd, struct evb_error *err)
 	if (v > 0) {
 		const struct elem *e = rd->verr_elem >= 0 ? &rd->elems[rd->verr_elem] : NULL;
 		char name[NAME_MAX_BYTES + 1], value[SHORT_MAX + 1];
+		if (e && e->has_value && (ret = elem_value(e, value)))
+			goto out;
 		ret = emit_reject(rd, rd->kind, e ? e->line : rd->row.line,
 				  e && rd->verr_elem > 0 ? elem_name(e, name) : NULL,
-				  e && e->has_value ? elem_value(e, value) : NULL, "reject.schema",
+				  e && e->has_value ? value : NULL, "reject.schema",
 				  rd->verr.set ? rd->verr.text : "record does not follow evb-export.xsd");
 		goto out;
 	}
