@@ -88,8 +88,10 @@ build/asan/tests/test_hash: TEST_LDFLAGS = -Wl,--wrap=pthread_create,--wrap=pthr
 # test_export also makes stat say that a file grew, was written to or was
 # replaced while it was read
 build/asan/tests/test_export: TEST_LDFLAGS = -Wl,--wrap=pthread_create,--wrap=stat
-# test_xml_in fails xmlNodeSetContentLen on purpose
-build/asan/tests/test_xml_in: TEST_LDFLAGS = -Wl,--wrap=xmlNodeSetContentLen
+# test_xml_in fails xmlNodeSetContentLen and allocations on purpose
+build/asan/tests/test_xml_in: TEST_LDFLAGS = -Wl,--wrap=xmlNodeSetContentLen \
+	-Wl,--wrap=malloc,--wrap=calloc,--wrap=realloc
+build/asan/tests/test_xml_in: tests/unit/allocfail.h
 # test_pseudonym and test_templates fail allocations on purpose
 # (tests/unit/allocfail.h)
 ALLOCFAIL_TESTS := build/asan/tests/test_pseudonym build/asan/tests/test_templates
