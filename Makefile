@@ -91,10 +91,12 @@ build/asan/tests/test_export: TEST_LDFLAGS = -Wl,--wrap=pthread_create,--wrap=st
 # test_xml_in fails xmlNodeSetContentLen and allocations on purpose
 build/asan/tests/test_xml_in: TEST_LDFLAGS = -Wl,--wrap=xmlNodeSetContentLen \
 	-Wl,--wrap=malloc,--wrap=calloc,--wrap=realloc
-build/asan/tests/test_xml_in: tests/unit/allocfail.h
-# test_pseudonym and test_templates fail allocations on purpose
-# (tests/unit/allocfail.h)
-ALLOCFAIL_TESTS := build/asan/tests/test_pseudonym build/asan/tests/test_templates
+build/asan/tests/test_xml_in: tests/unit/allocfail.h tests/unit/tracesink.h
+build/asan/tests/test_csv_in: tests/unit/tracesink.h
+# test_pseudonym, test_templates and test_csv_in fail allocations on
+# purpose (tests/unit/allocfail.h)
+ALLOCFAIL_TESTS := build/asan/tests/test_pseudonym build/asan/tests/test_templates \
+	build/asan/tests/test_csv_in
 $(ALLOCFAIL_TESTS): TEST_LDFLAGS = -Wl,--wrap=malloc,--wrap=calloc,--wrap=realloc
 $(ALLOCFAIL_TESTS): tests/unit/allocfail.h
 

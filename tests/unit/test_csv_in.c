@@ -1,9 +1,12 @@
 /* Unit tests: the CSV reader (src/csv_in.c). Files are written to a
  * temporary folder at test time (big ones too). */
+#include <limits.h>
 #include <string.h>
 #include <unistd.h>
 
 #include "testutil.h"
+#include "allocfail.h"
+#include "tracesink.h"
 #include "csv_in.h"
 
 #define MAXROWS 16
@@ -913,6 +916,62 @@ static void test_table_empty_and_missing(void **state)
 	assert_int_equal(csv_in_read_table("/nonexistent/t.csv", on_table, &t, &err), EVB_EIO);
 }
 
+/* Each allocation of the reader's own code fails in turn, alone
+ * (allocfail.h), as when memory is short for a moment: the read gives the
+ * same rows, rejects and notes as without, or stops with EVB_ENOMEM and
+ * says so; never a record rejected for a want of memory. The record's
+ * buffer grows (a value of 6 000 bytes), a value over the limit and a
+ * record with a field too few are rejected, and an unknown column is
+ * noted; read as UTF-8 and as Windows-1252. */
+static void test_memory_short_for_a_moment(void **state)
+{
+	(void)state;
+	static char text[EVB_MAX_FIELD + 16384];
+	size_t n = (size_t)snprintf(text, sizeof(text),
+				    "verkstallighet_id;beslut_id;startdatum;extra\n"
+				    "V1;B1;2026-01-05;x\nV2;B2;");
+	memset(text + n, 'y', 6000);
+	n += 6000;
+	n += (size_t)snprintf(text + n, sizeof(text) - n, ";x\nV3;B3\nV4;");
+	memset(text + n, 'z', EVB_MAX_FIELD + 1);
+	n += EVB_MAX_FIELD + 1;
+	n += (size_t)snprintf(text + n, sizeof(text) - n, ";2026-01-07;x\nV5;B5;2026-01-08;\xe5\n");
+	const char *path = write_file("short.csv", text, n);
+	static struct trace ref, got;
+	for (int cp1252 = 0; cp1252 < 2; cp1252++) {
+		struct input_info info;
+		struct evb_error err = { 0 };
+		struct reader_sink sink = trace_sink(&ref);
+		alloc_fail_arm(ULONG_MAX);      /* counts, fails none */
+		int ref_ret = csv_in_read(path, "short.csv", K_VERKSTALLIGHET, NULL, cp1252, &sink,
+					  &info, &err);
+		unsigned long total = alloc_calls;
+		alloc_fail_arm(0);
+		assert_int_equal(ref_ret, 0);
+		assert_non_null(strstr(ref.text, "reject.field_too_long"));
+		assert_non_null(strstr(ref.text, "reject.field_count"));
+		unsigned long stopped = 0;
+		for (unsigned long k = 1; k <= total; k++) {
+			memset(&err, 0, sizeof(err));
+			sink = trace_sink(&got);
+			alloc_fail_once(k);
+			int ret = csv_in_read(path, "short.csv", K_VERKSTALLIGHET, NULL, cp1252, &sink,
+					      &info, &err);
+			alloc_fail_arm(0);
+			if (ret == 0) {
+				assert_string_equal(got.text, ref.text);
+				continue;
+			}
+			assert_int_equal(ret, EVB_ENOMEM);
+			assert_non_null(strstr(err.message, "out of memory"));
+			/* what was given before the stop is what was given first */
+			assert_int_equal(strncmp(got.text, ref.text, got.len), 0);
+			stopped++;
+		}
+		assert_true(stopped > 0);
+	}
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -967,6 +1026,7 @@ int main(void)
 		cmocka_unit_test(test_table_bad_quote_and_unterminated),
 		cmocka_unit_test(test_table_callback_stops),
 		cmocka_unit_test(test_table_empty_and_missing),
+		cmocka_unit_test(test_memory_short_for_a_moment),
 	};
 	return cmocka_run_group_tests(tests, setup, teardown);
 }

@@ -7,6 +7,7 @@
 
 #include "testutil.h"
 #include "allocfail.h"
+#include "tracesink.h"
 #include "xml_in.h"
 
 #include <libxml/tree.h>
@@ -654,54 +655,9 @@ static void test_field_at_limit_out_of_memory(void **st)
 
 /* ---- memory short for a moment -------------------------------------------- */
 
-/* The events of a read as text, kept without allocating (the allocations
- * of a sweep are the reader's alone). */
-struct trace {
-	char text[16384];
-	size_t len;
-};
-
-static void trace_add(struct trace *t, const char *fmt, ...)
-{
-	va_list ap;
-	va_start(ap, fmt);
-	int n = vsnprintf(t->text + t->len, sizeof(t->text) - t->len, fmt, ap);
-	va_end(ap);
-	assert_true(n >= 0 && (size_t)n < sizeof(t->text) - t->len);
-	t->len += (size_t)n;
-}
-
-static int trace_row(void *ctx, const struct row *r)
-{
-	trace_add(ctx, "row %d %ld", (int)r->kind, r->line);
-	for (int c = 0; c < SCHEMA_MAX_COLUMNS; c++)
-		if (r->val[c])
-			trace_add(ctx, " %d@%ld=%s", c, r->vline[c], r->val[c]);
-	trace_add(ctx, "\n");
-	return 0;
-}
-
-static int trace_reject(void *ctx, int kind, const char *file, long line, const char *column,
-			const char *value, const char *key, const char *reason)
-{
-	(void)file;
-	trace_add(ctx, "reject %d %ld %s [%s] %s %s\n", kind, line, column ? column : "-",
-		  value ? value : "-", key, reason);
-	return 0;
-}
-
-static void trace_note(void *ctx, const char *file, long line, const char *column,
-		       int position, const char *message)
-{
-	(void)file;
-	trace_add(ctx, "note %ld %s %d %s\n", line, column ? column : "-", position, message);
-}
-
 static int trace_read(struct state *s, const char *path, struct trace *t)
 {
-	struct reader_sink sink = { t, trace_row, trace_reject, trace_note, NULL };
-	t->len = 0;
-	t->text[0] = '\0';
+	struct reader_sink sink = trace_sink(t);
 	memset(&s->err, 0, sizeof(s->err));
 	memset(&s->info, 0, sizeof(s->info));
 	return xml_in_read(s->x, path, path, &sink, &s->info, &s->err);
