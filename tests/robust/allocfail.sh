@@ -39,23 +39,28 @@ symbolize() {
 	done
 }
 
-# lsan_broke FILE: true when FILE, a run's stderr, says LeakSanitizer
-# could not do its check and holds no finding
+# lsan_broke FILE [RC]: true when FILE, a run's stderr, holds no finding
+# and says LeakSanitizer could not do its check, or the run exited RC 99
+# (the sanitizers' status) without a word from them
 lsan_broke() {
-	grep -q "LeakSanitizer has encountered a fatal error" "$1" &&
-		! grep -q "ERROR: \|runtime error" "$1"
+	! grep -q "ERROR: \|runtime error" "$1" &&
+		{ grep -q "LeakSanitizer has encountered a fatal error" "$1" ||
+			{ [ "${2:-}" = 99 ] && ! grep -q "Sanitizer" "$1"; }; }
 }
 
 # lsan_broke itself, on what the tool prints: its own failure alone is
-# retried; a leak report, or its failure beside another report, is a
-# finding; evb's own messages are neither
+# retried, and so is a run that exited 99 with no report; a leak report,
+# or its failure beside another report, is a finding; evb's own messages
+# are neither
 printf 'Tracer caught signal 11: addr=0x0\n==1==LeakSanitizer has encountered a fatal error.\n' >"$work/lsan-broke"
 printf '==1==ERROR: LeakSanitizer: detected memory leaks\n' >"$work/lsan-leak"
 cat "$work/lsan-broke" >"$work/lsan-both"
 printf '==1==ERROR: AddressSanitizer: heap-use-after-free\n' >>"$work/lsan-both"
 printf 'evb: out of memory: close other programs, or run evb where more memory is free\n' >"$work/lsan-none"
 if lsan_broke "$work/lsan-broke" && ! lsan_broke "$work/lsan-leak" &&
-	! lsan_broke "$work/lsan-both" && ! lsan_broke "$work/lsan-none"; then
+	! lsan_broke "$work/lsan-both" && ! lsan_broke "$work/lsan-none" &&
+	lsan_broke "$work/lsan-none" 99 && ! lsan_broke "$work/lsan-leak" 99 &&
+	! lsan_broke "$work/lsan-none" 2; then
 	pass=$((pass + 1))
 	echo "[ OK ] LeakSanitizer's own failure told from a finding"
 else
@@ -103,8 +108,9 @@ sweep() {
 			# LeakSanitizer itself failed (its tracer can crash when
 			# threads end as it stops them: a known fault of the tool,
 			# no finding about evb): the same N again, once
-			[ "$try" = 1 ] && lsan_broke "$o/stderr" || break
-			echo "    $name N=$n: LeakSanitizer failed, run again: $(grep -m1 'Tracer\|fatal error' "$o/stderr")"
+			[ "$try" = 1 ] && lsan_broke "$o/stderr" "$rc" || break
+			echo "    $name N=$n: LeakSanitizer failed, run again:" \
+				"$(grep -m1 'Tracer\|fatal error' "$o/stderr" || echo "exit $rc without a report")"
 		done
 		why=""
 		if grep -q "Sanitizer\|runtime error" "$o/stderr" || [ "$rc" = 99 ]; then
@@ -128,6 +134,8 @@ sweep() {
 				[ "$why" = sanitizer ] &&
 					grep -A12 "ERROR: \|Sanitizer\|runtime error" "$o/stderr" |
 					head -30 | sed "s|$root/||g; s/^/      | /"
+				grep -q "Sanitizer\|runtime error" "$o/stderr" ||
+					{ echo "      | exit $rc; its stderr:"; head -5 "$o/stderr" | sed 's/^/      | /'; }
 				mkdir -p "$o/trace"
 				mapfile -d '' args < <(with_out "$o/trace" "$@")
 				env ${alone:+EVB_ALLOC_FAIL_ONCE=1} EVB_ALLOC_TRACE=1 EVB_ALLOC_FAIL=$n \
