@@ -107,7 +107,8 @@ sweep() {
 			rc=$?
 			# LeakSanitizer itself failed (its tracer can crash when
 			# threads end as it stops them: a known fault of the tool,
-			# no finding about evb): the same N again, once
+			# no finding about evb), or the run exited 99 without a
+			# report: the same N again, once
 			[ "$try" = 1 ] && lsan_broke "$o/stderr" "$rc" || break
 			echo "    $name N=$n: LeakSanitizer failed, run again:" \
 				"$(grep -m1 'Tracer\|fatal error' "$o/stderr" || echo "exit $rc without a report")"
@@ -156,9 +157,10 @@ sweep() {
 
 # The sweep's retry, on a stand-in for evb (a script) whose runs with
 # EVB_ALLOC_FAIL have LeakSanitizer fail as the tool does, the first
-# BREAKS of them; every run of it else writes the same file and exits 0.
-# Failing once, the run is made again and the sweep passes; failing
-# twice for the same N, the second is a finding.
+# BREAKS of them (with FAKE_SILENT set: exit 99 and say nothing); every
+# run of it else writes the same file and exits 0. Failing once, the run
+# is made again and the sweep passes; failing twice for the same N, the
+# second is a finding.
 fake=$work/fake-evb
 cat >"$fake" <<'FAKE'
 #!/bin/sh
@@ -169,6 +171,7 @@ if [ -n "${EVB_ALLOC_FAIL:-}" ] && [ -z "${EVB_ALLOC_TRACE:-}" ]; then
 	n=$(cat "$FAKE_RUNS" 2>/dev/null || echo 0)
 	echo $((n + 1)) >"$FAKE_RUNS"
 	if [ "$n" -lt "$FAKE_BREAKS" ]; then
+		[ -n "${FAKE_SILENT:-}" ] && exit 99
 		echo "Tracer caught signal 11: addr=0x0 pc=0x0 sp=0x0" >&2
 		echo "==1==LeakSanitizer has encountered a fatal error." >&2
 		exit 1
@@ -177,11 +180,11 @@ fi
 mkdir -p "$out/run" && echo same >"$out/run/file"
 FAKE
 chmod +x "$fake"
-# retry BREAKS: what a sweep of the stand-in prints
+# retry BREAKS [SILENT]: what a sweep of the stand-in prints
 retry() {
 	rm -f "$work/fake-runs"
-	(bin=$fake FAKE_RUNS=$work/fake-runs FAKE_BREAKS=$1 && export FAKE_RUNS FAKE_BREAKS &&
-		sweep stand-in --out @OUT@)
+	(bin=$fake FAKE_RUNS=$work/fake-runs FAKE_BREAKS=$1 FAKE_SILENT=${2:-} &&
+		export FAKE_RUNS FAKE_BREAKS FAKE_SILENT && sweep stand-in --out @OUT@)
 }
 once=$(retry 1) twice=$(retry 2)
 if printf '%s\n' "$once" | grep -q "stand-in N=1: LeakSanitizer failed, run again" &&
@@ -193,6 +196,19 @@ if printf '%s\n' "$once" | grep -q "stand-in N=1: LeakSanitizer failed, run agai
 else
 	fail=$((fail + 1))
 	echo "[FAIL] a run LeakSanitizer failed is made again, once:"
+	printf '%s\n%s\n' "$once" "$twice" | sed 's/^/      | /'
+fi
+once=$(retry 1 silent) twice=$(retry 2 silent)
+if printf '%s\n' "$once" | grep -q "stand-in N=1: LeakSanitizer failed, run again: exit 99 without a report" &&
+	printf '%s\n' "$once" | grep -q "^\[ OK \] stand-in: 2 allocations" &&
+	printf '%s\n' "$twice" | grep -q "stand-in N=1: sanitizer" &&
+	printf '%s\n' "$twice" | grep -q "| exit 99; its stderr:" &&
+	printf '%s\n' "$twice" | grep -q "^\[FAIL\] stand-in: 1 of 2 runs"; then
+	pass=$((pass + 1))
+	echo "[ OK ] a run that exits 99 with no report is made again, once"
+else
+	fail=$((fail + 1))
+	echo "[FAIL] a run that exits 99 with no report is made again, once:"
 	printf '%s\n%s\n' "$once" "$twice" | sed 's/^/      | /'
 fi
 
