@@ -6,9 +6,7 @@
 #ifndef EVB_TRACESINK_H
 #define EVB_TRACESINK_H
 
-#include <stdarg.h>
-#include <stdio.h>
-
+#include "testutil.h"
 #include "reader.h"
 
 struct trace {
