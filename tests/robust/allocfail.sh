@@ -74,15 +74,16 @@ with_out() {
 }
 
 # run_n N DIR ARGS...: the run of N with DIR for --out (@OUT@); its
-# stdout, stderr and out/ in DIR, its exit status in rc
+# stdout, stderr and out/ in DIR, its exit status in rc. With trace set,
+# the failed allocation's stack goes to its stderr (allocfail.c).
 run_n() {
 	local n=$1 d=$2 args
 	shift 2
 	rm -rf "$d"
 	mkdir -p "$d/out"
 	mapfile -d '' args < <(with_out "$d/out" "$@")
-	env ${alone:+EVB_ALLOC_FAIL_ONCE=1} EVB_ALLOC_FAIL=$n "$bin" "${args[@]}" \
-		>"$d/stdout" 2>"$d/stderr"
+	env ${alone:+EVB_ALLOC_FAIL_ONCE=1} ${trace:+EVB_ALLOC_TRACE=1} EVB_ALLOC_FAIL=$n \
+		"$bin" "${args[@]}" >"$d/stdout" 2>"$d/stderr"
 	rc=$?
 }
 
@@ -182,12 +183,9 @@ sweep() {
 				# the finding itself: a second run may allocate in
 				# another order (threads) and find nothing
 				show "$o"
-				mkdir -p "$o/trace"
-				mapfile -d '' args < <(with_out "$o/trace" "$@")
-				env ${alone:+EVB_ALLOC_FAIL_ONCE=1} EVB_ALLOC_TRACE=1 EVB_ALLOC_FAIL=$n \
-					"$bin" "${args[@]}" 2>&1 >/dev/null |
-					grep -v "record rejected\|Windows-1252" | symbolize | head -14 |
-					sed 's/^/      /'
+				trace=1 run_n "$n" "$o/trace" "$@"
+				grep -v "record rejected\|Windows-1252" "$o/trace/stderr" | symbolize |
+					head -14 | sed 's/^/      /'
 			fi
 		fi
 	done
@@ -216,6 +214,7 @@ cat >"$fake" <<'FAKE'
 out= prev=
 for a; do [ "$prev" = --out ] && out=$a; prev=$a; done
 [ -n "${EVB_ALLOC_COUNT:-}" ] && echo 2 >"$EVB_ALLOC_COUNT"
+[ -n "${EVB_ALLOC_TRACE:-}" ] && echo "allocation $EVB_ALLOC_FAIL failed in fake_alloc" >&2
 if [ -n "${EVB_ALLOC_FAIL:-}" ] && [ -z "${EVB_ALLOC_TRACE:-}" ]; then
 	n=$(cat "$FAKE_RUNS" 2>/dev/null || echo 0)
 	echo $((n + 1)) >"$FAKE_RUNS"
@@ -264,8 +263,9 @@ for mode in lsan silent wrong; do
 		"$(stand_in $mode 1)" \
 		"stand-in N=1: .*, and not again in $AGAIN more runs: set aside" \
 		"^\[ OK \] stand-in: 2 allocations.*(set aside: 1)"
-	expect "a run of the stand-in failing ($mode) twice for one N is a finding" \
-		"$(stand_in $mode 2)" "stand-in N=1: " "^\[FAIL\] stand-in: 1 of 2 runs"
+	expect "a run of the stand-in failing ($mode) twice for one N is a finding, with its trace" \
+		"$(stand_in $mode 2)" "stand-in N=1: " "^\[FAIL\] stand-in: 1 of 2 runs" \
+		"^      allocation 1 failed in fake_alloc"
 done
 expect "the stand-in's own failures shown as they were" \
 	"$(stand_in lsan 1) $(stand_in silent 1) $(stand_in wrong 2)" \
