@@ -32,6 +32,8 @@
 /* a parser whose buffer grew past this is renewed between records, so its
  * size always measures the record being read */
 #define PARSER_RENEW (256u * 1024u)
+/* the longest field cb_field_plain stores */
+#define PLAIN_MAX 32u
 
 /* One record's fields, back to back in buf; off[i] is where field i starts. */
 struct record {
@@ -41,6 +43,10 @@ struct record {
 	long line[EVB_MAX_COLUMNS + 1];
 	int n;                  /* fields stored (at most EVB_MAX_COLUMNS) */
 	int total;              /* fields seen */
+	/* cb_field_plain stores a field only while len (the record so far)
+	 * is below this, where one of PLAIN_MAX bytes and its NUL fit; 0
+	 * while every field needs cb_field (see plain_update) */
+	size_t plain_end;
 	long start;             /* first physical line */
 	const char *problem;    /* reason key when the record is lost */
 	int problem_field;      /* field index of the problem, -1 if none */
@@ -157,6 +163,17 @@ static void rec_reset(struct record *r)
 	r->reason = NULL;
 }
 
+/* Sets the record's plain_end: 0 while the reader is stopping or the
+ * record's lines hold a NUL (cb_field then sees every field), else room
+ * for one more field of PLAIN_MAX bytes. It is set before each piece is
+ * parsed and where the buffer grows or the reader stops; in between it
+ * can only be lower than it might be, which sends fields to cb_field. */
+static void plain_update(struct engine *e)
+{
+	struct record *r = &e->rec;
+	r->plain_end = e->stop || e->nul_seen || r->cap <= PLAIN_MAX ? 0 : r->cap - PLAIN_MAX;
+}
+
 static void set_problem(struct record *r, const char *key, int field)
 {
 	if (!r->problem) {
@@ -178,7 +195,13 @@ static inline void copy_value(char *to, const char *from, size_t len)
 {
 	uint64_t a, b;
 	uint32_t c, d;
-	if (len >= 8 && len <= 16) {
+	char w[16], x[16];
+	if (len > 16 && len <= 32) {
+		memcpy(w, from, 16);
+		memcpy(x, from + len - 16, 16);
+		memcpy(to, w, 16);
+		memcpy(to + len - 16, x, 16);
+	} else if (len >= 8 && len <= 16) {
 		memcpy(&a, from, 8);
 		memcpy(&b, from + len - 8, 8);
 		memcpy(to, &a, 8);
@@ -242,8 +265,10 @@ static void cb_field(void *field, size_t len, void *data)
 	}
 	if (ret) {
 		e->stop = ret;
+		plain_update(e);
 		return;
 	}
+	plain_update(e);        /* the buffer may have grown */
 	char *buf = r->buf;
 	r->off[n] = (uint32_t)at;
 	/* the next field starts on the line where this one ended */
@@ -263,7 +288,10 @@ static void cb_field(void *field, size_t len, void *data)
  * Most fields are a few bytes of UTF-8 with nothing to trim, in a record
  * with room for them and nothing wrong so far: those are stored here, in
  * a function small enough to need no registers saved, and every other
- * field goes through cb_field, which does the same and more.
+ * field goes through cb_field, which does the same and more. Room, a NUL
+ * in the record's lines and the reader stopping are one test (plain_end);
+ * a record of more than EVB_MAX_COLUMNS fields (n and total apart) has
+ * reached that many.
  */
 static void cb_field_plain(void *field, size_t len, void *data)
 {
@@ -272,8 +300,8 @@ static void cb_field_plain(void *field, size_t len, void *data)
 	const char *s = field;
 	int n = r->n;
 	size_t at = r->len;
-	if (len > 16 || n != r->total || n >= EVB_MAX_COLUMNS || at + 17 > r->cap ||
-	    e->stop || e->nul_seen || (len && (is_blank(s[0]) || is_blank(s[len - 1])))) {
+	if (len > PLAIN_MAX || at >= r->plain_end || n >= EVB_MAX_COLUMNS ||
+	    (len && (is_blank(s[0]) || is_blank(s[len - 1])))) {
 		cb_field(field, len, data);
 		return;
 	}
@@ -295,8 +323,10 @@ static void cb_record(int term, void *data)
 	if (e->stop)
 		return;
 	int ret = e->rec.problem ? e->on_lost(e) : e->on_record(e);
-	if (ret)
+	if (ret) {
 		e->stop = ret;
+		plain_update(e);
+	}
 	rec_reset(&e->rec);
 	e->between = true;
 	e->in_quote = false;
@@ -384,6 +414,7 @@ static int feed(struct engine *e, const char *s, size_t len)
 	e->in_quote ^= odd_quotes(e, s, len);
 	if (!e->nul_seen && has_nul(e, s, len))
 		e->nul_seen = true;
+	plain_update(e);
 	size_t done = csv_parse(&e->p, s, len, e->cp1252 ? cb_field : cb_field_plain,
 			       cb_record, e);
 	if (e->stop)

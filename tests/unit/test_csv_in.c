@@ -294,13 +294,14 @@ static void test_quoted_newline_line_numbers(void **state)
 	assert_int_equal(s.start_line[1], 5);
 }
 
-/* Fields of every length around the ones stored inline (up to 16 bytes)
- * and past them, each on the second line of a record whose utforare spans
- * two lines: each keeps its text and the line it starts on. */
+/* Fields of every length around the ones copied inline (words of 4, 8 and
+ * 16 bytes, up to 32 bytes) and past them, each on the second line of a
+ * record whose utforare spans two lines: each keeps its text and the line
+ * it starts on. */
 static void test_field_lengths_and_lines(void **state)
 {
 	DECL;
-	static const int lens[] = { 0, 1, 2, 3, 4, 7, 8, 9, 15, 16, 17, 40 };
+	static const int lens[] = { 0, 1, 2, 3, 4, 7, 8, 9, 15, 16, 17, 24, 31, 32, 33, 40 };
 	enum { N = sizeof(lens) / sizeof(lens[0]) };
 	char text[2048], value[N][48];
 	size_t len = (size_t)snprintf(text, sizeof(text),
@@ -321,6 +322,44 @@ static void test_field_lengths_and_lines(void **state)
 		assert_string_equal(s.col1[i], value[i]);
 		assert_int_equal(s.col1_line[i], 3 + 2 * i);
 		assert_int_equal(s.start_line[i], 3 + 2 * i);
+	}
+}
+
+/* A record's fields fill its buffer (4096 bytes at first) up to the last
+ * byte and past it: a file for each L from 15 (256 fields, the most a
+ * record keeps, reach 4096 bytes) to 32 and each P from 0 to L, whose
+ * record has a first field of P bytes and then 299 of L bytes, so that a
+ * field of every length ends at every place near the buffer's end. The
+ * record is rejected for its field count (the header has four) without a
+ * byte written outside the buffer (AddressSanitizer), and the record
+ * after it is read. */
+static void test_fields_up_to_the_buffer_end(void **state)
+{
+	DECL;
+	enum { FIELDS = 300, LMIN = 15, LMAX = 32 };
+	static char text[FIELDS * (LMAX + 1) + 256];
+	for (int l = LMIN; l <= LMAX; l++) {
+		for (int p = 0; p <= l; p++) {
+			size_t len = (size_t)snprintf(text, sizeof(text),
+						      "verkstallighet_id;beslut_id;startdatum;utforare\n");
+			for (int f = 0; f < FIELDS; f++) {
+				size_t n = (size_t)(f ? l : p);
+				memset(text + len, 'a' + f % 26, n);
+				len += n;
+				text[len++] = f + 1 < FIELDS ? ';' : '\n';
+			}
+			len += (size_t)snprintf(text + len, sizeof(text) - len,
+						"V1;B1;2026-01-05;U\n");
+			assert_true(len < sizeof(text));
+			assert_int_equal(read_kind(K_VERKSTALLIGHET, text, len, false, &s, &info,
+						   &err), 0);
+			assert_int_equal(s.nrejects, 1);
+			assert_string_equal(s.rej_key[0], "reject.field_count");
+			assert_int_equal(s.rej_line[0], 2);
+			assert_int_equal(s.nrows, 1);
+			assert_string_equal(s.id[0], "V1");
+			assert_int_equal(s.row_line[0], 3);
+		}
 	}
 }
 
@@ -990,6 +1029,7 @@ int main(void)
 		cmocka_unit_test(test_bom),
 		cmocka_unit_test(test_quoted_newline_line_numbers),
 		cmocka_unit_test(test_field_lengths_and_lines),
+		cmocka_unit_test(test_fields_up_to_the_buffer_end),
 		cmocka_unit_test(test_lone_cr_ends_records),
 		cmocka_unit_test(test_quoted_crlf_newline),
 		cmocka_unit_test(test_cp1252_values_and_header),
