@@ -189,8 +189,9 @@ static bool is_blank(char c)
 
 /* ---- libcsv callbacks --------------------------------------------------- */
 
-/* memcpy for a field, most of which are a few bytes: up to 16 bytes in
- * two overlapping words, inline, instead of a library call per field. */
+/* memcpy for a field, most of which are a few bytes: up to 32 bytes in
+ * two overlapping words (of 4, 8 or 16 bytes), inline, instead of a
+ * library call per field. */
 static inline void copy_value(char *to, const char *from, size_t len)
 {
 	uint64_t a, b;
@@ -289,9 +290,9 @@ static void cb_field(void *field, size_t len, void *data)
  * with room for them and nothing wrong so far: those are stored here, in
  * a function small enough to need no registers saved, and every other
  * field goes through cb_field, which does the same and more. Room, a NUL
- * in the record's lines and the reader stopping are one test (plain_end);
- * a record of more than EVB_MAX_COLUMNS fields (n and total apart) has
- * reached that many.
+ * in the record's lines and the reader stopping are one test (plain_end).
+ * The fields seen (total) and stored (n) differ only once n has reached
+ * EVB_MAX_COLUMNS or the reader stops, so n alone is looked at.
  */
 static void cb_field_plain(void *field, size_t len, void *data)
 {
