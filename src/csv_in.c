@@ -163,15 +163,16 @@ static void rec_reset(struct record *r)
 	r->reason = NULL;
 }
 
-/* Sets the record's plain_end: 0 while the reader is stopping or the
- * record's lines hold a NUL (cb_field then sees every field), else room
- * for one more field of PLAIN_MAX bytes. It is set before each piece is
- * parsed and where the buffer grows or the reader stops; in between it
- * can only be lower than it might be, which sends fields to cb_field. */
+/* Sets the record's plain_end: 0 while the record's lines hold a NUL
+ * (cb_field then looks for it in every field), else room for one more
+ * field of PLAIN_MAX bytes. It is set where the buffer grows (cb_field,
+ * which sets it after every field it stores) and where a NUL is found;
+ * the NUL flag is cleared between records without it, so the bound is
+ * then too low until the next field cb_field stores, never too high. */
 static void plain_update(struct engine *e)
 {
 	struct record *r = &e->rec;
-	r->plain_end = e->stop || e->nul_seen || r->cap <= PLAIN_MAX ? 0 : r->cap - PLAIN_MAX;
+	r->plain_end = e->nul_seen || r->cap <= PLAIN_MAX ? 0 : r->cap - PLAIN_MAX;
 }
 
 static void set_problem(struct record *r, const char *key, int field)
@@ -266,7 +267,6 @@ static void cb_field(void *field, size_t len, void *data)
 	}
 	if (ret) {
 		e->stop = ret;
-		plain_update(e);
 		return;
 	}
 	plain_update(e);        /* the buffer may have grown */
@@ -289,10 +289,11 @@ static void cb_field(void *field, size_t len, void *data)
  * Most fields are a few bytes of UTF-8 with nothing to trim, in a record
  * with room for them and nothing wrong so far: those are stored here, in
  * a function small enough to need no registers saved, and every other
- * field goes through cb_field, which does the same and more. Room, a NUL
- * in the record's lines and the reader stopping are one test (plain_end).
- * The fields seen (total) and stored (n) differ only once n has reached
- * EVB_MAX_COLUMNS or the reader stops, so n alone is looked at.
+ * field goes through cb_field, which does the same and more. Room and a
+ * NUL in the record's lines are one test (plain_end). The fields seen
+ * (total) and stored (n) differ only once n has reached EVB_MAX_COLUMNS,
+ * or after the reader stopped, when what is stored is never used (the
+ * record is not handed on and the file's read ends with the piece).
  */
 static void cb_field_plain(void *field, size_t len, void *data)
 {
@@ -324,10 +325,8 @@ static void cb_record(int term, void *data)
 	if (e->stop)
 		return;
 	int ret = e->rec.problem ? e->on_lost(e) : e->on_record(e);
-	if (ret) {
+	if (ret)
 		e->stop = ret;
-		plain_update(e);
-	}
 	rec_reset(&e->rec);
 	e->between = true;
 	e->in_quote = false;
@@ -413,9 +412,10 @@ static int feed(struct engine *e, const char *s, size_t len)
 		return 0;
 	}
 	e->in_quote ^= odd_quotes(e, s, len);
-	if (!e->nul_seen && has_nul(e, s, len))
+	if (!e->nul_seen && has_nul(e, s, len)) {
 		e->nul_seen = true;
-	plain_update(e);
+		plain_update(e);
+	}
 	size_t done = csv_parse(&e->p, s, len, e->cp1252 ? cb_field : cb_field_plain,
 			       cb_record, e);
 	if (e->stop)
