@@ -152,10 +152,11 @@ sweep() {
 		judge "$o"
 		# A finding with no sanitizer's report may be the tools' own:
 		# LeakSanitizer failing to do its check (its tracer can crash as
-		# threads end: a known fault), or, seen twice in four CI runs
-		# (some 45 000 runs) and never again in the same N, a run whose exit
-		# status contradicted what it printed ("out of memory" and exit
-		# 0; exit 99 with no report). The same N is run again, up to
+		# threads end: a known fault), or, seen three times in CI (some
+		# 11 000 runs each) and never again in the same N, a run whose
+		# exit status contradicted evb's own path ("out of memory" and
+		# exit 0; exit 99 with no report; exit 0 and no output where the
+		# allocation's path exits 2). The same N is run again, up to
 		# AGAIN times: a finding of evb's comes back (a race that shows
 		# in one run of two escapes all four one time in sixteen, and
 		# would show at other N); one that does not is said and set
